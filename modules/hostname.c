@@ -1,0 +1,376 @@
+/* set_hostname (per instance) and update_hostname (every boot): cloud-init's
+ * cc_set_hostname and cc_update_hostname. The name comes from `fqdn`,
+ * `hostname` or meta-data local-hostname; /etc/hostname is written
+ * atomically, and the kernel's hostname set only when the target is "/".
+ * data/set-hostname and data/previous-hostname are kept as cloud-init keeps
+ * them, so a hostname the admin changed later is left alone. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fs.h"
+#include "json.h"
+#include "log.h"
+#include "module.h"
+#include "yaml.h"
+
+#define HOSTNAME_FILE "/etc/hostname"
+#define SET_HOSTNAME_FILE "/var/lib/cloud/data/set-hostname"
+#define PREV_HOSTNAME_FILE "/var/lib/cloud/data/previous-hostname"
+
+static const struct schema s_str = { .types = T_STR };
+static const struct schema s_bool = { .types = T_BOOL };
+
+static const struct schema_prop hostname_keys[] = {
+        { "hostname", &s_str, false },
+        { "fqdn", &s_str, false },
+        { "preserve_hostname", &s_bool, false },
+        { "prefer_fqdn_over_hostname", &s_bool, false },
+        { "create_hostname_file", &s_bool, false },
+        { NULL, NULL, false },
+};
+
+struct names {
+        char *hostname;
+        char *fqdn;
+        bool is_default;
+};
+
+static void names_done(struct names *n)
+{
+        free(n->hostname);
+        free(n->fqdn);
+}
+
+static bool valid_hostname(const char *s)
+{
+        size_t len = strlen(s);
+
+        if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
+                return false;
+        for (; *s; s++)
+                if (!isalnum((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_')
+                        return false;
+        return true;
+}
+
+/* The first name in a hostname file: comments and blank lines skipped. */
+static char *read_hostname_file(int root_fd, const char *path)
+{
+        _cleanup_free_ char *data = NULL;
+        char *line, *save = NULL;
+
+        if (fs_read_file(root_fd, path, 4096, &data, NULL) < 0)
+                return NULL;
+        for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                line += strspn(line, " \t");
+                line[strcspn(line, " \t\r#")] = '\0';
+                if (*line)
+                        return strdup(line);
+        }
+        return NULL;
+}
+
+static char *system_hostname(const struct module_ctx *ctx)
+{
+        char buf[256];
+
+        if (ctx->root_is_host && gethostname(buf, sizeof(buf)) == 0) {
+                buf[sizeof(buf) - 1] = '\0';
+                return strdup(buf);
+        }
+        return read_hostname_file(ctx->root_fd, HOSTNAME_FILE);
+}
+
+static bool is_ipv4(const char *s)
+{
+        int dots = 0, digits = 0;
+        for (; *s; s++) {
+                if (*s == '.') {
+                        if (!digits)
+                                return false;
+                        dots++;
+                        digits = 0;
+                } else if (isdigit((unsigned char)*s) && ++digits <= 3) {
+                        continue;
+                } else
+                        return false;
+        }
+        return dots == 3 && digits > 0;
+}
+
+/* The datasource's idea of the name (cloud-init's DataSource.get_hostname). */
+static int ds_hostname(const struct module_ctx *ctx, bool want_fqdn, char **ret, bool *is_default)
+{
+        const struct node *lh = node_get(ctx->md, "local-hostname");
+        _cleanup_free_ char *src = NULL;
+        const char *domain = "localdomain";
+        char *dot;
+
+        *is_default = false;
+        if (lh && lh->str && lh->type != NODE_NULL && *lh->str) {
+                src = strdup(lh->str);
+                if (src && is_ipv4(src)) {
+                        /* An address as local-hostname becomes ip-a-b-c-d (LP: #475354). */
+                        for (char *c = src; *c; c++)
+                                if (*c == '.')
+                                        *c = '-';
+                        char *p = malloc(strlen(src) + 4);
+                        if (p)
+                                (void)sprintf(p, "ip-%s", src);
+                        free(src);
+                        src = p;
+                }
+        } else {
+                src = system_hostname(ctx);
+                if (!src)
+                        src = strdup("localhost");
+                if (src && streq(src, "localhost"))
+                        *is_default = true;
+        }
+        if (!src)
+                return -ENOMEM;
+        dot = strchr(src, '.');
+        if (dot) {
+                *dot = '\0';
+                domain = dot + 1;
+        }
+        if (want_fqdn && !streq(domain, "localdomain")) {
+                char *p = malloc(strlen(src) + strlen(domain) + 2);
+                if (!p)
+                        return -ENOMEM;
+                (void)sprintf(p, "%s.%s", src, domain);
+                *ret = p;
+                return 0;
+        }
+        *ret = strdup(src);
+        return *ret ? 0 : -ENOMEM;
+}
+
+/* cloud-init's util.get_hostname_fqdn. */
+static int resolve_names(const struct module_ctx *ctx, struct names *ret)
+{
+        const char *fqdn = node_get_str(ctx->cfg, "fqdn");
+        const char *host = node_get_str(ctx->cfg, "hostname");
+        struct names n = { 0 };
+        int r;
+
+        if (fqdn) {
+                n.fqdn = strdup(fqdn);
+                n.hostname = host ? strdup(host) : strndup(fqdn, strcspn(fqdn, "."));
+        } else if (host && strchr(host, '.') && host[0] != '.') {
+                n.fqdn = strdup(host);
+                n.hostname = strndup(host, strcspn(host, "."));
+        } else {
+                bool def_fqdn, def_host;
+                r = ds_hostname(ctx, true, &n.fqdn, &def_fqdn);
+                if (r < 0)
+                        return r;
+                n.is_default = def_fqdn;
+                if (host)
+                        n.hostname = strdup(host);
+                else {
+                        r = ds_hostname(ctx, false, &n.hostname, &def_host);
+                        if (r < 0) {
+                                names_done(&n);
+                                return r;
+                        }
+                        n.is_default = def_host;
+                }
+        }
+        if (!n.fqdn || !n.hostname) {
+                names_done(&n);
+                return -ENOMEM;
+        }
+        *ret = n;
+        return 0;
+}
+
+static const char *select_name(const struct module_ctx *ctx, const struct names *n)
+{
+        return node_get_bool(ctx->cfg, "prefer_fqdn_over_hostname", false) && n->fqdn ? n->fqdn
+                                                                                      : n->hostname;
+}
+
+/* Write name into a hostname file, keeping its comment lines. */
+static int write_hostname_file(const struct module_ctx *ctx, const char *path, const char *name,
+                               bool create)
+{
+        _cleanup_free_ char *old = NULL;
+        struct buf b = BUF_INIT(8192);
+        bool placed = false;
+        int r;
+
+        r = fs_read_file(ctx->root_fd, path, 4096, &old, NULL);
+        if (r == -ENOENT && !create) {
+                log_info("create_hostname_file is false; %s not created", path);
+                return 0;
+        }
+        if (r >= 0) {
+                char *save = NULL;
+                for (char *line = strtok_r(old, "\n", &save); line && r >= 0;
+                     line = strtok_r(NULL, "\n", &save)) {
+                        const char *t = line + strspn(line, " \t");
+                        if (*t == '#' || *t == '\0')
+                                r = buf_printf(&b, "%s\n", line);
+                        else if (!placed) {
+                                r = buf_printf(&b, "%s\n", name);
+                                placed = true;
+                        }
+                }
+        } else
+                r = 0;
+        if (r >= 0 && !placed)
+                r = buf_printf(&b, "%s\n", name);
+        if (r >= 0)
+                r = fs_write_atomic(ctx->root_fd, path, b.data, b.len, 0644, FS_NO_OWNER, (gid_t)-1);
+        buf_free(&b);
+        return r;
+}
+
+static int apply_hostname(const struct module_ctx *ctx, const char *name)
+{
+        if (!ctx->root_is_host) {
+                log_debug("Target is not /: the kernel hostname is left alone");
+                return 0;
+        }
+        if (sethostname(name, strlen(name)) < 0)
+                return log_warning_errno(-errno, "Cannot set the kernel hostname: %m");
+        return 0;
+}
+
+static int check_names(const struct names *n)
+{
+        if (!valid_hostname(n->hostname) || !valid_hostname(n->fqdn)) {
+                log_error("Hostname '%.64s' (fqdn '%.64s') is not a valid host name; not set",
+                          n->hostname, n->fqdn);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+static int set_hostname_run(const struct module_ctx *ctx)
+{
+        _cleanup_free_ char *prev = NULL;
+        _cleanup_node_ struct node *prev_doc = NULL, *doc = NULL;
+        struct names n = { 0 };
+        struct buf b = BUF_INIT(4096);
+        const char *name;
+        int r;
+
+        if (node_get_bool(ctx->cfg, "preserve_hostname", false)) {
+                log_debug("preserve_hostname is set: hostname left alone");
+                return 0;
+        }
+        r = resolve_names(ctx, &n);
+        if (r < 0)
+                return log_error_errno(r, "Cannot work out the hostname: %m");
+        if (n.is_default && streq(n.hostname, "localhost")) {
+                log_debug("No hostname given; leaving it to other services");
+                names_done(&n);
+                return 0;
+        }
+        r = check_names(&n);
+        if (r < 0) {
+                names_done(&n);
+                return r;
+        }
+        /* Skip when this exact pair was set before. */
+        if (fs_read_file(ctx->root_fd, SET_HOSTNAME_FILE, 4096, &prev, NULL) >= 0) {
+                struct yaml_error err;
+                if (yaml_load(prev, strlen(prev), SET_HOSTNAME_FILE, NULL, &prev_doc, &err) >= 0 &&
+                    streq_ptr(node_get_str(prev_doc, "hostname"), n.hostname) &&
+                    streq_ptr(node_get_str(prev_doc, "fqdn"), n.fqdn)) {
+                        log_debug("No hostname changes; skipping set_hostname");
+                        names_done(&n);
+                        return 0;
+                }
+        }
+        name = select_name(ctx, &n);
+        log_info("Setting the hostname to %s (%s)", n.fqdn, n.hostname);
+        r = write_hostname_file(ctx, HOSTNAME_FILE, name,
+                                node_get_bool(ctx->cfg, "create_hostname_file", true));
+        if (r < 0) {
+                log_error_errno(r, "Cannot write %s: %m", HOSTNAME_FILE);
+                names_done(&n);
+                return r;
+        }
+        r = apply_hostname(ctx, name);
+        doc = node_new(NODE_MAP);
+        if (!doc || node_set(doc, "hostname", node_new_str(n.hostname)) < 0 ||
+            node_set(doc, "fqdn", node_new_str(n.fqdn)) < 0 || json_write(&b, doc, 0) < 0 ||
+            buf_putc(&b, '\n') < 0)
+                r = -ENOMEM;
+        else if (fs_write_atomic(ctx->root_fd, SET_HOSTNAME_FILE, b.data, b.len, 0644,
+                                 FS_NO_OWNER, (gid_t)-1) < 0)
+                r = log_error_errno(-EIO, "Cannot write %s", SET_HOSTNAME_FILE);
+        buf_free(&b);
+        names_done(&n);
+        return r;
+}
+
+/* cloud-init's Distro.update_hostname. */
+static int update_hostname_run(const struct module_ctx *ctx)
+{
+        _cleanup_free_ char *prev = NULL, *sys = NULL;
+        struct names n = { 0 };
+        bool write_prev, write_sys;
+        const char *name;
+        int r = 0;
+
+        if (node_get_bool(ctx->cfg, "preserve_hostname", false)) {
+                log_debug("preserve_hostname is set: hostname left alone");
+                return 0;
+        }
+        r = resolve_names(ctx, &n);
+        if (r < 0)
+                return log_error_errno(r, "Cannot work out the hostname: %m");
+        if ((n.is_default && streq(n.hostname, "localhost")) || check_names(&n) < 0) {
+                names_done(&n);
+                return n.is_default ? 0 : -EINVAL;
+        }
+        name = select_name(ctx, &n);
+        prev = read_hostname_file(ctx->root_fd, PREV_HOSTNAME_FILE);
+        sys = read_hostname_file(ctx->root_fd, HOSTNAME_FILE);
+
+        if (sys && prev && !streq(sys, prev)) {
+                log_info("%s differs from %s: keeping the hostname the admin set",
+                         PREV_HOSTNAME_FILE, HOSTNAME_FILE);
+                names_done(&n);
+                return 0;
+        }
+        write_prev = !prev || !streq(prev, name);
+        write_sys = !sys || (streq_ptr(sys, prev) && !streq(sys, name));
+        if (write_prev) {
+                r = write_hostname_file(ctx, PREV_HOSTNAME_FILE, name, true);
+                if (r < 0)
+                        log_error_errno(r, "Cannot write %s: %m", PREV_HOSTNAME_FILE);
+        }
+        if (r >= 0 && write_sys) {
+                log_info("Updating the hostname to %s", name);
+                r = write_hostname_file(ctx, HOSTNAME_FILE, name,
+                                        node_get_bool(ctx->cfg, "create_hostname_file", true));
+                if (r < 0)
+                        log_error_errno(r, "Cannot write %s: %m", HOSTNAME_FILE);
+                else
+                        r = apply_hostname(ctx, name);
+        }
+        names_done(&n);
+        return r;
+}
+
+const struct module mod_set_hostname = {
+        .name = "set_hostname",
+        .freq = FREQ_INSTANCE,
+        .keys = hostname_keys,
+        .run = set_hostname_run,
+};
+
+const struct module mod_update_hostname = {
+        .name = "update_hostname",
+        .freq = FREQ_ALWAYS,
+        .keys = hostname_keys,
+        .run = update_hostname_run,
+};

@@ -1,0 +1,152 @@
+/* base64 and gzip (see codec.h). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "codec.h"
+#include "macro.h"
+
+static int b64_value(unsigned char c)
+{
+        if (c >= 'A' && c <= 'Z')
+                return c - 'A';
+        if (c >= 'a' && c <= 'z')
+                return c - 'a' + 26;
+        if (c >= '0' && c <= '9')
+                return c - '0' + 52;
+        if (c == '+' || c == '-')
+                return 62;
+        if (c == '/' || c == '_')
+                return 63;
+        return -1;
+}
+
+int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len)
+{
+        _cleanup_free_ char *out = NULL;
+        uint32_t acc = 0;
+        size_t o = 0, bits = 0, pad = 0;
+
+        if (len / 4 * 3 > max + 3)
+                return -E2BIG;
+        out = malloc(len / 4 * 3 + 4);
+        if (!out)
+                return -ENOMEM;
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)in[i];
+                int v;
+
+                if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+                        continue;
+                if (c == '=') {
+                        pad++;
+                        continue;
+                }
+                if (pad)
+                        return -EBADMSG; /* data after padding */
+                v = b64_value(c);
+                if (v < 0)
+                        return -EBADMSG;
+                acc = (acc << 6) | (uint32_t)v;
+                bits += 6;
+                if (bits >= 8) {
+                        bits -= 8;
+                        out[o++] = (char)((acc >> bits) & 0xff);
+                }
+        }
+        /* A lone 6-bit group cannot encode a byte; leftover bits must be zero. */
+        if (bits >= 6 || (acc & ((1u << bits) - 1)) || pad > 2)
+                return -EBADMSG;
+        if (o > max)
+                return -E2BIG;
+        out[o] = '\0';
+        *ret_len = o;
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+int b64_encode(const void *in, size_t len, char **ret)
+{
+        static const char tbl[] =
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const unsigned char *p = in;
+        char *out, *o;
+
+        if (len > (SIZE_MAX - 1) / 4 * 3)
+                return -E2BIG;
+        out = malloc((len + 2) / 3 * 4 + 1);
+        if (!out)
+                return -ENOMEM;
+        o = out;
+        for (size_t i = 0; i < len; i += 3) {
+                uint32_t v = (uint32_t)p[i] << 16;
+                if (i + 1 < len)
+                        v |= (uint32_t)p[i + 1] << 8;
+                if (i + 2 < len)
+                        v |= p[i + 2];
+                *o++ = tbl[(v >> 18) & 63];
+                *o++ = tbl[(v >> 12) & 63];
+                *o++ = i + 1 < len ? tbl[(v >> 6) & 63] : '=';
+                *o++ = i + 2 < len ? tbl[v & 63] : '=';
+        }
+        *o = '\0';
+        *ret = out;
+        return 0;
+}
+
+bool gzip_is(const void *data, size_t len)
+{
+        const unsigned char *p = data;
+        return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_len)
+{
+        struct buf out = BUF_INIT(max);
+        unsigned char chunk[16384];
+        z_stream z = { 0 };
+        int zr, r = 0;
+
+        if (len > UINT32_MAX)
+                return -E2BIG;
+        /* 16 + MAX_WBITS: gzip header only. */
+        if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+                return -ENOMEM;
+        z.next_in = (unsigned char *)(uintptr_t)in;
+        z.avail_in = (unsigned)len;
+        for (;;) {
+                z.next_out = chunk;
+                z.avail_out = sizeof(chunk);
+                zr = inflate(&z, Z_NO_FLUSH);
+                if (zr != Z_OK && zr != Z_STREAM_END) {
+                        r = zr == Z_MEM_ERROR ? -ENOMEM : -EBADMSG;
+                        break;
+                }
+                r = buf_append(&out, chunk, sizeof(chunk) - z.avail_out);
+                if (r < 0)
+                        break;
+                if (zr == Z_STREAM_END) {
+                        if (z.avail_in == 0)
+                                break;
+                        /* Another gzip member follows. */
+                        if (inflateReset(&z) != Z_OK) {
+                                r = -EBADMSG;
+                                break;
+                        }
+                        continue;
+                }
+                if (z.avail_in == 0 && z.avail_out != 0) {
+                        r = -EBADMSG; /* truncated stream */
+                        break;
+                }
+        }
+        (void)inflateEnd(&z);
+        if (r < 0) {
+                buf_free(&out);
+                return r;
+        }
+        *ret = buf_steal(&out, ret_len);
+        return *ret ? 0 : -ENOMEM;
+}

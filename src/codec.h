@@ -1,0 +1,15 @@
+/* Content encodings used by user-data and write_files: base64 and gzip. Every
+ * decoder takes a maximum output size and fails with -E2BIG past it, so a
+ * decompression bomb costs no more than that maximum. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Decode base64 (standard alphabet, whitespace ignored, padding optional). */
+int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len);
+/* Encode to base64 with padding, no line breaks. */
+int b64_encode(const void *in, size_t len, char **ret);
+bool gzip_is(const void *data, size_t len);
+/* Decompress a gzip stream (several members allowed, as gunzip does). */
+int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_len);

@@ -1,0 +1,145 @@
+/* Datasource registry and probing order (see datasource.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "datasource.h"
+#include "log.h"
+
+static const struct datasource *const registry[] = {
+        &ds_nocloud,
+        &ds_none,
+};
+
+static const char *const default_list[] = { "NoCloud", "None", NULL };
+
+const struct datasource *ds_lookup(const char *name)
+{
+        for (size_t i = 0; i < ELEMENTSOF(registry); i++)
+                if (strcasecmp(registry[i]->name, name) == 0)
+                        return registry[i];
+        return NULL;
+}
+
+void ds_result_done(struct ds_result *r)
+{
+        free(r->iid);
+        free(r->dsmode);
+        free(r->platform);
+        free(r->subplatform);
+        free(r->seed);
+        free(r->ud_name);
+        node_free(r->md);
+        /* user-data and vendor-data may hold secrets */
+        free_secret(r->ud, r->ud_len);
+        free_secret(r->vd, r->vd_len);
+        free_secret(r->netcfg, r->netcfg_len);
+        *r = (struct ds_result){ 0 };
+}
+
+int ds_describe(const struct ds_result *r, char **ret)
+{
+        struct buf b = BUF_INIT(4096);
+        int k;
+
+        if (!r->ds)
+                return -EINVAL;
+        k = buf_printf(&b, "DataSource%s", r->ds->name);
+        if (k >= 0 && r->seed)
+                k = buf_printf(&b, " [seed=%s]", r->seed);
+        if (k >= 0 && r->dsmode)
+                k = buf_printf(&b, "[dsmode=%s]", r->dsmode);
+        if (k < 0) {
+                buf_free(&b);
+                return k;
+        }
+        *ret = buf_steal(&b, NULL);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct ds_result *ret)
+{
+        int r;
+
+        if (ctx->local_stage && !ds->local)
+                return -ENOENT;
+        log_debug("Probing datasource %s", ds->name);
+        r = ds->probe(ctx, ret);
+        if (r == 0) {
+                ret->ds = ds;
+                return 0;
+        }
+        ds_result_done(ret);
+        if (r != -ENOENT)
+                log_warning_errno(r, "Datasource %s failed: %m", ds->name);
+        return -ENOENT;
+}
+
+int ds_find(const struct ds_ctx *ctx, struct ds_result *ret)
+{
+        const struct node *list = node_get(ctx->syscfg, "datasource_list");
+
+        if (list && list->type == NODE_SEQ) {
+                for (size_t i = 0; i < list->n; i++) {
+                        const char *name = node_str(list->items[i]);
+                        const struct datasource *ds = name ? ds_lookup(name) : NULL;
+
+                        if (!ds) {
+                                log_debug("datasource_list names %s, which cloudboot does not have",
+                                          name ? name : "a non-string");
+                                continue;
+                        }
+                        if (try_one(ctx, ds, ret) == 0)
+                                return 0;
+                }
+                return -ENOENT;
+        }
+        for (const char *const *n = default_list; *n; n++)
+                if (try_one(ctx, ds_lookup(*n), ret) == 0)
+                        return 0;
+        return -ENOENT;
+}
+
+static int add_key_lines(struct node *list, const struct node *v)
+{
+        const char *p;
+        int r = 0;
+
+        if (v->type != NODE_STR)
+                return 0;
+        for (p = v->str; *p && r >= 0;) {
+                size_t len = strcspn(p, "\r\n");
+                const char *start = p + strspn(p, " \t");
+                size_t slen = len - (size_t)(start - p);
+                if (slen > 0 && start < p + len)
+                        r = node_append(list, node_new_strn(start, slen));
+                p += len;
+                p += strspn(p, "\r\n");
+        }
+        return r;
+}
+
+struct node *ds_public_keys(const struct node *md)
+{
+        const struct node *pk = node_get(md, "public-keys");
+        struct node *list = node_new(NODE_SEQ);
+        int r = 0;
+
+        if (!list || !pk)
+                return list;
+        if (pk->type == NODE_STR)
+                r = add_key_lines(list, pk);
+        else if (pk->type == NODE_SEQ)
+                for (size_t i = 0; i < pk->n && r >= 0; i++)
+                        r = add_key_lines(list, pk->items[i]);
+        else if (pk->type == NODE_MAP)
+                for (size_t i = 1; i < pk->n && r >= 0; i += 2) {
+                        const struct node *v = pk->items[i];
+                        if (v->type == NODE_SEQ)
+                                for (size_t j = 0; j < v->n && r >= 0; j++)
+                                        r = add_key_lines(list, v->items[j]);
+                        else
+                                r = add_key_lines(list, v);
+                }
+        return r < 0 ? node_free(list) : list;
+}

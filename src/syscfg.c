@@ -1,0 +1,134 @@
+/* System config loading (see config.h). */
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "syscfg.h"
+#include "fs.h"
+#include "log.h"
+#include "yaml.h"
+
+/* What cloud-init would assume with an empty cloud.cfg on Debian. */
+static const char builtin_defaults[] =
+        "datasource_list: [NoCloud, None]\n"
+        "preserve_hostname: false\n"
+        "system_info:\n"
+        "  distro: debian\n"
+        "  default_user:\n"
+        "    name: debian\n"
+        "    lock_passwd: true\n"
+        "    gecos: Debian\n"
+        "    groups: [adm, audio, cdrom, dialout, dip, floppy, netdev, plugdev, sudo, video]\n"
+        "    sudo: [\"ALL=(ALL) NOPASSWD:ALL\"]\n"
+        "    shell: /bin/bash\n";
+
+int config_read_yaml(int root_fd, const char *path, const char *name, size_t max,
+                     struct node **ret)
+{
+        _cleanup_free_ char *data = NULL;
+        struct yaml_error err;
+        size_t len;
+        int r;
+
+        if (!name)
+                name = path;
+        r = fs_read_file(root_fd, path, max, &data, &len);
+        if (r == -ENOENT)
+                return r;
+        if (r == -E2BIG)
+                return log_warning_errno(r, "%s: larger than %zu bytes; ignored", name, max);
+        if (r < 0)
+                return log_warning_errno(r, "%s: cannot read: %m", name);
+        r = yaml_load(data, len, name, NULL, ret, &err);
+        if (r < 0)
+                log_warning("%s:%u:%u: %s; file ignored", name, err.line, err.col, err.msg);
+        return r;
+}
+
+static int merge_file(int root_fd, const char *path, struct node *cfg)
+{
+        _cleanup_node_ struct node *n = NULL;
+        int r = config_read_yaml(root_fd, path, NULL, CONFIG_FILE_MAX, &n);
+
+        if (r < 0)
+                return r == -ENOENT || r == -EBADMSG || r == -E2BIG ? 0 : r;
+        if (n->type == NODE_NULL)
+                return 0;
+        if (n->type != NODE_MAP) {
+                log_warning("%s:%u:%u: system config must be a mapping, got %s; file ignored",
+                            path, n->line, n->col, node_type_name(n->type));
+                return 0;
+        }
+        log_debug("Read system config %s", path);
+        return node_merge(cfg, n);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int config_load_system(int root_fd, struct node **ret)
+{
+        _cleanup_node_ struct node *cfg = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct yaml_error err;
+        char **names = NULL;
+        size_t n = 0;
+        int fd, r;
+
+        r = yaml_load(builtin_defaults, sizeof(builtin_defaults) - 1, "<built-in>", NULL, &cfg, &err);
+        if (r < 0)
+                return r;
+        r = merge_file(root_fd, "/etc/cloud/cloud.cfg", cfg);
+        if (r < 0)
+                return r;
+
+        fd = fs_open_in_root(root_fd, "/etc/cloud/cloud.cfg.d", O_RDONLY | O_DIRECTORY, 0);
+        if (fd >= 0) {
+                struct dirent *de;
+                d = fdopendir(fd);
+                if (!d) {
+                        (void)close(fd);
+                        return -errno;
+                }
+                while ((de = readdir(d))) {
+                        size_t l = strlen(de->d_name);
+                        char **p;
+                        if (l < 5 || !streq(de->d_name + l - 4, ".cfg") || de->d_name[0] == '.')
+                                continue;
+                        if (n >= 1024)
+                                break; /* bounded: a thousand drop-ins is plenty */
+                        p = realloc(names, (n + 1) * sizeof(*names));
+                        if (!p) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        names = p;
+                        names[n] = strdup(de->d_name);
+                        if (!names[n++]) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                }
+                if (r >= 0) {
+                        qsort(names, n, sizeof(*names), cmp_str);
+                        for (size_t i = 0; i < n && r >= 0; i++) {
+                                char path[4096];
+                                (void)snprintf(path, sizeof(path), "/etc/cloud/cloud.cfg.d/%s", names[i]);
+                                r = merge_file(root_fd, path, cfg);
+                        }
+                }
+                for (size_t i = 0; i < n; i++)
+                        free(names[i]);
+                free(names);
+                if (r < 0)
+                        return r;
+        }
+        r = merge_file(root_fd, "/run/cloud-init/cloud.cfg", cfg);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(cfg);
+        return 0;
+}

@@ -1,0 +1,16 @@
+/* System configuration: /etc/cloud/cloud.cfg, then the drop-ins cloud.cfg.d/NAME.cfg
+ * in lexical order, then /run/cloud-init/cloud.cfg, each merged over the one
+ * before (mappings recursively, anything else replaced), over built-in
+ * defaults. A broken file is reported with its position and skipped. */
+#pragma once
+
+#include "node.h"
+
+#define CONFIG_FILE_MAX (1u * 1024 * 1024)
+
+int config_load_system(int root_fd, struct node **ret);
+/* Read and parse one YAML file of the target root; name is used in messages
+ * (the path when NULL). -ENOENT is returned silently; other failures are
+ * logged as warnings with file:line:col. */
+int config_read_yaml(int root_fd, const char *path, const char *name, size_t max,
+                     struct node **ret);
