@@ -80,7 +80,7 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         }
         log_info("cloudboot %s running '%s'%s", PACKAGE_VERSION, stage,
                  b->root_is_host ? "" : " on a target root");
-        r = config_load_system(b->root_fd, &b->syscfg);
+        r = syscfg_load(b->root_fd, &b->syscfg);
         if (r < 0)
                 return log_error_errno(r, "Cannot load system config: %m");
         return 0;

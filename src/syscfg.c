@@ -23,7 +23,7 @@ static const char builtin_defaults[] =
         "    sudo: [\"ALL=(ALL) NOPASSWD:ALL\"]\n"
         "    shell: /bin/bash\n";
 
-int config_read_yaml(int root_fd, const char *path, const char *name, size_t max,
+int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max,
                      struct node **ret)
 {
         _cleanup_free_ char *data = NULL;
@@ -49,7 +49,7 @@ int config_read_yaml(int root_fd, const char *path, const char *name, size_t max
 static int merge_file(int root_fd, const char *path, struct node *cfg)
 {
         _cleanup_node_ struct node *n = NULL;
-        int r = config_read_yaml(root_fd, path, NULL, CONFIG_FILE_MAX, &n);
+        int r = syscfg_read_yaml(root_fd, path, NULL, CONFIG_FILE_MAX, &n);
 
         if (r < 0)
                 return r == -ENOENT || r == -EBADMSG || r == -E2BIG ? 0 : r;
@@ -69,7 +69,7 @@ static int cmp_str(const void *a, const void *b)
         return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int config_load_system(int root_fd, struct node **ret)
+int syscfg_load(int root_fd, struct node **ret)
 {
         _cleanup_node_ struct node *cfg = NULL;
         _cleanup_closedir_ DIR *d = NULL;

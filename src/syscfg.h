@@ -8,9 +8,9 @@
 
 #define CONFIG_FILE_MAX (1u * 1024 * 1024)
 
-int config_load_system(int root_fd, struct node **ret);
+int syscfg_load(int root_fd, struct node **ret);
 /* Read and parse one YAML file of the target root; name is used in messages
  * (the path when NULL). -ENOENT is returned silently; other failures are
  * logged as warnings with file:line:col. */
-int config_read_yaml(int root_fd, const char *path, const char *name, size_t max,
+int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max,
                      struct node **ret);

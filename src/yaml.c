@@ -244,9 +244,9 @@ static int attach(struct loader *l, struct node *n, const yaml_mark_t *m)
         parent = l->stack[l->depth - 1].node;
         if (parent->type == NODE_MAP && parent->n % 2 == 0 &&
             (n->type == NODE_SEQ || n->type == NODE_MAP)) {
+                const char *what = node_type_name(n->type);
                 node_free(n);
-                return fail(l, m, -EBADMSG, "a mapping key must be a scalar, not a %s",
-                            node_type_name(n->type));
+                return fail(l, m, -EBADMSG, "a mapping key must be a scalar, not a %s", what);
         }
         if (node_append(parent, n) < 0) {
                 node_free(n);

@@ -260,9 +260,9 @@ static int probe_seedfrom(const struct ds_ctx *ctx, const char *seedfrom, struct
 static int nocloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
 {
         const struct node *ds_cfg = node_get_path(ctx->syscfg, "datasource.NoCloud");
-        _cleanup_free_ char *serial = NULL, *cmdline = NULL;
+        _cleanup_free_ char *serial = NULL, *cmdline = NULL, *seedfrom = NULL;
         bool found = false, name_net = false, seed_net = false, by_name = false;
-        const char *seedfrom, *dsmode;
+        const char *dsmode;
         int r;
 
         res->md = node_new(NODE_MAP);
@@ -313,7 +313,12 @@ static int nocloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 found = found || on_disk;
         }
 
-        seedfrom = node_get_str(res->md, "seedfrom");
+        /* A copy: reading the seed replaces res->md, which holds the string. */
+        if (node_get_str(res->md, "seedfrom")) {
+                seedfrom = strdup(node_get_str(res->md, "seedfrom"));
+                if (!seedfrom)
+                        return -ENOMEM;
+        }
         if (!found && !seedfrom)
                 return -ENOENT;
         if (seedfrom) {

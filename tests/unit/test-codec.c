@@ -1,0 +1,106 @@
+/* Tests of src/codec.c: base64 both ways, gzip with its size bound. */
+#include <zlib.h>
+
+#include "testlib.h"
+#include "codec.h"
+
+static void test_b64_round_trip(void **state)
+{
+        (void)state;
+        const char *in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+        const char *want[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+        for (size_t i = 0; i < ELEMENTSOF(in); i++) {
+                char *enc, *dec;
+                size_t len;
+                assert_int_equal(b64_encode(in[i], strlen(in[i]), &enc), 0);
+                assert_string_equal(enc, want[i]);
+                assert_int_equal(b64_decode(enc, strlen(enc), 100, &dec, &len), 0);
+                assert_int_equal(len, strlen(in[i]));
+                assert_memory_equal(dec, in[i], len);
+                free(enc);
+                free(dec);
+        }
+}
+
+static void test_b64_tolerates_whitespace_and_missing_padding(void **state)
+{
+        (void)state;
+        char *dec;
+        size_t len;
+        assert_int_equal(b64_decode("Zm9v\nYmE", 8, 100, &dec, &len), 0);
+        assert_int_equal(len, 5);
+        assert_memory_equal(dec, "fooba", 5);
+        free(dec);
+}
+
+static void test_b64_rejects_garbage(void **state)
+{
+        (void)state;
+        char *dec;
+        size_t len;
+        assert_int_equal(b64_decode("Zm9v!", 5, 100, &dec, &len), -EBADMSG);
+        assert_int_equal(b64_decode("Zm9v=Zg", 7, 100, &dec, &len), -EBADMSG);
+        assert_int_equal(b64_decode("Z", 1, 100, &dec, &len), -EBADMSG);
+        assert_int_equal(b64_decode("Zm9vYmFy", 8, 3, &dec, &len), -E2BIG);
+}
+
+static unsigned char *gz(const void *data, size_t len, size_t *ret_len)
+{
+        z_stream z = { 0 };
+        size_t cap = compressBound((uLong)len) + 64;
+        unsigned char *out = malloc(cap);
+        assert_non_null(out);
+        assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
+        z.next_in = (unsigned char *)(uintptr_t)data;
+        z.avail_in = (uInt)len;
+        z.next_out = out;
+        z.avail_out = (uInt)cap;
+        assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+        *ret_len = cap - z.avail_out;
+        deflateEnd(&z);
+        return out;
+}
+
+static void test_gzip_decodes(void **state)
+{
+        (void)state;
+        size_t zlen, len;
+        unsigned char *z = gz("#cloud-config\nhostname: x\n", 26, &zlen);
+        char *out;
+        assert_true(gzip_is(z, zlen));
+        assert_int_equal(gzip_decode(z, zlen, 1000, &out, &len), 0);
+        assert_int_equal(len, 26);
+        assert_string_equal(out, "#cloud-config\nhostname: x\n");
+        free(out);
+        /* truncated stream */
+        assert_int_equal(gzip_decode(z, zlen - 6, 1000, &out, &len), -EBADMSG);
+        free(z);
+        assert_false(gzip_is("#c", 2));
+}
+
+static void test_gzip_bomb_is_bounded(void **state)
+{
+        (void)state;
+        size_t big = 64u << 20, zlen;
+        char *zeros = calloc(1, big), *out;
+        unsigned char *z;
+        size_t len;
+        assert_non_null(zeros);
+        z = gz(zeros, big, &zlen);
+        free(zeros);
+        assert_true(zlen < 200000); /* 64 MiB in well under 200 KiB */
+        assert_int_equal(gzip_decode(z, zlen, 1u << 20, &out, &len), -E2BIG);
+        free(z);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_b64_round_trip),
+                cmocka_unit_test(test_b64_tolerates_whitespace_and_missing_padding),
+                cmocka_unit_test(test_b64_rejects_garbage),
+                cmocka_unit_test(test_gzip_decodes),
+                cmocka_unit_test(test_gzip_bomb_is_bounded),
+        };
+        return cmocka_run_group_tests_name("codec", tests, NULL, NULL);
+}

@@ -1,0 +1,120 @@
+/* Tests of src/schema.c: problems reported with positions, invalid values
+ * pruned so that the rest still applies. */
+#include "testlib.h"
+#include "schema.h"
+
+struct collected {
+        char text[4096];
+        size_t len;
+};
+
+static void collect(void *userdata, enum schema_severity sev, const char *pos, const char *msg)
+{
+        struct collected *c = userdata;
+        static const char *const names[] = { "error", "warning", "note" };
+        c->len += (size_t)snprintf(c->text + c->len, sizeof(c->text) - c->len, "%s: %s: %s\n", pos,
+                                   names[sev], msg);
+}
+
+static struct node *validate(const char *text, struct collected *c, struct schema_report *rep)
+{
+        struct node *cfg = test_yaml(text);
+        *c = (struct collected){ 0 };
+        *rep = (struct schema_report){ .emit = collect, .userdata = c };
+        schema_validate_config(cfg, rep);
+        return cfg;
+}
+
+static void assert_has(const struct collected *c, const char *needle)
+{
+        if (!strstr(c->text, needle))
+                fail_msg("report lacks \"%s\"; it is:\n%s", needle, c->text);
+}
+
+static void test_valid_config_has_no_errors(void **state)
+{
+        (void)state;
+        struct collected c;
+        struct schema_report rep;
+        struct node *cfg = validate("hostname: h\nfqdn: h.example\npreserve_hostname: false\n"
+                                    "write_files:\n- path: /a\n  content: x\n  permissions: '0600'\n"
+                                    "  owner: root:root\n  encoding: b64\n  append: true\n  defer: false\n",
+                                    &c, &rep);
+        assert_int_equal(rep.n_errors, 0);
+        assert_int_equal(c.len, 0);
+        node_free(cfg);
+}
+
+static void test_wrong_type_is_reported_and_pruned(void **state)
+{
+        (void)state;
+        struct collected c;
+        struct schema_report rep;
+        struct node *cfg = validate("hostname: [a, b]\nfqdn: ok.example\n", &c, &rep);
+        assert_int_equal(rep.n_errors, 1);
+        assert_has(&c, "test.yaml:1:11: error: hostname: expected string, got list");
+        assert_null(node_get(cfg, "hostname"));
+        assert_string_equal(node_get_str(cfg, "fqdn"), "ok.example");
+        node_free(cfg);
+}
+
+static void test_bad_write_files_item_is_dropped_alone(void **state)
+{
+        (void)state;
+        struct collected c;
+        struct schema_report rep;
+        struct node *cfg = validate("write_files:\n"
+                                    "- path: /good\n"
+                                    "- content: no path\n"
+                                    "- path: /bad-enc\n  encoding: rot13\n"
+                                    "- path: /typo\n  permisions: '0600'\n"
+                                    "- path: /also-good\n",
+                                    &c, &rep);
+        const struct node *wf = node_get(cfg, "write_files");
+        assert_int_equal(rep.n_errors, 3);
+        assert_has(&c, "test.yaml:3:3: error: write_files.1: 'path' is required");
+        assert_has(&c, "test.yaml:5:13: error: write_files.2.encoding: 'rot13' is not one of the allowed values");
+        assert_has(&c, "test.yaml:7:3: error: write_files.3: unknown key 'permisions'");
+        assert_int_equal(wf->n, 2);
+        assert_string_equal(node_get_str(wf->items[0], "path"), "/good");
+        assert_string_equal(node_get_str(wf->items[1], "path"), "/also-good");
+        node_free(cfg);
+}
+
+static void test_unknown_and_unsupported_keys(void **state)
+{
+        (void)state;
+        struct collected c;
+        struct schema_report rep;
+        struct node *cfg = validate("hostnme: typo\ntimezone: Europe/Paris\nsystem_info: {}\n", &c, &rep);
+        assert_int_equal(rep.n_errors, 1);
+        assert_has(&c, "test.yaml:1:1: error: unknown key 'hostnme'");
+        assert_has(&c, "test.yaml:2:1: note: 'timezone' belongs to module cc_timezone, which cloudboot does not support");
+        assert_null(strstr(c.text, "system_info"));
+        node_free(cfg);
+}
+
+static void test_top_level_must_be_a_mapping(void **state)
+{
+        (void)state;
+        struct collected c;
+        struct schema_report rep;
+        struct node *cfg = validate("- a\n- b\n", &c, &rep);
+        assert_int_equal(rep.n_errors, 1);
+        assert_has(&c, "test.yaml:1:1: error: cloud-config must be a mapping, got list");
+        node_free(cfg);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_valid_config_has_no_errors),
+                cmocka_unit_test(test_wrong_type_is_reported_and_pruned),
+                cmocka_unit_test(test_bad_write_files_item_is_dropped_alone),
+                cmocka_unit_test(test_unknown_and_unsupported_keys),
+                cmocka_unit_test(test_top_level_must_be_a_mapping),
+        };
+        int r = cmocka_run_group_tests_name("schema", tests, NULL, NULL);
+        node_names_free();
+        return r;
+}

@@ -1,0 +1,193 @@
+/* Tests of src/state.c and src/status.c: the on-disk contract. */
+#include "testlib.h"
+#include "datasource.h"
+#include "state.h"
+#include "status.h"
+
+static void fill(struct ds_result *r, const char *iid)
+{
+        *r = (struct ds_result){ 0 };
+        r->ds = &ds_nocloud;
+        r->iid = strdup(iid);
+        r->dsmode = strdup("net");
+        r->platform = strdup("nocloud");
+        r->subplatform = strdup("seed-dir (/s)");
+        r->seed = strdup("/s");
+        r->ud_name = strdup("/s/user-data");
+        r->md = test_yaml("instance-id: x\nlocal-hostname: h\npassword: hunter2\n"
+                          "public-keys: [ssh-ed25519 AAAA k]\n");
+        r->ud = strdup("#cloud-config\npassword: hunter2\n");
+        r->ud_len = strlen(r->ud);
+}
+
+static void test_iid_path_is_one_component(void **state)
+{
+        (void)state;
+        char *p;
+        assert_int_equal(state_iid_path("a/b/c", &p), 0);
+        assert_string_equal(p, "a_b_c");
+        free(p);
+        assert_int_equal(state_iid_path("..", &p), 0);
+        assert_string_equal(p, "__");
+        free(p);
+        assert_int_equal(state_iid_path("x\ny", &p), 0);
+        assert_string_equal(p, "x_y");
+        free(p);
+        assert_int_equal(state_iid_path("", &p), -EINVAL);
+}
+
+static void test_store_lays_out_instance(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result r;
+        bool is_new = false;
+        char target[256];
+        ssize_t n;
+        char link[300];
+
+        troot_make(&t);
+        fill(&r, "iid/one");
+        assert_int_equal(state_store(t.fd, &r, &is_new), 0);
+        assert_true(is_new);
+        assert_file_eq(&t, "/var/lib/cloud/data/instance-id", "iid/one\n");
+        assert_file_eq(&t, "/var/lib/cloud/data/previous-instance-id", "NO_PREVIOUS_INSTANCE_ID\n");
+        assert_file_eq(&t, "/run/cloud-init/.instance-id", "iid/one\n");
+        assert_file_eq(&t, "/var/lib/cloud/instances/iid_one/user-data.txt",
+                       "#cloud-config\npassword: hunter2\n");
+        assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/user-data.txt") & 0777, 0600);
+        assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/vendor-data.txt") & 0777, 0600);
+        assert_file_eq(&t, "/var/lib/cloud/instances/iid_one/datasource",
+                       "DataSourceNoCloud: DataSourceNoCloud [seed=/s][dsmode=net]\n");
+        (void)snprintf(link, sizeof(link), "%s/var/lib/cloud/instance", t.path);
+        n = readlink(link, target, sizeof(target) - 1);
+        assert_true(n > 0);
+        target[n] = '\0';
+        assert_string_equal(target, "/var/lib/cloud/instances/iid_one");
+
+        /* same instance again: not new */
+        assert_int_equal(state_store(t.fd, &r, &is_new), 0);
+        assert_false(is_new);
+        assert_file_eq(&t, "/var/lib/cloud/data/previous-instance-id", "iid/one\n");
+        ds_result_done(&r);
+
+        /* another instance-id: new, previous recorded */
+        fill(&r, "iid-two");
+        assert_int_equal(state_store(t.fd, &r, &is_new), 0);
+        assert_true(is_new);
+        assert_file_eq(&t, "/var/lib/cloud/data/previous-instance-id", "iid/one\n");
+        assert_file_eq(&t, "/var/lib/cloud/data/previous-datasource",
+                       "DataSourceNoCloud: DataSourceNoCloud [seed=/s][dsmode=net]\n");
+        ds_result_done(&r);
+        troot_free(&t);
+}
+
+static void test_instance_data_public_file_has_no_secrets(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result r;
+        struct instance inst = { 0 };
+        char *pub, *sens;
+
+        troot_make(&t);
+        fill(&r, "i-9");
+        assert_int_equal(state_write_instance_data(t.fd, &r, "DataSourceNoCloud [seed=/s]"), 0);
+        pub = troot_read(&t, INSTANCE_DATA);
+        sens = troot_read(&t, INSTANCE_DATA_SENSITIVE);
+        assert_non_null(pub);
+        assert_non_null(sens);
+        assert_null(strstr(pub, "hunter2"));
+        assert_non_null(strstr(pub, "redacted for non-root user"));
+        assert_non_null(strstr(sens, "hunter2"));
+        assert_non_null(strstr(pub, "\"public_ssh_keys\": [\n   \"ssh-ed25519 AAAA k\"\n  ]"));
+        assert_int_equal(troot_mode(&t, INSTANCE_DATA) & 0777, 0644);
+        assert_int_equal(troot_mode(&t, INSTANCE_DATA_SENSITIVE) & 0777, 0600);
+        free(pub);
+        free(sens);
+
+        assert_int_equal(state_restore(t.fd, &inst), 0);
+        assert_string_equal(inst.iid_raw, "i-9");
+        assert_string_equal(inst.dsmode, "net");
+        assert_string_equal(inst.description, "DataSourceNoCloud [seed=/s]");
+        assert_string_equal(inst.ud_name, "/s/user-data");
+        assert_string_equal(node_get_str(inst.md, "local-hostname"), "h");
+        instance_done(&inst);
+        ds_result_done(&r);
+        troot_free(&t);
+}
+
+static void test_semaphores_per_frequency(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *sem;
+        troot_make(&t);
+        assert_false(state_sem_has(t.fd, "i1", "write-files", FREQ_INSTANCE));
+        assert_int_equal(state_sem_set(t.fd, "i1", "write-files", FREQ_INSTANCE), 0);
+        assert_true(state_sem_has(t.fd, "i1", "write-files", FREQ_INSTANCE));
+        assert_true(fs_exists(t.fd, "/var/lib/cloud/instances/i1/sem/config_write_files"));
+        assert_false(state_sem_has(t.fd, "i2", "write-files", FREQ_INSTANCE));
+        /* format: "<pid>: <time>\n" */
+        sem = troot_read(&t, "/var/lib/cloud/instances/i1/sem/config_write_files");
+        assert_non_null(strstr(sem, ": "));
+        assert_int_equal(atoi(sem), getpid());
+        free(sem);
+        assert_int_equal(state_sem_set(t.fd, "i1", "x", FREQ_ONCE), 0);
+        assert_true(fs_exists(t.fd, "/var/lib/cloud/sem/config_x.once"));
+        assert_true(state_sem_has(t.fd, "i2", "x", FREQ_ONCE));
+        assert_int_equal(state_sem_set(t.fd, "i1", "y", FREQ_ALWAYS), 0);
+        assert_false(state_sem_has(t.fd, "i1", "y", FREQ_ALWAYS));
+        troot_free(&t);
+}
+
+static void test_status_json_through_a_boot(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct node *doc = NULL;
+        char *res;
+        troot_make(&t);
+        assert_int_equal(status_stage_begin(t.fd, "init-local"), 0);
+        assert_int_equal(status_load(t.fd, STATUS_LINK, &doc), 0);
+        assert_string_equal(node_get_str(node_get(doc, "v1"), "stage"), "init-local");
+        assert_int_equal(node_get(node_get(node_get(doc, "v1"), "init-local"), "start")->type, NODE_FLOAT);
+        node_free(doc);
+
+        log_warning("a recoverable problem");
+        assert_int_equal(status_stage_end(t.fd, "init-local", "DataSourceNoCloud", NULL), 0);
+        log_records_reset();
+        assert_int_equal(status_stage_end(t.fd, "init", "DataSourceNoCloud", "it broke"), 0);
+        assert_int_equal(status_load(t.fd, STATUS_LINK, &doc), 0);
+        assert_null(node_get_str(node_get(doc, "v1"), "stage"));
+        assert_string_equal(node_get_str(node_get(doc, "v1"), "datasource"), "DataSourceNoCloud");
+        assert_string_equal(node_get_path(doc, "v1.init-local.recoverable_errors.WARNING")->items[0]->str,
+                            "a recoverable problem");
+        assert_string_equal(node_get_path(doc, "v1.init.errors")->items[0]->str, "it broke");
+        node_free(doc);
+
+        assert_int_equal(status_write_result(t.fd, "DataSourceNoCloud"), 0);
+        res = troot_read(&t, RESULT_LINK);
+        assert_non_null(res);
+        assert_non_null(strstr(res, "\"errors\": [\n   \"it broke\"\n  ]"));
+        assert_non_null(strstr(res, "\"WARNING\": [\n    \"a recoverable problem\""));
+        free(res);
+        assert_int_equal(status_reset(t.fd), 0);
+        assert_false(fs_exists(t.fd, STATUS_JSON));
+        assert_false(fs_exists(t.fd, RESULT_JSON));
+        troot_free(&t);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_iid_path_is_one_component),
+                cmocka_unit_test(test_store_lays_out_instance),
+                cmocka_unit_test(test_instance_data_public_file_has_no_secrets),
+                cmocka_unit_test(test_semaphores_per_frequency),
+                cmocka_unit_test(test_status_json_through_a_boot),
+        };
+        int r = cmocka_run_group_tests_name("state", tests, NULL, NULL);
+        node_names_free();
+        return r;
+}
