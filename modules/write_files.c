@@ -83,12 +83,17 @@ static int parse_mode(const struct node *n, mode_t *ret)
         return 0;
 }
 
-static int decode(const char *enc, const char *in, size_t len, char **ret, size_t *ret_len)
+/* Decode content as its encoding says. Base64 is decoded as cloud-init's
+ * Python does, skipping characters outside the alphabet; *ret_skipped says
+ * how many, so the caller can warn about data that was not clean. */
+static int decode(const char *enc, const char *in, size_t len, char **ret, size_t *ret_len,
+                  size_t *ret_skipped)
 {
         _cleanup_free_ char *tmp = NULL;
         size_t tlen;
         int r;
 
+        *ret_skipped = 0;
         if (!enc || streq(enc, "text/plain")) {
                 *ret = malloc(len + 1);
                 if (!*ret)
@@ -99,7 +104,7 @@ static int decode(const char *enc, const char *in, size_t len, char **ret, size_
                 return 0;
         }
         if (strstr(enc, "b64") || strstr(enc, "base64")) {
-                r = b64_decode(in, len, WRITE_FILES_MAX, &tmp, &tlen);
+                r = b64_decode_lenient(in, len, WRITE_FILES_MAX, &tmp, &tlen, ret_skipped);
                 if (r < 0)
                         return r;
                 in = tmp;
@@ -120,7 +125,7 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
         const struct node *content = node_get(item, "content");
         _cleanup_free_ char *data = NULL, *old = NULL;
         char pos[512];
-        size_t len = 0, old_len = 0;
+        size_t len = 0, old_len = 0, skipped = 0;
         uid_t uid = 0;
         gid_t gid = 0;
         mode_t mode;
@@ -152,7 +157,14 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
                 if (gid == (gid_t)-1)
                         gid = 0;
         }
-        r = decode(enc, content ? content->str : "", content ? content->len : 0, &data, &len);
+        r = decode(enc, content ? content->str : "", content ? content->len : 0, &data, &len,
+                   &skipped);
+        if (r >= 0 && skipped) {
+                where(content, pos, sizeof(pos));
+                log_warning("%s: write_files content for %s has %zu characters that are not "
+                            "base64; skipped, as cloud-init skips them",
+                            pos, path, skipped);
+        }
         if (r < 0) {
                 where(content ? content : item, pos, sizeof(pos));
                 if (r == -E2BIG)

@@ -11,6 +11,7 @@
 #include "fs.h"
 #include "log.h"
 #include "schema.h"
+#include "userdata.h"
 #include "yaml.h"
 
 static void emit(void *userdata, enum schema_severity sev, const char *pos, const char *msg)
@@ -27,7 +28,7 @@ int cmd_schema(const char *config_file)
         _cleanup_node_ struct node *cfg = NULL;
         struct schema_report rep = { .emit = emit };
         struct yaml_error err;
-        const char *p;
+        enum ud_type t;
         size_t len;
         int r;
 
@@ -42,10 +43,20 @@ int cmd_schema(const char *config_file)
                         r == -E2BIG ? "larger than 16 MiB" : strerror(-r));
                 return 1;
         }
-        p = data + strspn(data, " \t\r\n");
-        if (strncasecmp(p, "#cloud-config", 13) != 0) {
-                fprintf(stderr, "%s:1:1: error: a cloud-config file must begin with \"#cloud-config\"\n",
-                        config_file);
+        t = userdata_type(data, len);
+        if (t == UD_JINJA) {
+                /* The template header is line 1, the real type is on line 2. */
+                const char *nl = memchr(data, '\n', len);
+                if (nl && userdata_type(nl + 1, len - (size_t)(nl + 1 - data)) == UD_CLOUD_CONFIG) {
+                        fprintf(stderr, "%s:1:1: note: a jinja template: checked as written, "
+                                        "variables not rendered\n", config_file);
+                        t = UD_CLOUD_CONFIG;
+                }
+        }
+        if (t != UD_CLOUD_CONFIG) {
+                fprintf(stderr, "%s:1:1: error: this is user-data of type %s, not cloud-config: "
+                                "a cloud-config file begins with \"#cloud-config\"\n",
+                        config_file, userdata_type_name(t));
                 return 1;
         }
         r = yaml_load(data, len, config_file, NULL, &cfg, &err);

@@ -23,8 +23,10 @@ static int b64_value(unsigned char c)
         return -1;
 }
 
-int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len)
+static int b64_decode_full(const char *in, size_t len, size_t max, bool lenient, char **ret,
+                           size_t *ret_len, size_t *ret_skipped)
 {
+        size_t skipped = 0;
         _cleanup_free_ char *out = NULL;
         uint32_t acc = 0;
         size_t o = 0, bits = 0, pad = 0;
@@ -44,11 +46,20 @@ int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_l
                         pad++;
                         continue;
                 }
-                if (pad)
-                        return -EBADMSG; /* data after padding */
                 v = b64_value(c);
+                if (v < 0 && lenient) {
+                        skipped++;
+                        continue;
+                }
                 if (v < 0)
                         return -EBADMSG;
+                if (pad) {
+                        if (lenient) {
+                                skipped += len - i;
+                                break; /* Python stops at the padding */
+                        }
+                        return -EBADMSG; /* data after padding */
+                }
                 acc = (acc << 6) | (uint32_t)v;
                 bits += 6;
                 if (bits >= 8) {
@@ -57,14 +68,27 @@ int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_l
                 }
         }
         /* A lone 6-bit group cannot encode a byte; leftover bits must be zero. */
-        if (bits >= 6 || (acc & ((1u << bits) - 1)) || pad > 2)
+        if (!lenient && (bits >= 6 || (acc & ((1u << bits) - 1)) || pad > 2))
                 return -EBADMSG;
         if (o > max)
                 return -E2BIG;
         out[o] = '\0';
         *ret_len = o;
         *ret = TAKE_PTR(out);
+        if (ret_skipped)
+                *ret_skipped = skipped;
         return 0;
+}
+
+int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len)
+{
+        return b64_decode_full(in, len, max, false, ret, ret_len, NULL);
+}
+
+int b64_decode_lenient(const char *in, size_t len, size_t max, char **ret, size_t *ret_len,
+                       size_t *ret_skipped)
+{
+        return b64_decode_full(in, len, max, true, ret, ret_len, ret_skipped);
 }
 
 int b64_encode(const void *in, size_t len, char **ret)

@@ -8,6 +8,11 @@
 
 /* Decode base64 (standard alphabet, whitespace ignored, padding optional). */
 int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len);
+/* The same, but skipping every character outside the alphabet, as Python's
+ * base64 decoding does for PyYAML's !!binary: documents that cloud-init
+ * reads must read the same here. */
+int b64_decode_lenient(const char *in, size_t len, size_t max, char **ret, size_t *ret_len,
+                       size_t *ret_skipped);
 /* Encode to base64 with padding, no line breaks. */
 int b64_encode(const void *in, size_t len, char **ret);
 bool gzip_is(const void *data, size_t len);

@@ -335,8 +335,12 @@ int stage_init(const struct boot_opts *o, bool local)
         if (local && !streq_ptr(b.inst.dsmode, "local")) {
                 /* Set the hostname before the network comes up, so that a DHCP
                  * client sends it (cloud-init does the same, LP: #1746455). */
+                /* Only while set_hostname has not run for this instance: its
+                 * fqdn may fall back to the current system hostname, and on a
+                 * later boot that would undo a name the admin chose. */
                 const struct module *m = module_find("set_hostname");
-                if (m && activated(m, b.cfg)) {
+                if (m && activated(m, b.cfg) &&
+                    !state_sem_has(b.root_fd, b.inst.iid, m->name, m->freq)) {
                         struct module_ctx ctx = { .root_fd = b.root_fd,
                                                   .root_is_host = b.root_is_host,
                                                   .iid = b.inst.iid, .stage = b.stage,

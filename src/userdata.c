@@ -35,8 +35,14 @@ enum ud_type userdata_type(const char *data, size_t len)
                 return UD_EMPTY;
         for (size_t k = 0; k < ELEMENTSOF(starts); k++) {
                 size_t pl = strlen(starts[k].prefix);
-                if (len - i >= pl && strncasecmp(data + i, starts[k].prefix, pl) == 0)
+                if (len - i >= pl && strncasecmp(data + i, starts[k].prefix, pl) == 0) {
+                        /* "#cloud-config" must be the whole word: "#cloud-configs" is not
+                         * cloud-config (cloud-init compares the same prefixes, longest first). */
+                        char next = len - i > pl ? data[i + pl] : '\n';
+                        if (starts[k].type == UD_CLOUD_CONFIG && !strchr(" \t\r\n", next))
+                                continue;
                         return starts[k].type;
+                }
         }
         /* MIME is told by a MIME-Version header in the first 4096 bytes. */
         {

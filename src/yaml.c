@@ -287,7 +287,7 @@ static int on_scalar(struct loader *l, yaml_event_t *e)
         } else if (streq(tag, "binary")) {
                 char *raw;
                 size_t raw_len;
-                r = b64_decode(n->str, n->len, n->len, &raw, &raw_len);
+                r = b64_decode_lenient(n->str, n->len, n->len, &raw, &raw_len, NULL);
                 if (r < 0) {
                         node_free(n);
                         return fail(l, &e->start_mark, -EBADMSG, "invalid base64 in !!binary scalar");

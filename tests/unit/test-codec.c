@@ -44,6 +44,18 @@ static void test_b64_rejects_garbage(void **state)
         assert_int_equal(b64_decode("Zm9vYmFy", 8, 3, &dec, &len), -E2BIG);
 }
 
+static void test_b64_lenient_skips_like_python(void **state)
+{
+        (void)state;
+        char *dec;
+        size_t len, skipped;
+        assert_int_equal(b64_decode_lenient("Zm9v...Ym Fy!", 13, 100, &dec, &len, &skipped), 0);
+        assert_int_equal(len, 6);
+        assert_memory_equal(dec, "foobar", 6);
+        assert_int_equal(skipped, 4);
+        free(dec);
+}
+
 static unsigned char *gz(const void *data, size_t len, size_t *ret_len)
 {
         z_stream z = { 0 };
@@ -99,6 +111,7 @@ int main(void)
                 cmocka_unit_test(test_b64_round_trip),
                 cmocka_unit_test(test_b64_tolerates_whitespace_and_missing_padding),
                 cmocka_unit_test(test_b64_rejects_garbage),
+                cmocka_unit_test(test_b64_lenient_skips_like_python),
                 cmocka_unit_test(test_gzip_decodes),
                 cmocka_unit_test(test_gzip_bomb_is_bounded),
         };

@@ -126,7 +126,7 @@ static void test_bad_entries_reported_others_written(void **state)
         assert_int_equal(run(&t, "write_files",
                              "write_files:\n"
                              "- {path: /ok1, content: a}\n"
-                             "- {path: /badb64, content: '!!!', encoding: b64}\n"
+                             "- {path: /badgz, content: 'aGVsbG8K', encoding: gz+b64}\n"
                              "- {path: /nouser, owner: 'ghost:ghost'}\n"
                              "- {path: /badperm, permissions: '0999'}\n"
                              "- {path: /bigperm, permissions: 070000}\n"
@@ -134,14 +134,30 @@ static void test_bad_entries_reported_others_written(void **state)
                          -EINVAL);
         assert_file_eq(&t, "/ok1", "a");
         assert_file_eq(&t, "/ok2", "b");
-        assert_false(fs_exists(t.fd, "/badb64"));
+        assert_false(fs_exists(t.fd, "/badgz"));
         assert_false(fs_exists(t.fd, "/nouser"));
         assert_false(fs_exists(t.fd, "/badperm"));
         assert_false(fs_exists(t.fd, "/bigperm"));
-        assert_log_has(&t, "test.yaml:3:28: write_files content for /badb64 is not valid b64");
+        assert_log_has(&t, "test.yaml:3:27: write_files content for /badgz is not valid gz+b64");
         assert_log_has(&t, "test.yaml:4:26: write_files owner 'ghost:ghost' of /nouser does not exist");
         assert_log_has(&t, "test.yaml:5:33: write_files permissions for /badperm must be an octal mode");
         assert_log_has(&t, "test.yaml:6:33: write_files permissions for /bigperm must be an octal mode");
+        troot_free(&t);
+}
+
+static void test_base64_noise_is_skipped_as_cloud_init_does(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        /* cloud-init's own example: truncated with "..." - Python decodes what is there */
+        assert_int_equal(run(&t, "write_files",
+                             "write_files:\n- {path: /sel, encoding: b64, content: "
+                             "CiMgVGhpcyBmaWxlIGNvbnRyb2xzIHRoZSBzdGF0ZSBvZiBTRUxpbnV4...}\n"),
+                         0);
+        assert_file_eq(&t, "/sel", "\n# This file controls the state of SELinux");
+        assert_log_has(&t, "test.yaml:2:40: write_files content for /sel has 3 characters that "
+                           "are not base64; skipped");
         troot_free(&t);
 }
 
@@ -222,6 +238,7 @@ int main(void)
                 cmocka_unit_test(test_permissions_string_and_integer),
                 cmocka_unit_test(test_owner_resolved_in_target_root),
                 cmocka_unit_test(test_bad_entries_reported_others_written),
+                cmocka_unit_test(test_base64_noise_is_skipped_as_cloud_init_does),
                 cmocka_unit_test(test_append),
                 cmocka_unit_test(test_defer_splits_between_stages),
                 cmocka_unit_test(test_symlinked_directory_stays_in_root),

@@ -219,7 +219,11 @@ static void test_binary_tag_and_unknown_tags(void **state)
         assert_int_equal(node_get(n, "c")->i, 7);
         node_free(n);
         expect_error("a: !!python/object:os.system x\n", -EBADMSG, 1, 4, "unsupported tag");
-        expect_error("a: !!binary '%%%'\n", -EBADMSG, 1, 4, "invalid base64");
+        /* PyYAML's !!binary skips what is not base64, so this is empty bytes */
+        n = test_yaml("a: !!binary '%%%'\n");
+        assert_true(node_get(n, "a")->binary);
+        assert_int_equal(node_get(n, "a")->len, 0);
+        node_free(n);
         expect_error("a: !!int abc\n", -EBADMSG, 1, 4, "does not fit its tag");
 }
 

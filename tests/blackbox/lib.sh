@@ -1,0 +1,62 @@
+# Shared helpers for the blackbox tests: each test runs the built cloudboot
+# binary with --root on a fresh temporary tree and checks what it leaves.
+set -eu
+: "${CLOUDBOOT:?CLOUDBOOT must name the cloudboot binary}"
+: "${TOP_SRCDIR:?TOP_SRCDIR must name the source tree}"
+
+R=$(mktemp -d /tmp/cloudboot-bb.XXXXXX)
+OUT="$R.out"
+cleanup() { rm -rf "$R" "$OUT"; }
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*" >&2
+	if [ -s "$OUT" ]; then echo "--- cloudboot output:" >&2; tail -n 30 "$OUT" >&2; fi
+	exit 1
+}
+pass() { echo "ok - $*"; }
+
+# seed META USER: a NoCloud seed directory in the target.
+seed() {
+	mkdir -p "$R/var/lib/cloud/seed/nocloud"
+	printf '%s' "$1" >"$R/var/lib/cloud/seed/nocloud/meta-data"
+	printf '%s' "$2" >"$R/var/lib/cloud/seed/nocloud/user-data"
+}
+
+cb() { "$CLOUDBOOT" --root "$R" "$@"; }
+
+# One full boot: the four stages in order, each must exit 0.
+boot() {
+	for stage in "init --local" "init" "modules --mode config" "modules --mode final"; do
+		# shellcheck disable=SC2086
+		cb $stage >>"$OUT" 2>&1 || fail "cloudboot $stage exited $?"
+	done
+}
+
+expect_file() { # PATH CONTENT
+	[ -e "$R$1" ] || fail "$1 is missing"
+	got=$(cat "$R$1")
+	[ "$got" = "$2" ] || fail "$1 holds '$got', expected '$2'"
+}
+expect_mode() { # PATH MODE
+	got=$(stat -c %a "$R$1") || fail "$1 is missing"
+	[ "$got" = "$2" ] || fail "$1 has mode $got, expected $2"
+}
+expect_owner() { # PATH UID:GID
+	got=$(stat -c %u:%g "$R$1") || fail "$1 is missing"
+	[ "$got" = "$2" ] || fail "$1 is owned by $got, expected $2"
+}
+expect_absent() { [ ! -e "$R$1" ] || fail "$1 exists but should not"; }
+expect_status() { # EXIT-CODE [ARGS...]
+	want=$1
+	shift
+	set +e
+	cb status "$@" >"$OUT.status" 2>&1
+	got=$?
+	set -e
+	[ "$got" = "$want" ] || { cat "$OUT.status" >&2; rm -f "$OUT.status"; fail "status exited $got, expected $want"; }
+	rm -f "$OUT.status"
+}
+expect_output_has() { # TEXT
+	grep -qF -- "$1" "$OUT" || fail "output lacks '$1'"
+}

@@ -1,0 +1,55 @@
+#!/bin/sh
+# A first boot from a seed directory: hostname, files, state, status 0.
+. "$TOP_SRCDIR/tests/blackbox/lib.sh"
+
+seed "instance-id: iid-bb-1
+local-hostname: md-name
+" "#cloud-config
+hostname: test-system
+fqdn: test-system.example.com
+write_files:
+  - path: /etc/motd
+    content: |
+      hello
+  - path: /etc/secret/token
+    content: czNjcjN0LW1hcmtlcg==
+    encoding: b64
+    permissions: '0600'
+  - path: /etc/late.conf
+    content: late
+    defer: true
+"
+boot
+
+expect_file /etc/hostname test-system
+expect_file /etc/motd hello
+expect_mode /etc/motd 644
+expect_file /etc/secret/token s3cr3t-marker
+expect_mode /etc/secret/token 600
+expect_file /etc/late.conf late
+expect_file /var/lib/cloud/data/instance-id iid-bb-1
+expect_file /var/lib/cloud/data/previous-instance-id NO_PREVIOUS_INSTANCE_ID
+expect_file /var/lib/cloud/data/set-hostname '{"hostname":"test-system","fqdn":"test-system.example.com"}'
+[ "$(readlink "$R/var/lib/cloud/instance")" = /var/lib/cloud/instances/iid-bb-1 ] || fail "instance link"
+expect_mode /var/lib/cloud/instances/iid-bb-1/user-data.txt 600
+expect_mode /var/lib/cloud/instances/iid-bb-1/cloud-config.txt 600
+expect_mode /run/cloud-init/instance-data-sensitive.json 600
+expect_mode /run/cloud-init/instance-data.json 644
+expect_mode /var/log/cloud-init.log 640
+expect_mode /var/log/cloud-init-output.log 640
+[ -s "$R/var/lib/cloud/instances/iid-bb-1/boot-finished" ] || fail "boot-finished missing"
+for m in set_hostname write_files write_files_deferred; do
+	[ -f "$R/var/lib/cloud/instances/iid-bb-1/sem/config_$m" ] || fail "no semaphore for $m"
+done
+expect_absent /var/lib/cloud/instances/iid-bb-1/sem/config_update_hostname
+grep -q '"init-local"' "$R/run/cloud-init/status.json" || fail "status.json has no init-local"
+grep -q '"errors": \[\]' "$R/run/cloud-init/result.json" || fail "result.json has errors"
+expect_status 0
+cb status --long >"$OUT" 2>&1 || fail "status --long"
+expect_output_has "status: done"
+expect_output_has "detail: DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud][dsmode=net]"
+# no secret ever reaches the logs
+for f in "$R"/var/log/cloud-init.log "$R"/var/log/cloud-init-output.log "$R"/run/cloud-init/instance-data.json "$OUT"; do
+	! grep -q s3cr3t-marker "$f" || fail "secret file content found in $f"
+done
+pass "first boot"
