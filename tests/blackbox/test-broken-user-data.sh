@@ -32,16 +32,16 @@ write_files:
   - path: /etc/good
     content: ok
   - content: no path here
-  - path: /etc/bad-b64
-    encoding: b64
-    content: '@@@'
+  - path: /etc/bad-gz
+    encoding: gz+b64
+    content: aGVsbG8K
 "
 boot
 expect_file /etc/good ok
-expect_absent /etc/bad-b64
+expect_absent /etc/bad-gz
 expect_output_has "user-data:2:11: hostname: expected string, got list"
 expect_output_has "user-data:3:1: unknown key 'unknown_key'"
 expect_output_has "user-data:7:5: write_files.1: 'path' is required"
-expect_output_has "user-data:10:14: write_files content for /etc/bad-b64 is not valid b64"
+expect_output_has "user-data:10:14: write_files content for /etc/bad-gz is not valid gz+b64; not written"
 expect_status 2
 pass "broken user-data: errors with positions, valid parts applied, status 2"

@@ -6,6 +6,7 @@
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"
 
 CORPUS="$TOP_SRCDIR/tests/corpus/cloud-init-examples"
+[ -d "$CORPUS/module-docs" ] || fail "the corpus is missing: $CORPUS"
 n_valid=0
 n_other=0
 n_applied=0
