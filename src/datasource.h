@@ -16,6 +16,7 @@ struct ds_ctx {
         const struct node *syscfg;
         bool local_stage;      /* init-local: no network yet */
         bool probe_devices;    /* block devices may be scanned for seed labels */
+        size_t user_data_max;  /* bytes of user-data and vendor-data (syscfg_limits) */
 };
 
 struct ds_result {

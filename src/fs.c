@@ -8,6 +8,25 @@
 #include "fs.h"
 #include "macro.h"
 
+#ifdef CLOUDBOOT_TEST_HOOKS
+#include <signal.h>
+/* Crash tests: die as a power cut would, right after the Nth write. */
+static void test_hook_after_write(void)
+{
+        static long left = -1;
+        if (left < 0) {
+                const char *e = getenv("CLOUDBOOT_TEST_KILL_AT_WRITE");
+                left = e ? strtol(e, NULL, 10) : 0;
+        }
+        if (left > 0 && --left == 0)
+                (void)raise(SIGKILL);
+}
+#else
+static inline void test_hook_after_write(void)
+{
+}
+#endif
+
 static int openat2_resolve(int dir_fd, const char *path, int flags, mode_t mode,
                            unsigned long long resolve)
 {
@@ -219,6 +238,7 @@ int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len,
         }
         /* Make the rename itself durable. */
         (void)fsync(dfd);
+        test_hook_after_write();
         return 0;
 }
 

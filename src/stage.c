@@ -24,6 +24,7 @@ struct boot {
         const char *stage;
         struct node *syscfg;
         struct node *cfg;       /* syscfg with the user's cloud-config merged over it */
+        struct limits limits;
         struct instance inst;
         bool have_inst;
 };
@@ -83,6 +84,7 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         r = syscfg_load(b->root_fd, &b->syscfg);
         if (r < 0)
                 return log_error_errno(r, "Cannot load system config: %m");
+        syscfg_limits(b->syscfg, &b->limits);
         return 0;
 }
 
@@ -119,6 +121,7 @@ static int boot_load_config(struct boot *b, bool report)
         _cleanup_node_ struct node *user = NULL;
         _cleanup_free_ char *data = NULL;
         struct yaml_error err;
+        struct yaml_limits lim = YAML_LIMITS_DEFAULT;
         const char *name = b->inst.ud_name ? b->inst.ud_name : CLOUD_DIR "/instance/cloud-config.txt";
         char path[512];
         size_t len = 0;
@@ -128,12 +131,13 @@ static int boot_load_config(struct boot *b, bool report)
         if (!b->cfg)
                 return -ENOMEM;
         (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/cloud-config.txt", b->inst.iid);
-        r = fs_read_file(b->root_fd, path, DS_USERDATA_MAX, &data, &len);
+        r = fs_read_file(b->root_fd, path, b->limits.user_data_max, &data, &len);
         if (r == -ENOENT || (r >= 0 && len == 0))
                 return 0;
         if (r < 0)
                 return log_warning_errno(r, "Cannot read %s: %m", path);
-        r = yaml_load(data, len, name, NULL, &user, &err);
+        lim.max_bytes = b->limits.user_data_max;
+        r = yaml_load(data, len, name, &lim, &user, &err);
         if (r < 0) {
                 if (report)
                         log_warning("%s:%u:%u: %s; the cloud-config is not applied", name, err.line,
@@ -160,7 +164,8 @@ static int store_cloud_config(struct boot *b, const struct ds_result *res)
         int r;
 
         r = userdata_cloud_config(res->ud ? res->ud : "", res->ud_len,
-                                  res->ud_name ? res->ud_name : "user-data", &cc, &len);
+                                  res->ud_name ? res->ud_name : "user-data",
+                                  b->limits.user_data_max, &cc, &len);
         if (r < 0) {
                 cc = strdup("");
                 len = 0;
@@ -307,7 +312,8 @@ int stage_init(const struct boot_opts *o, bool local)
                 }
         } else {
                 struct ds_ctx dctx = { .root_fd = b.root_fd, .syscfg = b.syscfg,
-                                       .local_stage = local, .probe_devices = b.probe_devices };
+                                       .local_stage = local, .probe_devices = b.probe_devices,
+                                       .user_data_max = b.limits.user_data_max };
                 if (!local)
                         (void)fs_unlink(b.root_fd, INSTANCE_DATA_SENSITIVE);
                 r = ds_find(&dctx, &res);

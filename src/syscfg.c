@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "datasource.h"
 #include "syscfg.h"
 #include "fs.h"
 #include "log.h"
@@ -44,6 +45,24 @@ int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max
         if (r < 0)
                 log_warning("%s:%u:%u: %s; file ignored", name, err.line, err.col, err.msg);
         return r;
+}
+
+void syscfg_limits(const struct node *syscfg, struct limits *ret)
+{
+        const struct node *v = node_get_path(syscfg, "cloudboot.max_user_data_bytes");
+
+        *ret = (struct limits){ .user_data_max = DS_USERDATA_MAX };
+        if (!v)
+                return;
+        if (v->type != NODE_INT || v->i < (long long)LIMIT_USER_DATA_MIN ||
+            v->i > (long long)LIMIT_USER_DATA_CAP) {
+                log_warning("%s:%u:%u: cloudboot.max_user_data_bytes must be an integer from %u "
+                            "to %u; using %u",
+                            v->file ? v->file : "<config>", v->line, v->col, LIMIT_USER_DATA_MIN,
+                            LIMIT_USER_DATA_CAP, DS_USERDATA_MAX);
+                return;
+        }
+        ret->user_data_max = (size_t)v->i;
 }
 
 static int merge_file(int root_fd, const char *path, struct node *cfg)

@@ -9,6 +9,17 @@
 #define CONFIG_FILE_MAX (1u * 1024 * 1024)
 
 int syscfg_load(int root_fd, struct node **ret);
+
+/* Limits an operator may set in system config:
+ *   cloudboot:
+ *     max_user_data_bytes: 16777216   # user-data and vendor-data, raw or decompressed */
+struct limits {
+        size_t user_data_max;
+};
+#define LIMIT_USER_DATA_MIN (4u * 1024)
+#define LIMIT_USER_DATA_CAP (256u * 1024 * 1024)
+/* Read the limits; an invalid value is reported and the default kept. */
+void syscfg_limits(const struct node *syscfg, struct limits *ret);
 /* Read and parse one YAML file of the target root; name is used in messages
  * (the path when NULL). -ENOENT is returned silently; other failures are
  * logged as warnings with file:line:col. */

@@ -70,8 +70,8 @@ const char *userdata_type_name(enum ud_type t)
         }
 }
 
-int userdata_cloud_config(const char *data, size_t len, const char *name, char **ret,
-                          size_t *ret_len)
+int userdata_cloud_config(const char *data, size_t len, const char *name, size_t max,
+                          char **ret, size_t *ret_len)
 {
         _cleanup_free_ char *plain = NULL;
         enum ud_type t;
@@ -79,10 +79,10 @@ int userdata_cloud_config(const char *data, size_t len, const char *name, char *
 
         if (gzip_is(data, len)) {
                 size_t plen;
-                r = gzip_decode(data, len, DS_USERDATA_MAX, &plain, &plen);
+                r = gzip_decode(data, len, max, &plain, &plen);
                 if (r == -E2BIG)
-                        return log_warning_errno(r, "%s: gzip user-data expands past %u bytes; ignored",
-                                                 name, DS_USERDATA_MAX);
+                        return log_warning_errno(r, "%s: gzip user-data expands past %zu bytes; ignored",
+                                                 name, max);
                 if (r < 0)
                         return log_warning_errno(r, "%s: user-data is not valid gzip; ignored", name);
                 data = plain;

@@ -54,8 +54,10 @@ static struct node *parse_md(const char *data, size_t len, const char *name)
 }
 
 /* Read user-data and meta-data (required) and vendor-data and network-config
- * (optional) from dir inside dir_root_fd. -ENOENT when it is not a seed. */
-static int read_seed(int dir_root_fd, const char *dir, const char *display, struct seed *ret)
+ * (optional) from dir inside dir_root_fd. -ENOENT when it is not a seed;
+ * -E2BIG when a file is over its limit, which is reported here, once. */
+static int read_seed(int dir_root_fd, const char *dir, const char *display, size_t ud_max,
+                     struct seed *ret)
 {
         struct seed s = { 0 };
         char path[4096], name[4096];
@@ -71,14 +73,15 @@ static int read_seed(int dir_root_fd, const char *dir, const char *display, stru
         if (r < 0)
                 return r == -ENOTDIR ? -ENOENT : r;
         (void)snprintf(path, sizeof(path), "%s/user-data", dir);
-        r = fs_read_file(dir_root_fd, path, DS_USERDATA_MAX, &s.ud, &s.ud_len);
+        r = fs_read_file(dir_root_fd, path, ud_max, &s.ud, &s.ud_len);
         if (r == -E2BIG)
-                log_warning("%s/user-data is larger than %u bytes; not used", display,
-                            DS_USERDATA_MAX);
+                log_warning("%s/user-data is larger than %zu bytes; not used", display, ud_max);
         if (r < 0)
                 return r;
         (void)snprintf(path, sizeof(path), "%s/vendor-data", dir);
-        r = fs_read_file(dir_root_fd, path, DS_USERDATA_MAX, &s.vd, &s.vd_len);
+        r = fs_read_file(dir_root_fd, path, ud_max, &s.vd, &s.vd_len);
+        if (r == -E2BIG)
+                log_warning("%s/vendor-data is larger than %zu bytes; not used", display, ud_max);
         if (r < 0 && r != -ENOENT) {
                 seed_done(&s);
                 return r;
@@ -155,9 +158,9 @@ static int probe_seed_dirs(const struct ds_ctx *ctx, struct ds_result *res, bool
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
                 struct seed s = { 0 };
                 char sub[512];
-                int r = read_seed(ctx->root_fd, dirs[i], dirs[i], &s);
+                int r = read_seed(ctx->root_fd, dirs[i], dirs[i], ctx->user_data_max, &s);
 
-                if (r == -ENOENT)
+                if (r == -ENOENT || r == -E2BIG)
                         continue;
                 if (r < 0)
                         return log_warning_errno(r, "Cannot read seed %s: %m", dirs[i]);
@@ -205,7 +208,7 @@ static int probe_devices(const struct ds_ctx *ctx, const struct node *ds_cfg,
                         continue;
                 }
                 dfd = fs_open_root(dir);
-                r = dfd < 0 ? dfd : read_seed(dfd, "/", devs[i].devname, &s);
+                r = dfd < 0 ? dfd : read_seed(dfd, "/", devs[i].devname, ctx->user_data_max, &s);
                 blockdev_umount(dir);
                 if (r == -ENOENT) {
                         log_info("%s is labelled %s but holds no meta-data and user-data",
@@ -213,7 +216,9 @@ static int probe_devices(const struct ds_ctx *ctx, const struct node *ds_cfg,
                         continue;
                 }
                 if (r < 0) {
-                        log_warning_errno(r, "Cannot read the seed on %s: %m", devs[i].devname);
+                        if (r != -E2BIG)
+                                log_warning_errno(r, "Cannot read the seed on %s: %m",
+                                                  devs[i].devname);
                         continue;
                 }
                 (void)snprintf(sub, sizeof(sub), "config-disk (%s)", devs[i].devname);
@@ -245,7 +250,9 @@ static int probe_seedfrom(const struct ds_ctx *ctx, const char *seedfrom, struct
                                     "by this cloudboot", seedfrom);
                 return -ENOENT;
         }
-        r = read_seed(ctx->root_fd, path, path, &s);
+        r = read_seed(ctx->root_fd, path, path, ctx->user_data_max, &s);
+        if (r == -E2BIG)
+                return -ENOENT;
         if (r < 0)
                 return log_warning_errno(r, "seedfrom %s: cannot read the seed: %m", seedfrom);
         r = take_seed(res, &s, seedfrom, seedfrom);
@@ -288,7 +295,11 @@ static int nocloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 const struct node *md = node_get(ds_cfg, "meta-data");
                 if (md->type == NODE_MAP && (r = md_merge_under(&res->md, md)) < 0)
                         return r;
-                if (node_str(ud)) {
+                if (node_str(ud) && ud->len > ctx->user_data_max) {
+                        log_warning("%s:%u:%u: datasource.NoCloud.user-data is larger than %zu "
+                                    "bytes; not used",
+                                    ud->file, ud->line, ud->col, ctx->user_data_max);
+                } else if (node_str(ud)) {
                         res->ud = strndup(ud->str, ud->len);
                         res->ud_len = ud->len;
                 }

@@ -68,7 +68,10 @@ static int probe(struct troot *t, bool local, struct ds_result *res)
         struct node *cfg = NULL;
         int r;
         assert_int_equal(syscfg_load(t->fd, &cfg), 0);
-        struct ds_ctx ctx = { .root_fd = t->fd, .syscfg = cfg, .local_stage = local };
+        struct limits lim;
+        syscfg_limits(cfg, &lim);
+        struct ds_ctx ctx = { .root_fd = t->fd, .syscfg = cfg, .local_stage = local,
+                              .user_data_max = lim.user_data_max };
         r = ds_find(&ctx, res);
         node_free(cfg);
         return r;
@@ -246,6 +249,37 @@ static void test_oversized_user_data_is_refused(void **state)
         troot_write(&t, "/etc/cloud/cloud.cfg", "datasource_list: [NoCloud]\n");
         assert_int_equal(probe(&t, true, &res), -ENOENT);
         assert_log_has(&t, "user-data is larger than 16777216 bytes");
+        /* reported once, where it was found */
+        assert_null(strstr(t.log.data, "Argument list too long"));
+        troot_free(&t);
+}
+
+static void test_user_data_limit_is_configurable(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result res = { 0 };
+        char ud[6000];
+        troot_make(&t);
+        memset(ud, 'a', sizeof(ud) - 1);
+        ud[sizeof(ud) - 1] = '\0';
+        troot_write(&t, "/var/lib/cloud/seed/nocloud/user-data", ud);
+        troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data", "instance-id: lim\n");
+        troot_write(&t, "/etc/cloud/cloud.cfg", "datasource_list: [NoCloud]\n"
+                                               "cloudboot: {max_user_data_bytes: 4096}\n");
+        assert_int_equal(probe(&t, true, &res), -ENOENT);
+        assert_log_has(&t, "user-data is larger than 4096 bytes; not used");
+        troot_write(&t, "/etc/cloud/cloud.cfg", "datasource_list: [NoCloud]\n"
+                                               "cloudboot: {max_user_data_bytes: 8192}\n");
+        assert_int_equal(probe(&t, true, &res), 0);
+        assert_int_equal(res.ud_len, sizeof(ud) - 1);
+        ds_result_done(&res);
+        /* out of range: reported, and the default kept */
+        troot_write(&t, "/etc/cloud/cloud.cfg", "cloudboot: {max_user_data_bytes: 12}\n");
+        assert_int_equal(probe(&t, true, &res), 0);
+        assert_log_has(&t, "/etc/cloud/cloud.cfg:1:34: cloudboot.max_user_data_bytes must be an "
+                           "integer from 4096 to 268435456; using 16777216");
+        ds_result_done(&res);
         troot_free(&t);
 }
 
@@ -285,6 +319,7 @@ int main(void)
                 cmocka_unit_test(test_broken_meta_data_is_reported_and_empty),
                 cmocka_unit_test(test_inline_system_config_seed),
                 cmocka_unit_test(test_oversized_user_data_is_refused),
+                cmocka_unit_test(test_user_data_limit_is_configurable),
                 cmocka_unit_test(test_public_keys_normalised),
         };
         int r = cmocka_run_group_tests_name("nocloud", tests, NULL, NULL);
