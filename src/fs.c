@@ -196,6 +196,32 @@ static int write_in_place(int dfd, const char *base, const void *data, size_t le
         return fsync(fd) < 0 ? -errno : 0;
 }
 
+/* Does dfd/base already hold exactly this, with this mode and owner? Then the
+ * write can be skipped: a provisioned boot rewrites nothing, and costs no
+ * fsync for it. */
+static bool unchanged(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                      uid_t uid, gid_t gid)
+{
+        _cleanup_close_ int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        char chunk[4096];
+        size_t off = 0;
+
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len ||
+            (st.st_mode & 07777) != mode || (uid != FS_NO_OWNER && st.st_uid != uid) ||
+            (gid != (gid_t)-1 && st.st_gid != gid) ||
+            (uid == FS_NO_OWNER && st.st_uid != geteuid()))
+                return false;
+        while (off < len) {
+                size_t want = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
+                ssize_t n = read(fd, chunk, want);
+                if (n <= 0 || memcmp(chunk, (const char *)data + off, (size_t)n) != 0)
+                        return false;
+                off += (size_t)n;
+        }
+        return true;
+}
+
 int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
                     uid_t uid, gid_t gid)
 {
@@ -214,6 +240,8 @@ int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len,
         dfd = fs_open_in_root(root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
         if (dfd < 0)
                 return dfd;
+        if (unchanged(dfd, base, data, len, mode, uid, gid))
+                return 0;
         r = temp_name(base, tmp, sizeof(tmp));
         if (r < 0)
                 return r;

@@ -19,7 +19,8 @@ int fs_open_nofollow(int root_fd, const char *path, int flags, mode_t mode);
 int fs_mkdir_p(int root_fd, const char *path, mode_t mode);
 /* Replace path with data atomically. Missing parents are created 0755. The
  * file gets mode, and uid/gid unless they are FS_NO_OWNER. When path is a
- * mount point (it cannot be renamed over), it is rewritten in place. */
+ * mount point (it cannot be renamed over), it is rewritten in place. A file
+ * that already holds exactly this, with this mode and owner, is left alone. */
 int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
                     uid_t uid, gid_t gid);
 /* Read a whole file of at most max bytes: -E2BIG when larger. The data is

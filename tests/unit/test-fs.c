@@ -19,6 +19,31 @@ static void test_write_atomic_creates_parents_mode_and_content(void **state)
         troot_free(&t);
 }
 
+static void test_write_atomic_skips_identical_content(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct stat a, b;
+        char path[300];
+        troot_make(&t);
+        (void)snprintf(path, sizeof(path), "%s/f", t.path);
+        troot_write(&t, "/f", "same");
+        assert_int_equal(stat(path, &a), 0);
+        troot_write(&t, "/f", "same");
+        assert_int_equal(stat(path, &b), 0);
+        /* not replaced: the same inode */
+        assert_int_equal(a.st_ino, b.st_ino);
+        /* a different mode is a change */
+        assert_int_equal(fs_write_atomic(t.fd, "/f", "same", 4, 0600, FS_NO_OWNER, (gid_t)-1), 0);
+        assert_int_equal(stat(path, &b), 0);
+        assert_int_not_equal(a.st_ino, b.st_ino);
+        assert_int_equal(b.st_mode & 07777, 0600);
+        /* so is different content of the same size */
+        troot_write(&t, "/f", "diff");
+        assert_file_eq(&t, "/f", "diff");
+        troot_free(&t);
+}
+
 static void test_write_atomic_leaves_no_temp_file(void **state)
 {
         (void)state;
@@ -132,6 +157,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_write_atomic_creates_parents_mode_and_content),
+                cmocka_unit_test(test_write_atomic_skips_identical_content),
                 cmocka_unit_test(test_write_atomic_leaves_no_temp_file),
                 cmocka_unit_test(test_absolute_symlink_resolves_inside_root),
                 cmocka_unit_test(test_open_nofollow_refuses_symlinks),
