@@ -16,9 +16,8 @@
 
 #define WRITE_FILES_MAX DS_USERDATA_MAX
 
-static const char *const encodings[] = { "gz",     "gzip",   "gz+base64", "gzip+base64",
-                                         "gz+b64", "gzip+b64", "b64",     "base64",
-                                         "text/plain", NULL };
+static const char *const encodings[] = { "gz",       "gzip", "gz+base64", "gzip+base64", "gz+b64",
+                                         "gzip+b64", "b64",  "base64",    "text/plain",  NULL };
 
 static const struct schema s_str = { .types = T_STR };
 static const struct schema s_bool = { .types = T_BOOL };
@@ -43,7 +42,9 @@ static const struct schema_prop item_props[] = {
         { NULL, NULL, false },
 };
 static const struct schema s_item = { .types = T_MAP, .props = item_props, .closed = true };
-static const struct schema s_write_files = { .types = T_SEQ, .items = &s_item, .prune_items = true };
+static const struct schema s_write_files = { .types = T_SEQ,
+                                             .items = &s_item,
+                                             .prune_items = true };
 static const struct schema_prop write_files_keys[] = {
         { "write_files", &s_write_files, false },
         { NULL, NULL, false },
@@ -136,7 +137,8 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
                 return log_warning_errno(-EINVAL, "%s: write_files item has an empty path", pos);
         if (node_get(item, "source"))
                 log_warning("%s: write_files source: fetching from a URI is not supported by "
-                            "this cloudboot; using content", pos);
+                            "this cloudboot; using content",
+                            pos);
         if (parse_mode(node_get(item, "permissions"), &mode) < 0) {
                 where(node_get(item, "permissions"), pos, sizeof(pos));
                 return log_warning_errno(-EINVAL,
@@ -148,7 +150,8 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
                 r = passwd_owner(ctx->root_fd, owner, &uid, &gid);
                 if (r < 0) {
                         where(node_get(item, "owner"), pos, sizeof(pos));
-                        return log_warning_errno(r, "%s: write_files owner '%.64s' of %s does not "
+                        return log_warning_errno(r,
+                                                 "%s: write_files owner '%.64s' of %s does not "
                                                  "exist in the target system",
                                                  pos, owner, path);
                 }
@@ -168,10 +171,12 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
         if (r < 0) {
                 where(content ? content : item, pos, sizeof(pos));
                 if (r == -E2BIG)
-                        return log_warning_errno(r, "%s: write_files content for %s decodes to more "
+                        return log_warning_errno(r,
+                                                 "%s: write_files content for %s decodes to more "
                                                  "than %u bytes; not written",
                                                  pos, path, WRITE_FILES_MAX);
-                return log_warning_errno(r, "%s: write_files content for %s is not valid %s; "
+                return log_warning_errno(r,
+                                         "%s: write_files content for %s is not valid %s; "
                                          "not written",
                                          pos, path, enc);
         }

@@ -34,8 +34,8 @@ void blockdev_list_free(struct labelled_dev *devs, size_t n)
         free(devs);
 }
 
-int blockdev_find(const char *const *labels, const char *const *types,
-                  struct labelled_dev **ret, size_t *ret_n)
+int blockdev_find(const char *const *labels, const char *const *types, struct labelled_dev **ret,
+                  size_t *ret_n)
 {
         struct labelled_dev *devs = NULL;
         size_t n = 0;

@@ -12,8 +12,8 @@ struct labelled_dev {
 /* Devices whose filesystem type is one of types and whose LABEL (or
  * LABEL_FATBOOT) is one of labels, sorted in reverse name order as cloud-init
  * sorts them. */
-int blockdev_find(const char *const *labels, const char *const *types,
-                  struct labelled_dev **ret, size_t *ret_n);
+int blockdev_find(const char *const *labels, const char *const *types, struct labelled_dev **ret,
+                  size_t *ret_n);
 void blockdev_list_free(struct labelled_dev *devs, size_t n);
 /* Mount read-only, nosuid, nodev, noexec on a new 0700 directory. */
 int blockdev_mount_ro(const struct labelled_dev *dev, char **ret_dir);

@@ -65,7 +65,8 @@ int cmd_query(const char *root, const char *key, bool all, bool list_keys)
                         fprintf(stderr, "cloudboot query: %s is readable by root only\n", key);
                         return 1;
                 }
-                return print_raw(root_fd, streq(key, "userdata") ? "user-data.txt" : "vendor-data.txt");
+                return print_raw(root_fd,
+                                 streq(key, "userdata") ? "user-data.txt" : "vendor-data.txt");
         }
         r = fs_read_file(root_fd, file, 64u * 1024 * 1024, &data, &len);
         if (r < 0) {

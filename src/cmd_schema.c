@@ -48,14 +48,17 @@ int cmd_schema(const char *config_file)
                 /* The template header is line 1, the real type is on line 2. */
                 const char *nl = memchr(data, '\n', len);
                 if (nl && userdata_type(nl + 1, len - (size_t)(nl + 1 - data)) == UD_CLOUD_CONFIG) {
-                        fprintf(stderr, "%s:1:1: note: a jinja template: checked as written, "
-                                        "variables not rendered\n", config_file);
+                        fprintf(stderr,
+                                "%s:1:1: note: a jinja template: checked as written, "
+                                "variables not rendered\n",
+                                config_file);
                         t = UD_CLOUD_CONFIG;
                 }
         }
         if (t != UD_CLOUD_CONFIG) {
-                fprintf(stderr, "%s:1:1: error: this is user-data of type %s, not cloud-config: "
-                                "a cloud-config file begins with \"#cloud-config\"\n",
+                fprintf(stderr,
+                        "%s:1:1: error: this is user-data of type %s, not cloud-config: "
+                        "a cloud-config file begins with \"#cloud-config\"\n",
                         config_file, userdata_type_name(t));
                 return 1;
         }

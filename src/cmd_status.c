@@ -15,7 +15,7 @@ enum st { ST_NOT_STARTED, ST_RUNNING, ST_DONE, ST_DISABLED };
 struct summary {
         enum st st;
         bool errors, recoverable;
-        struct node *doc;  /* status.json, may be NULL */
+        struct node *doc; /* status.json, may be NULL */
 };
 
 static const char *const stages[] = { "init-local", "init", "modules-config", "modules-final" };
@@ -43,7 +43,8 @@ static void summarise(int root_fd, struct summary *s)
         s->st = fs_exists(root_fd, RESULT_LINK) ? ST_DONE : ST_RUNNING;
         for (size_t i = 0; i < ELEMENTSOF(stages); i++) {
                 const struct node *st = node_get(node_get(s->doc, "v1"), stages[i]);
-                const struct node *e = node_get(st, "errors"), *re = node_get(st, "recoverable_errors");
+                const struct node *e = node_get(st, "errors"),
+                                  *re = node_get(st, "recoverable_errors");
                 if (e && e->type == NODE_SEQ && e->n)
                         s->errors = true;
                 if (re && re->type == NODE_MAP && re->n)
@@ -59,7 +60,9 @@ static const char *state_name(const struct summary *s, bool extended)
         case ST_NOT_STARTED:
                 return "not started";
         case ST_RUNNING:
-                return s->errors ? "error" : extended && s->recoverable ? "degraded running" : "running";
+                return s->errors                    ? "error"
+                       : extended && s->recoverable ? "degraded running"
+                                                    : "running";
         default:
                 return s->errors ? "error" : extended && s->recoverable ? "degraded done" : "done";
         }
@@ -101,7 +104,8 @@ static void collect(const struct node *doc, const char *key, struct node *into)
                                         (void)node_set(into, v->items[j]->str, node_new(NODE_SEQ));
                                 dst = node_get(into, v->items[j]->str);
                                 for (size_t m = 0; dst && m < v->items[j + 1]->n; m++)
-                                        (void)node_append(dst, node_copy(v->items[j + 1]->items[m]));
+                                        (void)node_append(dst,
+                                                          node_copy(v->items[j + 1]->items[m]));
                         }
         }
 }
@@ -123,14 +127,18 @@ static int print_status(const struct summary *s, const struct status_opts *o)
                         return 1;
                 (void)node_set(out, "status", node_new_str(state_name(s, false)));
                 (void)node_set(out, "extended_status", node_new_str(state_name(s, true)));
-                (void)node_set(out, "boot_status_code",
-                               node_new_str(s->st == ST_DISABLED ? "disabled-by-marker-file"
-                                                                 : "enabled"));
+                (void)node_set(
+                        out, "boot_status_code",
+                        node_new_str(s->st == ST_DISABLED ? "disabled-by-marker-file" : "enabled"));
                 (void)node_set(out, "detail", detail ? node_new_str(detail) : node_new(NODE_NULL));
-                (void)node_set(out, "datasource",
-                               detail ? node_new_strn(detail + (strncmp(detail, "DataSource", 10) ? 0 : 10),
-                                                      strcspn(detail + (strncmp(detail, "DataSource", 10) ? 0 : 10), " "))
-                                      : node_new(NODE_NULL));
+                (void)node_set(
+                        out, "datasource",
+                        detail ? node_new_strn(
+                                         detail + (strncmp(detail, "DataSource", 10) ? 0 : 10),
+                                         strcspn(detail + (strncmp(detail, "DataSource", 10) ? 0
+                                                                                             : 10),
+                                                 " "))
+                               : node_new(NODE_NULL));
                 (void)node_set(out, "errors", TAKE_PTR(errors));
                 (void)node_set(out, "recoverable_errors", TAKE_PTR(recov));
                 for (size_t i = 0; i < ELEMENTSOF(stages); i++) {
@@ -147,8 +155,10 @@ static int print_status(const struct summary *s, const struct status_opts *o)
         if (!o->long_fmt)
                 return exit_code(s);
         printf("extended_status: %s\n", state_name(s, true));
-        printf("boot_status_code: %s\n", s->st == ST_DISABLED ? "disabled-by-marker-file" : "enabled");
-        printf("detail: %s\n", detail ? detail : (s->st == ST_NOT_STARTED ? "Cloudboot has not run" : ""));
+        printf("boot_status_code: %s\n",
+               s->st == ST_DISABLED ? "disabled-by-marker-file" : "enabled");
+        printf("detail: %s\n",
+               detail ? detail : (s->st == ST_NOT_STARTED ? "Cloudboot has not run" : ""));
         printf("errors:");
         print_list(errors);
         if (!recov->n)

@@ -14,27 +14,27 @@
 struct ds_ctx {
         int root_fd;
         const struct node *syscfg;
-        bool local_stage;      /* init-local: no network yet */
-        bool probe_devices;    /* block devices may be scanned for seed labels */
-        size_t user_data_max;  /* bytes of user-data and vendor-data (syscfg_limits) */
+        bool local_stage; /* init-local: no network yet */
+        bool probe_devices; /* block devices may be scanned for seed labels */
+        size_t user_data_max; /* bytes of user-data and vendor-data (syscfg_limits) */
 };
 
 struct ds_result {
         const struct datasource *ds;
-        char *iid;             /* instance-id as given */
-        char *dsmode;          /* "local" or "net" */
-        char *platform;        /* "nocloud" */
-        char *subplatform;     /* "seed-dir (/var/lib/cloud/seed/nocloud)" */
-        char *seed;            /* where the data came from, for messages */
-        struct node *md;       /* meta-data mapping */
+        char *iid; /* instance-id as given */
+        char *dsmode; /* "local" or "net" */
+        char *platform; /* "nocloud" */
+        char *subplatform; /* "seed-dir (/var/lib/cloud/seed/nocloud)" */
+        char *seed; /* where the data came from, for messages */
+        struct node *md; /* meta-data mapping */
         char *ud, *vd, *netcfg;
         size_t ud_len, vd_len, netcfg_len;
-        char *ud_name;         /* the user-data's name in messages (a path) */
+        char *ud_name; /* the user-data's name in messages (a path) */
 };
 
 struct datasource {
-        const char *name;      /* as in datasource_list: "NoCloud" */
-        bool local;            /* can be found before the network is up */
+        const char *name; /* as in datasource_list: "NoCloud" */
+        bool local; /* can be found before the network is up */
         int (*probe)(const struct ds_ctx *ctx, struct ds_result *ret);
 };
 

@@ -419,9 +419,9 @@ static int rm_contents(int dfd, unsigned depth)
                 if (unlinkat(dirfd(d), de->d_name, 0) == 0)
                         continue;
                 if (errno == EISDIR || errno == EPERM) {
-                        _cleanup_close_ int sub = openat(dirfd(d), de->d_name,
-                                                         O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                                                 O_CLOEXEC);
+                        _cleanup_close_ int sub =
+                                openat(dirfd(d), de->d_name,
+                                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                         if (sub < 0) {
                                 r = -errno;
                                 continue;
@@ -440,7 +440,8 @@ static int rm_contents(int dfd, unsigned depth)
 
 int fs_rm_rf(int root_fd, const char *path, bool keep_top)
 {
-        _cleanup_close_ int fd = fs_open_in_root(root_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+        _cleanup_close_ int fd =
+                fs_open_in_root(root_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
         int r;
 
         if (fd == -ENOENT)

@@ -112,8 +112,8 @@ static int write_node(struct buf *b, const struct node *n, int indent, int level
                                 r = newline(b, indent, level + 1);
                         /* JSON keys are strings; YAML's 1 or true keys become "1", "true". */
                         if (r >= 0)
-                                r = write_string(b, k->str ? k->str : "null",
-                                                 k->str ? k->len : 4, k->binary);
+                                r = write_string(b, k->str ? k->str : "null", k->str ? k->len : 4,
+                                                 k->binary);
                         if (r >= 0)
                                 r = buf_puts(b, indent > 0 ? ": " : ":");
                         if (r >= 0)

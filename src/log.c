@@ -138,11 +138,10 @@ static void log_emit(enum log_level level, const char *msg)
         }
 
         if (stderr_is_journal()) {
-                (void)sd_journal_send("MESSAGE=%s%s", prefix, msg, "PRIORITY=%i",
-                                      level_prio[level], "SYSLOG_IDENTIFIER=cloudboot",
-                                      "STAGE=%s", cur_stage ? cur_stage : "",
-                                      "MODULE=%s", cur_module ? cur_module : "",
-                                      "INSTANCE_ID=%s", cur_iid, NULL);
+                (void)sd_journal_send(
+                        "MESSAGE=%s%s", prefix, msg, "PRIORITY=%i", level_prio[level],
+                        "SYSLOG_IDENTIFIER=cloudboot", "STAGE=%s", cur_stage ? cur_stage : "",
+                        "MODULE=%s", cur_module ? cur_module : "", "INSTANCE_ID=%s", cur_iid, NULL);
                 return;
         }
         if (level == LOG_LVL_DEBUG && !debug_on)

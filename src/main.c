@@ -66,9 +66,10 @@ static const struct {
         const char *cmd;
         const char *text;
 } cmd_usage[] = {
-        { "init", "Usage: cloudboot init [--local]\n"
-                  "Find the datasource, record the instance and run the init modules.\n"
-                  "  --local   the init-local stage: local datasources only, before the network\n" },
+        { "init",
+          "Usage: cloudboot init [--local]\n"
+          "Find the datasource, record the instance and run the init modules.\n"
+          "  --local   the init-local stage: local datasources only, before the network\n" },
         { "modules", "Usage: cloudboot modules --mode config|final\n"
                      "Run the modules of the config or the final stage.\n" },
         { "single", "Usage: cloudboot single --name MODULE [--frequency instance|always|once]\n"
@@ -78,17 +79,20 @@ static const struct {
                     "  --wait          block until the final stage has finished\n"
                     "  --long          datasource, detail, errors and recoverable errors\n"
                     "  --format json   machine-readable output\n" },
-        { "schema", "Usage: cloudboot schema --config-file FILE\n"
-                    "Validate FILE as cloud-config; problems are printed as FILE:LINE:COL: message.\n"
-                    "Exit 1 when there are errors.\n" },
-        { "query", "Usage: cloudboot query [--all | --list-keys | KEY]\n"
-                   "Print instance-data. KEY is dotted (v1.instance_id, ds.meta_data.local-hostname);\n"
-                   "userdata and vendordata print the raw data (root only).\n" },
-        { "clean", "Usage: cloudboot clean [--logs] [--seed] [--machine-id]\n"
-                   "Remove /var/lib/cloud except seed/ so that the next boot is a first boot.\n"
-                   "  --logs         also remove /var/log/cloud-init.log and cloud-init-output.log\n"
-                   "  --seed         also remove /var/lib/cloud/seed\n"
-                   "  --machine-id   write 'uninitialized' to /etc/machine-id (image templates)\n" },
+        { "schema",
+          "Usage: cloudboot schema --config-file FILE\n"
+          "Validate FILE as cloud-config; problems are printed as FILE:LINE:COL: message.\n"
+          "Exit 1 when there are errors.\n" },
+        { "query",
+          "Usage: cloudboot query [--all | --list-keys | KEY]\n"
+          "Print instance-data. KEY is dotted (v1.instance_id, ds.meta_data.local-hostname);\n"
+          "userdata and vendordata print the raw data (root only).\n" },
+        { "clean",
+          "Usage: cloudboot clean [--logs] [--seed] [--machine-id]\n"
+          "Remove /var/lib/cloud except seed/ so that the next boot is a first boot.\n"
+          "  --logs         also remove /var/log/cloud-init.log and cloud-init-output.log\n"
+          "  --seed         also remove /var/lib/cloud/seed\n"
+          "  --machine-id   write 'uninitialized' to /etc/machine-id (image templates)\n" },
 };
 
 static void print_usage(const char *cmd)
@@ -204,7 +208,8 @@ static int parse(int argc, char **argv, const char *cmd, struct args *a)
                         break;
                 case OPT_FORMAT:
                         if (!streq(optarg, "json") && !streq(optarg, "tabular")) {
-                                fprintf(stderr, "cloudboot status: --format takes json or tabular\n");
+                                fprintf(stderr,
+                                        "cloudboot status: --format takes json or tabular\n");
                                 return 2;
                         }
                         a->json = streq(optarg, "json");
@@ -258,7 +263,8 @@ static int run(int argc, char **argv)
                 return optind < argc ? 2 : stage_init(&bo, a.local);
         if (streq(cmd, "modules")) {
                 if (!a.mode || (!streq(a.mode, "config") && !streq(a.mode, "final"))) {
-                        fprintf(stderr, "cloudboot modules: --mode config or --mode final is needed\n");
+                        fprintf(stderr,
+                                "cloudboot modules: --mode config or --mode final is needed\n");
                         return 2;
                 }
                 return stage_modules(&bo, streq(a.mode, "final") ? STAGE_FINAL : STAGE_CONFIG);

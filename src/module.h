@@ -13,15 +13,15 @@ enum freq { FREQ_INSTANCE, FREQ_ALWAYS, FREQ_ONCE };
 
 struct module_ctx {
         int root_fd;
-        bool root_is_host;         /* target root is "/": kernel calls are allowed */
-        const char *iid;           /* instance-id, sanitised for paths */
-        const char *stage;         /* "init-local", "init", "modules-config", ... */
-        const struct node *cfg;    /* merged, validated cloud-config */
-        const struct node *md;     /* datasource meta-data (a mapping, maybe empty) */
+        bool root_is_host; /* target root is "/": kernel calls are allowed */
+        const char *iid; /* instance-id, sanitised for paths */
+        const char *stage; /* "init-local", "init", "modules-config", ... */
+        const struct node *cfg; /* merged, validated cloud-config */
+        const struct node *md; /* datasource meta-data (a mapping, maybe empty) */
 };
 
 struct module {
-        const char *name;          /* cloud-init's name without cc_, e.g. "set_hostname" */
+        const char *name; /* cloud-init's name without cc_, e.g. "set_hostname" */
         enum freq freq;
         const struct schema_prop *keys; /* keys this module reads, ended by { NULL } */
         /* Run only when one of these keys is set (cloud-init's activate_by_schema_keys). */

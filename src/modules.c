@@ -11,32 +11,50 @@ extern const struct module mod_write_files;
 extern const struct module mod_write_files_deferred;
 
 static const struct module *const all[] = {
-        &mod_set_hostname,
-        &mod_update_hostname,
-        &mod_write_files,
-        &mod_write_files_deferred,
-        NULL,
+        &mod_set_hostname, &mod_update_hostname, &mod_write_files, &mod_write_files_deferred, NULL,
 };
 
 static const char *const init_list[] = {
-        "seed_random",   "bootcmd",         "write_files",      "growpart", "resizefs",
-        "disk_setup",    "mounts",          "set_hostname",     "update_hostname",
-        "update_etc_hosts", "ca_certs",     "rsyslog",          "users_groups", "ssh",
-        "set_passwords", NULL,
+        "seed_random",     "bootcmd",
+        "write_files",     "growpart",
+        "resizefs",        "disk_setup",
+        "mounts",          "set_hostname",
+        "update_hostname", "update_etc_hosts",
+        "ca_certs",        "rsyslog",
+        "users_groups",    "ssh",
+        "set_passwords",   NULL,
 };
 
 static const char *const config_list[] = {
-        "snap",        "ssh_import_id", "keyboard", "locale", "grub_dpkg",
-        "apt_pipelining", "apt_configure", "ntp",   "timezone", "disable_ec2_metadata",
-        "runcmd",      "byobu",         NULL,
+        "snap",           "ssh_import_id", "keyboard", "locale",   "grub_dpkg",
+        "apt_pipelining", "apt_configure", "ntp",      "timezone", "disable_ec2_metadata",
+        "runcmd",         "byobu",         NULL,
 };
 
 static const char *const final_list[] = {
-        "package_update_upgrade_install", "fan", "landscape", "lxd", "write_files_deferred",
-        "puppet", "chef", "ansible", "mcollective", "salt_minion", "reset_rmc", "scripts_vendor",
-        "scripts_per_once", "scripts_per_boot", "scripts_per_instance", "scripts_user",
-        "ssh_authkey_fingerprints", "keys_to_console", "install_hotplug", "phone_home",
-        "final_message", "power_state_change", NULL,
+        "package_update_upgrade_install",
+        "fan",
+        "landscape",
+        "lxd",
+        "write_files_deferred",
+        "puppet",
+        "chef",
+        "ansible",
+        "mcollective",
+        "salt_minion",
+        "reset_rmc",
+        "scripts_vendor",
+        "scripts_per_once",
+        "scripts_per_boot",
+        "scripts_per_instance",
+        "scripts_user",
+        "ssh_authkey_fingerprints",
+        "keys_to_console",
+        "install_hotplug",
+        "phone_home",
+        "final_message",
+        "power_state_change",
+        NULL,
 };
 
 const struct module *module_find(const char *name)

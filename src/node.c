@@ -248,7 +248,7 @@ const char *node_str(const struct node *n)
 const char *node_type_name(enum node_type t)
 {
         static const char *const names[] = { "null",   "boolean", "integer", "number",
-                                              "string", "list",    "mapping" };
+                                             "string", "list",    "mapping" };
         return names[t];
 }
 

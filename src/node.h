@@ -14,15 +14,15 @@ enum node_type { NODE_NULL, NODE_BOOL, NODE_INT, NODE_FLOAT, NODE_STR, NODE_SEQ,
 
 struct node {
         enum node_type type;
-        bool binary;          /* !!binary: str holds decoded bytes (may hold NULs) */
-        uint32_t line, col;   /* 1-based; 0 when made by code, not read from a file */
-        const char *file;     /* interned, lives until node_names_free() */
-        char *str;            /* scalar text (decoded bytes for binary); NULL for containers */
+        bool binary; /* !!binary: str holds decoded bytes (may hold NULs) */
+        uint32_t line, col; /* 1-based; 0 when made by code, not read from a file */
+        const char *file; /* interned, lives until node_names_free() */
+        char *str; /* scalar text (decoded bytes for binary); NULL for containers */
         size_t len;
-        long long i;          /* NODE_INT */
-        bool b;               /* NODE_BOOL */
-        struct node **items;  /* NODE_SEQ: values; NODE_MAP: key, value, key, value, ... */
-        size_t n;             /* number of items (for a map: twice the number of pairs) */
+        long long i; /* NODE_INT */
+        bool b; /* NODE_BOOL */
+        struct node **items; /* NODE_SEQ: values; NODE_MAP: key, value, key, value, ... */
+        size_t n; /* number of items (for a map: twice the number of pairs) */
         size_t cap;
 };
 

@@ -23,11 +23,11 @@ struct schema_prop;
 
 struct schema {
         unsigned types;
-        const struct schema *items;       /* for lists */
-        const struct schema_prop *props;  /* for mappings, ended by { NULL } */
-        bool closed;                      /* unknown mapping keys are errors */
-        bool prune_items;                 /* drop a bad list item, keep the rest */
-        const char *const *enums;         /* allowed strings, NULL-ended */
+        const struct schema *items; /* for lists */
+        const struct schema_prop *props; /* for mappings, ended by { NULL } */
+        bool closed; /* unknown mapping keys are errors */
+        bool prune_items; /* drop a bad list item, keep the rest */
+        const char *const *enums; /* allowed strings, NULL-ended */
 };
 
 struct schema_prop {

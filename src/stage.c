@@ -23,7 +23,7 @@ struct boot {
         bool probe_devices;
         const char *stage;
         struct node *syscfg;
-        struct node *cfg;       /* syscfg with the user's cloud-config merged over it */
+        struct node *cfg; /* syscfg with the user's cloud-config merged over it */
         struct limits limits;
         struct instance inst;
         bool have_inst;
@@ -68,9 +68,9 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         if (r < 0)
                 log_warning_errno(r, "Cannot open /var/log/cloud-init.log: %m");
         {
-                _cleanup_close_ int fd = fs_open_in_root(
-                        b->root_fd, "/var/log/cloud-init-output.log",
-                        O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
+                _cleanup_close_ int fd =
+                        fs_open_in_root(b->root_fd, "/var/log/cloud-init-output.log",
+                                        O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
                 time_t now = time(NULL);
                 char stamp[64];
 
@@ -122,7 +122,8 @@ static int boot_load_config(struct boot *b, bool report)
         _cleanup_free_ char *data = NULL;
         struct yaml_error err;
         struct yaml_limits lim = YAML_LIMITS_DEFAULT;
-        const char *name = b->inst.ud_name ? b->inst.ud_name : CLOUD_DIR "/instance/cloud-config.txt";
+        const char *name =
+                b->inst.ud_name ? b->inst.ud_name : CLOUD_DIR "/instance/cloud-config.txt";
         char path[512];
         size_t len = 0;
         int r;
@@ -246,8 +247,8 @@ static void run_stage_modules(struct boot *b, enum stage_kind kind)
 /* The end of a stage: status.json, then the exit code. */
 static int finish(struct boot *b, const char *fatal)
 {
-        int r = status_stage_end(b->root_fd, b->stage,
-                                 b->have_inst ? b->inst.description : NULL, fatal);
+        int r = status_stage_end(b->root_fd, b->stage, b->have_inst ? b->inst.description : NULL,
+                                 fatal);
         if (r < 0)
                 log_error_errno(r, "Cannot write %s: %m", STATUS_JSON);
         return fatal ? 1 : 0;
@@ -311,8 +312,10 @@ int stage_init(const struct boot_opts *o, bool local)
                         return r;
                 }
         } else {
-                struct ds_ctx dctx = { .root_fd = b.root_fd, .syscfg = b.syscfg,
-                                       .local_stage = local, .probe_devices = b.probe_devices,
+                struct ds_ctx dctx = { .root_fd = b.root_fd,
+                                       .syscfg = b.syscfg,
+                                       .local_stage = local,
+                                       .probe_devices = b.probe_devices,
                                        .user_data_max = b.limits.user_data_max };
                 if (!local)
                         (void)fs_unlink(b.root_fd, INSTANCE_DATA_SENSITIVE);
@@ -349,8 +352,10 @@ int stage_init(const struct boot_opts *o, bool local)
                     !state_sem_has(b.root_fd, b.inst.iid, m->name, m->freq)) {
                         struct module_ctx ctx = { .root_fd = b.root_fd,
                                                   .root_is_host = b.root_is_host,
-                                                  .iid = b.inst.iid, .stage = b.stage,
-                                                  .cfg = b.cfg, .md = b.inst.md };
+                                                  .iid = b.inst.iid,
+                                                  .stage = b.stage,
+                                                  .cfg = b.cfg,
+                                                  .md = b.inst.md };
                         log_set_module(m->name);
                         (void)m->run(&ctx);
                         log_set_module(NULL);
@@ -367,7 +372,8 @@ static int restore_or_fail(struct boot *b)
 {
         int r = state_restore(b->root_fd, &b->inst);
         if (r < 0) {
-                log_error("No instance recorded this boot (%s is missing): run 'cloudboot init' first",
+                log_error("No instance recorded this boot (%s is missing): run 'cloudboot init' "
+                          "first",
                           INSTANCE_DATA_SENSITIVE);
                 return r;
         }

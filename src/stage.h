@@ -8,8 +8,8 @@
 #include "module.h"
 
 struct boot_opts {
-        const char *root;       /* target root, "/" by default */
-        bool probe_devices;     /* scan block devices for a cidata label */
+        const char *root; /* target root, "/" by default */
+        bool probe_devices; /* scan block devices for a cidata label */
 };
 
 /* Each returns the process exit code: 0 fine (recoverable errors included,

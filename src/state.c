@@ -141,8 +141,8 @@ static int set_copy(struct node *map, const char *key, const struct node *value)
 /* Meta-data keys that hold credentials on some clouds: never world-readable. */
 static const char *const sensitive_md[] = { "security-credentials", "password", NULL };
 
-static int build_instance_data(const struct ds_result *r, const char *description,
-                               bool sensitive, struct node **ret)
+static int build_instance_data(const struct ds_result *r, const char *description, bool sensitive,
+                               struct node **ret)
 {
         _cleanup_node_ struct node *root = node_new(NODE_MAP);
         struct node *v1 = node_new(NODE_MAP), *ds = node_new(NODE_MAP), *cb = node_new(NODE_MAP);
@@ -354,7 +354,7 @@ int state_sem_set(int root_fd, const char *iid, const char *name, enum freq f)
                 return 0;
         sem_path(iid, name, f, path, sizeof(path));
         (void)clock_gettime(CLOCK_REALTIME, &ts);
-        (void)snprintf(text, sizeof(text), "%d: %lld.%06ld\n", (int)getpid(),
-                       (long long)ts.tv_sec, ts.tv_nsec / 1000);
+        (void)snprintf(text, sizeof(text), "%d: %lld.%06ld\n", (int)getpid(), (long long)ts.tv_sec,
+                       ts.tv_nsec / 1000);
         return write_text(root_fd, path, text, 0644);
 }

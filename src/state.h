@@ -19,10 +19,10 @@
 
 /* What later stages need of the datasource that an earlier stage found. */
 struct instance {
-        char *iid;          /* sanitised: usable as a path component */
+        char *iid; /* sanitised: usable as a path component */
         char *iid_raw;
         char *dsname;
-        char *description;  /* "DataSourceNoCloud [seed=...][dsmode=net]" */
+        char *description; /* "DataSourceNoCloud [seed=...][dsmode=net]" */
         char *dsmode;
         char *platform;
         char *subplatform;

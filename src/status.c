@@ -196,7 +196,8 @@ int status_write_result(int root_fd, const char *datasource)
 {
         _cleanup_node_ struct node *doc = load_or_new(root_fd);
         _cleanup_node_ struct node *res = node_new(NODE_MAP);
-        struct node *v1 = node_new(NODE_MAP), *errors = node_new(NODE_SEQ), *recov = node_new(NODE_MAP);
+        struct node *v1 = node_new(NODE_MAP), *errors = node_new(NODE_SEQ),
+                    *recov = node_new(NODE_MAP);
         int r;
 
         if (!doc || !res || !v1 || !errors || !recov) {
@@ -207,7 +208,8 @@ int status_write_result(int root_fd, const char *datasource)
         }
         r = node_set(res, "v1", v1);
         if (r >= 0)
-                r = node_set(v1, "datasource", datasource ? node_new_str(datasource) : node_new(NODE_NULL));
+                r = node_set(v1, "datasource",
+                             datasource ? node_new_str(datasource) : node_new(NODE_NULL));
         if (r >= 0)
                 r = node_set(v1, "errors", errors);
         else
@@ -218,7 +220,8 @@ int status_write_result(int root_fd, const char *datasource)
                 node_free(recov);
         for (size_t i = 0; i < ELEMENTSOF(stages) && r >= 0; i++) {
                 const struct node *s = node_get(node_get(doc, "v1"), stages[i]);
-                const struct node *e = node_get(s, "errors"), *re = node_get(s, "recoverable_errors");
+                const struct node *e = node_get(s, "errors"),
+                                  *re = node_get(s, "recoverable_errors");
                 for (size_t j = 0; e && e->type == NODE_SEQ && j < e->n && r >= 0; j++)
                         r = node_append(errors, node_copy(e->items[j]));
                 for (size_t j = 0; re && re->type == NODE_MAP && j + 1 < re->n && r >= 0; j += 2) {

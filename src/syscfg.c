@@ -24,8 +24,7 @@ static const char builtin_defaults[] =
         "    sudo: [\"ALL=(ALL) NOPASSWD:ALL\"]\n"
         "    shell: /bin/bash\n";
 
-int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max,
-                     struct node **ret)
+int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max, struct node **ret)
 {
         _cleanup_free_ char *data = NULL;
         struct yaml_error err;
@@ -75,8 +74,8 @@ static int merge_file(int root_fd, const char *path, struct node *cfg)
         if (n->type == NODE_NULL)
                 return 0;
         if (n->type != NODE_MAP) {
-                log_warning("%s:%u:%u: system config must be a mapping, got %s; file ignored",
-                            path, n->line, n->col, node_type_name(n->type));
+                log_warning("%s:%u:%u: system config must be a mapping, got %s; file ignored", path,
+                            n->line, n->col, node_type_name(n->type));
                 return 0;
         }
         log_debug("Read system config %s", path);
@@ -97,7 +96,8 @@ int syscfg_load(int root_fd, struct node **ret)
         size_t n = 0;
         int fd, r;
 
-        r = yaml_load(builtin_defaults, sizeof(builtin_defaults) - 1, "<built-in>", NULL, &cfg, &err);
+        r = yaml_load(builtin_defaults, sizeof(builtin_defaults) - 1, "<built-in>", NULL, &cfg,
+                      &err);
         if (r < 0)
                 return r;
         r = merge_file(root_fd, "/etc/cloud/cloud.cfg", cfg);
@@ -135,7 +135,8 @@ int syscfg_load(int root_fd, struct node **ret)
                         qsort(names, n, sizeof(*names), cmp_str);
                         for (size_t i = 0; i < n && r >= 0; i++) {
                                 char path[4096];
-                                (void)snprintf(path, sizeof(path), "/etc/cloud/cloud.cfg.d/%s", names[i]);
+                                (void)snprintf(path, sizeof(path), "/etc/cloud/cloud.cfg.d/%s",
+                                               names[i]);
                                 r = merge_file(root_fd, path, cfg);
                         }
                 }

@@ -70,8 +70,8 @@ const char *userdata_type_name(enum ud_type t)
         }
 }
 
-int userdata_cloud_config(const char *data, size_t len, const char *name, size_t max,
-                          char **ret, size_t *ret_len)
+int userdata_cloud_config(const char *data, size_t len, const char *name, size_t max, char **ret,
+                          size_t *ret_len)
 {
         _cleanup_free_ char *plain = NULL;
         enum ud_type t;
@@ -81,10 +81,11 @@ int userdata_cloud_config(const char *data, size_t len, const char *name, size_t
                 size_t plen;
                 r = gzip_decode(data, len, max, &plain, &plen);
                 if (r == -E2BIG)
-                        return log_warning_errno(r, "%s: gzip user-data expands past %zu bytes; ignored",
-                                                 name, max);
+                        return log_warning_errno(
+                                r, "%s: gzip user-data expands past %zu bytes; ignored", name, max);
                 if (r < 0)
-                        return log_warning_errno(r, "%s: user-data is not valid gzip; ignored", name);
+                        return log_warning_errno(r, "%s: user-data is not valid gzip; ignored",
+                                                 name);
                 data = plain;
                 len = plen;
         }
@@ -101,7 +102,8 @@ int userdata_cloud_config(const char *data, size_t len, const char *name, size_t
         }
         if (t == UD_UNKNOWN)
                 log_warning("%s: unhandled non-multipart (text/x-not-multipart) user-data; "
-                            "it does not start with #cloud-config", name);
+                            "it does not start with #cloud-config",
+                            name);
         else if (t != UD_EMPTY)
                 log_warning("%s: user-data of type %s is not supported by this cloudboot; ignored",
                             name, userdata_type_name(t));

@@ -25,5 +25,5 @@ const char *userdata_type_name(enum ud_type t);
 /* Turn raw user-data into the cloud-config text it carries (possibly empty).
  * Formats this cloudboot does not handle are reported, never silently
  * dropped. name is used in messages. */
-int userdata_cloud_config(const char *data, size_t len, const char *name, size_t max,
-                          char **ret, size_t *ret_len);
+int userdata_cloud_config(const char *data, size_t len, const char *name, size_t max, char **ret,
+                          size_t *ret_len);

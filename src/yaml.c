@@ -35,8 +35,7 @@ struct loader {
         struct node *graveyard;
 };
 
-static int fail(struct loader *l, const yaml_mark_t *m, int r, const char *fmt, ...)
-        _printf_(4, 5);
+static int fail(struct loader *l, const yaml_mark_t *m, int r, const char *fmt, ...) _printf_(4, 5);
 static int fail(struct loader *l, const yaml_mark_t *m, int r, const char *fmt, ...)
 {
         va_list ap;
@@ -290,7 +289,8 @@ static int on_scalar(struct loader *l, yaml_event_t *e)
                 r = b64_decode_lenient(n->str, n->len, n->len, &raw, &raw_len, NULL);
                 if (r < 0) {
                         node_free(n);
-                        return fail(l, &e->start_mark, -EBADMSG, "invalid base64 in !!binary scalar");
+                        return fail(l, &e->start_mark, -EBADMSG,
+                                    "invalid base64 in !!binary scalar");
                 }
                 free(n->str);
                 n->str = raw;
@@ -358,7 +358,8 @@ static bool has_key(const struct node *map, const struct node *key, size_t upto)
 {
         for (size_t i = 0; i + 1 < upto; i += 2) {
                 const struct node *k = map->items[i];
-                if (k->type == key->type && k->len == key->len && memcmp(k->str, key->str, k->len) == 0)
+                if (k->type == key->type && k->len == key->len &&
+                    memcmp(k->str, key->str, k->len) == 0)
                         return true;
         }
         return false;
@@ -400,7 +401,8 @@ static int apply_merge_keys(struct loader *l, struct node *map, const yaml_mark_
                 for (size_t k = 0; k < count && r >= 0; k++) {
                         struct node *one = src->type == NODE_SEQ ? src->items[k] : src;
                         if (one->type != NODE_MAP) {
-                                r = fail(l, m, -EBADMSG, "a merge key (<<) needs a mapping or a list of mappings");
+                                r = fail(l, m, -EBADMSG,
+                                         "a merge key (<<) needs a mapping or a list of mappings");
                                 break;
                         }
                         for (size_t i = 0; i + 1 < one->n && r >= 0; i += 2) {
@@ -501,8 +503,8 @@ int yaml_load(const char *data, size_t len, const char *file, const struct yaml_
                 if (!yaml_parser_parse(&parser, &e)) {
                         const char *ctx = parser.context;
                         r = fail(&l, &parser.problem_mark, -EBADMSG, "%s%s%s",
-                                 parser.problem ? parser.problem : "syntax error",
-                                 ctx ? " " : "", ctx ? ctx : "");
+                                 parser.problem ? parser.problem : "syntax error", ctx ? " " : "",
+                                 ctx ? ctx : "");
                         break;
                 }
                 switch (e.type) {

@@ -15,8 +15,8 @@ struct yaml_limits {
 
 #define YAML_MAX_BYTES_DEFAULT (16u * 1024 * 1024)
 #define YAML_LIMITS_DEFAULT                                                                        \
-        ((struct yaml_limits){ .max_bytes = YAML_MAX_BYTES_DEFAULT, .max_depth = 64,               \
-                               .max_nodes = 200000 })
+        ((struct yaml_limits){                                                                     \
+                .max_bytes = YAML_MAX_BYTES_DEFAULT, .max_depth = 64, .max_nodes = 200000 })
 
 struct yaml_error {
         unsigned line, col; /* 1-based, 0 when unknown */

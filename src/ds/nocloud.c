@@ -40,7 +40,8 @@ static struct node *parse_md(const char *data, size_t len, const char *name)
         int r = yaml_load(data, len, name, NULL, &md, &err);
 
         if (r < 0) {
-                log_warning("%s:%u:%u: %s; ignoring the meta-data", name, err.line, err.col, err.msg);
+                log_warning("%s:%u:%u: %s; ignoring the meta-data", name, err.line, err.col,
+                            err.msg);
                 return node_new(NODE_MAP);
         }
         if (md->type != NODE_MAP) {
@@ -175,8 +176,8 @@ static int probe_seed_dirs(const struct ds_ctx *ctx, struct ds_result *res, bool
         return 0;
 }
 
-static int probe_devices(const struct ds_ctx *ctx, const struct node *ds_cfg,
-                         struct ds_result *res, bool *found)
+static int probe_devices(const struct ds_ctx *ctx, const struct node *ds_cfg, struct ds_result *res,
+                         bool *found)
 {
         static const char *const types[] = { "iso9660", "vfat", NULL };
         const struct node *label = node_get(ds_cfg, "fs_label");
@@ -247,7 +248,8 @@ static int probe_seedfrom(const struct ds_ctx *ctx, const char *seedfrom, struct
                         *net = true; /* a network seed: the network stage's business */
                 else
                         log_warning("seedfrom %s: only file:// and local paths are supported "
-                                    "by this cloudboot", seedfrom);
+                                    "by this cloudboot",
+                                    seedfrom);
                 return -ENOENT;
         }
         r = read_seed(ctx->root_fd, path, path, ctx->user_data_max, &s);
@@ -314,7 +316,8 @@ static int nocloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 if (r < 0)
                         return r;
                 if (node_get_str(ds_cfg, "seedfrom"))
-                        r = node_set(res->md, "seedfrom", node_new_str(node_get_str(ds_cfg, "seedfrom")));
+                        r = node_set(res->md, "seedfrom",
+                                     node_new_str(node_get_str(ds_cfg, "seedfrom")));
                 if (r < 0)
                         return r;
                 bool on_disk = false;
@@ -362,7 +365,8 @@ static int nocloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
         }
         if (!streq(dsmode, "local") && !streq(dsmode, "net")) {
                 log_warning("NoCloud: meta-data dsmode '%.32s' is not local, net or disabled; "
-                            "using net", dsmode);
+                            "using net",
+                            dsmode);
                 dsmode = "net";
         }
         res->dsmode = strdup(dsmode);

@@ -62,7 +62,8 @@ static unsigned char *gz(const void *data, size_t len, size_t *ret_len)
         size_t cap = compressBound((uLong)len) + 64;
         unsigned char *out = malloc(cap);
         assert_non_null(out);
-        assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
+        assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY),
+                         Z_OK);
         z.next_in = (unsigned char *)(uintptr_t)data;
         z.avail_in = (uInt)len;
         z.next_out = out;

@@ -8,12 +8,14 @@ static void test_write_atomic_creates_parents_mode_and_content(void **state)
         (void)state;
         struct troot t;
         troot_make(&t);
-        assert_int_equal(fs_write_atomic(t.fd, "/a/b/c.txt", "hi\n", 3, 0640, FS_NO_OWNER, (gid_t)-1), 0);
+        assert_int_equal(
+                fs_write_atomic(t.fd, "/a/b/c.txt", "hi\n", 3, 0640, FS_NO_OWNER, (gid_t)-1), 0);
         assert_file_eq(&t, "/a/b/c.txt", "hi\n");
         assert_int_equal(troot_mode(&t, "/a/b/c.txt") & 07777, 0640);
         assert_int_equal(troot_mode(&t, "/a/b") & 07777, 0755);
         /* replaced, never appended, and the mode follows the new write */
-        assert_int_equal(fs_write_atomic(t.fd, "/a/b/c.txt", "x", 1, 0600, FS_NO_OWNER, (gid_t)-1), 0);
+        assert_int_equal(fs_write_atomic(t.fd, "/a/b/c.txt", "x", 1, 0600, FS_NO_OWNER, (gid_t)-1),
+                         0);
         assert_file_eq(&t, "/a/b/c.txt", "x");
         assert_int_equal(troot_mode(&t, "/a/b/c.txt") & 07777, 0600);
         troot_free(&t);
@@ -82,7 +84,8 @@ static void test_absolute_symlink_resolves_inside_root(void **state)
         assert_file_eq(&t, "/etc/cloudboot-test-marker", "x");
         assert_int_equal(access("/etc/cloudboot-test-marker", F_OK), -1);
         /* .. cannot climb out either */
-        assert_int_equal(fs_write_atomic(t.fd, "/../../dotdot", "y", 1, 0644, FS_NO_OWNER, (gid_t)-1), 0);
+        assert_int_equal(
+                fs_write_atomic(t.fd, "/../../dotdot", "y", 1, 0644, FS_NO_OWNER, (gid_t)-1), 0);
         assert_file_eq(&t, "/dotdot", "y");
         (void)snprintf(outside, sizeof(outside), "%s/../dotdot", t.path);
         assert_int_equal(access(outside, F_OK), -1);

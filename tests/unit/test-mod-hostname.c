@@ -5,7 +5,9 @@
 static int run(struct troot *t, const char *mod, const char *cfg_text, const char *md_text)
 {
         struct node *cfg = test_yaml(cfg_text), *md = test_yaml(md_text);
-        struct module_ctx ctx = { .root_fd = t->fd, .iid = "i1", .stage = "init", .cfg = cfg, .md = md };
+        struct module_ctx ctx = {
+                .root_fd = t->fd, .iid = "i1", .stage = "init", .cfg = cfg, .md = md
+        };
         int r;
         if (md->type != NODE_MAP) {
                 node_free(md);
@@ -113,7 +115,8 @@ static void test_create_hostname_file_false(void **state)
         /* an existing file is still updated */
         troot_write(&t, "/etc/hostname", "old\n");
         (void)fs_unlink(t.fd, "/var/lib/cloud/data/set-hostname");
-        assert_int_equal(run(&t, "set_hostname", "hostname: h\ncreate_hostname_file: false\n", ""), 0);
+        assert_int_equal(run(&t, "set_hostname", "hostname: h\ncreate_hostname_file: false\n", ""),
+                         0);
         assert_file_eq(&t, "/etc/hostname", "h\n");
         troot_free(&t);
 }
@@ -151,9 +154,11 @@ static void test_set_hostname_skips_unchanged_pair(void **state)
         troot_make(&t);
         /* the fqdn comes from meta-data, so the pair does not depend on the
          * current system hostname (which is what cloud-init falls back to) */
-        assert_int_equal(run(&t, "set_hostname", "hostname: a\n", "local-hostname: a.example\n"), 0);
+        assert_int_equal(run(&t, "set_hostname", "hostname: a\n", "local-hostname: a.example\n"),
+                         0);
         troot_write(&t, "/etc/hostname", "changed-by-hand\n");
-        assert_int_equal(run(&t, "set_hostname", "hostname: a\n", "local-hostname: a.example\n"), 0);
+        assert_int_equal(run(&t, "set_hostname", "hostname: a\n", "local-hostname: a.example\n"),
+                         0);
         assert_file_eq(&t, "/etc/hostname", "changed-by-hand\n");
         assert_log_has(&t, "No hostname changes");
         troot_free(&t);

@@ -7,7 +7,9 @@ static int run(struct troot *t, const char *mod, const char *cfg_text)
 {
         struct node *cfg = test_yaml(cfg_text), *md = node_new(NODE_MAP);
         struct schema_report rep = { 0 };
-        struct module_ctx ctx = { .root_fd = t->fd, .iid = "i1", .stage = "init", .cfg = cfg, .md = md };
+        struct module_ctx ctx = {
+                .root_fd = t->fd, .iid = "i1", .stage = "init", .cfg = cfg, .md = md
+        };
         int r;
         /* as the stage does: validated (and pruned) before modules see it */
         schema_validate_config(cfg, &rep);
@@ -33,9 +35,10 @@ static void test_plain_content_default_mode(void **state)
         (void)state;
         struct troot t;
         troot_make(&t);
-        assert_int_equal(run(&t, "write_files",
-                             "write_files:\n- path: /etc/app/conf.d/a.conf\n  content: |\n    x=1\n"),
-                         0);
+        assert_int_equal(
+                run(&t, "write_files",
+                    "write_files:\n- path: /etc/app/conf.d/a.conf\n  content: |\n    x=1\n"),
+                0);
         assert_file_eq(&t, "/etc/app/conf.d/a.conf", "x=1\n");
         assert_int_equal(troot_mode(&t, "/etc/app/conf.d/a.conf") & 07777, 0644);
         assert_int_equal(troot_mode(&t, "/etc/app/conf.d") & 07777, 0755);
@@ -96,7 +99,8 @@ static void test_owner_resolved_in_target_root(void **state)
         uid_t uid;
         gid_t gid;
         troot_make(&t);
-        troot_write(&t, "/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nalice:x:4321:4322::/home/alice:/bin/sh\n");
+        troot_write(&t, "/etc/passwd",
+                    "root:x:0:0:root:/root:/bin/bash\nalice:x:4321:4322::/home/alice:/bin/sh\n");
         troot_write(&t, "/etc/group", "root:x:0:\nalice:x:4322:\nwww:x:4400:\n");
         assert_int_equal(run(&t, "write_files",
                              "write_files:\n"
@@ -139,9 +143,12 @@ static void test_bad_entries_reported_others_written(void **state)
         assert_false(fs_exists(t.fd, "/badperm"));
         assert_false(fs_exists(t.fd, "/bigperm"));
         assert_log_has(&t, "test.yaml:3:27: write_files content for /badgz is not valid gz+b64");
-        assert_log_has(&t, "test.yaml:4:26: write_files owner 'ghost:ghost' of /nouser does not exist");
-        assert_log_has(&t, "test.yaml:5:33: write_files permissions for /badperm must be an octal mode");
-        assert_log_has(&t, "test.yaml:6:33: write_files permissions for /bigperm must be an octal mode");
+        assert_log_has(&t,
+                       "test.yaml:4:26: write_files owner 'ghost:ghost' of /nouser does not exist");
+        assert_log_has(
+                &t, "test.yaml:5:33: write_files permissions for /badperm must be an octal mode");
+        assert_log_has(
+                &t, "test.yaml:6:33: write_files permissions for /bigperm must be an octal mode");
         troot_free(&t);
 }
 
@@ -168,7 +175,8 @@ static void test_append(void **state)
         troot_make(&t);
         troot_write(&t, "/etc/hosts.allow", "first\n");
         assert_int_equal(run(&t, "write_files",
-                             "write_files:\n- {path: /etc/hosts.allow, content: \"second\\n\", append: true}\n"
+                             "write_files:\n- {path: /etc/hosts.allow, content: \"second\\n\", "
+                             "append: true}\n"
                              "- {path: /new, content: x, append: true}\n"),
                          0);
         assert_file_eq(&t, "/etc/hosts.allow", "first\nsecond\n");
@@ -180,7 +188,8 @@ static void test_defer_splits_between_stages(void **state)
 {
         (void)state;
         struct troot t;
-        const char *cfg = "write_files:\n- {path: /now, content: n}\n- {path: /later, content: l, defer: true}\n";
+        const char *cfg = "write_files:\n- {path: /now, content: n}\n- {path: /later, content: l, "
+                          "defer: true}\n";
         troot_make(&t);
         assert_int_equal(run(&t, "write_files", cfg), 0);
         assert_true(fs_exists(t.fd, "/now"));
@@ -200,7 +209,9 @@ static void test_symlinked_directory_stays_in_root(void **state)
         (void)snprintf(link, sizeof(link), "%s/etc", t.path);
         /* ROOT/etc -> /real (absolute): resolved inside the root */
         assert_int_equal(symlink("/real", link), 0);
-        assert_int_equal(run(&t, "write_files", "write_files:\n- {path: /etc/cloudboot-test-x, content: z}\n"), 0);
+        assert_int_equal(run(&t, "write_files",
+                             "write_files:\n- {path: /etc/cloudboot-test-x, content: z}\n"),
+                         0);
         assert_file_eq(&t, "/real/cloudboot-test-x", "z");
         assert_int_equal(access("/real/cloudboot-test-x", F_OK), -1);
         assert_int_equal(access("/etc/cloudboot-test-x", F_OK), -1);
@@ -220,7 +231,8 @@ static void test_gzip_bomb_is_not_written(void **state)
         pclose(p);
         assert_true(n > 0);
         cfg = malloc(n + 100);
-        (void)snprintf(cfg, n + 100, "write_files:\n- {path: /bomb, encoding: gz+b64, content: %s}\n", b64);
+        (void)snprintf(cfg, n + 100,
+                       "write_files:\n- {path: /bomb, encoding: gz+b64, content: %s}\n", b64);
         troot_make(&t);
         assert_int_equal(run(&t, "write_files", cfg), -E2BIG);
         assert_false(fs_exists(t.fd, "/bomb"));

@@ -70,7 +70,9 @@ static int probe(struct troot *t, bool local, struct ds_result *res)
         assert_int_equal(syscfg_load(t->fd, &cfg), 0);
         struct limits lim;
         syscfg_limits(cfg, &lim);
-        struct ds_ctx ctx = { .root_fd = t->fd, .syscfg = cfg, .local_stage = local,
+        struct ds_ctx ctx = { .root_fd = t->fd,
+                              .syscfg = cfg,
+                              .local_stage = local,
                               .user_data_max = lim.user_data_max };
         r = ds_find(&ctx, res);
         node_free(cfg);
@@ -83,7 +85,8 @@ static void test_seed_dir_is_found(void **state)
         struct troot t;
         struct ds_result res = { 0 };
         troot_make(&t);
-        troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data", "instance-id: i-1\nlocal-hostname: h1\n");
+        troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data",
+                    "instance-id: i-1\nlocal-hostname: h1\n");
         troot_write(&t, "/var/lib/cloud/seed/nocloud/user-data", "#cloud-config\nhostname: x\n");
         troot_write(&t, "/var/lib/cloud/seed/nocloud/vendor-data", "#cloud-config\n{}\n");
         assert_int_equal(probe(&t, true, &res), 0);
@@ -138,7 +141,8 @@ static void test_cmdline_wins_over_serial_and_seed(void **state)
         struct troot t;
         struct ds_result res = { 0 };
         troot_make(&t);
-        troot_write(&t, "/sys/class/dmi/id/product_serial", "ds=nocloud;h=from-serial;i=serial-iid\n");
+        troot_write(&t, "/sys/class/dmi/id/product_serial",
+                    "ds=nocloud;h=from-serial;i=serial-iid\n");
         troot_write(&t, "/proc/cmdline", "ro ds=nocloud;h=from-cmdline\n");
         troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data",
                     "instance-id: seed-iid\nlocal-hostname: from-seed\nregion: r1\n");
@@ -159,7 +163,8 @@ static void test_serial_alone_with_file_seedfrom(void **state)
         struct troot t;
         struct ds_result res = { 0 };
         troot_make(&t);
-        troot_write(&t, "/sys/class/dmi/id/product_serial", "ds=nocloud;s=file:///smbios_seed;h=myhost\n");
+        troot_write(&t, "/sys/class/dmi/id/product_serial",
+                    "ds=nocloud;s=file:///smbios_seed;h=myhost\n");
         troot_write(&t, "/smbios_seed/meta-data", "instance-id: sm-1\nlocal-hostname: other\n");
         troot_write(&t, "/smbios_seed/user-data", "#cloud-config\nfqdn: a.b\n");
         assert_int_equal(probe(&t, true, &res), 0);
@@ -265,12 +270,14 @@ static void test_user_data_limit_is_configurable(void **state)
         ud[sizeof(ud) - 1] = '\0';
         troot_write(&t, "/var/lib/cloud/seed/nocloud/user-data", ud);
         troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data", "instance-id: lim\n");
-        troot_write(&t, "/etc/cloud/cloud.cfg", "datasource_list: [NoCloud]\n"
-                                               "cloudboot: {max_user_data_bytes: 4096}\n");
+        troot_write(&t, "/etc/cloud/cloud.cfg",
+                    "datasource_list: [NoCloud]\n"
+                    "cloudboot: {max_user_data_bytes: 4096}\n");
         assert_int_equal(probe(&t, true, &res), -ENOENT);
         assert_log_has(&t, "user-data is larger than 4096 bytes; not used");
-        troot_write(&t, "/etc/cloud/cloud.cfg", "datasource_list: [NoCloud]\n"
-                                               "cloudboot: {max_user_data_bytes: 8192}\n");
+        troot_write(&t, "/etc/cloud/cloud.cfg",
+                    "datasource_list: [NoCloud]\n"
+                    "cloudboot: {max_user_data_bytes: 8192}\n");
         assert_int_equal(probe(&t, true, &res), 0);
         assert_int_equal(res.ud_len, sizeof(ud) - 1);
         ds_result_done(&res);

@@ -36,10 +36,11 @@ static void test_valid_config_has_no_errors(void **state)
         (void)state;
         struct collected c;
         struct schema_report rep;
-        struct node *cfg = validate("hostname: h\nfqdn: h.example\npreserve_hostname: false\n"
-                                    "write_files:\n- path: /a\n  content: x\n  permissions: '0600'\n"
-                                    "  owner: root:root\n  encoding: b64\n  append: true\n  defer: false\n",
-                                    &c, &rep);
+        struct node *cfg =
+                validate("hostname: h\nfqdn: h.example\npreserve_hostname: false\n"
+                         "write_files:\n- path: /a\n  content: x\n  permissions: '0600'\n"
+                         "  owner: root:root\n  encoding: b64\n  append: true\n  defer: false\n",
+                         &c, &rep);
         assert_int_equal(rep.n_errors, 0);
         assert_int_equal(c.len, 0);
         node_free(cfg);
@@ -73,7 +74,8 @@ static void test_bad_write_files_item_is_dropped_alone(void **state)
         const struct node *wf = node_get(cfg, "write_files");
         assert_int_equal(rep.n_errors, 3);
         assert_has(&c, "test.yaml:3:3: error: write_files.1: 'path' is required");
-        assert_has(&c, "test.yaml:5:13: error: write_files.2.encoding: 'rot13' is not one of the allowed values");
+        assert_has(&c, "test.yaml:5:13: error: write_files.2.encoding: 'rot13' is not one of the "
+                       "allowed values");
         assert_has(&c, "test.yaml:7:3: error: write_files.3: unknown key 'permisions'");
         assert_int_equal(wf->n, 2);
         assert_string_equal(node_get_str(wf->items[0], "path"), "/good");
@@ -86,10 +88,12 @@ static void test_unknown_and_unsupported_keys(void **state)
         (void)state;
         struct collected c;
         struct schema_report rep;
-        struct node *cfg = validate("hostnme: typo\ntimezone: Europe/Paris\nsystem_info: {}\n", &c, &rep);
+        struct node *cfg =
+                validate("hostnme: typo\ntimezone: Europe/Paris\nsystem_info: {}\n", &c, &rep);
         assert_int_equal(rep.n_errors, 1);
         assert_has(&c, "test.yaml:1:1: error: unknown key 'hostnme'");
-        assert_has(&c, "test.yaml:2:1: note: 'timezone' belongs to module cc_timezone, which cloudboot does not support");
+        assert_has(&c, "test.yaml:2:1: note: 'timezone' belongs to module cc_timezone, which "
+                       "cloudboot does not support");
         assert_null(strstr(c.text, "system_info"));
         node_free(cfg);
 }

@@ -55,8 +55,10 @@ static void test_store_lays_out_instance(void **state)
         assert_file_eq(&t, "/run/cloud-init/.instance-id", "iid/one\n");
         assert_file_eq(&t, "/var/lib/cloud/instances/iid_one/user-data.txt",
                        "#cloud-config\npassword: hunter2\n");
-        assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/user-data.txt") & 0777, 0600);
-        assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/vendor-data.txt") & 0777, 0600);
+        assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/user-data.txt") & 0777,
+                         0600);
+        assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/vendor-data.txt") & 0777,
+                         0600);
         assert_file_eq(&t, "/var/lib/cloud/instances/iid_one/datasource",
                        "DataSourceNoCloud: DataSourceNoCloud [seed=/s][dsmode=net]\n");
         (void)snprintf(link, sizeof(link), "%s/var/lib/cloud/instance", t.path);
@@ -151,7 +153,8 @@ static void test_status_json_through_a_boot(void **state)
         assert_int_equal(status_stage_begin(t.fd, "init-local"), 0);
         assert_int_equal(status_load(t.fd, STATUS_LINK, &doc), 0);
         assert_string_equal(node_get_str(node_get(doc, "v1"), "stage"), "init-local");
-        assert_int_equal(node_get(node_get(node_get(doc, "v1"), "init-local"), "start")->type, NODE_FLOAT);
+        assert_int_equal(node_get(node_get(node_get(doc, "v1"), "init-local"), "start")->type,
+                         NODE_FLOAT);
         node_free(doc);
 
         log_warning("a recoverable problem");
@@ -161,8 +164,9 @@ static void test_status_json_through_a_boot(void **state)
         assert_int_equal(status_load(t.fd, STATUS_LINK, &doc), 0);
         assert_null(node_get_str(node_get(doc, "v1"), "stage"));
         assert_string_equal(node_get_str(node_get(doc, "v1"), "datasource"), "DataSourceNoCloud");
-        assert_string_equal(node_get_path(doc, "v1.init-local.recoverable_errors.WARNING")->items[0]->str,
-                            "a recoverable problem");
+        assert_string_equal(
+                node_get_path(doc, "v1.init-local.recoverable_errors.WARNING")->items[0]->str,
+                "a recoverable problem");
         assert_string_equal(node_get_path(doc, "v1.init.errors")->items[0]->str, "it broke");
         node_free(doc);
 
