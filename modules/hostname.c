@@ -252,6 +252,33 @@ static int check_names(const struct names *n)
         return 0;
 }
 
+/* What both modules do first: nothing under preserve_hostname or without a
+ * name; the names, checked, otherwise. Returns 1 with *n filled when there is
+ * work, 0 when there is none, < 0 on an error (logged). */
+static int names_for_run(const struct module_ctx *ctx, struct names *n)
+{
+        int r;
+
+        if (node_get_bool(ctx->cfg, "preserve_hostname", false)) {
+                log_debug("preserve_hostname is set: hostname left alone");
+                return 0;
+        }
+        r = resolve_names(ctx, n);
+        if (r < 0)
+                return log_error_errno(r, "Cannot work out the hostname: %m");
+        if (n->is_default && streq(n->hostname, "localhost")) {
+                log_debug("No hostname given; leaving it to other services");
+                names_done(n);
+                return 0;
+        }
+        r = check_names(n);
+        if (r < 0) {
+                names_done(n);
+                return r;
+        }
+        return 1;
+}
+
 static int set_hostname_run(const struct module_ctx *ctx)
 {
         _cleanup_free_ char *prev = NULL;
@@ -261,23 +288,9 @@ static int set_hostname_run(const struct module_ctx *ctx)
         const char *name;
         int r;
 
-        if (node_get_bool(ctx->cfg, "preserve_hostname", false)) {
-                log_debug("preserve_hostname is set: hostname left alone");
-                return 0;
-        }
-        r = resolve_names(ctx, &n);
-        if (r < 0)
-                return log_error_errno(r, "Cannot work out the hostname: %m");
-        if (n.is_default && streq(n.hostname, "localhost")) {
-                log_debug("No hostname given; leaving it to other services");
-                names_done(&n);
-                return 0;
-        }
-        r = check_names(&n);
-        if (r < 0) {
-                names_done(&n);
+        r = names_for_run(ctx, &n);
+        if (r <= 0)
                 return r;
-        }
         /* Skip when this exact pair was set before. */
         if (fs_read_file(ctx->root_fd, SET_HOSTNAME_FILE, 4096, &prev, NULL) >= 0) {
                 struct yaml_error err;
@@ -319,19 +332,12 @@ static int update_hostname_run(const struct module_ctx *ctx)
         struct names n = { 0 };
         bool write_prev, write_sys;
         const char *name;
-        int r = 0;
+        int r;
 
-        if (node_get_bool(ctx->cfg, "preserve_hostname", false)) {
-                log_debug("preserve_hostname is set: hostname left alone");
-                return 0;
-        }
-        r = resolve_names(ctx, &n);
-        if (r < 0)
-                return log_error_errno(r, "Cannot work out the hostname: %m");
-        if ((n.is_default && streq(n.hostname, "localhost")) || check_names(&n) < 0) {
-                names_done(&n);
-                return n.is_default ? 0 : -EINVAL;
-        }
+        r = names_for_run(ctx, &n);
+        if (r <= 0)
+                return r;
+        r = 0;
         name = select_name(ctx, &n);
         prev = read_hostname_file(ctx->root_fd, PREV_HOSTNAME_FILE);
         sys = read_hostname_file(ctx->root_fd, HOSTNAME_FILE);

@@ -222,22 +222,30 @@ static bool unchanged(int dfd, const char *base, const void *data, size_t len, m
         return true;
 }
 
-int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
-                    uid_t uid, gid_t gid)
+/* The directory that will hold path (created 0755 if missing), opened with
+ * flags, and path's last component (pointing into path). */
+static int open_parent(int root_fd, const char *path, int flags, const char **ret_base)
 {
         _cleanup_free_ char *dir = NULL;
-        _cleanup_close_ int dfd = -1, fd = -1;
-        const char *base;
-        char tmp[256];
-        int r;
+        int r = fs_split_path(path, &dir, ret_base);
 
-        r = fs_split_path(path, &dir, &base);
         if (r < 0)
                 return r;
         r = fs_mkdir_p(root_fd, dir, 0755);
         if (r < 0)
                 return r;
-        dfd = fs_open_in_root(root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
+        return fs_open_in_root(root_fd, dir, flags | O_DIRECTORY, 0);
+}
+
+int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
+                    uid_t uid, gid_t gid)
+{
+        _cleanup_close_ int dfd = -1, fd = -1;
+        const char *base;
+        char tmp[256];
+        int r;
+
+        dfd = open_parent(root_fd, path, O_RDONLY, &base);
         if (dfd < 0)
                 return dfd;
         if (unchanged(dfd, base, data, len, mode, uid, gid))
@@ -340,19 +348,12 @@ int fs_read_line(int root_fd, const char *path, char **ret)
 
 int fs_symlink_atomic(int root_fd, const char *target, const char *path)
 {
-        _cleanup_free_ char *dir = NULL;
         _cleanup_close_ int dfd = -1;
         const char *base;
         char tmp[256];
         int r;
 
-        r = fs_split_path(path, &dir, &base);
-        if (r < 0)
-                return r;
-        r = fs_mkdir_p(root_fd, dir, 0755);
-        if (r < 0)
-                return r;
-        dfd = fs_open_in_root(root_fd, dir, O_PATH | O_DIRECTORY, 0);
+        dfd = open_parent(root_fd, path, O_PATH, &base);
         if (dfd < 0)
                 return dfd;
         r = temp_name(base, tmp, sizeof(tmp));

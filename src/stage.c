@@ -104,6 +104,20 @@ static bool boot_disabled(struct boot *b)
         return false;
 }
 
+/* boot_open(), then the disable switches: 1 to go on, 0 when disabled, < 0
+ * when the stage cannot start. On 0 and < 0, b is already released. */
+static int boot_start(const struct boot_opts *o, const char *stage, struct boot *b)
+{
+        int r = boot_open(o, stage, b);
+
+        if (r >= 0 && boot_disabled(b))
+                r = 0;
+        else if (r >= 0)
+                return 1;
+        boot_done(b);
+        return r;
+}
+
 static void report_to_log(void *userdata, enum schema_severity sev, const char *pos,
                           const char *msg)
 {
@@ -287,15 +301,9 @@ int stage_init(const struct boot_opts *o, bool local)
         struct ds_result res = { 0 };
         int r;
 
-        r = boot_open(o, local ? "init-local" : "init", &b);
-        if (r < 0) {
-                boot_done(&b);
-                return 1;
-        }
-        if (boot_disabled(&b)) {
-                boot_done(&b);
-                return 0;
-        }
+        r = boot_start(o, local ? "init-local" : "init", &b);
+        if (r <= 0)
+                return r < 0 ? 1 : 0;
         if (local)
                 (void)status_reset(b.root_fd);
         (void)status_stage_begin(b.root_fd, b.stage);
@@ -399,15 +407,9 @@ int stage_modules(const struct boot_opts *o, enum stage_kind kind)
         struct boot b;
         int r;
 
-        r = boot_open(o, kind == STAGE_FINAL ? "modules-final" : "modules-config", &b);
-        if (r < 0) {
-                boot_done(&b);
-                return 1;
-        }
-        if (boot_disabled(&b)) {
-                boot_done(&b);
-                return 0;
-        }
+        r = boot_start(o, kind == STAGE_FINAL ? "modules-final" : "modules-config", &b);
+        if (r <= 0)
+                return r < 0 ? 1 : 0;
         (void)status_stage_begin(b.root_fd, b.stage);
         r = restore_or_fail(&b);
         if (r < 0) {
