@@ -11,12 +11,12 @@
 
 #include "buf.h"
 #include "fs.h"
+#include "hostnames.h"
 #include "json.h"
 #include "log.h"
 #include "module.h"
 #include "yaml.h"
 
-#define HOSTNAME_FILE "/etc/hostname"
 #define SET_HOSTNAME_FILE "/var/lib/cloud/data/set-hostname"
 #define PREV_HOSTNAME_FILE "/var/lib/cloud/data/previous-hostname"
 
@@ -32,163 +32,7 @@ static const struct schema_prop hostname_keys[] = {
         { NULL, NULL, false },
 };
 
-struct names {
-        char *hostname;
-        char *fqdn;
-        bool is_default;
-};
-
-static void names_done(struct names *n)
-{
-        free(n->hostname);
-        free(n->fqdn);
-}
-
-static bool valid_hostname(const char *s)
-{
-        size_t len = strlen(s);
-
-        if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
-                return false;
-        for (; *s; s++)
-                if (!isalnum((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_')
-                        return false;
-        return true;
-}
-
-/* The first name in a hostname file: comments and blank lines skipped. */
-static char *read_hostname_file(int root_fd, const char *path)
-{
-        _cleanup_free_ char *data = NULL;
-        char *line, *save = NULL;
-
-        if (fs_read_file(root_fd, path, 4096, &data, NULL) < 0)
-                return NULL;
-        for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                line += strspn(line, " \t");
-                line[strcspn(line, " \t\r#")] = '\0';
-                if (*line)
-                        return strdup(line);
-        }
-        return NULL;
-}
-
-static char *system_hostname(const struct module_ctx *ctx)
-{
-        char buf[256];
-
-        if (ctx->root_is_host && gethostname(buf, sizeof(buf)) == 0) {
-                buf[sizeof(buf) - 1] = '\0';
-                return strdup(buf);
-        }
-        return read_hostname_file(ctx->root_fd, HOSTNAME_FILE);
-}
-
-static bool is_ipv4(const char *s)
-{
-        int dots = 0, digits = 0;
-        for (; *s; s++) {
-                if (*s == '.') {
-                        if (!digits)
-                                return false;
-                        dots++;
-                        digits = 0;
-                } else if (isdigit((unsigned char)*s) && ++digits <= 3) {
-                        continue;
-                } else
-                        return false;
-        }
-        return dots == 3 && digits > 0;
-}
-
-/* The datasource's idea of the name (cloud-init's DataSource.get_hostname). */
-static int ds_hostname(const struct module_ctx *ctx, bool want_fqdn, char **ret, bool *is_default)
-{
-        const struct node *lh = node_get(ctx->md, "local-hostname");
-        _cleanup_free_ char *src = NULL;
-        const char *domain = "localdomain";
-        char *dot;
-
-        *is_default = false;
-        if (lh && lh->str && lh->type != NODE_NULL && *lh->str) {
-                src = strdup(lh->str);
-                if (src && is_ipv4(src)) {
-                        /* An address as local-hostname becomes ip-a-b-c-d (LP: #475354). */
-                        for (char *c = src; *c; c++)
-                                if (*c == '.')
-                                        *c = '-';
-                        char *p = malloc(strlen(src) + 4);
-                        if (p)
-                                (void)sprintf(p, "ip-%s", src);
-                        free(src);
-                        src = p;
-                }
-        } else {
-                src = system_hostname(ctx);
-                if (!src)
-                        src = strdup("localhost");
-                if (src && streq(src, "localhost"))
-                        *is_default = true;
-        }
-        if (!src)
-                return -ENOMEM;
-        dot = strchr(src, '.');
-        if (dot) {
-                *dot = '\0';
-                domain = dot + 1;
-        }
-        if (want_fqdn && !streq(domain, "localdomain")) {
-                char *p = malloc(strlen(src) + strlen(domain) + 2);
-                if (!p)
-                        return -ENOMEM;
-                (void)sprintf(p, "%s.%s", src, domain);
-                *ret = p;
-                return 0;
-        }
-        *ret = strdup(src);
-        return *ret ? 0 : -ENOMEM;
-}
-
-/* cloud-init's util.get_hostname_fqdn. */
-static int resolve_names(const struct module_ctx *ctx, struct names *ret)
-{
-        const char *fqdn = node_get_str(ctx->cfg, "fqdn");
-        const char *host = node_get_str(ctx->cfg, "hostname");
-        struct names n = { 0 };
-        int r;
-
-        if (fqdn) {
-                n.fqdn = strdup(fqdn);
-                n.hostname = host ? strdup(host) : strndup(fqdn, strcspn(fqdn, "."));
-        } else if (host && strchr(host, '.') && host[0] != '.') {
-                n.fqdn = strdup(host);
-                n.hostname = strndup(host, strcspn(host, "."));
-        } else {
-                bool def_fqdn, def_host;
-                r = ds_hostname(ctx, true, &n.fqdn, &def_fqdn);
-                if (r < 0)
-                        return r;
-                n.is_default = def_fqdn;
-                if (host)
-                        n.hostname = strdup(host);
-                else {
-                        r = ds_hostname(ctx, false, &n.hostname, &def_host);
-                        if (r < 0) {
-                                names_done(&n);
-                                return r;
-                        }
-                        n.is_default = def_host;
-                }
-        }
-        if (!n.fqdn || !n.hostname) {
-                names_done(&n);
-                return -ENOMEM;
-        }
-        *ret = n;
-        return 0;
-}
-
-static const char *select_name(const struct module_ctx *ctx, const struct names *n)
+static const char *select_name(const struct module_ctx *ctx, const struct host_names *n)
 {
         return node_get_bool(ctx->cfg, "prefer_fqdn_over_hostname", false) && n->fqdn ? n->fqdn
                                                                                       : n->hostname;
@@ -242,9 +86,9 @@ static int apply_hostname(const struct module_ctx *ctx, const char *name)
         return 0;
 }
 
-static int check_names(const struct names *n)
+static int check_names(const struct host_names *n)
 {
-        if (!valid_hostname(n->hostname) || !valid_hostname(n->fqdn)) {
+        if (!hostname_valid(n->hostname) || !hostname_valid(n->fqdn)) {
                 log_error("Hostname '%.64s' (fqdn '%.64s') is not a valid host name; not set",
                           n->hostname, n->fqdn);
                 return -EINVAL;
@@ -255,25 +99,26 @@ static int check_names(const struct names *n)
 /* What both modules do first: nothing under preserve_hostname or without a
  * name; the names, checked, otherwise. Returns 1 with *n filled when there is
  * work, 0 when there is none, < 0 on an error (logged). */
-static int names_for_run(const struct module_ctx *ctx, struct names *n)
+static int names_for_run(const struct module_ctx *ctx, struct host_names *n)
 {
+        struct hostnames_in in = { ctx->root_fd, ctx->root_is_host, ctx->cfg, ctx->md };
         int r;
 
         if (node_get_bool(ctx->cfg, "preserve_hostname", false)) {
                 log_debug("preserve_hostname is set: hostname left alone");
                 return 0;
         }
-        r = resolve_names(ctx, n);
+        r = hostnames_resolve(&in, n);
         if (r < 0)
                 return log_error_errno(r, "Cannot work out the hostname: %m");
         if (n->is_default && streq(n->hostname, "localhost")) {
                 log_debug("No hostname given; leaving it to other services");
-                names_done(n);
+                host_names_done(n);
                 return 0;
         }
         r = check_names(n);
         if (r < 0) {
-                names_done(n);
+                host_names_done(n);
                 return r;
         }
         return 1;
@@ -283,7 +128,7 @@ static int set_hostname_run(const struct module_ctx *ctx)
 {
         _cleanup_free_ char *prev = NULL;
         _cleanup_node_ struct node *prev_doc = NULL, *doc = NULL;
-        struct names n = { 0 };
+        struct host_names n = { 0 };
         struct buf b = BUF_INIT(4096);
         const char *name;
         int r;
@@ -298,7 +143,7 @@ static int set_hostname_run(const struct module_ctx *ctx)
                     streq_ptr(node_get_str(prev_doc, "hostname"), n.hostname) &&
                     streq_ptr(node_get_str(prev_doc, "fqdn"), n.fqdn)) {
                         log_debug("No hostname changes; skipping set_hostname");
-                        names_done(&n);
+                        host_names_done(&n);
                         return 0;
                 }
         }
@@ -308,7 +153,7 @@ static int set_hostname_run(const struct module_ctx *ctx)
                                 node_get_bool(ctx->cfg, "create_hostname_file", true));
         if (r < 0) {
                 log_error_errno(r, "Cannot write %s: %m", HOSTNAME_FILE);
-                names_done(&n);
+                host_names_done(&n);
                 return r;
         }
         r = apply_hostname(ctx, name);
@@ -321,7 +166,7 @@ static int set_hostname_run(const struct module_ctx *ctx)
                                  (gid_t)-1) < 0)
                 r = log_error_errno(-EIO, "Cannot write %s", SET_HOSTNAME_FILE);
         buf_free(&b);
-        names_done(&n);
+        host_names_done(&n);
         return r;
 }
 
@@ -329,7 +174,7 @@ static int set_hostname_run(const struct module_ctx *ctx)
 static int update_hostname_run(const struct module_ctx *ctx)
 {
         _cleanup_free_ char *prev = NULL, *sys = NULL;
-        struct names n = { 0 };
+        struct host_names n = { 0 };
         bool write_prev, write_sys;
         const char *name;
         int r;
@@ -339,13 +184,13 @@ static int update_hostname_run(const struct module_ctx *ctx)
                 return r;
         r = 0;
         name = select_name(ctx, &n);
-        prev = read_hostname_file(ctx->root_fd, PREV_HOSTNAME_FILE);
-        sys = read_hostname_file(ctx->root_fd, HOSTNAME_FILE);
+        prev = hostname_file_read(ctx->root_fd, PREV_HOSTNAME_FILE);
+        sys = hostname_file_read(ctx->root_fd, HOSTNAME_FILE);
 
         if (sys && prev && !streq(sys, prev)) {
                 log_info("%s differs from %s: keeping the hostname the admin set",
                          PREV_HOSTNAME_FILE, HOSTNAME_FILE);
-                names_done(&n);
+                host_names_done(&n);
                 return 0;
         }
         write_prev = !prev || !streq(prev, name);
@@ -364,7 +209,7 @@ static int update_hostname_run(const struct module_ctx *ctx)
                 else
                         r = apply_hostname(ctx, name);
         }
-        names_done(&n);
+        host_names_done(&n);
         return r;
 }
 
