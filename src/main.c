@@ -1,5 +1,6 @@
 /* cloudboot's command line: global options, then a subcommand. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,7 +304,12 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-        int r = run(argc, argv);
+        int r;
+
+        /* A command's output is copied to our stdout; a closed stdout must
+         * give an error, not kill the boot. */
+        (void)signal(SIGPIPE, SIG_IGN);
+        r = run(argc, argv);
         node_names_free();
         return r;
 }

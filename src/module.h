@@ -8,13 +8,18 @@
 #include "node.h"
 #include "schema.h"
 
-enum stage_kind { STAGE_INIT, STAGE_CONFIG, STAGE_FINAL };
+/* STAGE_LOCAL: cloudboot's own modules that must run in init-local whatever
+ * the dsmode (the machine ID, before dbus and networkd read it). */
+enum stage_kind { STAGE_LOCAL, STAGE_INIT, STAGE_CONFIG, STAGE_FINAL };
 enum freq { FREQ_INSTANCE, FREQ_ALWAYS, FREQ_ONCE };
 
 struct module_ctx {
         int root_fd;
+        const char *root; /* the same root as a path: for chroot and --prefix */
         bool root_is_host; /* target root is "/": kernel calls are allowed */
         const char *iid; /* instance-id, sanitised for paths */
+        const char *iid_raw; /* instance-id as given (INSTANCE_ID for commands) */
+        const char *datasource; /* "DataSourceNoCloud [seed=...][dsmode=net]" */
         const char *stage; /* "init-local", "init", "modules-config", ... */
         const struct node *cfg; /* merged, validated cloud-config */
         const struct node *md; /* datasource meta-data (a mapping, maybe empty) */

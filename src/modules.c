@@ -9,26 +9,78 @@ extern const struct module mod_set_hostname;
 extern const struct module mod_update_hostname;
 extern const struct module mod_write_files;
 extern const struct module mod_write_files_deferred;
+extern const struct module mod_timezone;
+extern const struct module mod_bootcmd;
+extern const struct module mod_runcmd;
+extern const struct module mod_scripts_user;
+extern const struct module mod_scripts_per_instance;
+extern const struct module mod_scripts_per_boot;
+extern const struct module mod_scripts_per_once;
+extern const struct module mod_final_message;
+extern const struct module mod_update_etc_hosts;
+extern const struct module mod_machine_id;
 
+/* clang-format off */
 static const struct module *const all[] = {
-        &mod_set_hostname, &mod_update_hostname, &mod_write_files, &mod_write_files_deferred, NULL,
+        &mod_set_hostname,
+        &mod_update_hostname,
+        &mod_write_files,
+        &mod_write_files_deferred,
+        &mod_timezone,
+        &mod_bootcmd,
+        &mod_runcmd,
+        &mod_scripts_user,
+        &mod_scripts_per_instance,
+        &mod_scripts_per_boot,
+        &mod_scripts_per_once,
+        &mod_final_message,
+        &mod_update_etc_hosts,
+        &mod_machine_id,
+        NULL,
+};
+
+/* cloudboot's own: in init-local whatever the dsmode, and first in init in
+ * case no datasource was found before the network (the semaphore keeps it
+ * to once per instance). */
+static const char *const local_list[] = {
+        "machine_id",
+        NULL,
 };
 
 static const char *const init_list[] = {
-        "seed_random",     "bootcmd",
-        "write_files",     "growpart",
-        "resizefs",        "disk_setup",
-        "mounts",          "set_hostname",
-        "update_hostname", "update_etc_hosts",
-        "ca_certs",        "rsyslog",
-        "users_groups",    "ssh",
-        "set_passwords",   NULL,
+        "machine_id",
+        "seed_random",
+        "bootcmd",
+        "write_files",
+        "growpart",
+        "resizefs",
+        "disk_setup",
+        "mounts",
+        "set_hostname",
+        "update_hostname",
+        "update_etc_hosts",
+        "ca_certs",
+        "rsyslog",
+        "users_groups",
+        "ssh",
+        "set_passwords",
+        NULL,
 };
 
 static const char *const config_list[] = {
-        "snap",           "ssh_import_id", "keyboard", "locale",   "grub_dpkg",
-        "apt_pipelining", "apt_configure", "ntp",      "timezone", "disable_ec2_metadata",
-        "runcmd",         "byobu",         NULL,
+        "snap",
+        "ssh_import_id",
+        "keyboard",
+        "locale",
+        "grub_dpkg",
+        "apt_pipelining",
+        "apt_configure",
+        "ntp",
+        "timezone",
+        "disable_ec2_metadata",
+        "runcmd",
+        "byobu",
+        NULL,
 };
 
 static const char *const final_list[] = {
@@ -56,6 +108,7 @@ static const char *const final_list[] = {
         "power_state_change",
         NULL,
 };
+/* clang-format on */
 
 const struct module *module_find(const char *name)
 {
@@ -73,6 +126,8 @@ const struct module *const *module_all(void)
 const char *const *module_stage_list(enum stage_kind stage)
 {
         switch (stage) {
+        case STAGE_LOCAL:
+                return local_list;
         case STAGE_INIT:
                 return init_list;
         case STAGE_CONFIG:

@@ -7,6 +7,7 @@
 #include "cmdline.h"
 #include "syscfg.h"
 #include "datasource.h"
+#include "exec.h"
 #include "fs.h"
 #include "log.h"
 #include "module.h"
@@ -19,6 +20,8 @@
 
 struct boot {
         int root_fd;
+        int output_fd; /* /var/log/cloud-init-output.log, for commands */
+        const char *root;
         bool root_is_host;
         bool probe_devices;
         const char *stage;
@@ -34,6 +37,9 @@ static void boot_done(struct boot *b)
         node_free(b->syscfg);
         node_free(b->cfg);
         instance_done(&b->inst);
+        exec_set_output(-1);
+        if (b->output_fd >= 0)
+                (void)close(b->output_fd);
         if (b->root_fd >= 0)
                 (void)close(b->root_fd);
         log_close();
@@ -52,7 +58,7 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
 {
         int r;
 
-        *b = (struct boot){ .root_fd = -1, .stage = stage, .probe_devices = o->probe_devices };
+        *b = (struct boot){ .root_fd = -1, .output_fd = -1, .root = o->root, .stage = stage };
         log_set_stage(stage);
         b->root_fd = fs_open_root(o->root);
         if (b->root_fd < 0)
@@ -67,17 +73,18 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
                 r = log_open_file(b->root_fd);
         if (r < 0)
                 log_warning_errno(r, "Cannot open /var/log/cloud-init.log: %m");
-        {
-                _cleanup_close_ int fd =
-                        fs_open_in_root(b->root_fd, "/var/log/cloud-init-output.log",
-                                        O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
+        /* Commands' output goes here, as cloud-init's does; 0640 as its umask 037 gives. */
+        b->output_fd = fs_open_in_root(b->root_fd, "/var/log/cloud-init-output.log",
+                                       O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
+        if (b->output_fd >= 0) {
                 time_t now = time(NULL);
                 char stamp[64];
 
                 (void)strftime(stamp, sizeof(stamp), "%a, %d %b %Y %H:%M:%S +0000", gmtime(&now));
-                if (fd >= 0)
-                        (void)dprintf(fd, "cloudboot v. %s running '%s' at %s. Up %.2f seconds.\n",
-                                      PACKAGE_VERSION, stage, stamp, state_uptime());
+                (void)dprintf(b->output_fd,
+                              "cloudboot v. %s running '%s' at %s. Up %.2f seconds.\n",
+                              PACKAGE_VERSION, stage, stamp, state_uptime());
+                exec_set_output(b->output_fd);
         }
         log_info("cloudboot %s running '%s'%s", PACKAGE_VERSION, stage,
                  b->root_is_host ? "" : " on a target root");
@@ -193,16 +200,24 @@ static int store_cloud_config(struct boot *b, const struct ds_result *res)
         return r;
 }
 
-static int run_module(struct boot *b, const struct module *m, enum freq freq, bool force)
+static struct module_ctx module_ctx_of(const struct boot *b)
 {
-        struct module_ctx ctx = {
+        return (struct module_ctx){
                 .root_fd = b->root_fd,
+                .root = b->root,
                 .root_is_host = b->root_is_host,
                 .iid = b->inst.iid,
+                .iid_raw = b->inst.iid_raw,
+                .datasource = b->inst.description,
                 .stage = b->stage,
                 .cfg = b->cfg,
                 .md = b->inst.md,
         };
+}
+
+static int run_module(struct boot *b, const struct module *m, enum freq freq, bool force)
+{
+        struct module_ctx ctx = module_ctx_of(b);
         int r;
 
         if (!force && state_sem_has(b->root_fd, b->inst.iid, m->name, freq)) {
@@ -349,6 +364,8 @@ int stage_init(const struct boot_opts *o, bool local)
                 boot_done(&b);
                 return r;
         }
+        if (local)
+                run_stage_modules(&b, STAGE_LOCAL);
         if (local && !streq_ptr(b.inst.dsmode, "local")) {
                 /* Set the hostname before the network comes up, so that a DHCP
                  * client sends it (cloud-init does the same, LP: #1746455). */
@@ -358,12 +375,7 @@ int stage_init(const struct boot_opts *o, bool local)
                 const struct module *m = module_find("set_hostname");
                 if (m && activated(m, b.cfg) &&
                     !state_sem_has(b.root_fd, b.inst.iid, m->name, m->freq)) {
-                        struct module_ctx ctx = { .root_fd = b.root_fd,
-                                                  .root_is_host = b.root_is_host,
-                                                  .iid = b.inst.iid,
-                                                  .stage = b.stage,
-                                                  .cfg = b.cfg,
-                                                  .md = b.inst.md };
+                        struct module_ctx ctx = module_ctx_of(&b);
                         log_set_module(m->name);
                         (void)m->run(&ctx);
                         log_set_module(NULL);
@@ -390,18 +402,6 @@ static int restore_or_fail(struct boot *b)
         return boot_load_config(b, false);
 }
 
-static int write_boot_finished(struct boot *b)
-{
-        char path[512], text[256], stamp[64];
-        time_t now = time(NULL);
-
-        (void)strftime(stamp, sizeof(stamp), "%a, %d %b %Y %H:%M:%S +0000", gmtime(&now));
-        (void)snprintf(text, sizeof(text), "%.2f - %s - v. %s\n", state_uptime(), stamp,
-                       PACKAGE_VERSION);
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/boot-finished", b->inst.iid);
-        return fs_write_atomic(b->root_fd, path, text, strlen(text), 0644, FS_NO_OWNER, (gid_t)-1);
-}
-
 int stage_modules(const struct boot_opts *o, enum stage_kind kind)
 {
         struct boot b;
@@ -420,11 +420,6 @@ int stage_modules(const struct boot_opts *o, enum stage_kind kind)
                 return r;
         }
         run_stage_modules(&b, kind);
-        if (kind == STAGE_FINAL) {
-                r = write_boot_finished(&b);
-                if (r < 0)
-                        log_error_errno(r, "Cannot write boot-finished: %m");
-        }
         r = finish(&b, NULL);
         if (kind == STAGE_FINAL && status_write_result(b.root_fd, b.inst.description) < 0)
                 log_error("Cannot write %s", RESULT_JSON);

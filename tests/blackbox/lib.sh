@@ -60,3 +60,28 @@ expect_status() { # EXIT-CODE [ARGS...]
 expect_output_has() { # TEXT
 	grep -qF -- "$1" "$OUT" || fail "output lacks '$1'"
 }
+
+# make_target: a small but real system in $R for commands to run in (they are
+# chrooted there): a static busybox as /bin/sh and its applets, users root and
+# debian's groups, shadow files, and a few zoneinfo files. Needs root (chroot).
+make_target() {
+	[ "$(id -u)" = 0 ] || { echo "SKIP: commands run chrooted in the target: needs root"; exit 77; }
+	[ -x /bin/busybox ] || { echo "SKIP: busybox-static is not installed"; exit 77; }
+	mkdir -p "$R/bin" "$R/etc" "$R/tmp" "$R/root" "$R/home" "$R/usr/share/zoneinfo/America" \
+		"$R/usr/share/zoneinfo/Europe" "$R/usr/share/zoneinfo/Africa" "$R/dev"
+	chmod 1777 "$R/tmp"
+	cp /bin/busybox "$R/bin/busybox"
+	for a in sh echo cat ls mkdir touch rm id env printf date sleep test true false \
+		grep sed head tail wc uname hostname chmod cut tr sort; do
+		ln -sf busybox "$R/bin/$a"
+	done
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
+	printf 'root:x:0:\nadm:x:4:\nsudo:x:27:\naudio:x:29:\ncdrom:x:24:\ndialout:x:20:\ndip:x:30:\nfloppy:x:25:\nnetdev:x:108:\nplugdev:x:46:\nvideo:x:44:\nusers:x:100:\n' >"$R/etc/group"
+	printf 'root:*:19000:0:99999:7:::\n' >"$R/etc/shadow"
+	sed 's/^\([^:]*\):.*/\1:*::/' "$R/etc/group" >"$R/etc/gshadow"
+	chmod 640 "$R/etc/shadow" "$R/etc/gshadow"
+	: >"$R/etc/debian_version"
+	for z in UTC America/New_York Europe/Paris Africa/Dar_es_Salaam; do
+		cp "/usr/share/zoneinfo/$z" "$R/usr/share/zoneinfo/$z"
+	done
+}

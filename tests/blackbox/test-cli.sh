@@ -22,10 +22,10 @@ set -e
 cat >"$R/good.yaml" <<'YAML'
 #cloud-config
 hostname: h
-timezone: Europe/Paris
+locale: en_GB.UTF-8
 YAML
 "$CLOUDBOOT" schema --config-file "$R/good.yaml" >"$OUT" 2>&1 || fail "schema rejects a valid file"
-grep -q "good.yaml:3:1: note: 'timezone' belongs to module cc_timezone" "$OUT" || fail "schema does not name the unsupported module"
+grep -q "good.yaml:3:1: note: 'locale' belongs to module cc_locale" "$OUT" || fail "schema does not name the unsupported module"
 grep -q "^Valid schema" "$OUT" || fail "schema does not say valid"
 cat >"$R/bad.yaml" <<'YAML'
 #cloud-config
@@ -94,7 +94,7 @@ expect_absent /x
 cb single --name write_files --frequency always >"$OUT" 2>&1 || fail "single --frequency always"
 expect_file /x y
 set +e
-cb single --name timezone >"$OUT" 2>&1
+cb single --name locale >"$OUT" 2>&1
 rc=$?
 set -e
 [ $rc = 1 ] || fail "single of an unsupported module exits $rc"

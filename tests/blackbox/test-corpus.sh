@@ -28,10 +28,10 @@ for f in $(cd "$CORPUS" && find . -name '*.yaml' -o -name '*.txt' | sort); do
 		grep -q "note: '" "$OUT" && continue
 		# supported all through: apply it
 		rm -rf "$R"/*
-		# a target system with the users the examples name as owners
-		mkdir -p "$R/etc"
-		printf 'root:x:0:0:root:/root:/bin/sh\nnginx:x:101:101::/var/www:/usr/sbin/nologin\n' >"$R/etc/passwd"
-		printf 'root:x:0:\nnginx:x:101:\n' >"$R/etc/group"
+		# a small real system: users the examples name as owners, a shell, zones
+		make_target
+		printf 'nginx:x:101:101::/var/www:/usr/sbin/nologin\n' >>"$R/etc/passwd"
+		printf 'nginx:x:101:\n' >>"$R/etc/group"
 		seed "instance-id: corpus
 local-hostname: corpus-host
 " "$(cat "$CORPUS/$f")"
@@ -47,6 +47,10 @@ local-hostname: corpus-host
 		# the published base64 is truncated ("..."): written as cloud-init
 		# writes it, with a warning
 		*/cc_write_files/example1.yaml | */cloud-config-write-files.txt) want=2 ;;
+		# runs cloud-init-per and mkfs on /dev/vdb: neither is in the target
+		*/cc_bootcmd/example1.yaml | */cloud-config-boot-cmds.txt) want=2 ;;
+		# fetches a web page with wcurl: no network, and no wcurl in the target
+		*/cloud-config-run-cmds.txt) want=2 ;;
 		*) want=0 ;;
 		esac
 		[ "$rc" = "$want" ] || fail "applying $f: status exited $rc, expected $want"

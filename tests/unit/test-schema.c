@@ -89,10 +89,10 @@ static void test_unknown_and_unsupported_keys(void **state)
         struct collected c;
         struct schema_report rep;
         struct node *cfg =
-                validate("hostnme: typo\ntimezone: Europe/Paris\nsystem_info: {}\n", &c, &rep);
+                validate("hostnme: typo\nlocale: en_GB.UTF-8\nsystem_info: {}\n", &c, &rep);
         assert_int_equal(rep.n_errors, 1);
         assert_has(&c, "test.yaml:1:1: error: unknown key 'hostnme'");
-        assert_has(&c, "test.yaml:2:1: note: 'timezone' belongs to module cc_timezone, which "
+        assert_has(&c, "test.yaml:2:1: note: 'locale' belongs to module cc_locale, which "
                        "cloudboot does not support");
         assert_null(strstr(c.text, "system_info"));
         node_free(cfg);
