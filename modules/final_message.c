@@ -18,8 +18,8 @@
         "Up {{uptime}} seconds"
 
 static const struct schema s_str = { .types = T_STR };
-static const struct schema_prop keys[] = { { "final_message", &s_str, false },
-                                           { NULL, NULL, false } };
+static const struct schema_prop schema_keys[] = { { "final_message", &s_str, false },
+                                                  { NULL, NULL, false } };
 
 static int final_message_run(const struct module_ctx *ctx)
 {
@@ -57,6 +57,6 @@ static int final_message_run(const struct module_ctx *ctx)
 const struct module mod_final_message = {
         .name = "final_message",
         .freq = FREQ_ALWAYS,
-        .keys = keys,
+        .keys = schema_keys,
         .run = final_message_run,
 };

@@ -11,7 +11,8 @@
 #include "module.h"
 
 static const struct schema s_str = { .types = T_STR };
-static const struct schema_prop keys[] = { { "timezone", &s_str, false }, { NULL, NULL, false } };
+static const struct schema_prop schema_keys[] = { { "timezone", &s_str, false },
+                                                  { NULL, NULL, false } };
 static const char *const activate[] = { "timezone", NULL };
 
 /* Zone names are paths below zoneinfo: no "..", no absolute path, nothing odd. */
@@ -69,7 +70,7 @@ static int timezone_run(const struct module_ctx *ctx)
 const struct module mod_timezone = {
         .name = "timezone",
         .freq = FREQ_INSTANCE,
-        .keys = keys,
+        .keys = schema_keys,
         .activate_keys = activate,
         .run = timezone_run,
 };

@@ -17,7 +17,7 @@
 static const struct schema s_bool_or_str = { .types = T_BOOL | T_STR };
 static const struct schema s_str = { .types = T_STR };
 static const struct schema s_bool = { .types = T_BOOL };
-static const struct schema_prop keys[] = {
+static const struct schema_prop schema_keys[] = {
         { "manage_etc_hosts", &s_bool_or_str, false },
         { "hostname", &s_str, false },
         { "fqdn", &s_str, false },
@@ -139,7 +139,7 @@ static int update_etc_hosts_run(const struct module_ctx *ctx)
 const struct module mod_update_etc_hosts = {
         .name = "update_etc_hosts",
         .freq = FREQ_ALWAYS,
-        .keys = keys,
+        .keys = schema_keys,
         .activate_keys = activate,
         .run = update_etc_hosts_run,
 };

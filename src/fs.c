@@ -240,14 +240,24 @@ static int open_parent(int root_fd, const char *path, int flags, const char **re
 int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
                     uid_t uid, gid_t gid)
 {
-        _cleanup_close_ int dfd = -1, fd = -1;
+        _cleanup_close_ int dfd = -1;
         const char *base;
-        char tmp[256];
-        int r;
 
         dfd = open_parent(root_fd, path, O_RDONLY, &base);
         if (dfd < 0)
                 return dfd;
+        return fs_write_atomic_at(dfd, base, data, len, mode, uid, gid);
+}
+
+int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                       uid_t uid, gid_t gid)
+{
+        _cleanup_close_ int fd = -1;
+        char tmp[256];
+        int r;
+
+        if (!*base || strchr(base, '/') || streq(base, ".") || streq(base, ".."))
+                return -EINVAL;
         if (unchanged(dfd, base, data, len, mode, uid, gid))
                 return 0;
         r = temp_name(base, tmp, sizeof(tmp));

@@ -23,6 +23,10 @@ int fs_mkdir_p(int root_fd, const char *path, mode_t mode);
  * that already holds exactly this, with this mode and owner, is left alone. */
 int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
                     uid_t uid, gid_t gid);
+/* The same for name (one component) in the directory dfd: for callers that
+ * walked to the directory themselves, refusing symlinks on the way. */
+int fs_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode,
+                       uid_t uid, gid_t gid);
 /* Read a whole file of at most max bytes: -E2BIG when larger. The data is
  * NUL-terminated (the terminator is not counted in *ret_len). */
 int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len);

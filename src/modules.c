@@ -19,6 +19,13 @@ extern const struct module mod_scripts_per_once;
 extern const struct module mod_final_message;
 extern const struct module mod_update_etc_hosts;
 extern const struct module mod_machine_id;
+extern const struct module mod_users_groups;
+extern const struct module mod_ssh;
+extern const struct module mod_set_passwords;
+extern const struct module mod_keys_to_console;
+extern const struct module mod_packages;
+extern const struct module mod_power_state;
+extern const struct module mod_phone_home;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -36,6 +43,13 @@ static const struct module *const all[] = {
         &mod_final_message,
         &mod_update_etc_hosts,
         &mod_machine_id,
+        &mod_users_groups,
+        &mod_ssh,
+        &mod_set_passwords,
+        &mod_keys_to_console,
+        &mod_packages,
+        &mod_power_state,
+        &mod_phone_home,
         NULL,
 };
 

@@ -23,9 +23,10 @@ static bool parse_id(const char *s, unsigned long *ret)
         return true;
 }
 
-/* Find name in field 0 of a colon-separated database; return fields 2 and 3. */
-static int db_lookup(int root_fd, const char *db, const char *name, unsigned long *f2,
-                     unsigned long *f3)
+/* Find name in field 0 of a colon-separated database; return fields 2 and 3
+ * and, for passwd, the home directory and shell (fields 5 and 6). */
+static int db_lookup_full(int root_fd, const char *db, const char *name, unsigned long *f2,
+                          unsigned long *f3, char **ret_home, char **ret_shell)
 {
         _cleanup_free_ char *data = NULL;
         size_t nlen = strlen(name);
@@ -36,12 +37,12 @@ static int db_lookup(int root_fd, const char *db, const char *name, unsigned lon
         if (r < 0)
                 return r;
         for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                char *fields[4] = { 0 };
+                char *fields[7] = { 0 };
                 char *p = line;
 
                 if (strncmp(line, name, nlen) != 0 || line[nlen] != ':')
                         continue;
-                for (int i = 0; i < 4 && p; i++) {
+                for (int i = 0; i < 7 && p; i++) {
                         fields[i] = p;
                         p = strchr(p, ':');
                         if (p)
@@ -51,9 +52,72 @@ static int db_lookup(int root_fd, const char *db, const char *name, unsigned lon
                         return -EBADMSG;
                 if (f3 && (!fields[3] || !parse_id(fields[3], f3)))
                         return -EBADMSG;
+                if (ret_home && !(*ret_home = strdup(fields[5] ? fields[5] : "/")))
+                        return -ENOMEM;
+                if (ret_shell && !(*ret_shell = strdup(fields[6] ? fields[6] : "")))
+                        return -ENOMEM;
                 return 0;
         }
         return -ENOENT;
+}
+
+static int db_lookup(int root_fd, const char *db, const char *name, unsigned long *f2,
+                     unsigned long *f3)
+{
+        return db_lookup_full(root_fd, db, name, f2, f3, NULL, NULL);
+}
+
+int passwd_entry_get(int root_fd, const char *name, struct passwd_entry *ret)
+{
+        struct passwd_entry e = { 0 };
+        unsigned long uid, gid;
+        int r = db_lookup_full(root_fd, "/etc/passwd", name, &uid, &gid, &e.home, &e.shell);
+
+        if (r < 0) {
+                passwd_entry_done(&e);
+                return r;
+        }
+        e.name = strdup(name);
+        if (!e.name) {
+                passwd_entry_done(&e);
+                return -ENOMEM;
+        }
+        e.uid = (uid_t)uid;
+        e.gid = (gid_t)gid;
+        *ret = e;
+        return 0;
+}
+
+void passwd_entry_done(struct passwd_entry *e)
+{
+        free(e->name);
+        free(e->home);
+        free(e->shell);
+        *e = (struct passwd_entry){ 0 };
+}
+
+bool passwd_group_exists(int root_fd, const char *name)
+{
+        unsigned long gid;
+        return db_lookup(root_fd, "/etc/group", name, &gid, NULL) == 0;
+}
+
+bool passwd_name_valid(const char *name)
+{
+        size_t len = strlen(name);
+
+        if (len == 0 || len > 32 || name[0] == '-' || name[0] == '.')
+                return false;
+        for (size_t i = 0; i < len; i++) {
+                char c = name[i];
+                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '.')
+                        continue;
+                if (c == '$' && i == len - 1)
+                        continue;
+                return false;
+        }
+        return true;
 }
 
 int passwd_user(int root_fd, const char *name, uid_t *ret_uid, gid_t *ret_gid)

@@ -75,9 +75,9 @@ make_target() {
 		grep sed head tail wc uname hostname chmod cut tr sort; do
 		ln -sf busybox "$R/bin/$a"
 	done
-	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$R/etc/passwd"
-	printf 'root:x:0:\nadm:x:4:\nsudo:x:27:\naudio:x:29:\ncdrom:x:24:\ndialout:x:20:\ndip:x:30:\nfloppy:x:25:\nnetdev:x:108:\nplugdev:x:46:\nvideo:x:44:\nusers:x:100:\n' >"$R/etc/group"
-	printf 'root:*:19000:0:99999:7:::\n' >"$R/etc/shadow"
+	printf 'root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nsys:x:3:3:sys:/dev:/usr/sbin/nologin\n' >"$R/etc/passwd"
+	printf 'root:x:0:\ndaemon:x:1:\nbin:x:2:\nsys:x:3:\nadm:x:4:\nsudo:x:27:\naudio:x:29:\ncdrom:x:24:\ndialout:x:20:\ndip:x:30:\nfloppy:x:25:\nnetdev:x:108:\nplugdev:x:46:\nvideo:x:44:\nusers:x:100:\n' >"$R/etc/group"
+	printf 'root:*:19000:0:99999:7:::\ndaemon:*:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\nsys:*:19000:0:99999:7:::\n' >"$R/etc/shadow"
 	sed 's/^\([^:]*\):.*/\1:*::/' "$R/etc/group" >"$R/etc/gshadow"
 	chmod 640 "$R/etc/shadow" "$R/etc/gshadow"
 	: >"$R/etc/debian_version"

@@ -10,6 +10,7 @@ CORPUS="$TOP_SRCDIR/tests/corpus/cloud-init-examples"
 n_valid=0
 n_other=0
 n_applied=0
+mismatches=0
 for f in $(cd "$CORPUS" && find . -name '*.yaml' -o -name '*.txt' | sort); do
 	first=$(grep -m1 -v '^[[:space:]]*$' "$CORPUS/$f" | tr 'A-Z' 'a-z')
 	set +e
@@ -51,9 +52,27 @@ local-hostname: corpus-host
 		*/cc_bootcmd/example1.yaml | */cloud-config-boot-cmds.txt) want=2 ;;
 		# fetches a web page with wcurl: no network, and no wcurl in the target
 		*/cloud-config-run-cmds.txt) want=2 ;;
+		# packages need a package manager; the test target has none (the VM
+		# harness installs them on a real Debian)
+		*/cc_package_update_upgrade_install/example1.yaml | */cloud-config-install-packages.txt | \
+			*/cloud-config-launch-index.txt | */cloud-config-update-apt.txt | \
+			*/cloud-config-update-packages.txt) want=2 ;;
+		# "## template: jinja" user-data is not rendered yet (issue #7)
+		*/cc_phone_home/example1.yaml | */cc_phone_home/example2.yaml) want=2 ;;
+		# sets passwords of user1..user3, which the example never creates
+		*/cc_set_passwords/example2.yaml) want=2 ;;
+		# doas, ssh_import_id, ssh_redirect_user and snapuser are reported as
+		# not supported; selinux_user needs SELinux in the target
+		*/cc_users_groups/example3.yaml | */cc_users_groups/example4.yaml | \
+			*/cc_users_groups/example5.yaml | */cc_users_groups/example6.yaml | \
+			*/cloud-config-user-groups.txt) want=2 ;;
 		*) want=0 ;;
 		esac
-		[ "$rc" = "$want" ] || fail "applying $f: status exited $rc, expected $want"
+		if [ "$rc" != "$want" ]; then
+			echo "MISMATCH: applying $f: status exited $rc, expected $want" >&2
+			grep -E "WARNING|ERROR" "$OUT" | head -5 >&2
+			mismatches=$((mismatches + 1))
+		fi
 		n_applied=$((n_applied + 1))
 		;;
 	*)
@@ -63,6 +82,7 @@ local-hostname: corpus-host
 		;;
 	esac
 done
+[ "$mismatches" = 0 ] || fail "$mismatches examples did not apply as expected (above)"
 [ "$n_valid" -ge 150 ] || fail "only $n_valid cloud-config examples found"
 [ "$n_applied" -ge 15 ] || fail "only $n_applied examples applied"
 

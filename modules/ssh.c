@@ -1,0 +1,307 @@
+/* ssh (init stage, per instance): cloud-init's cc_ssh. Host keys: the old
+ * ones removed for a new instance (ssh_deletekeys, default true), supplied
+ * ones written (ssh_keys: private 0600, public and certificate 0644), the
+ * rest generated with ssh-keygen (ssh_genkeytypes, default rsa, ecdsa,
+ * ed25519). Authorized keys: meta-data public-keys (unless
+ * allow_public_ssh_keys is false) and top-level ssh_authorized_keys go to the
+ * default user; root gets the same keys, behind disable_root_opts unless
+ * disable_root is false. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authkeys.h"
+#include "datasource.h"
+#include "exec.h"
+#include "fs.h"
+#include "hostnames.h"
+#include "log.h"
+#include "module.h"
+#include "passwd.h"
+#include "schema.h"
+#include "users.h"
+
+#define DEFAULT_DISABLE_ROOT_OPTS                                                                  \
+        "no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command=\"echo 'Please login "   \
+        "as the user \\\"$USER\\\" rather than the user \\\"$DISABLE_USER\\\".';echo;sleep 10;"    \
+        "exit 142\""
+#define HOST_KEY_MAX (64u * 1024)
+
+static const char *const key_types[] = { "rsa", "ecdsa", "ed25519", NULL };
+static const char *const genkey_types[] = { "rsa", "dsa", "ecdsa", "ed25519", NULL };
+
+static const struct schema s_bool = { .types = T_BOOL };
+static const struct schema s_str = { .types = T_STR };
+static const struct schema s_keytype = { .types = T_STR, .enums = genkey_types };
+static const struct schema s_genkeytypes = { .types = T_SEQ, .items = &s_keytype };
+static const struct schema s_keys_list = { .types = T_SEQ, .items = &s_str };
+static const struct schema s_ssh_keys = { .types = T_MAP };
+static const struct schema s_publish = { .types = T_MAP };
+static const struct schema_prop schema_keys[] = {
+        { "ssh_deletekeys", &s_bool, false },
+        { "ssh_genkeytypes", &s_genkeytypes, false },
+        { "ssh_keys", &s_ssh_keys, false },
+        { "ssh_quiet_keygen", &s_bool, false },
+        { "ssh_publish_hostkeys", &s_publish, false },
+        { "ssh_authorized_keys", &s_keys_list, false },
+        { "allow_public_ssh_keys", &s_bool, false },
+        { "disable_root", &s_bool, false },
+        { "disable_root_opts", &s_str, false },
+        { NULL, NULL, false },
+};
+
+static int delete_host_keys(const struct module_ctx *ctx)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd = fs_open_in_root(ctx->root_fd, "/etc/ssh", O_RDONLY | O_DIRECTORY, 0);
+
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return log_warning_errno(fd, "Cannot open /etc/ssh: %m");
+        d = fdopendir(fd);
+        if (!d) {
+                (void)close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d)))
+                if (fnmatch("ssh_host_*key*", de->d_name, 0) == 0 &&
+                    unlinkat(dirfd(d), de->d_name, 0) == 0)
+                        log_info("Removed old host key /etc/ssh/%s", de->d_name);
+        return 0;
+}
+
+static int write_key_file(const struct module_ctx *ctx, const char *path, const char *data,
+                          size_t len, mode_t mode)
+{
+        int r = fs_write_atomic(ctx->root_fd, path, data, len, mode, FS_NO_OWNER, (gid_t)-1);
+        if (r < 0)
+                return log_warning_errno(r, "Cannot write %s: %m", path);
+        return 0;
+}
+
+/* ssh_keys: {rsa_private: ..., rsa_public: ..., rsa_certificate: ...} */
+static int supplied_keys(const struct module_ctx *ctx, const struct node *sk)
+{
+        int r = 0;
+
+        for (const char *const *t = key_types; *t; t++) {
+                static const struct {
+                        const char *suffix, *file;
+                        mode_t mode;
+                } parts[] = { { "private", "", 0600 },
+                              { "public", ".pub", 0644 },
+                              { "certificate", "-cert.pub", 0644 } };
+                for (size_t i = 0; i < ELEMENTSOF(parts); i++) {
+                        char key[64], path[128];
+                        const struct node *v;
+
+                        (void)snprintf(key, sizeof(key), "%s_%s", *t, parts[i].suffix);
+                        v = node_get(sk, key);
+                        if (!node_str(v))
+                                continue;
+                        (void)snprintf(path, sizeof(path), "/etc/ssh/ssh_host_%s_key%s", *t,
+                                       parts[i].file);
+                        if (write_key_file(ctx, path, v->str, v->len, parts[i].mode) < 0)
+                                r = -EIO;
+                        else
+                                log_info("Wrote supplied host key %s", path);
+                        if (i == 2) {
+                                /* sshd must be told about a certificate */
+                                _cleanup_free_ char *cfg = NULL;
+                                char line[160];
+                                (void)snprintf(line, sizeof(line), "HostCertificate %s\n", path);
+                                if (fs_read_file(ctx->root_fd, "/etc/ssh/sshd_config", 1u << 20,
+                                                 &cfg, NULL) >= 0 &&
+                                    !strstr(cfg, line)) {
+                                        struct buf b = BUF_INIT(2u << 20);
+                                        if (buf_printf(&b, "%s%s%s", cfg,
+                                                       *cfg && cfg[strlen(cfg) - 1] != '\n' ? "\n"
+                                                                                            : "",
+                                                       line) >= 0)
+                                                (void)fs_write_atomic(ctx->root_fd,
+                                                                      "/etc/ssh/sshd_config",
+                                                                      b.data, b.len, 0644,
+                                                                      FS_NO_OWNER, (gid_t)-1);
+                                        buf_free(&b);
+                                }
+                        }
+                }
+        }
+        return r;
+}
+
+/* ssh-keygen writes into a private directory of ours; the files are then
+ * moved into the target by the root-safe writer, so no path of the target
+ * (which might hold a symlink) is ever handed to a host tool. */
+static int generate_key(const struct module_ctx *ctx, const char *type, const char *comment)
+{
+        char tmpl[] = "/run/cloudboot-keygen.XXXXXX", tmpl2[] = "/tmp/cloudboot-keygen.XXXXXX";
+        char *dir = mkdtemp(tmpl), keyfile[128], pubfile[128], dest[128], destpub[128];
+        _cleanup_close_ int dfd = -1;
+        char *priv = NULL, *pub = NULL;
+        size_t priv_len = 0, pub_len = 0;
+        int r;
+
+        if (!dir)
+                dir = mkdtemp(tmpl2);
+        if (!dir)
+                return log_warning_errno(-errno, "Cannot make a directory for ssh-keygen: %m");
+        (void)snprintf(keyfile, sizeof(keyfile), "%s/key", dir);
+        (void)snprintf(pubfile, sizeof(pubfile), "%s/key.pub", dir);
+        {
+                const char *argv[] = { "ssh-keygen", "-q",    "-t", type,    "-N", "",
+                                       "-C",         comment, "-f", keyfile, NULL };
+                r = exec_ok(NULL, (char *const *)argv);
+        }
+        dfd = fs_open_root(dir);
+        if (r >= 0 && dfd >= 0)
+                r = fs_read_file(dfd, "/key", HOST_KEY_MAX, &priv, &priv_len);
+        if (r >= 0 && dfd >= 0)
+                r = fs_read_file(dfd, "/key.pub", HOST_KEY_MAX, &pub, &pub_len);
+        (void)unlink(keyfile);
+        (void)unlink(pubfile);
+        (void)rmdir(dir);
+        if (r < 0) {
+                free_secret(priv, priv_len);
+                free(pub);
+                return log_warning_errno(r, "ssh-keygen -t %s failed", type);
+        }
+        (void)snprintf(dest, sizeof(dest), "/etc/ssh/ssh_host_%s_key", type);
+        (void)snprintf(destpub, sizeof(destpub), "/etc/ssh/ssh_host_%s_key.pub", type);
+        r = write_key_file(ctx, dest, priv, priv_len, 0600);
+        if (r >= 0)
+                r = write_key_file(ctx, destpub, pub, pub_len, 0644);
+        free_secret(priv, priv_len);
+        free(pub);
+        if (r >= 0)
+                log_info("Generated host key %s", dest);
+        return r;
+}
+
+static int host_keys(const struct module_ctx *ctx)
+{
+        const struct node *sk = node_get(ctx->cfg, "ssh_keys");
+        const struct node *types = node_get(ctx->cfg, "ssh_genkeytypes");
+        _cleanup_free_ char *host = hostname_file_read(ctx->root_fd, HOSTNAME_FILE);
+        char comment[300];
+        int r = 0;
+
+        if (node_get_bool(ctx->cfg, "ssh_deletekeys", true))
+                (void)delete_host_keys(ctx);
+        if (sk && sk->type == NODE_MAP && sk->n)
+                return supplied_keys(ctx, sk);
+        if (!exec_have("ssh-keygen"))
+                return log_warning_errno(-ENOENT, "ssh-keygen is not installed: no host keys made");
+        (void)snprintf(comment, sizeof(comment), "root@%s", host ? host : "localhost");
+        for (size_t i = 0; i < (types ? types->n : 3); i++) {
+                const char *t = types ? node_str(types->items[i]) : key_types[i];
+                char path[128];
+
+                if (!t)
+                        continue;
+                (void)snprintf(path, sizeof(path), "/etc/ssh/ssh_host_%s_key", t);
+                if (fs_exists(ctx->root_fd, path))
+                        continue;
+                if (generate_key(ctx, t, comment) < 0)
+                        r = -EPROTO;
+        }
+        return r;
+}
+
+static int add_keys_from(const struct node *v, char ***keys, size_t *n)
+{
+        for (size_t i = 0; v && i < v->n; i++) {
+                const struct node *k = v->items[i];
+                const char *b;
+                size_t bl;
+                char **p;
+
+                if (!node_str(k) || strpbrk(k->str, "\n") ||
+                    !authkeys_blob(k->str, strcspn(k->str, "\r"), &b, &bl)) {
+                        char pos[512];
+                        schema_pos(k, pos, sizeof(pos));
+                        log_warning("%s: entry %zu is not one ssh key; skipped", pos, i);
+                        continue;
+                }
+                p = realloc(*keys, (*n + 1) * sizeof(char *));
+                if (!p)
+                        return -ENOMEM;
+                *keys = p;
+                (*keys)[(*n)++] = k->str;
+        }
+        return 0;
+}
+
+static int authorized(const struct module_ctx *ctx)
+{
+        _cleanup_node_ struct node *users = NULL, *md_keys = NULL;
+        const char *user, *opts;
+        struct passwd_entry pw;
+        char **keys = NULL;
+        size_t n = 0;
+        struct buf prefix = BUF_INIT(4096);
+        int r;
+
+        r = users_normalize(ctx->cfg, &users);
+        if (r < 0)
+                return r;
+        user = users_default_name(users);
+        if (node_get_bool(ctx->cfg, "allow_public_ssh_keys", true)) {
+                md_keys = ds_public_keys(ctx->md);
+                if (!md_keys)
+                        return -ENOMEM;
+                r = add_keys_from(md_keys, &keys, &n);
+        }
+        if (r >= 0)
+                r = add_keys_from(node_get(ctx->cfg, "ssh_authorized_keys"), &keys, &n);
+        if (r < 0 || n == 0) {
+                free(keys);
+                return r;
+        }
+        if (user && passwd_entry_get(ctx->root_fd, user, &pw) >= 0) {
+                r = authkeys_install(ctx->root_fd, &pw, keys, n, NULL);
+                passwd_entry_done(&pw);
+        } else if (user)
+                log_warning("The default user %s does not exist; its keys are not installed", user);
+        /* root: the same keys, behind a message unless disable_root is false */
+        opts = node_get_str(ctx->cfg, "disable_root_opts");
+        if (node_get_bool(ctx->cfg, "disable_root", true)) {
+                for (const char *p = opts ? opts : DEFAULT_DISABLE_ROOT_OPTS; *p; p++) {
+                        if (startswith(p, "$USER")) {
+                                (void)buf_puts(&prefix, user ? user : "NONE");
+                                p += 4;
+                        } else if (startswith(p, "$DISABLE_USER")) {
+                                (void)buf_puts(&prefix, "root");
+                                p += 12;
+                        } else
+                                (void)buf_putc(&prefix, *p);
+                }
+        }
+        if (passwd_entry_get(ctx->root_fd, "root", &pw) >= 0) {
+                int k = authkeys_install(ctx->root_fd, &pw, keys, n, prefix.data);
+                if (k < 0)
+                        r = k;
+                passwd_entry_done(&pw);
+        }
+        buf_free(&prefix);
+        free(keys);
+        return r;
+}
+
+static int ssh_run(const struct module_ctx *ctx)
+{
+        int r = host_keys(ctx), k = authorized(ctx);
+        return r < 0 ? r : k;
+}
+
+const struct module mod_ssh = {
+        .name = "ssh",
+        .freq = FREQ_INSTANCE,
+        .keys = schema_keys,
+        .run = ssh_run,
+};
