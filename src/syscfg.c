@@ -132,7 +132,8 @@ int syscfg_load(int root_fd, struct node **ret)
                         }
                 }
                 if (r >= 0) {
-                        qsort(names, n, sizeof(*names), cmp_str);
+                        if (n > 1)
+                                qsort(names, n, sizeof(*names), cmp_str);
                         for (size_t i = 0; i < n && r >= 0; i++) {
                                 char path[4096];
                                 (void)snprintf(path, sizeof(path), "/etc/cloud/cloud.cfg.d/%s",

@@ -46,6 +46,8 @@ static inline void troot_free(struct troot *t)
         (void)rmdir(t->path);
 }
 
+static inline struct node *test_yaml(const char *text);
+
 static inline void troot_write(struct troot *t, const char *path, const char *content)
 {
         assert_int_equal(fs_write_atomic(t->fd, path, content, strlen(content), 0644, FS_NO_OWNER,
@@ -86,6 +88,101 @@ static inline void assert_log_has(struct troot *t, const char *needle)
 {
         if (!t->log.data || !strstr(t->log.data, needle))
                 fail_msg("log lacks \"%s\"; it holds:\n%s", needle, t->log.data ? t->log.data : "");
+}
+
+/* Stub programs: a directory put first on PATH whose programs append one
+ * line per call to <dir>/calls ("name [arg] [arg]...") and their stdin to
+ * <dir>/stdin, and exit with the number in <dir>/exit-<name> (0 if none). */
+static inline void stubs_make(char *dir, size_t size, const char *const *names)
+{
+        char path[512], newpath[4096];
+        (void)snprintf(dir, size, "/tmp/cloudboot-stubs.XXXXXX");
+        assert_non_null(mkdtemp(dir));
+        for (const char *const *n = names; *n; n++) {
+                FILE *f;
+                (void)snprintf(path, sizeof(path), "%s/%s", dir, *n);
+                f = fopen(path, "w");
+                assert_non_null(f);
+                fprintf(f, "#!/bin/sh\nd=%s\n", dir);
+                fputs("{ printf '%s' \"$(basename \"$0\")\"; for a in \"$@\"; do printf ' [%s]' "
+                      "\"$a\"; done; echo; } >>\"$d/calls\"\n"
+                      "cat >>\"$d/stdin\"\n"
+                      "n=$(basename \"$0\")\n"
+                      "[ -f \"$d/exit-$n\" ] && exit \"$(cat \"$d/exit-$n\")\"\n"
+                      "exit 0\n",
+                      f);
+                fclose(f);
+                assert_int_equal(chmod(path, 0755), 0);
+        }
+        (void)snprintf(newpath, sizeof(newpath), "%s:%s", dir,
+                       getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+        assert_int_equal(setenv("PATH", newpath, 1), 0);
+}
+
+static inline char *stubs_read(const char *dir, const char *file)
+{
+        char path[512], *data = NULL;
+        int fd;
+        (void)snprintf(path, sizeof(path), "%s/%s", dir, file);
+        fd = fs_open_root("/");
+        if (fs_read_file(fd, path, 1u << 20, &data, NULL) < 0)
+                data = strdup("");
+        (void)close(fd);
+        return data;
+}
+
+static inline void stubs_free(const char *dir)
+{
+        char cmd[600];
+        const char *path = getenv("PATH"), *colon = path ? strchr(path, ':') : NULL;
+        if (colon)
+                (void)setenv("PATH", colon + 1, 1);
+        (void)snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
+/* A small real system in the root for chrooted commands (needs root and
+ * busybox-static): returns false, after skip(), when it cannot be made. */
+static inline bool troot_make_system(struct troot *t)
+{
+        static const char *const applets[] = { "sh",    "echo", "cat", "env",  "printf", "touch",
+                                               "mkdir", "id",   "ls",  "true", "false",  NULL };
+        char cmd[1024];
+        if (geteuid() != 0 || access("/bin/busybox", X_OK) != 0)
+                return false;
+        (void)snprintf(cmd, sizeof(cmd), "mkdir -p '%s/bin' '%s/tmp' && cp /bin/busybox '%s/bin/'",
+                       t->path, t->path, t->path);
+        assert_int_equal(system(cmd), 0);
+        for (const char *const *a = applets; *a; a++) {
+                char link[512];
+                (void)snprintf(link, sizeof(link), "%s/bin/%s", t->path, *a);
+                assert_int_equal(symlink("busybox", link), 0);
+        }
+        return true;
+}
+
+/* Run a module on the root with cfg and meta-data texts, validated as a stage would. */
+#include "module.h"
+#include "schema.h"
+static inline int troot_run_module(struct troot *t, const char *mod, const char *cfg_text,
+                                   const char *md_text)
+{
+        struct node *cfg = test_yaml(cfg_text), *md = test_yaml(md_text ? md_text : "{}");
+        struct schema_report rep = { 0 };
+        struct module_ctx ctx = { .root_fd = t->fd,
+                                  .root = t->path,
+                                  .iid = "i-test",
+                                  .iid_raw = "i-test",
+                                  .datasource = "DataSourceNoCloud [seed=/s][dsmode=net]",
+                                  .stage = "test",
+                                  .cfg = cfg,
+                                  .md = md };
+        int r;
+        schema_validate_config(cfg, &rep);
+        r = module_find(mod)->run(&ctx);
+        node_free(cfg);
+        node_free(md);
+        return r;
 }
 
 /* Parse YAML that a test knows to be valid. */

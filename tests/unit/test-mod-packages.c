@@ -1,0 +1,116 @@
+/* Tests of modules/packages.c: a fake package manager inside a busybox
+ * target (the module runs it chrooted there) records what it is asked. */
+#include "testlib.h"
+
+static const char fake[] =
+        "#!/bin/sh\n"
+        "echo \"$(basename \"$0\") $* FRONTEND=$DEBIAN_FRONTEND\" >> /tmp/pm.log\n"
+        "exit 0\n";
+
+static bool target(struct troot *t, const char *pm)
+{
+        if (!troot_make_system(t))
+                return false;
+        assert_int_equal(
+                fs_write_atomic(t->fd, pm, fake, sizeof(fake) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
+                0);
+        return true;
+}
+
+static void test_apt_update_and_install(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        if (!target(&t, "/usr/bin/apt-get")) {
+                troot_free(&t);
+                skip();
+        }
+        assert_int_equal(troot_run_module(&t, "package_update_upgrade_install",
+                                          "apt_update: true\napt_upgrade: true\n"
+                                          "packages: [nginx, [curl, 7.88.1-10]]\n",
+                                          NULL),
+                         0);
+        assert_file_eq(
+                &t, "/tmp/pm.log",
+                "apt-get --option=Dpkg::Options::=--force-confold "
+                "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet update "
+                "FRONTEND=noninteractive\n"
+                "apt-get --option=Dpkg::Options::=--force-confold "
+                "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet dist-upgrade "
+                "FRONTEND=noninteractive\n"
+                "apt-get --option=Dpkg::Options::=--force-confold "
+                "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install nginx "
+                "curl=7.88.1-10 FRONTEND=noninteractive\n");
+        troot_free(&t);
+}
+
+static void test_dnf_and_reboot_under_root(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        if (!target(&t, "/usr/bin/dnf")) {
+                troot_free(&t);
+                skip();
+        }
+        troot_write(&t, "/run/reboot-needed", "");
+        assert_int_equal(
+                troot_run_module(&t, "package_update_upgrade_install",
+                                 "packages: [[httpd, 2.4]]\npackage_reboot_if_required: true\n",
+                                 NULL),
+                0);
+        {
+                /* (FRONTEND is whatever this machine's environment has: not asserted) */
+                char *log = troot_read(&t, "/tmp/pm.log");
+                assert_true(strncmp(log, "dnf -y makecache FRONTEND=", 26) == 0);
+                assert_non_null(strstr(log, "\ndnf -y install httpd-2.4 FRONTEND="));
+                free(log);
+        }
+        assert_log_has(&t, "A reboot is required; not rebooting: the target is not this machine");
+        troot_free(&t);
+}
+
+static void test_bad_entries_and_no_package_manager(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        assert_int_equal(
+                troot_run_module(&t, "package_update_upgrade_install", "packages: [nginx]\n", NULL),
+                -ENOENT);
+        assert_log_has(&t,
+                       "No package manager (apt-get, dnf, yum, zypper, apk, pacman) in the target");
+        troot_free(&t);
+        troot_make(&t);
+        if (!target(&t, "/usr/bin/apt-get")) {
+                troot_free(&t);
+                skip();
+        }
+        /* an option smuggled as a package name never reaches the package manager */
+        assert_int_equal(troot_run_module(&t, "package_update_upgrade_install",
+                                          "packages: ['--allow-unauthenticated', 'a b', ok]\n",
+                                          NULL),
+                         0);
+        assert_log_has(&t, "packages entry 0 must be a name or [name, version]; skipped");
+        assert_log_has(&t, "packages entry 1 must be a name or [name, version]; skipped");
+        {
+                char *log = troot_read(&t, "/tmp/pm.log");
+                assert_non_null(strstr(log, "install ok FRONTEND"));
+                assert_null(strstr(log, "allow-unauthenticated"));
+                free(log);
+        }
+        troot_free(&t);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_apt_update_and_install),
+                cmocka_unit_test(test_dnf_and_reboot_under_root),
+                cmocka_unit_test(test_bad_entries_and_no_package_manager),
+        };
+        int r = cmocka_run_group_tests_name("mod-packages", tests, NULL, NULL);
+        node_names_free();
+        return r;
+}
