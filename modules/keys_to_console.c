@@ -31,37 +31,20 @@ static bool listed(const struct node *list, const char *keytype)
         return false;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static int keys_to_console_run(const struct module_ctx *ctx)
 {
         const struct node *fp_skip = node_get(ctx->cfg, "ssh_fp_console_blacklist");
         const struct node *key_skip = node_get(ctx->cfg, "ssh_key_console_blacklist");
-        _cleanup_closedir_ DIR *d = NULL;
         struct buf fps = BUF_INIT(64 * 1024), pubs = BUF_INIT(64 * 1024);
-        char *names[32];
+        char **names = NULL;
         size_t n = 0;
-        struct dirent *de;
-        int fd;
+        int r;
 
         if (!node_get_bool(node_get(ctx->cfg, "ssh"), "emit_keys_to_console", true))
                 return 0;
-        fd = fs_open_in_root(ctx->root_fd, "/etc/ssh", O_RDONLY | O_DIRECTORY, 0);
-        if (fd < 0)
-                return fd == -ENOENT ? 0 : log_warning_errno(fd, "Cannot open /etc/ssh: %m");
-        d = fdopendir(fd);
-        if (!d) {
-                (void)close(fd);
-                return -errno;
-        }
-        while ((de = readdir(d)) && n < ELEMENTSOF(names))
-                if (fnmatch("ssh_host_*key.pub", de->d_name, 0) == 0 &&
-                    (names[n] = strdup(de->d_name)))
-                        n++;
-        qsort(names, n, sizeof(*names), cmp_str);
+        r = fs_list_dir(ctx->root_fd, "/etc/ssh", "ssh_host_*key.pub", 32, &names, &n);
+        if (r < 0)
+                return log_warning_errno(r, "Cannot list /etc/ssh: %m");
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *pub = NULL;
                 char path[300], keytype[64] = "";
@@ -84,8 +67,7 @@ static int keys_to_console_run(const struct module_ctx *ctx)
                                          pub[0] && pub[strlen(pub) - 1] != '\n' ? "\n" : "");
                 buf_free(&fp);
         }
-        for (size_t i = 0; i < n; i++)
-                free(names[i]);
+        fs_list_free(names, n);
         if (fps.len || pubs.len) {
                 printf("#############################################################\n"
                        "-----BEGIN SSH HOST KEY FINGERPRINTS-----\n%s"

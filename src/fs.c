@@ -1,5 +1,6 @@
 /* Root-relative file operations (see fs.h). */
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <linux/openat2.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -376,6 +377,57 @@ int fs_symlink_atomic(int root_fd, const char *target, const char *path)
                 (void)unlinkat(dfd, tmp, 0);
                 return r;
         }
+        return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void fs_list_free(char **names, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+}
+
+int fs_list_dir(int root_fd, const char *dir, const char *pattern, size_t max, char ***ret,
+                size_t *ret_n)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        int fd = fs_open_in_root(root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
+
+        *ret = NULL;
+        *ret_n = 0;
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return fd;
+        d = fdopendir(fd);
+        if (!d) {
+                (void)close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d)) && n < max) {
+                char **p;
+                if (de->d_name[0] == '.' || (pattern && fnmatch(pattern, de->d_name, 0) != 0))
+                        continue;
+                p = realloc(names, (n + 1) * sizeof(*names));
+                if (!p || !(p[n] = strdup(de->d_name))) {
+                        fs_list_free(p ? p : names, n);
+                        return -ENOMEM;
+                }
+                names = p;
+                n++;
+        }
+        if (n > 1)
+                qsort(names, n, sizeof(*names), cmp_names);
+        *ret = names;
+        *ret_n = n;
         return 0;
 }
 

@@ -40,5 +40,11 @@ int fs_unlink(int root_fd, const char *path);
 /* Remove a tree without following symlinks; with keep_top the directory
  * itself stays and only its contents go. A missing path is not an error. */
 int fs_rm_rf(int root_fd, const char *path, bool keep_top);
+/* The names in dir (inside the root) that match the fnmatch pattern (all
+ * when NULL), dot files left out, sorted, at most max of them. A missing
+ * directory is an empty list. Free with fs_list_free(). */
+int fs_list_dir(int root_fd, const char *dir, const char *pattern, size_t max, char ***ret,
+                size_t *ret_n);
+void fs_list_free(char **names, size_t n);
 /* Split "/a/b/c" into a newly allocated "/a/b" and a pointer to "c". */
 int fs_split_path(const char *path, char **ret_dir, const char **ret_base);

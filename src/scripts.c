@@ -77,54 +77,24 @@ void exec_opts_target(const struct module_ctx *ctx, struct exec_opts *o)
         *o = (struct exec_opts){ .chroot_dir = ctx->root_is_host ? NULL : ctx->root };
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int runparts(const struct module_ctx *ctx, const char *dir)
 {
-        _cleanup_closedir_ DIR *d = NULL;
+        _cleanup_close_ int dfd = -1;
         char **names = NULL;
         size_t n = 0;
-        struct dirent *de;
-        int fd, r = 0;
+        int r;
 
-        fd = fs_open_in_root(ctx->root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
-        if (fd == -ENOENT)
-                return 0;
-        if (fd < 0)
-                return log_warning_errno(fd, "Cannot open %s: %m", dir);
-        d = fdopendir(fd);
-        if (!d) {
-                (void)close(fd);
-                return -errno;
-        }
-        while ((de = readdir(d)) && n < 4096) {
-                char **p;
-                if (de->d_name[0] == '.')
-                        continue;
-                p = realloc(names, (n + 1) * sizeof(*names));
-                if (!p) {
-                        r = -ENOMEM;
-                        break;
-                }
-                names = p;
-                names[n] = strdup(de->d_name);
-                if (!names[n++]) {
-                        r = -ENOMEM;
-                        break;
-                }
-        }
-        if (r >= 0 && n)
-                qsort(names, n, sizeof(*names), cmp_names);
-        for (size_t i = 0; i < n && r != -ENOMEM; i++) {
+        r = fs_list_dir(ctx->root_fd, dir, NULL, 4096, &names, &n);
+        if (r < 0)
+                return log_warning_errno(r, "Cannot list %s: %m", dir);
+        if (n)
+                dfd = fs_open_in_root(ctx->root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
+        for (size_t i = 0; i < n && dfd >= 0; i++) {
                 struct stat st;
                 char path[4096];
                 int status = 0, k;
 
-                if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-                    !S_ISREG(st.st_mode))
+                if (fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
                         continue;
                 (void)snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
                 if (!(st.st_mode & 0111)) {
@@ -147,8 +117,6 @@ int runparts(const struct module_ctx *ctx, const char *dir)
                 } else
                         log_info("Ran %s", path);
         }
-        for (size_t i = 0; i < n; i++)
-                free(names[i]);
-        free(names);
+        fs_list_free(names, n);
         return r;
 }

@@ -24,21 +24,14 @@ struct walk {
 
 static int read_file(int root_fd, const char *path, struct walk *w, unsigned depth);
 
-static int cmp_str(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* One Include pattern: a file, or dir/<glob> in the last component. */
 static int include(int root_fd, const char *pattern, struct walk *w, unsigned depth)
 {
         char path[4096], dir[4096];
         const char *slash, *glob;
-        _cleanup_closedir_ DIR *d = NULL;
         char **names = NULL;
         size_t n = 0;
-        struct dirent *de;
-        int fd, r = 0;
+        int r = 0;
 
         if (pattern[0] == '/')
                 (void)snprintf(path, sizeof(path), "%s", pattern);
@@ -51,41 +44,16 @@ static int include(int root_fd, const char *pattern, struct walk *w, unsigned de
                 w->found_include = true;
         if (!strpbrk(glob, "*?["))
                 return read_file(root_fd, path, w, depth + 1);
-        fd = fs_open_in_root(root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
-        if (fd < 0)
+        r = fs_list_dir(root_fd, dir, glob, 256, &names, &n);
+        if (r < 0)
                 return 0; /* sshd ignores a pattern that matches nothing */
-        d = fdopendir(fd);
-        if (!d) {
-                (void)close(fd);
-                return -errno;
-        }
-        while ((de = readdir(d)) && n < 256) {
-                char **p;
-                if (de->d_name[0] == '.' || fnmatch(glob, de->d_name, 0) != 0)
-                        continue;
-                p = realloc(names, (n + 1) * sizeof(*names));
-                if (!p) {
-                        r = -ENOMEM;
-                        break;
-                }
-                names = p;
-                if (!(names[n] = strdup(de->d_name))) {
-                        r = -ENOMEM;
-                        break;
-                }
-                n++;
-        }
-        if (r >= 0 && n)
-                qsort(names, n, sizeof(*names), cmp_str);
         for (size_t i = 0; i < n && r >= 0; i++) {
                 int len = snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
                 if (len < 0 || (size_t)len >= sizeof(path))
                         continue; /* longer than any path the kernel would open */
                 r = read_file(root_fd, path, w, depth + 1);
         }
-        for (size_t i = 0; i < n; i++)
-                free(names[i]);
-        free(names);
+        fs_list_free(names, n);
         return r;
 }
 

@@ -82,19 +82,13 @@ static int merge_file(int root_fd, const char *path, struct node *cfg)
         return node_merge(cfg, n);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int syscfg_load(int root_fd, struct node **ret)
 {
         _cleanup_node_ struct node *cfg = NULL;
-        _cleanup_closedir_ DIR *d = NULL;
         struct yaml_error err;
         char **names = NULL;
         size_t n = 0;
-        int fd, r;
+        int r;
 
         r = yaml_load(builtin_defaults, sizeof(builtin_defaults) - 1, "<built-in>", NULL, &cfg,
                       &err);
@@ -104,49 +98,15 @@ int syscfg_load(int root_fd, struct node **ret)
         if (r < 0)
                 return r;
 
-        fd = fs_open_in_root(root_fd, "/etc/cloud/cloud.cfg.d", O_RDONLY | O_DIRECTORY, 0);
-        if (fd >= 0) {
-                struct dirent *de;
-                d = fdopendir(fd);
-                if (!d) {
-                        (void)close(fd);
-                        return -errno;
-                }
-                while ((de = readdir(d))) {
-                        size_t l = strlen(de->d_name);
-                        char **p;
-                        if (l < 5 || !streq(de->d_name + l - 4, ".cfg") || de->d_name[0] == '.')
-                                continue;
-                        if (n >= 1024)
-                                break; /* bounded: a thousand drop-ins is plenty */
-                        p = realloc(names, (n + 1) * sizeof(*names));
-                        if (!p) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        names = p;
-                        names[n] = strdup(de->d_name);
-                        if (!names[n++]) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                }
-                if (r >= 0) {
-                        if (n > 1)
-                                qsort(names, n, sizeof(*names), cmp_str);
-                        for (size_t i = 0; i < n && r >= 0; i++) {
-                                char path[4096];
-                                (void)snprintf(path, sizeof(path), "/etc/cloud/cloud.cfg.d/%s",
-                                               names[i]);
-                                r = merge_file(root_fd, path, cfg);
-                        }
-                }
-                for (size_t i = 0; i < n; i++)
-                        free(names[i]);
-                free(names);
-                if (r < 0)
-                        return r;
+        r = fs_list_dir(root_fd, "/etc/cloud/cloud.cfg.d", "*.cfg", 1024, &names, &n);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                char path[4096];
+                (void)snprintf(path, sizeof(path), "/etc/cloud/cloud.cfg.d/%s", names[i]);
+                r = merge_file(root_fd, path, cfg);
         }
+        fs_list_free(names, n);
+        if (r < 0)
+                return r;
         r = merge_file(root_fd, "/run/cloud-init/cloud.cfg", cfg);
         if (r < 0)
                 return r;

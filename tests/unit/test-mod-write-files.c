@@ -5,18 +5,7 @@
 
 static int run(struct troot *t, const char *mod, const char *cfg_text)
 {
-        struct node *cfg = test_yaml(cfg_text), *md = node_new(NODE_MAP);
-        struct schema_report rep = { 0 };
-        struct module_ctx ctx = {
-                .root_fd = t->fd, .iid = "i1", .stage = "init", .cfg = cfg, .md = md
-        };
-        int r;
-        /* as the stage does: validated (and pruned) before modules see it */
-        schema_validate_config(cfg, &rep);
-        r = module_find(mod)->run(&ctx);
-        node_free(cfg);
-        node_free(md);
-        return r;
+        return troot_run_module(t, mod, cfg_text, NULL);
 }
 
 static void owner_of(struct troot *t, const char *path, uid_t *uid, gid_t *gid)
