@@ -176,27 +176,31 @@ static int boot_load_config(struct boot *b, bool report)
         return node_merge(b->cfg, user);
 }
 
-/* Raw user-data → instance/cloud-config.txt (0600): done by the stage that
- * finds the datasource, every boot, so that later stages read one small file. */
-static int store_cloud_config(struct boot *b, const struct ds_result *res)
+/* Raw user-data → instance/cloud-config.txt (0600) and, for a "#!" script,
+ * instance/scripts/part-001 (0700, run by scripts_user): done by the stage
+ * that finds the datasource, every boot, so that later stages read one
+ * small file. */
+static int store_user_data(struct boot *b, const struct ds_result *res)
 {
-        _cleanup_free_ char *cc = NULL;
+        struct userdata u = { 0 };
         char path[512];
-        size_t len = 0;
         int r;
 
-        r = userdata_cloud_config(res->ud ? res->ud : "", res->ud_len,
-                                  res->ud_name ? res->ud_name : "user-data",
-                                  b->limits.user_data_max, &cc, &len);
-        if (r < 0) {
-                cc = strdup("");
-                len = 0;
-                if (!cc)
-                        return -ENOMEM;
-        }
+        r = userdata_process(res->ud ? res->ud : "", res->ud_len,
+                             res->ud_name ? res->ud_name : "user-data", b->limits.user_data_max,
+                             &u);
+        if (r == -ENOMEM)
+                return r;
         (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/cloud-config.txt", b->inst.iid);
-        r = fs_write_atomic(b->root_fd, path, cc, len, 0600, FS_NO_OWNER, (gid_t)-1);
-        explicit_bzero(cc, len);
+        r = fs_write_atomic(b->root_fd, path, u.cloud_config ? u.cloud_config : "",
+                            u.cloud_config_len, 0600, FS_NO_OWNER, (gid_t)-1);
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/scripts/part-001", b->inst.iid);
+        if (r >= 0 && u.script)
+                r = fs_write_atomic(b->root_fd, path, u.script, u.script_len, 0700, FS_NO_OWNER,
+                                    (gid_t)-1);
+        else if (r >= 0)
+                (void)fs_unlink(b->root_fd, path);
+        userdata_done(&u);
         return r;
 }
 
@@ -304,9 +308,9 @@ static int found_datasource(struct boot *b, struct ds_result *res)
         b->have_inst = true;
         log_set_instance(b->inst.iid_raw);
         log_info("Found %s; instance %s (%s)", desc, res->iid, is_new ? "new" : "known");
-        r = store_cloud_config(b, res);
+        r = store_user_data(b, res);
         if (r < 0)
-                return log_error_errno(r, "Cannot write cloud-config.txt: %m");
+                return log_error_errno(r, "Cannot store the user-data: %m");
         return 0;
 }
 

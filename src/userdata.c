@@ -70,15 +70,33 @@ const char *userdata_type_name(enum ud_type t)
         }
 }
 
-int userdata_cloud_config(const char *data, size_t len, const char *name, size_t max, char **ret,
-                          size_t *ret_len)
+void userdata_done(struct userdata *u)
+{
+        free_secret(u->cloud_config, u->cloud_config_len);
+        free_secret(u->script, u->script_len);
+        *u = (struct userdata){ 0 };
+}
+
+static char *copy_bytes(const char *data, size_t len)
+{
+        char *c = malloc(len + 1);
+        if (c) {
+                memcpy(c, data, len);
+                c[len] = '\0';
+        }
+        return c;
+}
+
+int userdata_process(const char *data, size_t len, const char *name, size_t max,
+                     struct userdata *ret)
 {
         _cleanup_free_ char *plain = NULL;
+        struct userdata u = { 0 };
         enum ud_type t;
+        size_t plen = 0;
         int r;
 
         if (gzip_is(data, len)) {
-                size_t plen;
                 r = gzip_decode(data, len, max, &plain, &plen);
                 if (r == -E2BIG)
                         return log_warning_errno(
@@ -91,23 +109,26 @@ int userdata_cloud_config(const char *data, size_t len, const char *name, size_t
         }
         t = userdata_type(data, len);
         if (t == UD_CLOUD_CONFIG) {
-                char *copy = malloc(len + 1);
-                if (!copy)
-                        return -ENOMEM;
-                memcpy(copy, data, len);
-                copy[len] = '\0';
-                *ret = copy;
-                *ret_len = len;
-                return 0;
-        }
-        if (t == UD_UNKNOWN)
+                u.cloud_config = copy_bytes(data, len);
+                u.cloud_config_len = len;
+        } else if (t == UD_SCRIPT) {
+                u.script = copy_bytes(data, len);
+                u.script_len = len;
+        } else if (t == UD_UNKNOWN)
                 log_warning("%s: unhandled non-multipart (text/x-not-multipart) user-data; "
                             "it does not start with #cloud-config",
                             name);
         else if (t != UD_EMPTY)
                 log_warning("%s: user-data of type %s is not supported by this cloudboot; ignored",
                             name, userdata_type_name(t));
-        *ret = strdup("");
-        *ret_len = 0;
-        return *ret ? 0 : -ENOMEM;
+        if (!u.cloud_config)
+                u.cloud_config = strdup("");
+        if (plain)
+                explicit_bzero(plain, plen);
+        if (!u.cloud_config || (t == UD_SCRIPT && !u.script)) {
+                userdata_done(&u);
+                return -ENOMEM;
+        }
+        *ret = u;
+        return 0;
 }

@@ -22,8 +22,15 @@ enum ud_type {
 
 enum ud_type userdata_type(const char *data, size_t len);
 const char *userdata_type_name(enum ud_type t);
-/* Turn raw user-data into the cloud-config text it carries (possibly empty).
- * Formats this cloudboot does not handle are reported, never silently
- * dropped. name is used in messages. */
-int userdata_cloud_config(const char *data, size_t len, const char *name, size_t max, char **ret,
-                          size_t *ret_len);
+/* What raw user-data carries: cloud-config text (possibly empty) and, for a
+ * "#!" script, the script. Formats this cloudboot does not handle are
+ * reported, never silently dropped. name is used in messages. */
+struct userdata {
+        char *cloud_config;
+        size_t cloud_config_len;
+        char *script; /* run once per instance in the final stage (scripts_user) */
+        size_t script_len;
+};
+int userdata_process(const char *data, size_t len, const char *name, size_t max,
+                     struct userdata *ret);
+void userdata_done(struct userdata *u);

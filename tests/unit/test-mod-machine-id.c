@@ -77,6 +77,42 @@ static void test_dbus_copy_becomes_a_link(void **state)
         troot_free(&t);
 }
 
+#include <sys/mount.h>
+
+/* systemd's first boot: /etc/machine-id is a transient bind mount. It cannot
+ * be renamed over, so it is written in place. */
+static void test_mount_point_is_written_in_place(void **state)
+{
+        (void)state;
+        struct troot t;
+        char src[] = "/tmp/cloudboot-mid.XXXXXX", dst[512];
+        int fd, hostfd;
+        char *data = NULL;
+        troot_make(&t);
+        troot_write(&t, "/etc/machine-id", "");
+        fd = mkstemp(src);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, "uninitialized\n", 14), 14);
+        close(fd);
+        (void)snprintf(dst, sizeof(dst), "%s/etc/machine-id", t.path);
+        if (geteuid() != 0 || mount(src, dst, NULL, MS_BIND, NULL) < 0) {
+                unlink(src);
+                troot_free(&t);
+                skip();
+        }
+        assert_int_equal(troot_run_module(&t, "machine_id", "{}\n", NULL), 0);
+        hostfd = fs_open_root("/");
+        assert_int_equal(fs_read_file(hostfd, src, 64, &data, NULL), 0);
+        close(hostfd);
+        /* the mounted file itself got the new ID */
+        assert_int_equal(strlen(data), 33);
+        assert_int_equal(strspn(data, "0123456789abcdef"), 32);
+        free(data);
+        assert_int_equal(umount(dst), 0);
+        unlink(src);
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -84,6 +120,7 @@ int main(void)
                 cmocka_unit_test(test_valid_new_id_is_kept),
                 cmocka_unit_test(test_cloned_disk_gets_a_new_id),
                 cmocka_unit_test(test_dbus_copy_becomes_a_link),
+                cmocka_unit_test(test_mount_point_is_written_in_place),
         };
         int r = cmocka_run_group_tests_name("mod-machine-id", tests, NULL, NULL);
         node_names_free();

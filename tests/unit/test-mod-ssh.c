@@ -1,0 +1,172 @@
+/* Tests of modules/ssh.c and modules/keys_to_console.c. */
+#include <stdio.h>
+
+#include "testlib.h"
+
+#define MDKEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMetaDataKey md@x"
+#define CFGKEY "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABCfgKey cfg@x"
+
+static void users(struct troot *t)
+{
+        troot_write(t, "/etc/passwd",
+                    "root:x:0:0:root:/root:/bin/sh\n"
+                    "debian:x:1000:1000::/home/debian:/bin/sh\n");
+        assert_int_equal(fs_mkdir_p(t->fd, "/home/debian", 0755), 0);
+        assert_int_equal(fs_mkdir_p(t->fd, "/root", 0700), 0);
+        if (geteuid() == 0) {
+                int fd = fs_open_in_root(t->fd, "/home/debian", O_RDONLY | O_DIRECTORY, 0);
+                assert_int_equal(fchown(fd, 1000, 1000), 0);
+                close(fd);
+        }
+}
+
+static void test_supplied_keys_and_deletekeys(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *cfg;
+        troot_make(&t);
+        troot_write(&t, "/etc/ssh/ssh_host_dsa_key", "old");
+        troot_write(&t, "/etc/ssh/ssh_host_dsa_key.pub", "old");
+        troot_write(&t, "/etc/ssh/sshd_config", "Port 22\n");
+        assert_int_equal(
+                troot_run_module(
+                        &t, "ssh",
+                        "ssh_keys:\n"
+                        "  ed25519_private: |\n    PRIVATE\n"
+                        "  ed25519_public: ssh-ed25519 AAAApub host\n"
+                        "  ed25519_certificate: ssh-ed25519-cert-v01@openssh.com AAAAcert\n",
+                        NULL),
+                0);
+        assert_false(fs_exists(t.fd, "/etc/ssh/ssh_host_dsa_key"));
+        assert_false(fs_exists(t.fd, "/etc/ssh/ssh_host_dsa_key.pub"));
+        assert_file_eq(&t, "/etc/ssh/ssh_host_ed25519_key", "PRIVATE\n");
+        assert_int_equal(troot_mode(&t, "/etc/ssh/ssh_host_ed25519_key") & 07777, 0600);
+        assert_int_equal(troot_mode(&t, "/etc/ssh/ssh_host_ed25519_key.pub") & 07777, 0644);
+        assert_int_equal(troot_mode(&t, "/etc/ssh/ssh_host_ed25519_key-cert.pub") & 07777, 0644);
+        cfg = troot_read(&t, "/etc/ssh/sshd_config");
+        assert_string_equal(cfg,
+                            "Port 22\nHostCertificate /etc/ssh/ssh_host_ed25519_key-cert.pub\n");
+        free(cfg);
+        /* ssh_deletekeys: false keeps what is there */
+        troot_write(&t, "/etc/ssh/ssh_host_dsa_key", "kept");
+        assert_int_equal(troot_run_module(&t, "ssh",
+                                          "ssh_deletekeys: false\n"
+                                          "ssh_keys: {rsa_private: x}\n",
+                                          NULL),
+                         0);
+        assert_file_eq(&t, "/etc/ssh/ssh_host_dsa_key", "kept");
+        troot_free(&t);
+}
+
+static void test_generated_keys_and_console(void **state)
+{
+        (void)state;
+        struct troot t;
+        char path[] = "/tmp/cloudboot-out.XXXXXX", *out = NULL;
+        int fd, saved, hostfd;
+        if (access("/usr/bin/ssh-keygen", X_OK) != 0)
+                skip();
+        troot_make(&t);
+        troot_write(&t, "/etc/hostname", "keyhost\n");
+        assert_int_equal(troot_run_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n", NULL), 0);
+        assert_int_equal(troot_mode(&t, "/etc/ssh/ssh_host_ed25519_key") & 07777, 0600);
+        assert_false(fs_exists(t.fd, "/etc/ssh/ssh_host_rsa_key"));
+        out = troot_read(&t, "/etc/ssh/ssh_host_ed25519_key.pub");
+        assert_true(strncmp(out, "ssh-ed25519 AAAA", 16) == 0);
+        assert_non_null(strstr(out, " root@keyhost\n"));
+        free(out);
+        /* keys_to_console shows it between the markers */
+        fd = mkstemp(path);
+        fflush(stdout);
+        saved = dup(STDOUT_FILENO);
+        dup2(fd, STDOUT_FILENO);
+        assert_int_equal(troot_run_module(&t, "keys_to_console", "{}\n", NULL), 0);
+        fflush(stdout);
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+        close(fd);
+        hostfd = fs_open_root("/");
+        assert_int_equal(fs_read_file(hostfd, path, 1 << 16, &out, NULL), 0);
+        close(hostfd);
+        unlink(path);
+        assert_non_null(strstr(out, "-----BEGIN SSH HOST KEY FINGERPRINTS-----\n256 SHA256:"));
+        assert_non_null(
+                strstr(out, " root@keyhost (ED25519)\n-----END SSH HOST KEY FINGERPRINTS-----\n"));
+        assert_non_null(strstr(out, "-----BEGIN SSH HOST KEY KEYS-----\nssh-ed25519 AAAA"));
+        free(out);
+        troot_free(&t);
+}
+
+static void test_authorized_keys_for_default_user_and_root(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *root;
+        troot_make(&t);
+        users(&t);
+        assert_int_equal(troot_run_module(&t, "ssh",
+                                          "system_info: {default_user: {name: debian}}\n"
+                                          "ssh_keys: {rsa_private: x}\n"
+                                          "ssh_authorized_keys: [\"" CFGKEY "\"]\n",
+                                          "public-keys: [\"" MDKEY "\"]\n"),
+                         0);
+        assert_file_eq(&t, "/home/debian/.ssh/authorized_keys", MDKEY "\n" CFGKEY "\n");
+        root = troot_read(&t, "/root/.ssh/authorized_keys");
+        assert_non_null(
+                strstr(root, "no-port-forwarding,no-agent-forwarding,no-X11-forwarding,"
+                             "command=\"echo 'Please login as the user \\\"debian\\\" rather "
+                             "than the user \\\"root\\\".';echo;sleep 10;exit 142\" " MDKEY "\n"));
+        free(root);
+        troot_free(&t);
+}
+
+static void test_disable_root_false_and_no_public_keys(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        users(&t);
+        assert_int_equal(troot_run_module(&t, "ssh",
+                                          "system_info: {default_user: {name: debian}}\n"
+                                          "ssh_keys: {rsa_private: x}\n"
+                                          "disable_root: false\nallow_public_ssh_keys: false\n"
+                                          "ssh_authorized_keys: [\"" CFGKEY "\"]\n",
+                                          "public-keys: [\"" MDKEY "\"]\n"),
+                         0);
+        assert_file_eq(&t, "/home/debian/.ssh/authorized_keys", CFGKEY "\n");
+        assert_file_eq(&t, "/root/.ssh/authorized_keys", CFGKEY "\n");
+        troot_free(&t);
+}
+
+static void test_a_key_with_a_line_break_is_refused(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        users(&t);
+        assert_int_equal(troot_run_module(&t, "ssh",
+                                          "system_info: {default_user: {name: debian}}\n"
+                                          "ssh_keys: {rsa_private: x}\n"
+                                          "ssh_authorized_keys: [\"" CFGKEY
+                                          "\\nssh-rsa AAAAinjected x\"]\n",
+                                          NULL),
+                         0);
+        assert_log_has(&t, "entry 0 is not one ssh key; skipped");
+        assert_false(fs_exists(t.fd, "/home/debian/.ssh/authorized_keys"));
+        troot_free(&t);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_supplied_keys_and_deletekeys),
+                cmocka_unit_test(test_generated_keys_and_console),
+                cmocka_unit_test(test_authorized_keys_for_default_user_and_root),
+                cmocka_unit_test(test_disable_root_false_and_no_public_keys),
+                cmocka_unit_test(test_a_key_with_a_line_break_is_refused),
+        };
+        int r = cmocka_run_group_tests_name("mod-ssh", tests, NULL, NULL);
+        node_names_free();
+        return r;
+}
