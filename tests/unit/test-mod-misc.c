@@ -4,26 +4,6 @@
 #include "testlib.h"
 #include "template.h"
 
-static char *capture_stdout_of(struct troot *t, const char *mod, const char *cfg, int *ret)
-{
-        char path[] = "/tmp/cloudboot-stdout.XXXXXX";
-        int fd = mkstemp(path), saved;
-        char *out = NULL;
-        int root = fs_open_root("/");
-        fflush(stdout);
-        saved = dup(STDOUT_FILENO);
-        assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
-        *ret = troot_run_module(t, mod, cfg, NULL);
-        fflush(stdout);
-        assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
-        close(saved);
-        close(fd);
-        assert_int_equal(fs_read_file(root, path, 1 << 20, &out, NULL), 0);
-        close(root);
-        unlink(path);
-        return out;
-}
-
 static void test_template(void **state)
 {
         (void)state;
@@ -41,7 +21,7 @@ static void test_final_message_default_and_boot_finished(void **state)
         int r;
         char *out, *bf;
         troot_make(&t);
-        out = capture_stdout_of(&t, "final_message", "{}\n", &r);
+        out = troot_run_module_stdout(&t, "final_message", "{}\n", NULL, &r);
         assert_int_equal(r, 0);
         assert_true(strncmp(out, "Cloud-init v. " PACKAGE_VERSION " finished at ", 23) == 0);
         assert_non_null(strstr(out, ". Datasource DataSourceNoCloud [seed=/s][dsmode=net].  Up "));
@@ -52,8 +32,9 @@ static void test_final_message_default_and_boot_finished(void **state)
         assert_non_null(strstr(bf, " - v. " PACKAGE_VERSION "\n"));
         assert_non_null(strstr(bf, " +0000 - "));
         free(bf);
-        out = capture_stdout_of(&t, "final_message",
-                                "final_message: \"done $version from $datasource\"\n", &r);
+        out = troot_run_module_stdout(&t, "final_message",
+                                      "final_message: \"done $version from $datasource\"\n", NULL,
+                                      &r);
         assert_string_equal(out, "done " PACKAGE_VERSION
                                  " from DataSourceNoCloud [seed=/s][dsmode=net]\n");
         free(out);

@@ -185,6 +185,31 @@ static inline int troot_run_module(struct troot *t, const char *mod, const char 
         return r;
 }
 
+/* Run a module as troot_run_module() does and return what it printed on
+ * stdout (the console and the journal under systemd). */
+static inline char *troot_run_module_stdout(struct troot *t, const char *mod, const char *cfg,
+                                            const char *md, int *ret)
+{
+        char path[] = "/tmp/cloudboot-stdout.XXXXXX";
+        int fd = mkstemp(path), saved, hostfd;
+        char *out = NULL;
+
+        assert_true(fd >= 0);
+        fflush(stdout);
+        saved = dup(STDOUT_FILENO);
+        assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+        *ret = troot_run_module(t, mod, cfg, md);
+        fflush(stdout);
+        assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+        close(saved);
+        close(fd);
+        hostfd = fs_open_root("/");
+        assert_int_equal(fs_read_file(hostfd, path, 1 << 20, &out, NULL), 0);
+        close(hostfd);
+        unlink(path);
+        return out;
+}
+
 /* Parse YAML that a test knows to be valid. */
 static inline struct node *test_yaml(const char *text)
 {
