@@ -2,6 +2,7 @@
 #include <blkid/blkid.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
@@ -9,12 +10,12 @@
 #include "log.h"
 #include "macro.h"
 
-static bool in_list(const char *s, const char *const *list)
+static bool in_list(const char *s, const char *const *list, bool ignore_case)
 {
         if (!s)
                 return false;
         for (; *list; list++)
-                if (streq(s, *list))
+                if (ignore_case ? strcasecmp(s, *list) == 0 : streq(s, *list))
                         return true;
         return false;
 }
@@ -59,7 +60,10 @@ int blockdev_find(const char *const *labels, const char *const *types, struct la
                 _cleanup_free_ char *fatboot = blkid_get_tag_value(cache, "LABEL_FATBOOT", name);
                 struct labelled_dev *p;
 
-                if (!in_list(type, types) || !(in_list(label, labels) || in_list(fatboot, labels)))
+                /* Labels in either case, as cloud-init looks them up: mkfs.vfat
+                 * makes "CIDATA" of "cidata". */
+                if (!in_list(type, types, false) ||
+                    !(in_list(label, labels, true) || in_list(fatboot, labels, true)))
                         continue;
                 p = realloc(devs, (n + 1) * sizeof(*devs));
                 if (!p) {

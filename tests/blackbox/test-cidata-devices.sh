@@ -41,10 +41,10 @@ LOOPS="$loop"
 
 run_local() { # LABEL
 	rm -rf "$R/var" "$R/run" "$R/etc"
-	if [ "$1" != cidata ]; then
-		mkdir -p "$R/etc/cloud/cloud.cfg.d"
-		printf 'datasource:\n  NoCloud:\n    fs_label: %s\n' "$1" >"$R/etc/cloud/cloud.cfg.d/90-label.cfg"
-	fi
+	# the label as configured; the disk's may be in the other case (mkfs.vfat
+	# makes CIDATA of cidata) and must still be found
+	mkdir -p "$R/etc/cloud/cloud.cfg.d"
+	printf 'datasource:\n  NoCloud:\n    fs_label: %s\n' "$1" >"$R/etc/cloud/cloud.cfg.d/90-label.cfg"
 	: >"$OUT"
 	cb --probe-devices init --local >>"$OUT" 2>&1 || fail "init --local exited $?"
 }
@@ -82,7 +82,8 @@ printf 'instance-id: iid-from-vfat\n' >"$S/meta-data"
 mcopy -i "$R/seed.vfat" "$S/user-data" "$S/meta-data" :: || fail "mcopy failed"
 loop=$(losetup --find --show --read-only "$R/seed.vfat" 2>/dev/null) || skip "no loop device could be attached"
 LOOPS="$loop"
-if [ "$VFAT_LABEL" = CIDATA ]; then run_local cidata; else run_local "$VFAT_LABEL"; fi
+# configured in lower case, labelled in upper case
+if [ "$VFAT_LABEL" = CIDATA ]; then run_local cidata; else run_local cbtestvfat; fi
 if ! grep -qw vfat /proc/filesystems; then
 	expect_output_has "Cannot mount $loop (vfat) read-only"
 	skip "ISO passed; found $loop by label $VFAT_LABEL, but this kernel cannot mount vfat"

@@ -1,0 +1,18 @@
+# Boot 1 records what a reboot must keep and a clone must change.
+if [ "$VM_BOOT" = 1 ]; then
+	cat /etc/machine-id >/var/tmp/machine-id.1
+	cat /etc/ssh/ssh_host_ed25519_key.pub >/var/tmp/hostkey.1
+	check first-boot-runcmd test "$(cat /var/tmp/runcmd.count)" = run
+elif [ "$VM_BOOT" = 2 ]; then
+	check reboot-keeps-machine-id cmp -s /etc/machine-id /var/tmp/machine-id.1
+	check reboot-keeps-host-keys cmp -s /etc/ssh/ssh_host_ed25519_key.pub /var/tmp/hostkey.1
+	check reboot-runcmd-not-rerun test "$(wc -l </var/tmp/runcmd.count)" = 1
+	check reboot-bootcmd-rerun test "$(wc -l </var/tmp/bootcmd.count)" = 2
+	check reboot-status cloudboot status
+else
+	check clone-new-machine-id sh -c '! cmp -s /etc/machine-id /var/tmp/machine-id.1'
+	check clone-new-host-keys sh -c '! cmp -s /etc/ssh/ssh_host_ed25519_key.pub /var/tmp/hostkey.1'
+	check clone-runcmd-rerun test "$(wc -l </var/tmp/runcmd.count)" = 2
+	check clone-previous-instance-id grep -qx iid-vm-reboot-1 /var/lib/cloud/data/previous-instance-id
+	check clone-status cloudboot status
+fi
