@@ -1,0 +1,16 @@
+# The benchmark: service time of each stage's unit, from systemd's timestamps.
+us() { systemctl show -p "$2" --value "$1" 2>/dev/null; }
+secs() { # UNIT: exit - start of its main process, in seconds
+	local a b
+	a=$(us "$1" ExecMainStartTimestampMonotonic); b=$(us "$1" ExecMainExitTimestampMonotonic)
+	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt 0 ] && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", (b - a) / 1e6 }' || echo 0
+}
+if command -v cloudboot >/dev/null 2>&1; then
+	set -- cloudboot-local.service cloudboot.service cloudboot-config.service cloudboot-final.service
+else
+	set -- cloud-init-local.service cloud-init.service cloud-config.service cloud-final.service
+fi
+l=$(secs "$1"); n=$(secs "$2"); c=$(secs "$3"); f=$(secs "$4")
+sshd=$(awk -v t="$(us ssh.service ActiveEnterTimestampMonotonic)" 'BEGIN { printf "%.3f", t / 1e6 }')
+echo "BENCH local=$l network=$n config=$c final=$f total=$(awk -v a="$l" -v b="$n" -v c="$c" -v d="$f" 'BEGIN { printf "%.3f", a + b + c + d }') sshd_ready=$sshd boot_done=$(cut -d' ' -f1 /proc/uptime)"
+check bench-hostname test "$(hostname)" = vm-bench
