@@ -153,10 +153,11 @@ static int collect(const struct node *list, const struct backend *b, char ***ret
                 } else if (p->type == NODE_SEQ && p->n == 2 && node_str(p->items[0]) &&
                            p->items[1]->str && pkg_word_ok(p->items[0]->str) &&
                            pkg_word_ok(p->items[1]->str)) {
-                        char *w = malloc(p->items[0]->len + p->items[1]->len + 2);
+                        size_t size = p->items[0]->len + p->items[1]->len + 2;
+                        char *w = malloc(size);
                         if (w)
-                                (void)sprintf(w, "%s%c%s", p->items[0]->str, b->version_sep,
-                                              p->items[1]->str);
+                                (void)snprintf(w, size, "%s%c%s", p->items[0]->str, b->version_sep,
+                                               p->items[1]->str);
                         pkgs[n++] = w;
                 } else if (p->type == NODE_MAP) {
                         log_warning("%s: packages by manager (apt:, snap:) are not supported by "

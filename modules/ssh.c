@@ -213,30 +213,6 @@ static int host_keys(const struct module_ctx *ctx)
         return r;
 }
 
-static int add_keys_from(const struct node *v, char ***keys, size_t *n)
-{
-        for (size_t i = 0; v && i < v->n; i++) {
-                const struct node *k = v->items[i];
-                const char *b;
-                size_t bl;
-                char **p;
-
-                if (!node_str(k) || strpbrk(k->str, "\n") ||
-                    !authkeys_blob(k->str, strcspn(k->str, "\r"), &b, &bl)) {
-                        char pos[512];
-                        schema_pos(k, pos, sizeof(pos));
-                        log_warning("%s: entry %zu is not one ssh key; skipped", pos, i);
-                        continue;
-                }
-                p = realloc(*keys, (*n + 1) * sizeof(char *));
-                if (!p)
-                        return -ENOMEM;
-                *keys = p;
-                (*keys)[(*n)++] = k->str;
-        }
-        return 0;
-}
-
 static int authorized(const struct module_ctx *ctx)
 {
         _cleanup_node_ struct node *users = NULL, *md_keys = NULL;
@@ -255,10 +231,10 @@ static int authorized(const struct module_ctx *ctx)
                 md_keys = ds_public_keys(ctx->md);
                 if (!md_keys)
                         return -ENOMEM;
-                r = add_keys_from(md_keys, &keys, &n);
+                r = authkeys_collect(md_keys, &keys, &n);
         }
         if (r >= 0)
-                r = add_keys_from(node_get(ctx->cfg, "ssh_authorized_keys"), &keys, &n);
+                r = authkeys_collect(node_get(ctx->cfg, "ssh_authorized_keys"), &keys, &n);
         if (r < 0 || n == 0) {
                 free(keys);
                 return r;

@@ -331,30 +331,16 @@ static int user_keys(const struct module_ctx *ctx, const struct node *u, const c
 {
         const struct node *v = user_opt(u, "ssh_authorized_keys");
         struct passwd_entry pw;
-        char **keys;
+        char **keys = NULL;
         size_t n = 0;
         int r;
 
         if (!v)
                 return 0;
-        keys = calloc(v->type == NODE_SEQ ? v->n + 1 : 2, sizeof(char *));
-        if (!keys)
-                return -ENOMEM;
-        for (size_t i = 0; i < (v->type == NODE_SEQ ? v->n : 1); i++) {
-                const struct node *k = v->type == NODE_SEQ ? v->items[i] : v;
-                const char *b;
-                size_t bl;
-                char pos[512];
-
-                schema_pos(k, pos, sizeof(pos));
-                if (!node_str(k) || strpbrk(k->str, "\n") ||
-                    !authkeys_blob(k->str, strcspn(k->str, "\r"), &b, &bl)) {
-                        log_warning("%s: ssh_authorized_keys of %s: entry %zu is not one key; "
-                                    "skipped",
-                                    pos, name, i);
-                        continue;
-                }
-                keys[n++] = k->str;
+        r = authkeys_collect(v, &keys, &n);
+        if (r < 0) {
+                free(keys);
+                return r;
         }
         r = passwd_entry_get(ctx->root_fd, name, &pw);
         if (r < 0) {

@@ -8,6 +8,7 @@
 #include "authkeys.h"
 #include "fs.h"
 #include "log.h"
+#include "schema.h"
 #include "sshd_config.h"
 
 #define AUTHKEYS_MAX (1u << 20)
@@ -98,6 +99,32 @@ static size_t trimmed_len(const char *line, size_t len)
         while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
                 len--;
         return len;
+}
+
+int authkeys_collect(const struct node *v, char ***keys, size_t *n)
+{
+        size_t count = v && v->type == NODE_SEQ ? v->n : v ? 1 : 0;
+
+        for (size_t i = 0; i < count; i++) {
+                const struct node *k = v->type == NODE_SEQ ? v->items[i] : v;
+                const char *b;
+                size_t bl;
+                char **p;
+
+                if (!node_str(k) || strpbrk(k->str, "\n") ||
+                    !authkeys_blob(k->str, strcspn(k->str, "\r"), &b, &bl)) {
+                        char pos[512];
+                        schema_pos(k, pos, sizeof(pos));
+                        log_warning("%s: entry %zu is not one ssh key; skipped", pos, i);
+                        continue;
+                }
+                p = realloc(*keys, (*n + 1) * sizeof(char *));
+                if (!p)
+                        return -ENOMEM;
+                *keys = p;
+                (*keys)[(*n)++] = k->str;
+        }
+        return 0;
 }
 
 int authkeys_merge(const char *old, size_t old_len, char *const *keys, size_t n,
@@ -246,7 +273,8 @@ int authkeys_path(int root_fd, const struct passwd_entry *pw, char **ret)
                 *ret = malloc(l + sizeof("/.ssh/authorized_keys"));
                 if (!*ret)
                         return -ENOMEM;
-                (void)sprintf(*ret, "%.*s/.ssh/authorized_keys", (int)l, pw->home);
+                (void)snprintf(*ret, l + sizeof("/.ssh/authorized_keys"),
+                               "%.*s/.ssh/authorized_keys", (int)l, pw->home);
         }
         return 0;
 }

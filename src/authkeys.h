@@ -9,6 +9,7 @@
 #pragma once
 
 #include "buf.h"
+#include "node.h"
 #include "passwd.h"
 
 /* The absolute path (inside the target) of pw's authorized_keys file. */
@@ -20,6 +21,10 @@ int authkeys_merge(const char *old, size_t old_len, char *const *keys, size_t n,
 /* Find the base64 blob of an authorized_keys line; false for comments,
  * blanks and lines that are not keys. */
 bool authkeys_blob(const char *line, size_t len, const char **ret, size_t *ret_len);
+/* Append to *keys (growing it) each entry of v, a list of keys or one key,
+ * that is exactly one key line; anything else (a line break inside, not a
+ * key) is reported with its position and skipped. The strings stay v's. */
+int authkeys_collect(const struct node *v, char ***keys, size_t *n);
 /* Install keys for pw (see above). */
 int authkeys_install(int root_fd, const struct passwd_entry *pw, char *const *keys, size_t n,
                      const char *options);

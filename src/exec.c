@@ -33,13 +33,10 @@ bool exec_have(const char *name)
                 path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
         while (*path) {
                 size_t n = strcspn(path, ":");
-                if (n > 0 && n + strlen(name) + 2 <= sizeof(buf)) {
-                        memcpy(buf, path, n);
-                        buf[n] = '/';
-                        strcpy(buf + n + 1, name); /* bounded by the check above */
-                        if (access(buf, X_OK) == 0)
-                                return true;
-                }
+                if (n > 0 &&
+                    snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, path, name) < (int)sizeof(buf) &&
+                    access(buf, X_OK) == 0)
+                        return true;
                 path += n + (path[n] == ':');
         }
         return false;

@@ -88,9 +88,10 @@ static int ds_hostname(const struct hostnames_in *in, bool want_fqdn, char **ret
                         for (char *c = src; *c; c++)
                                 if (*c == '.')
                                         *c = '-';
-                        char *p = malloc(strlen(src) + 4);
+                        size_t size = strlen(src) + 4;
+                        char *p = malloc(size);
                         if (p)
-                                (void)sprintf(p, "ip-%s", src);
+                                (void)snprintf(p, size, "ip-%s", src);
                         free(src);
                         src = p;
                 }
@@ -109,10 +110,11 @@ static int ds_hostname(const struct hostnames_in *in, bool want_fqdn, char **ret
                 domain = dot + 1;
         }
         if (want_fqdn && !streq(domain, "localdomain")) {
-                char *p = malloc(strlen(src) + strlen(domain) + 2);
+                size_t size = strlen(src) + strlen(domain) + 2;
+                char *p = malloc(size);
                 if (!p)
                         return -ENOMEM;
-                (void)sprintf(p, "%s.%s", src, domain);
+                (void)snprintf(p, size, "%s.%s", src, domain);
                 *ret = p;
                 return 0;
         }

@@ -147,7 +147,8 @@ static int take_seed(struct ds_result *res, struct seed *s, const char *seed_nam
         res->ud_name = malloc(strlen(seed_name) + sizeof("/user-data"));
         if (!res->seed || !res->subplatform || !res->ud_name)
                 return -ENOMEM;
-        (void)sprintf(res->ud_name, "%s/user-data", seed_name);
+        (void)snprintf(res->ud_name, strlen(seed_name) + sizeof("/user-data"), "%s/user-data",
+                       seed_name);
         return 0;
 }
 
@@ -261,7 +262,8 @@ static int probe_seedfrom(const struct ds_ctx *ctx, const char *seedfrom, struct
         free(res->subplatform);
         res->subplatform = malloc(strlen(seedfrom) + sizeof("seed-dir ()"));
         if (r >= 0 && res->subplatform)
-                (void)sprintf(res->subplatform, "seed-dir (%s)", path);
+                (void)snprintf(res->subplatform, strlen(seedfrom) + sizeof("seed-dir ()"),
+                               "seed-dir (%s)", path);
         seed_done(&s);
         return r < 0 ? r : res->subplatform ? 0 : -ENOMEM;
 }
