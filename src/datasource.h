@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "node.h"
+#include "platform.h"
 
 #define DS_USERDATA_MAX (16u * 1024 * 1024)
 #define DS_METADATA_MAX (1u * 1024 * 1024)
@@ -17,6 +18,7 @@ struct ds_ctx {
         bool local_stage; /* init-local: no network yet */
         bool probe_devices; /* block devices may be scanned for seed labels */
         size_t user_data_max; /* bytes of user-data and vendor-data (syscfg_limits) */
+        const struct platform *plat; /* detected once per boot; NULL in some tests */
 };
 
 struct ds_result {

@@ -287,7 +287,7 @@ static int finish(struct boot *b, const char *fatal)
         return fatal ? 1 : 0;
 }
 
-static int found_datasource(struct boot *b, struct ds_result *res)
+static int found_datasource(struct boot *b, const struct platform *plat, struct ds_result *res)
 {
         _cleanup_free_ char *desc = NULL;
         bool is_new = false;
@@ -299,7 +299,7 @@ static int found_datasource(struct boot *b, struct ds_result *res)
         r = state_store(b->root_fd, res, &is_new);
         if (r < 0)
                 return log_error_errno(r, "Cannot record instance %s: %m", res->iid);
-        r = state_write_instance_data(b->root_fd, res, desc);
+        r = state_write_instance_data(b->root_fd, res, plat, desc);
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", INSTANCE_DATA);
         r = instance_from_result(res, desc, &b->inst);
@@ -339,11 +339,14 @@ int stage_init(const struct boot_opts *o, bool local)
                         return r;
                 }
         } else {
+                struct platform plat;
+                platform_detect(b.root_fd, &plat);
                 struct ds_ctx dctx = { .root_fd = b.root_fd,
                                        .syscfg = b.syscfg,
                                        .local_stage = local,
                                        .probe_devices = b.probe_devices,
-                                       .user_data_max = b.limits.user_data_max };
+                                       .user_data_max = b.limits.user_data_max,
+                                       .plat = &plat };
                 if (!local)
                         (void)fs_unlink(b.root_fd, INSTANCE_DATA_SENSITIVE);
                 r = ds_find(&dctx, &res);
@@ -353,7 +356,7 @@ int stage_init(const struct boot_opts *o, bool local)
                         boot_done(&b);
                         return r;
                 }
-                r = found_datasource(&b, &res);
+                r = found_datasource(&b, &plat, &res);
                 ds_result_done(&res);
                 if (r < 0) {
                         r = finish(&b, "cannot record the instance");

@@ -141,8 +141,8 @@ static int set_copy(struct node *map, const char *key, const struct node *value)
 /* Meta-data keys that hold credentials on some clouds: never world-readable. */
 static const char *const sensitive_md[] = { "security-credentials", "password", NULL };
 
-static int build_instance_data(const struct ds_result *r, const char *description, bool sensitive,
-                               struct node **ret)
+static int build_instance_data(const struct ds_result *r, const struct platform *plat,
+                               const char *description, bool sensitive, struct node **ret)
 {
         _cleanup_node_ struct node *root = node_new(NODE_MAP);
         struct node *v1 = node_new(NODE_MAP), *ds = node_new(NODE_MAP), *cb = node_new(NODE_MAP);
@@ -206,6 +206,8 @@ static int build_instance_data(const struct ds_result *r, const char *descriptio
                 k = set_str(v1, "machine", u.machine);
         if (k >= 0)
                 k = set_str(v1, "datasource", r->ds->name);
+        if (k >= 0 && plat)
+                k = set_str(v1, "hypervisor", plat->hypervisor);
         if (k >= 0)
                 k = node_set(root, "_cloudboot", cb);
         else
@@ -216,6 +218,10 @@ static int build_instance_data(const struct ds_result *r, const char *descriptio
                 k = set_str(cb, "dsmode", r->dsmode);
         if (k >= 0)
                 k = set_str(cb, "user_data_name", r->ud_name);
+        if (k >= 0 && plat && plat->container[0])
+                k = set_str(cb, "container", plat->container);
+        if (k >= 0 && plat && plat->cloud)
+                k = set_str(cb, "dmi_cloud", plat->cloud);
         if (k < 0)
                 return k;
         *ret = TAKE_PTR(root);
@@ -235,14 +241,15 @@ static int write_json(int root_fd, const char *path, const struct node *n, mode_
         return r;
 }
 
-int state_write_instance_data(int root_fd, const struct ds_result *r, const char *description)
+int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
+                              const char *description)
 {
         _cleanup_node_ struct node *pub = NULL, *sens = NULL;
         int k;
 
-        k = build_instance_data(r, description, false, &pub);
+        k = build_instance_data(r, plat, description, false, &pub);
         if (k >= 0)
-                k = build_instance_data(r, description, true, &sens);
+                k = build_instance_data(r, plat, description, true, &sens);
         if (k >= 0)
                 k = write_json(root_fd, INSTANCE_DATA_SENSITIVE, sens, 0600);
         if (k >= 0)

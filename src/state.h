@@ -39,7 +39,9 @@ int state_iid_path(const char *iid, char **ret);
  * (0600). *ret_new says whether this is a new instance. */
 int state_store(int root_fd, const struct ds_result *r, bool *ret_new);
 /* Write instance-data.json (0644, no secrets) and the sensitive one (0600). */
-int state_write_instance_data(int root_fd, const struct ds_result *r, const char *description);
+/* plat may be NULL: the hypervisor is then left out. */
+int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
+                              const char *description);
 /* Restore the instance from instance-data-sensitive.json; -ENOENT when no
  * stage of this boot found a datasource. */
 int state_restore(int root_fd, struct instance *ret);

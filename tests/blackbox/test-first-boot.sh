@@ -52,4 +52,21 @@ expect_output_has "detail: DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud][
 for f in "$R"/var/log/cloud-init.log "$R"/var/log/cloud-init-output.log "$R"/run/cloud-init/instance-data.json "$OUT"; do
 	! grep -q s3cr3t-marker "$f" || fail "secret file content found in $f"
 done
+# a temp root has no DMI: no hypervisor detected
+[ "$(cb query v1.hypervisor)" = none ] || fail "v1.hypervisor: $(cb query v1.hypervisor)"
 pass "first boot"
+
+# A new instance on a root whose DMI says Xen HVM: the platform is recorded and
+# the machine is still provisioned.
+mkdir -p "$R/sys/class/dmi/id"
+echo Xen >"$R/sys/class/dmi/id/sys_vendor"
+echo "HVM domU" >"$R/sys/class/dmi/id/product_name"
+seed "instance-id: iid-bb-xen
+" "#cloud-config
+hostname: xen-guest
+"
+boot
+expect_file /etc/hostname xen-guest
+[ "$(cb query v1.hypervisor)" = xen ] || fail "v1.hypervisor on Xen: $(cb query v1.hypervisor)"
+grep -q '"hypervisor": "xen"' "$R/run/cloud-init/instance-data.json" || fail "instance-data.json has no hypervisor"
+pass "hypervisor recorded"
