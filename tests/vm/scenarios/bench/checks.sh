@@ -12,5 +12,9 @@ else
 fi
 l=$(secs "$1"); n=$(secs "$2"); c=$(secs "$3"); f=$(secs "$4")
 sshd=$(awk -v t="$(us ssh.service ActiveEnterTimestampMonotonic)" 'BEGIN { printf "%.3f", t / 1e6 }')
+mb() { # UNIT: its cgroup's memory.peak in MB (the harness's drop-in wrote it)
+	awk '{ printf "%.2f", $1 / 1048576 }' "/run/vm-mempeak.$1" 2>/dev/null || echo 0
+}
+echo "BENCH mem_local=$(mb "$1") mem_network=$(mb "$2") mem_config=$(mb "$3") mem_final=$(mb "$4")"
 echo "BENCH local=$l network=$n config=$c final=$f total=$(awk -v a="$l" -v b="$n" -v c="$c" -v d="$f" 'BEGIN { printf "%.3f", a + b + c + d }') sshd_ready=$sshd boot_done=$(cut -d' ' -f1 /proc/uptime)"
 check bench-hostname test "$(hostname)" = vm-bench
