@@ -174,3 +174,37 @@ int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_
         *ret = buf_steal(&out, ret_len);
         return *ret ? 0 : -ENOMEM;
 }
+
+int gzip_encode(const void *in, size_t len, char **ret, size_t *ret_len)
+{
+        z_stream z = { 0 };
+        size_t bound;
+        char *out;
+        int zr;
+
+        if (len > UINT32_MAX)
+                return -E2BIG;
+        /* 16 + MAX_WBITS: a gzip header and trailer around the deflate data */
+        if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                         Z_DEFAULT_STRATEGY) != Z_OK)
+                return -ENOMEM;
+        bound = deflateBound(&z, (uLong)len);
+        out = malloc(bound ? bound : 1);
+        if (!out) {
+                (void)deflateEnd(&z);
+                return -ENOMEM;
+        }
+        z.next_in = (unsigned char *)(uintptr_t)in;
+        z.avail_in = (unsigned)len;
+        z.next_out = (unsigned char *)out;
+        z.avail_out = (unsigned)bound;
+        zr = deflate(&z, Z_FINISH);
+        (void)deflateEnd(&z);
+        if (zr != Z_STREAM_END) {
+                free(out);
+                return -EIO;
+        }
+        *ret = out;
+        *ret_len = bound - z.avail_out;
+        return 0;
+}

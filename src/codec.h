@@ -18,3 +18,5 @@ int b64_encode(const void *in, size_t len, char **ret);
 bool gzip_is(const void *data, size_t len);
 /* Decompress a gzip stream (several members allowed, as gunzip does). */
 int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_len);
+/* Compress into one gzip member (for collect-logs' tarball). */
+int gzip_encode(const void *in, size_t len, char **ret, size_t *ret_len);

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "cmdline.h"
 #include "syscfg.h"
 #include "datasource.h"
@@ -119,8 +121,12 @@ static int boot_start(const struct boot_opts *o, const char *stage, struct boot 
 
         if (r >= 0 && boot_disabled(b))
                 r = 0;
-        else if (r >= 0)
+        else if (r >= 0) {
+                /* the stage's event, for `analyze`; its finish is in finish() */
+                log_debug("start: %s: cloudboot %s running %s", stage, PACKAGE_VERSION, stage);
+                (void)sd_notifyf(false, "STATUS=%s: starting", stage);
                 return 1;
+        }
         boot_done(b);
         return r;
 }
@@ -229,6 +235,8 @@ static int run_module(struct boot *b, const struct module *m, enum freq freq, bo
                 return 0;
         }
         log_set_module(m->name);
+        /* `systemctl status` shows which module runs (NotifyAccess=main) */
+        (void)sd_notifyf(false, "STATUS=%s: running module %s", b->stage, m->name);
         log_debug("start: %s/config-%s: running config-%s with frequency %s", b->stage, m->name,
                   m->name, freq_name(freq));
         r = m->run(&ctx);
@@ -280,6 +288,9 @@ static void run_stage_modules(struct boot *b, enum stage_kind kind)
 /* The end of a stage: status.json, then the exit code. */
 static int finish(struct boot *b, const char *fatal)
 {
+        log_debug("finish: %s: %s%s%s", b->stage, fatal ? "FAIL" : "SUCCESS", fatal ? ": " : "",
+                  fatal ? fatal : "");
+        (void)sd_notifyf(false, "STATUS=%s: %s", b->stage, fatal ? fatal : "done");
         int r = status_stage_end(b->root_fd, b->stage, b->have_inst ? b->inst.description : NULL,
                                  fatal);
         if (r < 0)
