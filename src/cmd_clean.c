@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "exec.h"
 #include "fs.h"
 #include "state.h"
 
-int cmd_clean(const char *root, bool logs, bool seed, bool machine_id)
+int cmd_clean(const char *root, const struct clean_opts *o)
 {
+        bool logs = o->logs, seed = o->seed, machine_id = o->machine_id;
         _cleanup_close_ int root_fd = fs_open_root(root);
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
@@ -54,6 +56,18 @@ int cmd_clean(const char *root, bool logs, bool seed, bool machine_id)
                         fprintf(stderr, "cloudboot clean: cannot write /etc/machine-id: %s\n",
                                 strerror(-r));
                         ret = 1;
+                }
+        }
+        if (o->reboot && ret == 0) {
+                if (!streq(root, "/")) {
+                        fprintf(stderr, "cloudboot clean: --reboot is for the running system, "
+                                        "not a target root\n");
+                        return 1;
+                }
+                char *argv[] = { "systemctl", "reboot", NULL };
+                if (exec_ok(&(struct exec_opts){ .timeout_sec = 60 }, argv) < 0) {
+                        fprintf(stderr, "cloudboot clean: systemctl reboot failed\n");
+                        return 1;
                 }
         }
         return ret;

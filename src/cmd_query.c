@@ -45,7 +45,8 @@ static int print_raw(int root_fd, const char *file)
         return 0;
 }
 
-int cmd_query(const char *root, const char *key, bool all, bool list_keys)
+int cmd_query(const char *root, const char *instance_data, const char *key, bool all,
+              bool list_keys)
 {
         _cleanup_close_ int root_fd = fs_open_root(root);
         _cleanup_free_ char *data = NULL;
@@ -68,7 +69,14 @@ int cmd_query(const char *root, const char *key, bool all, bool list_keys)
                 return print_raw(root_fd,
                                  streq(key, "userdata") ? "user-data.txt" : "vendor-data.txt");
         }
-        r = fs_read_file(root_fd, file, 64u * 1024 * 1024, &data, &len);
+        if (instance_data) {
+                /* the user's own file, by the name they gave */
+                _cleanup_close_ int host = fs_open_root("/");
+                _cleanup_free_ char *abs = realpath(instance_data, NULL);
+                file = instance_data;
+                r = abs ? fs_read_file(host, abs, 64u * 1024 * 1024, &data, &len) : -errno;
+        } else
+                r = fs_read_file(root_fd, file, 64u * 1024 * 1024, &data, &len);
         if (r < 0) {
                 fprintf(stderr, "cloudboot query: cannot read %s: %s (has cloudboot run?)\n", file,
                         strerror(-r));

@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "syscfg.h"
 #include "fs.h"
 #include "log.h"
 #include "schema.h"
+#include "state.h"
 #include "userdata.h"
 #include "yaml.h"
 
@@ -21,28 +23,15 @@ static void emit(void *userdata, enum schema_severity sev, const char *pos, cons
         fprintf(stderr, "%s: %s: %s\n", pos, names[sev], msg);
 }
 
-int cmd_schema(const char *config_file)
+/* Validate data, naming it config_file in every message. */
+static int check(const char *config_file, const char *data, size_t len)
 {
-        _cleanup_close_ int host = fs_open_root("/");
-        _cleanup_free_ char *data = NULL, *path = NULL;
         _cleanup_node_ struct node *cfg = NULL;
         struct schema_report rep = { .emit = emit };
         struct yaml_error err;
         enum ud_type t;
-        size_t len;
         int r;
 
-        if (host < 0)
-                return 1;
-        /* The file is the user's, on this machine (never under --root), named
-         * as they named it in every message. */
-        path = realpath(config_file, NULL);
-        r = path ? fs_read_file(host, path, YAML_MAX_BYTES_DEFAULT, &data, &len) : -errno;
-        if (r < 0) {
-                fprintf(stderr, "%s: error: cannot read: %s\n", config_file,
-                        r == -E2BIG ? "larger than 16 MiB" : strerror(-r));
-                return 1;
-        }
         t = userdata_type(data, len);
         if (t == UD_JINJA) {
                 /* The template header is line 1, the real type is on line 2. */
@@ -75,4 +64,49 @@ int cmd_schema(const char *config_file)
         }
         printf("Valid schema %s\n", config_file);
         return 0;
+}
+
+int cmd_schema(const char *config_file)
+{
+        _cleanup_close_ int host = fs_open_root("/");
+        _cleanup_free_ char *data = NULL, *path = NULL;
+        size_t len;
+        int r;
+
+        if (host < 0)
+                return 1;
+        /* The file is the user's, on this machine (never under --root), named
+         * as they named it in every message. */
+        path = realpath(config_file, NULL);
+        r = path ? fs_read_file(host, path, YAML_MAX_BYTES_DEFAULT, &data, &len) : -errno;
+        if (r < 0) {
+                fprintf(stderr, "%s: error: cannot read: %s\n", config_file,
+                        r == -E2BIG ? "larger than 16 MiB" : strerror(-r));
+                return 1;
+        }
+        return check(config_file, data, len);
+}
+
+int cmd_schema_system(const char *root)
+{
+        static const char path[] = CLOUD_DIR "/instance/cloud-config.txt";
+        _cleanup_close_ int root_fd = fs_open_root(root);
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+        int r;
+
+        if (root_fd < 0)
+                return 1;
+        r = fs_read_file(root_fd, path, YAML_MAX_BYTES_DEFAULT, &data, &len);
+        if (r == -ENOENT) {
+                fprintf(stderr,
+                        "%s: error: no cloud-config for this instance (has cloudboot run?)\n",
+                        path);
+                return 1;
+        }
+        if (r < 0) {
+                fprintf(stderr, "%s: error: cannot read: %s\n", path, strerror(-r));
+                return 1;
+        }
+        return check(path, data, len);
 }
