@@ -9,12 +9,15 @@
 #include "fs.h"
 #include "json.h"
 #include "status.h"
+#include "units.h"
 
 enum st { ST_NOT_STARTED, ST_RUNNING, ST_DONE, ST_DISABLED };
 
 struct summary {
         enum st st;
         bool errors, recoverable;
+        bool by_generator; /* disabled: nothing enabled cloudboot this boot */
+        char unit_error[128]; /* from systemd's view of the units, or "" */
         struct node *doc; /* status.json, may be NULL */
 };
 
@@ -52,8 +55,47 @@ static void summarise(int root_fd, struct summary *s)
         }
 }
 
+/* What status.json cannot tell: a stage unit that failed before it could
+ * write, or a boot in which none of the stages will run. */
+static void consult_units(const char *root, struct summary *s)
+{
+        char failed[64] = "";
+
+        if ((s->st != ST_NOT_STARTED && s->st != ST_RUNNING) || !units_apply(root))
+                return;
+        switch (units_outlook(failed, sizeof(failed))) {
+        case UNITS_FAILED:
+                (void)snprintf(s->unit_error, sizeof(s->unit_error), "%s failed", failed);
+                s->errors = true;
+                break;
+        case UNITS_IDLE:
+                if (s->st == ST_NOT_STARTED) {
+                        /* the generator saw no datasource and no seed appeared */
+                        s->st = ST_DISABLED;
+                        s->by_generator = true;
+                } else {
+                        (void)snprintf(s->unit_error, sizeof(s->unit_error),
+                                       "a stage did not finish and no cloudboot unit is running "
+                                       "or queued");
+                        s->errors = true;
+                }
+                break;
+        default:
+                break;
+        }
+}
+
+static const char *boot_status_code(const struct summary *s)
+{
+        if (s->st != ST_DISABLED)
+                return "enabled";
+        return s->by_generator ? "disabled-by-generator" : "disabled-by-marker-file";
+}
+
 static const char *state_name(const struct summary *s, bool extended)
 {
+        if (s->errors && s->st == ST_NOT_STARTED)
+                return "error"; /* a stage unit failed before it wrote anything */
         switch (s->st) {
         case ST_DISABLED:
                 return "disabled";
@@ -119,17 +161,17 @@ static int print_status(const struct summary *s, const struct status_opts *o)
         if (!errors || !recov)
                 return 1;
         collect(s->doc, "errors", errors);
+        if (s->unit_error[0])
+                (void)node_append(errors, node_new_str(s->unit_error));
         collect(s->doc, "recoverable_errors", recov);
-        if (o->json) {
+        if (o->json || o->yaml) {
                 _cleanup_node_ struct node *out = node_new(NODE_MAP);
                 struct buf b = BUF_INIT(16u * 1024 * 1024);
                 if (!out)
                         return 1;
                 (void)node_set(out, "status", node_new_str(state_name(s, false)));
                 (void)node_set(out, "extended_status", node_new_str(state_name(s, true)));
-                (void)node_set(
-                        out, "boot_status_code",
-                        node_new_str(s->st == ST_DISABLED ? "disabled-by-marker-file" : "enabled"));
+                (void)node_set(out, "boot_status_code", node_new_str(boot_status_code(s)));
                 (void)node_set(out, "detail", detail ? node_new_str(detail) : node_new(NODE_NULL));
                 (void)node_set(
                         out, "datasource",
@@ -155,10 +197,13 @@ static int print_status(const struct summary *s, const struct status_opts *o)
         if (!o->long_fmt)
                 return exit_code(s);
         printf("extended_status: %s\n", state_name(s, true));
-        printf("boot_status_code: %s\n",
-               s->st == ST_DISABLED ? "disabled-by-marker-file" : "enabled");
+        printf("boot_status_code: %s\n", boot_status_code(s));
         printf("detail: %s\n",
-               detail ? detail : (s->st == ST_NOT_STARTED ? "Cloudboot has not run" : ""));
+               detail            ? detail
+               : s->by_generator ? "Cloudboot is disabled for this boot: the generator found no "
+                                   "datasource and no seed device appeared"
+               : s->st == ST_NOT_STARTED ? "Cloudboot has not run"
+                                         : "");
         printf("errors:");
         print_list(errors);
         if (!recov->n)
@@ -186,10 +231,11 @@ int cmd_status(const char *root, const struct status_opts *o)
         }
         for (;;) {
                 summarise(root_fd, &s);
+                consult_units(root, &s);
                 if (!o->wait || s.st == ST_DONE || s.st == ST_DISABLED || s.errors)
                         break;
                 node_free(s.doc);
-                if (!o->json) {
+                if (!o->json && !o->yaml) {
                         putchar('.');
                         (void)fflush(stdout);
                         dots = true;

@@ -40,7 +40,20 @@ for u in cloudboot-local.service cloudboot.service cloudboot-config.service clou
 done
 for u in cloudboot-local.service cloudboot.service cloudboot-config.service cloudboot-final.service; do
 	grep -q '^TimeoutStartSec=[0-9]' "$U/$u" || fail "$u has no bounded start timeout"
+	has $u "NotifyAccess=main"
 done
+# an interrupted first boot stays a first boot until the final stage is done
+has_word cloudboot-final.service Wants first-boot-complete.target
+has_word cloudboot-final.service Before first-boot-complete.target
+
+# the udev rule starts the target when a seed filesystem appears
+RULE="$TOP_SRCDIR/data/udev/90-cloudboot-seed.rules"
+grep -q 'ENV{ID_FS_LABEL}=="cidata|CIDATA|config-2|CONFIG-2", ENV{SYSTEMD_WANTS}+="cloudboot.target"' "$RULE" ||
+	fail "the udev rule does not want cloudboot.target for seed labels"
+grep -q '^ACTION!="add|change"' "$RULE" || fail "the udev rule must act on add and change (a medium inserted)"
+if command -v udevadm >/dev/null 2>&1 && udevadm verify --help >/dev/null 2>&1; then
+	udevadm verify "$RULE" >"$OUT" 2>&1 || fail "udevadm verify rejects the rule"
+fi
 
 if command -v systemd-analyze >/dev/null 2>&1; then
 	(cd "$U" && SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no \
