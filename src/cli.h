@@ -17,6 +17,8 @@ int cmd_status(const char *root, const struct status_opts *o);
 int cmd_schema(const char *config_file);
 /* The instance's own cloud-config (schema --system). */
 int cmd_schema_system(const char *root);
+/* Every supported key with its types, module, stage and frequency. */
+int cmd_schema_docs(void);
 /* instance_data: a file to read instead of /run/cloud-init's (a host path), or NULL. */
 int cmd_query(const char *root, const char *instance_data, const char *key, bool all,
               bool list_keys);

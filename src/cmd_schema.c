@@ -11,6 +11,8 @@
 #include "syscfg.h"
 #include "fs.h"
 #include "log.h"
+#include "macro.h"
+#include "module.h"
 #include "schema.h"
 #include "state.h"
 #include "userdata.h"
@@ -109,4 +111,51 @@ int cmd_schema_system(const char *root)
                 return 1;
         }
         return check(path, data, len);
+}
+
+static void print_types(unsigned types)
+{
+        static const struct {
+                unsigned bit;
+                const char *name;
+        } names[] = {
+                { T_BOOL, "boolean" }, { T_INT, "integer" }, { T_FLOAT, "number" },
+                { T_STR, "string" },   { T_SEQ, "list" },    { T_MAP, "mapping" },
+                { T_NULL, "null" },
+        };
+        bool first = true;
+
+        if (types == T_ANY) {
+                fputs("any", stdout);
+                return;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(names); i++)
+                if (types & names[i].bit) {
+                        printf("%s%s", first ? "" : "|", names[i].name);
+                        first = false;
+                }
+}
+
+/* Every key cloudboot acts on: "KEY TYPES MODULE STAGE FREQUENCY" a line,
+ * tab-separated (the man page cloudboot-config(5) is checked against it). */
+int cmd_schema_docs(void)
+{
+        static const char *const stage_names[] = { "init-local", "init", "modules-config",
+                                                   "modules-final" };
+        for (const struct module *const *m = module_all(); *m; m++) {
+                const char *stage = "single";
+                for (int s = STAGE_LOCAL; s <= STAGE_FINAL && streq(stage, "single"); s++)
+                        for (const char *const *n = module_stage_list((enum stage_kind)s); n && *n;
+                             n++)
+                                if (streq(*n, (*m)->name)) {
+                                        stage = stage_names[s];
+                                        break;
+                                }
+                for (const struct schema_prop *p = (*m)->keys; p && p->name; p++) {
+                        printf("%s\t", p->name);
+                        print_types(p->schema ? p->schema->types : T_ANY);
+                        printf("\tcc_%s\t%s\t%s\n", (*m)->name, stage, freq_name((*m)->freq));
+                }
+        }
+        return 0;
 }

@@ -31,6 +31,7 @@ enum {
         OPT_ANNOTATE,
         OPT_INCLUDE_SENSITIVE,
         OPT_CONFIGS,
+        OPT_DOCS,
 };
 
 struct args {
@@ -38,7 +39,7 @@ struct args {
         const char *root;
         bool probe_devices;
         bool local, wait, long_fmt, json, all, list_keys, logs, seed, machine_id, reboot;
-        bool include_sensitive, system, annotate;
+        bool include_sensitive, system, annotate, docs;
         const char *mode, *name, *frequency, *config_file, *infile, *outfile, *tarfile;
         const char *schema_type, *instance_data, *format, *configs;
         bool user_data, vendor_data;
@@ -167,6 +168,8 @@ static int run_schema(struct args *a, int argc, char **argv)
                 return usage_error(a, "schema",
                                    "only --schema-type cloud-config is supported, not '%s'",
                                    a->schema_type);
+        if (a->docs)
+                return cmd_schema_docs();
         if (a->system)
                 return cmd_schema_system(a->root);
         if (!a->config_file)
@@ -239,6 +242,7 @@ static const struct option schema_opts[] = {
         { "schema-type", required_argument, NULL, 't' },
         { "system", no_argument, NULL, OPT_SYSTEM },
         { "annotate", no_argument, NULL, OPT_ANNOTATE },
+        { "docs", no_argument, NULL, OPT_DOCS },
         { 0 },
 };
 static const struct option query_opts[] = {
@@ -295,9 +299,11 @@ static const struct command commands[] = {
           "  --format FMT    json or yaml for machines, tabular (the default) for people\n",
           run_status },
         { "schema", "c:t:", schema_opts,
-          "Usage: %s schema -c|--config-file FILE | --system [-t|--schema-type cloud-config]\n"
+          "Usage: %s schema -c|--config-file FILE | --system | --docs\n"
           "Validate FILE (or, with --system, the instance's user-data) as cloud-config;\n"
           "problems are printed as FILE:LINE:COL: message. Exit 1 when there are errors.\n"
+          "  -t, --schema-type cloud-config   the only type there is so far\n"
+          "  --docs       list every supported key: KEY TYPES MODULE STAGE FREQUENCY\n"
           "  --annotate   accepted for cloud-init's sake; positions are always printed\n",
           run_schema },
         { "query", "ali:uv", query_opts,
@@ -453,6 +459,9 @@ static int parse(int argc, char **argv, const struct command *c, struct args *a)
                         break;
                 case OPT_SYSTEM:
                         a->system = true;
+                        break;
+                case OPT_DOCS:
+                        a->docs = true;
                         break;
                 case 'a':
                         a->all = true;
