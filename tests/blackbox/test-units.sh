@@ -42,6 +42,11 @@ for u in cloudboot-local.service cloudboot.service cloudboot-config.service clou
 	grep -q '^TimeoutStartSec=[0-9]' "$U/$u" || fail "$u has no bounded start timeout"
 	has $u "NotifyAccess=main"
 done
+# nothing to enable: the generator and the udev rule pull the target in, and
+# an [Install] section would let systemd's first-boot preset-all enable it
+for u in cloudboot-local.service cloudboot.service cloudboot-config.service cloudboot-final.service cloudboot.target; do
+	! grep -q '^\[Install\]' "$U/$u" || fail "$u has an [Install] section"
+done
 # an interrupted first boot stays a first boot until the final stage is done
 has_word cloudboot-final.service Wants first-boot-complete.target
 has_word cloudboot-final.service Before first-boot-complete.target

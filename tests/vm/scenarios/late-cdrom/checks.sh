@@ -1,0 +1,18 @@
+# Sourced after `cloudboot status --wait`, which returned at once: nothing
+# pulled cloudboot in at boot. The host inserts the medium when it sees
+# HARNESS-BOOTED; wait here for the provisioning that must follow.
+cloudboot status --long >/run/latecd-status-before.txt 2>&1
+i=0
+while [ ! -e /var/lib/cloud/instance/boot-finished ] && [ $i -lt 600 ]; do
+	sleep 0.5
+	i=$((i + 1))
+done
+check latecd-generator-saw-nothing grep -q '^not enabled: ' /run/cloud-init/cloudboot-generator.log
+check latecd-status-before-medium grep -qx 'status: disabled' /run/latecd-status-before.txt
+check latecd-provisioned test -e /var/lib/cloud/instance/boot-finished
+check latecd-started-by-udev sh -c 'systemctl show -p TriggeredBy,WantedBy cloudboot.target; systemctl is-active cloudboot.target'
+check latecd-hostname test "$(hostname)" = vm-latecd
+check latecd-authorized-keys test "$(stat -c %a:%U /home/tester/.ssh/authorized_keys)" = 600:tester
+check latecd-write-files grep -qx from-a-late-cdrom /etc/vm-latecd.conf
+check latecd-runcmd grep -qx runcmd-ran /var/tmp/runcmd.out
+check latecd-status cloudboot status --wait
