@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "blockdev.h"
 #include "cmdline.h"
 #include "fs.h"
 #include "generator.h"
@@ -74,7 +75,7 @@ static bool configured_datasource(int root_fd, char *reason, size_t size)
         return true;
 }
 
-enum gen_decision generator_decide(int root_fd, char *reason, size_t size)
+enum gen_decision generator_decide(int root_fd, bool probe_devices, char *reason, size_t size)
 {
         _cleanup_free_ char *cmdline = NULL, *serial = NULL;
         struct platform plat;
@@ -122,6 +123,21 @@ enum gen_decision generator_decide(int root_fd, char *reason, size_t size)
         }
         if (configured_datasource(root_fd, reason, size))
                 return GEN_ENABLED;
+        /* Generators run before udev's coldplug in the real root, so a seed
+         * disk may have no by-label link yet: ask libblkid, as ds-identify
+         * asks blkid. */
+        if (probe_devices) {
+                static const char *const types[] = { "iso9660", "vfat", NULL };
+                struct labelled_dev *devs = NULL;
+                size_t n = 0;
+                if (blockdev_find(seed_labels, types, &devs, &n) >= 0 && n > 0) {
+                        say(reason, size, "%s is a seed filesystem (%s)", devs[0].devname,
+                            devs[0].fstype);
+                        blockdev_list_free(devs, n);
+                        return GEN_ENABLED;
+                }
+                blockdev_list_free(devs, n);
+        }
         say(reason, size,
             "no datasource in sight; a seed device that appears later still "
             "starts cloudboot.target through udev");
@@ -140,7 +156,7 @@ int generator_run(const char *root, const char *early_dir)
                         strerror(-(root_fd < 0 ? root_fd : host)));
                 return 1;
         }
-        d = generator_decide(root_fd, reason, sizeof(reason));
+        d = generator_decide(root_fd, streq(root, "/"), reason, sizeof(reason));
         /* cloud-init's markers, which `status` and other tools read */
         (void)fs_mkdir_p(root_fd, "/run/cloud-init", 0755);
         (void)fs_unlink(root_fd,

@@ -8,7 +8,7 @@
 
 static enum gen_decision decide(struct troot *t, char *reason, size_t size)
 {
-        return generator_decide(t->fd, reason, size);
+        return generator_decide(t->fd, false, reason, size);
 }
 
 #define ASSERT_DECISION(t, want, needle)                                                           \

@@ -1,14 +1,14 @@
-# Sourced after `cloudboot status --wait`, which returned at once: nothing
-# pulled cloudboot in at boot. The host inserts the medium when it sees
-# HARNESS-BOOTED; wait here for the provisioning that must follow.
-cloudboot status --long >/run/latecd-status-before.txt 2>&1
+# Sourced after `cloudboot status --wait`, which returned as soon as the boot
+# was done (disabled-by-generator): nothing pulled cloudboot in. The host
+# inserts the medium when it sees HARNESS-BOOTED; wait here for the
+# provisioning that must follow.
 i=0
 while [ ! -e /var/lib/cloud/instance/boot-finished ] && [ $i -lt 600 ]; do
 	sleep 0.5
 	i=$((i + 1))
 done
 check latecd-generator-saw-nothing grep -q '^not enabled: ' /run/cloud-init/cloudboot-generator.log
-check latecd-status-before-medium grep -qx 'status: disabled' /run/latecd-status-before.txt
+check latecd-status-before-medium grep -qx 'boot_status_code: disabled-by-generator' /run/vm-status-at-boot.txt
 check latecd-provisioned test -e /var/lib/cloud/instance/boot-finished
 check latecd-started-by-udev sh -c 'systemctl show -p TriggeredBy,WantedBy cloudboot.target; systemctl is-active cloudboot.target'
 check latecd-hostname test "$(hostname)" = vm-latecd
