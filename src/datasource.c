@@ -8,10 +8,11 @@
 
 static const struct datasource *const registry[] = {
         &ds_nocloud,
+        &ds_credentials,
         &ds_none,
 };
 
-static const char *const default_list[] = { "NoCloud", "None", NULL };
+static const char *const default_list[] = { "NoCloud", "Credentials", "None", NULL };
 
 const struct datasource *ds_lookup(const char *name)
 {

@@ -108,6 +108,13 @@ enum gen_decision generator_decide(int root_fd, bool probe_devices, char *reason
                         say(reason, size, "a seed directory: %s", *d);
                         return GEN_ENABLED;
                 }
+        static const char *const creds[] = { "/run/credentials/@system/cloudboot.user-data",
+                                             "/run/credentials/@system/cloudboot.meta-data", NULL };
+        for (const char *const *c = creds; *c; c++)
+                if (fs_exists(root_fd, *c)) {
+                        say(reason, size, "a system credential: %s", *c);
+                        return GEN_ENABLED;
+                }
         for (const char *const *l = seed_labels; *l; l++) {
                 char path[64];
                 (void)snprintf(path, sizeof(path), "/dev/disk/by-label/%s", *l);

@@ -117,6 +117,23 @@ static void test_seed_labels(void **state)
         }
 }
 
+static void test_system_credentials(void **state)
+{
+        (void)state;
+        struct troot t;
+
+        troot_make(&t);
+        troot_write(&t, "/run/credentials/@system/cloudboot.user-data", "#cloud-config\n");
+        ASSERT_DECISION(&t, GEN_ENABLED, "cloudboot.user-data");
+        troot_free(&t);
+
+        /* another program's credentials are not ours */
+        troot_make(&t);
+        troot_write(&t, "/run/credentials/@system/firstboot.hostname", "h\n");
+        ASSERT_DECISION(&t, GEN_NOT_FOUND, "no datasource");
+        troot_free(&t);
+}
+
 static void test_cloud_dmi(void **state)
 {
         (void)state;
@@ -199,6 +216,7 @@ int main(void)
                 cmocka_unit_test(test_smbios_serial),
                 cmocka_unit_test(test_seed_directory),
                 cmocka_unit_test(test_seed_labels),
+                cmocka_unit_test(test_system_credentials),
                 cmocka_unit_test(test_cloud_dmi),
                 cmocka_unit_test(test_configured_datasource_list),
                 cmocka_unit_test(test_run_links_target_and_writes_markers),
