@@ -9,10 +9,11 @@
 static const struct datasource *const registry[] = {
         &ds_nocloud,
         &ds_credentials,
+        &ds_configdrive,
         &ds_none,
 };
 
-static const char *const default_list[] = { "NoCloud", "Credentials", "None", NULL };
+static const char *const default_list[] = { "NoCloud", "ConfigDrive", "Credentials", "None", NULL };
 
 const struct datasource *ds_lookup(const char *name)
 {

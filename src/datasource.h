@@ -44,7 +44,7 @@ void ds_result_done(struct ds_result *r);
 /* "DataSourceNoCloud [seed=...][dsmode=net]", as cloud-init describes it. */
 int ds_describe(const struct ds_result *r, char **ret);
 
-/* Probe the configured list (datasource_list, default NoCloud, Credentials, None). In the
+/* Probe the configured list (datasource_list, default NoCloud, ConfigDrive, Credentials, None). In the
  * local stage only local sources are tried. -ENOENT: nothing found. */
 int ds_find(const struct ds_ctx *ctx, struct ds_result *ret);
 const struct datasource *ds_lookup(const char *name);
@@ -55,4 +55,5 @@ struct node *ds_public_keys(const struct node *md);
 
 extern const struct datasource ds_nocloud;
 extern const struct datasource ds_credentials;
+extern const struct datasource ds_configdrive;
 extern const struct datasource ds_none;

@@ -102,6 +102,7 @@ enum gen_decision generator_decide(int root_fd, bool probe_devices, char *reason
         }
         static const char *const seed_dirs[] = { "/var/lib/cloud/seed/nocloud/meta-data",
                                                  "/var/lib/cloud/seed/nocloud-net/meta-data",
+                                                 "/var/lib/cloud/seed/config_drive/openstack",
                                                  NULL };
         for (const char *const *d = seed_dirs; *d; d++)
                 if (fs_exists(root_fd, *d)) {

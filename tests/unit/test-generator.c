@@ -96,6 +96,11 @@ static void test_seed_directory(void **state)
         troot_write(&t, "/var/lib/cloud/seed/nocloud-net/meta-data", "instance-id: x\n");
         ASSERT_DECISION(&t, GEN_ENABLED, "/var/lib/cloud/seed/nocloud-net/meta-data");
         troot_free(&t);
+
+        troot_make(&t);
+        troot_write(&t, "/var/lib/cloud/seed/config_drive/openstack/latest/meta_data.json", "{}");
+        ASSERT_DECISION(&t, GEN_ENABLED, "/var/lib/cloud/seed/config_drive/openstack");
+        troot_free(&t);
 }
 
 static void test_seed_labels(void **state)

@@ -1,0 +1,220 @@
+/* OpenStack's config drive: a vfat or iso9660 filesystem labelled config-2
+ * (or a seed directory /var/lib/cloud/seed/config_drive) holding
+ * openstack/<version>/meta_data.json, user_data, vendor_data.json and
+ * network_data.json, as cloud-init's DataSourceConfigDrive reads it:
+ * "latest" when there, else the newest dated version. meta_data's uuid is the
+ * instance-id (required), hostname the local-hostname, public_keys the keys. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../blockdev.h"
+#include "../datasource.h"
+#include "../fs.h"
+#include "../log.h"
+#include "../yaml.h"
+
+#define SEED_DIR "/var/lib/cloud/seed/config_drive"
+
+struct drive {
+        struct node *md; /* meta_data.json with cloud-init's names added */
+        char *ud, *vd, *netcfg;
+        size_t ud_len, vd_len, netcfg_len;
+        char ud_name[512]; /* the user_data file, for messages */
+};
+
+static void drive_done(struct drive *d)
+{
+        node_free(d->md);
+        free_secret(d->ud, d->ud_len);
+        free_secret(d->vd, d->vd_len);
+        free_secret(d->netcfg, d->netcfg_len);
+        *d = (struct drive){ 0 };
+}
+
+/* openstack/latest, or the newest dated version directory. */
+static int pick_version(int fd, const char *top, char *ret, size_t size)
+{
+        char **names = NULL, path[4096];
+        size_t n = 0;
+        int r;
+
+        (void)snprintf(path, sizeof(path), "%s/openstack/latest/meta_data.json", top);
+        if (fs_exists(fd, path)) {
+                (void)snprintf(ret, size, "%s/openstack/latest", top);
+                return 0;
+        }
+        (void)snprintf(path, sizeof(path), "%s/openstack", top);
+        r = fs_list_dir(fd, path, "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]", 256, &names, &n);
+        if (r >= 0 && n == 0)
+                r = -ENOENT;
+        if (r >= 0) /* sorted: the last is the newest */
+                (void)snprintf(ret, size, "%s/openstack/%s", top, names[n - 1]);
+        fs_list_free(names, n);
+        return r;
+}
+
+static int load_json(int fd, const char *path, const char *display, struct node **ret)
+{
+        _cleanup_free_ char *data = NULL;
+        struct yaml_error err;
+        size_t len;
+        int r = fs_read_file(fd, path, DS_METADATA_MAX, &data, &len);
+
+        if (r < 0)
+                return r;
+        /* JSON is YAML's flow style: libyaml reads it, with positions */
+        r = yaml_load(data, len, display, NULL, ret, &err);
+        if (r < 0)
+                log_warning("%s:%u:%u: %s", display, err.line, err.col, err.msg);
+        return r;
+}
+
+static int set_copy(struct node *map, const char *key, const struct node *v)
+{
+        return v ? node_set(map, key, node_copy(v)) : 0;
+}
+
+/* Read a drive whose top is top inside fd; display names it in messages. */
+static int read_drive(int fd, const char *top, const char *display, size_t ud_max,
+                      struct drive *ret)
+{
+        struct drive d = { 0 };
+        _cleanup_node_ struct node *vd = NULL;
+        char dir[4096], path[4200], name[4300];
+        const struct node *uuid;
+        int r;
+
+        r = pick_version(fd, top, dir, sizeof(dir));
+        if (r < 0)
+                return -ENOENT;
+        (void)snprintf(path, sizeof(path), "%s/meta_data.json", dir);
+        (void)snprintf(name, sizeof(name), "%s%s/meta_data.json", display, dir + strlen(top));
+        r = load_json(fd, path, name, &d.md);
+        if (r < 0)
+                return r == -ENOENT ? -ENOENT : -EBADMSG;
+        uuid = node_get(d.md, "uuid");
+        if (d.md->type != NODE_MAP || !node_str(uuid)) {
+                log_warning("%s: no uuid: not a config drive", name);
+                drive_done(&d);
+                return -ENOENT;
+        }
+        /* cloud-init's names for what the rest of cloudboot reads */
+        r = node_set(d.md, "instance-id", node_copy(uuid));
+        if (r >= 0)
+                r = set_copy(d.md, "local-hostname", node_get(d.md, "hostname"));
+        if (r >= 0)
+                r = set_copy(d.md, "public-keys", node_get(d.md, "public_keys"));
+        if (r >= 0)
+                r = set_copy(d.md, "availability-zone", node_get(d.md, "availability_zone"));
+        if (r < 0) {
+                drive_done(&d);
+                return r;
+        }
+        (void)snprintf(path, sizeof(path), "%s/user_data", dir);
+        (void)snprintf(d.ud_name, sizeof(d.ud_name), "%s%s/user_data", display, dir + strlen(top));
+        r = fs_read_file(fd, path, ud_max, &d.ud, &d.ud_len);
+        if (r == -E2BIG)
+                log_warning("%s%s/user_data is larger than %zu bytes; not used", display,
+                            dir + strlen(top), ud_max);
+        /* vendor_data.json: a string, or {"cloud-init": string} */
+        (void)snprintf(path, sizeof(path), "%s/vendor_data.json", dir);
+        (void)snprintf(name, sizeof(name), "%s%s/vendor_data.json", display, dir + strlen(top));
+        if (load_json(fd, path, name, &vd) >= 0) {
+                const struct node *v = vd->type == NODE_MAP ? node_get(vd, "cloud-init") : vd;
+                if (node_str(v) && v->len <= ud_max) {
+                        d.vd = strndup(v->str, v->len);
+                        d.vd_len = v->len;
+                }
+        }
+        (void)snprintf(path, sizeof(path), "%s/network_data.json", dir);
+        (void)fs_read_file(fd, path, DS_METADATA_MAX, &d.netcfg, &d.netcfg_len);
+        *ret = d;
+        return 0;
+}
+
+static int take(struct ds_result *res, struct drive *d, const char *seed, const char *sub)
+{
+        res->md = TAKE_PTR(d->md);
+        res->ud = TAKE_PTR(d->ud);
+        res->ud_len = d->ud_len;
+        res->vd = TAKE_PTR(d->vd);
+        res->vd_len = d->vd_len;
+        res->netcfg = TAKE_PTR(d->netcfg);
+        res->netcfg_len = d->netcfg_len;
+        res->seed = strdup(seed);
+        res->subplatform = strdup(sub);
+        res->ud_name = strdup(d->ud_name);
+        if (!res->seed || !res->subplatform || !res->ud_name)
+                return -ENOMEM;
+        return 0;
+}
+
+static int probe_devices(const struct ds_ctx *ctx, struct ds_result *res)
+{
+        static const char *const labels[] = { "config-2", "CONFIG-2", NULL };
+        static const char *const types[] = { "vfat", "iso9660", NULL };
+        struct labelled_dev *devs = NULL;
+        size_t n = 0;
+        int r = blockdev_find(labels, types, &devs, &n);
+
+        if (r < 0)
+                return log_warning_errno(r, "Cannot list block devices: %m");
+        r = -ENOENT;
+        for (size_t i = 0; i < n && r == -ENOENT; i++) {
+                _cleanup_close_ int dfd = -1;
+                struct drive d = { 0 };
+                char *dir = NULL, sub[512];
+
+                if (blockdev_mount_ro(&devs[i], &dir) < 0) {
+                        log_warning("Cannot mount %s (%s) read-only", devs[i].devname,
+                                    devs[i].fstype);
+                        continue;
+                }
+                dfd = fs_open_root(dir);
+                r = dfd < 0 ? dfd : read_drive(dfd, "", devs[i].devname, ctx->user_data_max, &d);
+                blockdev_umount(dir);
+                if (r < 0) {
+                        r = -ENOENT;
+                        continue;
+                }
+                (void)snprintf(sub, sizeof(sub), "config-disk (%s)", devs[i].devname);
+                r = take(res, &d, devs[i].devname, sub);
+                drive_done(&d);
+        }
+        blockdev_list_free(devs, n);
+        return r;
+}
+
+static int configdrive_probe(const struct ds_ctx *ctx, struct ds_result *res)
+{
+        struct drive d = { 0 };
+        int r;
+
+        r = read_drive(ctx->root_fd, SEED_DIR, SEED_DIR, ctx->user_data_max, &d);
+        if (r >= 0) {
+                r = take(res, &d, SEED_DIR, "seed-dir (" SEED_DIR ")");
+                drive_done(&d);
+        } else if (ctx->probe_devices)
+                r = probe_devices(ctx, res);
+        else
+                r = -ENOENT;
+        if (r < 0)
+                return r == -EBADMSG ? -ENOENT : r;
+        res->iid = strdup(node_get_str(res->md, "instance-id"));
+        res->dsmode = strdup(node_get_str(node_get(res->md, "meta"), "dsmode") ?: "net");
+        res->platform = strdup("openstack");
+        if (!res->iid || !res->dsmode || !res->platform)
+                return -ENOMEM;
+        if (!streq(res->dsmode, "local") && !streq(res->dsmode, "net")) {
+                free(res->dsmode);
+                res->dsmode = strdup("net");
+        }
+        return res->dsmode ? 0 : -ENOMEM;
+}
+
+const struct datasource ds_configdrive = {
+        .name = "ConfigDrive",
+        .local = true,
+        .probe = configdrive_probe,
+};
