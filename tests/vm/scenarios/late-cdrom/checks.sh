@@ -8,7 +8,7 @@ while [ ! -e /var/lib/cloud/instance/boot-finished ] && [ $i -lt 600 ]; do
 	i=$((i + 1))
 done
 check latecd-generator-saw-nothing grep -q '^not enabled: ' /run/cloud-init/cloudboot-generator.log
-check latecd-status-before-medium grep -qx 'boot_status_code: disabled-by-generator' /run/vm-status-at-boot.txt
+check latecd-status-before-medium sh -c 'grep -qx "boot_status_code: disabled-by-generator" /run/vm-status-at-boot.txt || { tr -d . </run/vm-status-at-boot.txt; exit 1; }'
 check latecd-provisioned test -e /var/lib/cloud/instance/boot-finished
 check latecd-started-by-udev sh -c 'systemctl show -p TriggeredBy,WantedBy cloudboot.target; systemctl is-active cloudboot.target'
 check latecd-hostname test "$(hostname)" = vm-latecd
