@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "datasource.h"
 #include "log.h"
+#include "yaml.h"
 
 static const struct datasource *const registry[] = {
         &ds_nocloud,
@@ -144,4 +145,24 @@ struct node *ds_public_keys(const struct node *md)
                                 r = add_key_lines(list, v);
                 }
         return r < 0 ? node_free(list) : list;
+}
+
+struct node *ds_parse_meta_data(const char *data, size_t len, const char *name)
+{
+        struct yaml_error err;
+        struct node *md = NULL;
+
+        if (yaml_load(data, len, name, NULL, &md, &err) < 0) {
+                log_warning("%s:%u:%u: %s; ignoring the meta-data", name, err.line, err.col,
+                            err.msg);
+                return node_new(NODE_MAP);
+        }
+        if (md->type != NODE_MAP) {
+                if (md->type != NODE_NULL)
+                        log_warning("%s:%u:%u: meta-data must be a mapping, got %s; ignoring it",
+                                    name, md->line, md->col, node_type_name(md->type));
+                node_free(md);
+                return node_new(NODE_MAP);
+        }
+        return md;
 }

@@ -52,6 +52,10 @@ const struct datasource *ds_lookup(const char *name);
  * lines, a list, or a mapping of names to a key or a list of keys
  * (cloud-init's normalize_pubkey_data). NULL only when out of memory. */
 struct node *ds_public_keys(const struct node *md);
+/* Parse meta-data YAML named name in messages. A broken document, or one
+ * that is not a mapping, is reported with its position and counts as empty
+ * meta-data, so the instance still boots. NULL only when out of memory. */
+struct node *ds_parse_meta_data(const char *data, size_t len, const char *name);
 
 extern const struct datasource ds_nocloud;
 extern const struct datasource ds_credentials;

@@ -12,7 +12,6 @@
 #include "../datasource.h"
 #include "../fs.h"
 #include "../log.h"
-#include "../yaml.h"
 
 #define CREDENTIALS_DIR "/run/credentials/@system"
 
@@ -26,28 +25,6 @@ static int read_cred(int root_fd, const char *name, size_t max, char **ret, size
         if (r == -E2BIG)
                 log_warning("%s is larger than %zu bytes; not used", path, max);
         return r;
-}
-
-/* Meta-data YAML; a broken one is reported and counts as empty. */
-static struct node *parse_md(const char *data, size_t len)
-{
-        static const char name[] = CREDENTIALS_DIR "/cloudboot.meta-data";
-        struct yaml_error err;
-        struct node *md = NULL;
-
-        if (yaml_load(data, len, name, NULL, &md, &err) < 0) {
-                log_warning("%s:%u:%u: %s; ignoring the meta-data", name, err.line, err.col,
-                            err.msg);
-                return node_new(NODE_MAP);
-        }
-        if (md->type != NODE_MAP) {
-                if (md->type != NODE_NULL)
-                        log_warning("%s:%u:%u: meta-data must be a mapping, got %s; ignoring it",
-                                    name, md->line, md->col, node_type_name(md->type));
-                node_free(md);
-                return node_new(NODE_MAP);
-        }
-        return md;
 }
 
 static int credentials_probe(const struct ds_ctx *ctx, struct ds_result *res)
@@ -73,7 +50,8 @@ static int credentials_probe(const struct ds_ctx *ctx, struct ds_result *res)
         if (r < 0 && r != -ENOENT && r != -E2BIG)
                 return r;
 
-        res->md = md ? parse_md(md, md_len) : node_new(NODE_MAP);
+        res->md = md ? ds_parse_meta_data(md, md_len, CREDENTIALS_DIR "/cloudboot.meta-data")
+                     : node_new(NODE_MAP);
         if (!res->md)
                 return -ENOMEM;
         /* An instance without meta-data is still one instance: the same

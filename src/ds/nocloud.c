@@ -31,29 +31,6 @@ static void seed_done(struct seed *s)
         *s = (struct seed){ 0 };
 }
 
-/* Parse meta-data YAML. A broken file is reported with its position and
- * counts as empty meta-data, so the instance still boots. */
-static struct node *parse_md(const char *data, size_t len, const char *name)
-{
-        struct yaml_error err;
-        struct node *md = NULL;
-        int r = yaml_load(data, len, name, NULL, &md, &err);
-
-        if (r < 0) {
-                log_warning("%s:%u:%u: %s; ignoring the meta-data", name, err.line, err.col,
-                            err.msg);
-                return node_new(NODE_MAP);
-        }
-        if (md->type != NODE_MAP) {
-                if (md->type != NODE_NULL)
-                        log_warning("%s:%u:%u: meta-data must be a mapping, got %s; ignoring it",
-                                    name, md->line, md->col, node_type_name(md->type));
-                node_free(md);
-                return node_new(NODE_MAP);
-        }
-        return md;
-}
-
 /* Read user-data and meta-data (required) and vendor-data and network-config
  * (optional) from dir inside dir_root_fd. -ENOENT when it is not a seed;
  * -E2BIG when a file is over its limit, which is reported here, once. */
@@ -94,7 +71,7 @@ static int read_seed(int dir_root_fd, const char *dir, const char *display, size
                 return r;
         }
         (void)snprintf(name, sizeof(name), "%s/meta-data", display);
-        s.md = parse_md(md, md_len, name);
+        s.md = ds_parse_meta_data(md, md_len, name);
         if (!s.md) {
                 seed_done(&s);
                 return -ENOMEM;

@@ -1,26 +1,12 @@
 /* Tests of src/ds/configdrive.c: OpenStack config drives as seed directories
  * under a temp root (the same reader serves a mounted config-2 disk). */
-#include "testlib.h"
-#include "datasource.h"
-#include "syscfg.h"
+#include "dstest.h"
 
 #define CD "/var/lib/cloud/seed/config_drive/openstack/"
 
 static int probe(struct troot *t, struct ds_result *res)
 {
-        struct node *cfg = NULL;
-        struct limits lim;
-        int r;
-
-        assert_int_equal(syscfg_load(t->fd, &cfg), 0);
-        syscfg_limits(cfg, &lim);
-        struct ds_ctx ctx = { .root_fd = t->fd,
-                              .syscfg = cfg,
-                              .local_stage = true,
-                              .user_data_max = lim.user_data_max };
-        r = ds_find(&ctx, res);
-        node_free(cfg);
-        return r;
+        return ds_probe_troot(t, true, res);
 }
 
 static const char meta_data[] = "{\"uuid\": \"83679162-1378-4288-a2d4-70e13ec132aa\",\n"

@@ -1,26 +1,12 @@
 /* Tests of src/ds/credentials.c: the systemd credentials datasource read from
  * /run/credentials/@system under a temp root. */
-#include "testlib.h"
-#include "datasource.h"
-#include "syscfg.h"
+#include "dstest.h"
 
 #define CRED "/run/credentials/@system/cloudboot."
 
 static int probe(struct troot *t, bool local, struct ds_result *res)
 {
-        struct node *cfg = NULL;
-        struct limits lim;
-        int r;
-
-        assert_int_equal(syscfg_load(t->fd, &cfg), 0);
-        syscfg_limits(cfg, &lim);
-        struct ds_ctx ctx = { .root_fd = t->fd,
-                              .syscfg = cfg,
-                              .local_stage = local,
-                              .user_data_max = lim.user_data_max };
-        r = ds_find(&ctx, res);
-        node_free(cfg);
-        return r;
+        return ds_probe_troot(t, local, res);
 }
 
 static void test_all_four_credentials(void **state)

@@ -1,7 +1,7 @@
 /* Tests of src/cmdline.c and src/ds/nocloud.c on seed trees in a temp root. */
 #include "testlib.h"
 #include "cmdline.h"
-#include "datasource.h"
+#include "dstest.h"
 #include "syscfg.h"
 
 static struct node *parse_line(const char *line, int want, bool *net)
@@ -65,18 +65,7 @@ static void test_cmdline_has_word(void **state)
 
 static int probe(struct troot *t, bool local, struct ds_result *res)
 {
-        struct node *cfg = NULL;
-        int r;
-        assert_int_equal(syscfg_load(t->fd, &cfg), 0);
-        struct limits lim;
-        syscfg_limits(cfg, &lim);
-        struct ds_ctx ctx = { .root_fd = t->fd,
-                              .syscfg = cfg,
-                              .local_stage = local,
-                              .user_data_max = lim.user_data_max };
-        r = ds_find(&ctx, res);
-        node_free(cfg);
-        return r;
+        return ds_probe_troot(t, local, res);
 }
 
 static void test_seed_dir_is_found(void **state)
