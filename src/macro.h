@@ -83,6 +83,12 @@ static inline bool startswith(const char *s, const char *prefix)
         return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
+static inline bool endswith(const char *s, const char *suffix)
+{
+        size_t n = strlen(s), k = strlen(suffix);
+        return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
 static inline const char *strna(const char *s)
 {
         return s ? s : "n/a";
