@@ -8,13 +8,16 @@
 #include "yaml.h"
 
 static const struct datasource *const registry[] = {
-        &ds_nocloud,
-        &ds_credentials,
-        &ds_configdrive,
-        &ds_none,
+        &ds_nocloud, &ds_credentials, &ds_configdrive, &ds_azure,
+        &ds_gce,     &ds_openstack,   &ds_ec2,         &ds_none,
 };
 
-static const char *const default_list[] = { "NoCloud", "ConfigDrive", "Credentials", "None", NULL };
+/* Local seeds first: they cost a few stat calls and are media someone
+ * attached on purpose. The network datasources after them are probed only on
+ * their own cloud (ds/net.h), so off a cloud they cost nothing. */
+static const char *const default_list[] = { "NoCloud", "ConfigDrive", "Credentials",
+                                            "Azure",   "GCE",         "OpenStack",
+                                            "Ec2",     "None",        NULL };
 
 const struct datasource *ds_lookup(const char *name)
 {
@@ -78,13 +81,37 @@ static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct
         return -ENOENT;
 }
 
+#define DS_LIST_MAX 32
+
+/* The datasource that serves the cloud the DMI identity names goes ahead of
+ * the other network datasources, so that a machine asks its own cloud first. */
+static void cloud_first(const struct ds_ctx *ctx, const struct datasource **list, size_t n)
+{
+        size_t first_net = n, mine = n;
+
+        for (size_t i = 0; i < n; i++) {
+                if (!list[i]->local && first_net == n)
+                        first_net = i;
+                if (ctx->plat && ctx->plat->cloud && list[i]->cloud &&
+                    streq(list[i]->cloud, ctx->plat->cloud) && mine == n)
+                        mine = i;
+        }
+        if (mine == n || first_net >= mine)
+                return;
+        const struct datasource *m = list[mine];
+        memmove(list + first_net + 1, list + first_net, (mine - first_net) * sizeof(*list));
+        list[first_net] = m;
+}
+
 int ds_find(const struct ds_ctx *ctx, struct ds_result *ret)
 {
-        const struct node *list = node_get(ctx->syscfg, "datasource_list");
+        const struct node *cfg = node_get(ctx->syscfg, "datasource_list");
+        const struct datasource *list[DS_LIST_MAX];
+        size_t n = 0;
 
-        if (list && list->type == NODE_SEQ) {
-                for (size_t i = 0; i < list->n; i++) {
-                        const char *name = node_str(list->items[i]);
+        if (cfg && cfg->type == NODE_SEQ) {
+                for (size_t i = 0; i < cfg->n && n < DS_LIST_MAX; i++) {
+                        const char *name = node_str(cfg->items[i]);
                         const struct datasource *ds = name ? ds_lookup(name) : NULL;
 
                         if (!ds) {
@@ -92,13 +119,14 @@ int ds_find(const struct ds_ctx *ctx, struct ds_result *ret)
                                           name ? name : "a non-string");
                                 continue;
                         }
-                        if (try_one(ctx, ds, ret) == 0)
-                                return 0;
+                        list[n++] = ds;
                 }
-                return -ENOENT;
-        }
-        for (const char *const *n = default_list; *n; n++)
-                if (try_one(ctx, ds_lookup(*n), ret) == 0)
+        } else
+                for (const char *const *d = default_list; *d; d++)
+                        list[n++] = ds_lookup(*d);
+        cloud_first(ctx, list, n);
+        for (size_t i = 0; i < n; i++)
+                if (try_one(ctx, list[i], ret) == 0)
                         return 0;
         return -ENOENT;
 }

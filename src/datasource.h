@@ -26,6 +26,7 @@ struct ds_result {
         char *iid; /* instance-id as given */
         char *dsmode; /* "local" or "net" */
         char *platform; /* "nocloud" */
+        const char *cloud_name; /* static; "aws" for platform "ec2"; NULL: the platform */
         char *subplatform; /* "seed-dir (/var/lib/cloud/seed/nocloud)" */
         char *seed; /* where the data came from, for messages */
         struct node *md; /* meta-data mapping */
@@ -37,6 +38,7 @@ struct ds_result {
 struct datasource {
         const char *name; /* as in datasource_list: "NoCloud" */
         bool local; /* can be found before the network is up */
+        const char *cloud; /* the DMI cloud (platform.h) it serves, or NULL */
         int (*probe)(const struct ds_ctx *ctx, struct ds_result *ret);
 };
 
@@ -60,4 +62,8 @@ struct node *ds_parse_meta_data(const char *data, size_t len, const char *name);
 extern const struct datasource ds_nocloud;
 extern const struct datasource ds_credentials;
 extern const struct datasource ds_configdrive;
+extern const struct datasource ds_ec2;
+extern const struct datasource ds_openstack;
+extern const struct datasource ds_gce;
+extern const struct datasource ds_azure;
 extern const struct datasource ds_none;

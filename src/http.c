@@ -14,7 +14,9 @@
 #define BACKOFF_FIRST_USEC 100000ull
 #define BACKOFF_MAX_USEC 2000000ull
 /* Metadata services live here; a proxy from the environment must not see them. */
-#define NO_PROXY "169.254.0.0/16,fe80::/10,fd00:ec2::254,metadata.google.internal,localhost,127.0.0.0/8,::1"
+#define NO_PROXY                                                                                   \
+        "169.254.0.0/16,fe80::/10,fd00:ec2::254,metadata.google.internal,localhost,127.0.0.0/"     \
+        "8,::1"
 
 static struct {
         void *lib;
@@ -195,8 +197,8 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
                                  req->method ? req->method : "GET", shown, req->body_max,
                                  (unsigned long long)((http_now_usec() - t0) / 1000));
                 else
-                        log_info("%s %s: %s (%llu ms)", req->method ? req->method : "GET",
-                                 shown, curl.easy_strerror(c),
+                        log_info("%s %s: %s (%llu ms)", req->method ? req->method : "GET", shown,
+                                 curl.easy_strerror(c),
                                  (unsigned long long)((http_now_usec() - t0) / 1000));
                 buf_free_secret(&s.b);
         } else {
@@ -216,8 +218,8 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
 }
 
 /* One request, following redirects within the same origin. */
-static int fetch_once(CURL *h, const char *url, const struct http_request *req,
-                      uint64_t deadline, struct http_response *ret)
+static int fetch_once(CURL *h, const char *url, const struct http_request *req, uint64_t deadline,
+                      struct http_response *ret)
 {
         _cleanup_free_ char *next = NULL;
         char first[512], to[512];
@@ -257,15 +259,19 @@ static int fetch_once(CURL *h, const char *url, const struct http_request *req,
                         log_info("Not following a redirect from %s to %s", first,
                                  origin(next, to, sizeof(to)) < 0 ? "a malformed URL" : to);
                         return strncmp(first, to, strcspn(first, ":")) != 0 ? -EPROTONOSUPPORT
-                                                                           : -EXDEV;
+                                                                            : -EXDEV;
                 }
         }
 }
 
+/* A refused connection or no route is an answer: the stages that fetch run
+ * once the network is up, so waiting would only make a boot off that cloud
+ * slow (cloud-init's EC2 probe waits minutes). A timeout, a broken transfer
+ * or a server error may pass. */
 static bool retryable(int r, long status)
 {
         if (r < 0)
-                return r == -ECONNREFUSED || r == -ETIMEDOUT || r == -EIO || r == -EHOSTUNREACH;
+                return r == -ETIMEDOUT || r == -EIO;
         return status >= 500 || status == 429;
 }
 
@@ -336,7 +342,8 @@ int http_post_form(const char *url, const struct http_field *fields, unsigned ti
                 curl.free(v);
         }
         if (r >= 0) {
-                struct http_request req = { .method = "POST", .body_max = 1u << 20,
+                struct http_request req = { .method = "POST",
+                                            .body_max = 1u << 20,
                                             .timeout_ms = timeout_sec * 1000 };
                 (void)curl.easy_setopt(h, CURLOPT_POSTFIELDS, body.data ? body.data : "");
                 r = attempt(h, url, &req, req.timeout_ms, &resp, &loc);

@@ -35,8 +35,8 @@ struct http_response {
 
 void http_response_done(struct http_response *r);
 
-/* Retries of one request: after a failure to connect or to transfer, or an
- * HTTP 5xx or 429, up to retries more attempts with a backoff from 100 ms
+/* Retries of one request: after a timeout, a failed transfer, an HTTP 5xx
+ * or 429 (not after a refused connection or no route: those are answers), up to retries more attempts with a backoff from 100 ms
  * doubling to 2 s, all ending by deadline_usec (CLOCK_MONOTONIC, 0: none).
  * Any other HTTP answer (200, 404, 401, ...) is returned as it is. */
 struct http_retry {

@@ -185,11 +185,11 @@ static int build_instance_data(const struct ds_result *r, const struct platform 
         if (k >= 0)
                 k = set_str(v1, "local-hostname", lh);
         if (k >= 0)
-                k = set_str(v1, "cloud_name", r->platform);
+                k = set_str(v1, "cloud_name", r->cloud_name ? r->cloud_name : r->platform);
         if (k >= 0)
-                k = set_str(v1, "cloud-name", r->platform);
+                k = set_str(v1, "cloud-name", r->cloud_name ? r->cloud_name : r->platform);
         if (k >= 0)
-                k = set_str(v1, "cloud_id", r->platform);
+                k = set_str(v1, "cloud_id", r->cloud_name ? r->cloud_name : r->platform);
         if (k >= 0)
                 k = set_str(v1, "platform", r->platform);
         if (k >= 0)

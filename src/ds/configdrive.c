@@ -11,7 +11,9 @@
 #include "../blockdev.h"
 #include "../datasource.h"
 #include "../fs.h"
+#include "../json.h"
 #include "../log.h"
+#include "openstack.h"
 #include "../yaml.h"
 
 #define SEED_DIR "/var/lib/cloud/seed/config_drive"
@@ -63,8 +65,7 @@ static int load_json(int fd, const char *path, const char *display, struct node 
 
         if (r < 0)
                 return r;
-        /* JSON is YAML's flow style: libyaml reads it, with positions */
-        r = yaml_load(data, len, display, NULL, ret, &err);
+        r = json_load(data, len, display, ret, &err);
         if (r < 0)
                 log_warning("%s:%u:%u: %s", display, err.line, err.col, err.msg);
         return r;
@@ -75,6 +76,37 @@ static int set_copy(struct node *map, const char *key, const struct node *v)
         return v ? node_set(map, key, node_copy(v)) : 0;
 }
 
+int openstack_meta_data(struct node *md, const char *name)
+{
+        const struct node *uuid = node_get(md, "uuid");
+        int r;
+
+        if (md->type != NODE_MAP || !node_str(uuid)) {
+                log_warning("%s: no uuid: not OpenStack meta-data", name);
+                return -ENOENT;
+        }
+        /* cloud-init's names for what the rest of cloudboot reads */
+        r = node_set(md, "instance-id", node_copy(uuid));
+        if (r >= 0)
+                r = set_copy(md, "local-hostname", node_get(md, "hostname"));
+        if (r >= 0)
+                r = set_copy(md, "public-keys", node_get(md, "public_keys"));
+        if (r >= 0)
+                r = set_copy(md, "availability-zone", node_get(md, "availability_zone"));
+        return r;
+}
+
+int openstack_vendor_data(const struct node *vd, size_t max, char **ret, size_t *ret_len)
+{
+        const struct node *v = vd->type == NODE_MAP ? node_get(vd, "cloud-init") : vd;
+
+        if (!node_str(v) || v->len > max)
+                return 0;
+        *ret = strndup(v->str, v->len);
+        *ret_len = v->len;
+        return *ret ? 0 : -ENOMEM;
+}
+
 /* Read a drive whose top is top inside fd; display names it in messages. */
 static int read_drive(int fd, const char *top, const char *display, size_t ud_max,
                       struct drive *ret)
@@ -82,7 +114,6 @@ static int read_drive(int fd, const char *top, const char *display, size_t ud_ma
         struct drive d = { 0 };
         _cleanup_node_ struct node *vd = NULL;
         char dir[4096], path[4200], name[4300];
-        const struct node *uuid;
         int r;
 
         r = pick_version(fd, top, dir, sizeof(dir));
@@ -93,20 +124,7 @@ static int read_drive(int fd, const char *top, const char *display, size_t ud_ma
         r = load_json(fd, path, name, &d.md);
         if (r < 0)
                 return r == -ENOENT ? -ENOENT : -EBADMSG;
-        uuid = node_get(d.md, "uuid");
-        if (d.md->type != NODE_MAP || !node_str(uuid)) {
-                log_warning("%s: no uuid: not a config drive", name);
-                drive_done(&d);
-                return -ENOENT;
-        }
-        /* cloud-init's names for what the rest of cloudboot reads */
-        r = node_set(d.md, "instance-id", node_copy(uuid));
-        if (r >= 0)
-                r = set_copy(d.md, "local-hostname", node_get(d.md, "hostname"));
-        if (r >= 0)
-                r = set_copy(d.md, "public-keys", node_get(d.md, "public_keys"));
-        if (r >= 0)
-                r = set_copy(d.md, "availability-zone", node_get(d.md, "availability_zone"));
+        r = openstack_meta_data(d.md, name);
         if (r < 0) {
                 drive_done(&d);
                 return r;
@@ -120,13 +138,8 @@ static int read_drive(int fd, const char *top, const char *display, size_t ud_ma
         /* vendor_data.json: a string, or {"cloud-init": string} */
         (void)snprintf(path, sizeof(path), "%s/vendor_data.json", dir);
         (void)snprintf(name, sizeof(name), "%s%s/vendor_data.json", display, dir + strlen(top));
-        if (load_json(fd, path, name, &vd) >= 0) {
-                const struct node *v = vd->type == NODE_MAP ? node_get(vd, "cloud-init") : vd;
-                if (node_str(v) && v->len <= ud_max) {
-                        d.vd = strndup(v->str, v->len);
-                        d.vd_len = v->len;
-                }
-        }
+        if (load_json(fd, path, name, &vd) >= 0)
+                (void)openstack_vendor_data(vd, ud_max, &d.vd, &d.vd_len);
         (void)snprintf(path, sizeof(path), "%s/network_data.json", dir);
         (void)fs_read_file(fd, path, DS_METADATA_MAX, &d.netcfg, &d.netcfg_len);
         *ret = d;

@@ -14,6 +14,7 @@
 #include "../fs.h"
 #include "../log.h"
 #include "../yaml.h"
+#include "net.h"
 
 /* What one seed location holds. */
 struct seed {
@@ -211,23 +212,199 @@ static int probe_devices(const struct ds_ctx *ctx, const struct node *ds_cfg, st
         return r < 0 && r != -ENOENT ? r : 0;
 }
 
-/* seedfrom with file:// or an absolute path: a seed directory in the target. */
-static int probe_seedfrom(const struct ds_ctx *ctx, const char *seedfrom, struct ds_result *res,
-                          bool *net)
+/* cloud-init's dmidecode names for the __dmi.KEY__ placeholders of a seedfrom
+ * URL, and the sysfs files that hold them. */
+static const struct {
+        const char *key, *file;
+} dmi_keys[] = {
+        { "baseboard-asset-tag", "board_asset_tag" },
+        { "baseboard-manufacturer", "board_vendor" },
+        { "baseboard-product-name", "board_name" },
+        { "baseboard-serial-number", "board_serial" },
+        { "baseboard-version", "board_version" },
+        { "bios-release-date", "bios_date" },
+        { "bios-vendor", "bios_vendor" },
+        { "bios-version", "bios_version" },
+        { "chassis-asset-tag", "chassis_asset_tag" },
+        { "chassis-manufacturer", "chassis_vendor" },
+        { "chassis-serial-number", "chassis_serial" },
+        { "chassis-version", "chassis_version" },
+        { "system-manufacturer", "sys_vendor" },
+        { "system-product-name", "product_name" },
+        { "system-serial-number", "product_serial" },
+        { "system-uuid", "product_uuid" },
+        { "system-version", "product_version" },
+};
+
+/* seedfrom with each __dmi.KEY__ replaced by that DMI field (empty when the
+ * machine has none); an unknown key is left as it is, with a warning. */
+static int expand_dmi(int root_fd, const char *in, char **ret)
 {
-        const char *path = seedfrom;
+        struct buf b = BUF_INIT(4096);
+        const char *p = in, *start;
+        int r = 0;
+
+        while (r >= 0 && (start = strstr(p, "__dmi."))) {
+                const char *key = start + 6, *end = strstr(key, "__");
+                size_t i;
+
+                if (!end)
+                        break;
+                for (i = 0; i < ELEMENTSOF(dmi_keys); i++)
+                        if (strlen(dmi_keys[i].key) == (size_t)(end - key) &&
+                            !memcmp(dmi_keys[i].key, key, (size_t)(end - key)))
+                                break;
+                r = buf_append(&b, p, (size_t)(start - p));
+                if (r >= 0 && i == ELEMENTSOF(dmi_keys)) {
+                        log_warning("seedfrom: __dmi.%.*s__ is not a DMI key cloudboot knows; "
+                                    "left as it is",
+                                    (int)(end - key), key);
+                        r = buf_append(&b, start, (size_t)(end + 2 - start));
+                } else if (r >= 0) {
+                        _cleanup_free_ char *v = NULL;
+                        char path[64];
+                        (void)snprintf(path, sizeof(path), "/sys/class/dmi/id/%s",
+                                       dmi_keys[i].file);
+                        if (fs_read_line(root_fd, path, &v) >= 0)
+                                r = buf_puts(&b, v);
+                }
+                p = end + 2;
+        }
+        if (r >= 0)
+                r = buf_puts(&b, p);
+        if (r < 0) {
+                buf_free(&b);
+                return r;
+        }
+        *ret = buf_steal(&b, NULL);
+        return 0;
+}
+
+/* base + name as cloud-init's read_seeded builds it: %s in base is replaced;
+ * else a / is added when base has neither one at its end nor a query. */
+static int seed_url(const char *base, const char *name, char *ret, size_t size)
+{
+        const char *pct = strstr(base, "%s");
+        int n;
+
+        if (pct)
+                n = snprintf(ret, size, "%.*s%s%s", (int)(pct - base), base, name, pct + 2);
+        else
+                n = snprintf(ret, size, "%s%s%s", base,
+                             endswith(base, "/") || strchr(base, '?') ? "" : "/", name);
+        return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* One file of an http(s) seed: 0 with the body, -ENOENT on a 404, another
+ * error (logged) when it cannot be had. */
+static int fetch_seed_file(const struct ds_net *n, const char *base, const char *name, size_t max,
+                           char **ret, size_t *ret_len)
+{
+        struct http_request req = { .body_max = max, .timeout_ms = n->timeout_ms };
+        struct http_response resp;
+        char url[4200];
+        int r = seed_url(base, name, url, sizeof(url));
+
+        if (r < 0)
+                return r;
+        r = http_fetch(url, &req, &n->retry, &resp);
+        if (r == -EFBIG)
+                log_warning("seedfrom: %s is larger than %zu bytes; not used", name, max);
+        if (r < 0)
+                return r;
+        if (resp.status != 200) {
+                r = resp.status == 404 || resp.status == 410 ? -ENOENT : -EIO;
+                http_response_done(&resp);
+                return r;
+        }
+        *ret = TAKE_PTR(resp.body);
+        *ret_len = resp.len;
+        return 0;
+}
+
+/* A seed over http or https: meta-data and user-data required, vendor-data
+ * and network-config optional. */
+static int read_seed_http(const struct ds_ctx *ctx, const char *base, struct seed *ret)
+{
+        struct ds_net n = { 0 };
         struct seed s = { 0 };
+        _cleanup_free_ char *md = NULL;
+        size_t md_len = 0;
+        char name[4200];
         int r;
 
+        ds_net_limits(ctx, &ds_nocloud, &n);
+        r = fetch_seed_file(&n, base, "meta-data", DS_METADATA_MAX, &md, &md_len);
+        if (r >= 0)
+                r = fetch_seed_file(&n, base, "user-data", ctx->user_data_max, &s.ud, &s.ud_len);
+        if (r >= 0) {
+                r = fetch_seed_file(&n, base, "vendor-data", ctx->user_data_max, &s.vd, &s.vd_len);
+                if (r == -ENOENT)
+                        r = 0;
+        }
+        if (r >= 0) {
+                r = fetch_seed_file(&n, base, "network-config", DS_METADATA_MAX, &s.netcfg,
+                                    &s.netcfg_len);
+                if (r == -ENOENT)
+                        r = 0;
+        }
+        if (r < 0) {
+                seed_done(&s);
+                return r;
+        }
+        (void)seed_url(base, "meta-data", name, sizeof(name));
+        name[strcspn(name, "?")] = 0;
+        s.md = ds_parse_meta_data(md, md_len, name);
+        if (!s.md) {
+                seed_done(&s);
+                return -ENOMEM;
+        }
+        *ret = s;
+        return 0;
+}
+
+/* seedfrom with file:// or an absolute path: a seed directory in the target. */
+static int probe_seedfrom(const struct ds_ctx *ctx, const char *given, struct ds_result *res,
+                          bool *net)
+{
+        _cleanup_free_ char *seedfrom = NULL;
+        const char *path;
+        struct seed s = { 0 };
+        char shown[512];
+        int r;
+
+        r = expand_dmi(ctx->root_fd, given, &seedfrom);
+        if (r < 0)
+                return r;
+        path = seedfrom;
         if (startswith(seedfrom, "file://"))
                 path = seedfrom + 7;
+        if (startswith(seedfrom, "http://") || startswith(seedfrom, "https://")) {
+                *net = true;
+                if (ctx->local_stage) /* the network stage's business */
+                        return -ENOENT;
+                r = read_seed_http(ctx, seedfrom, &s);
+                (void)snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(seedfrom, "?"), seedfrom);
+                if (r < 0) {
+                        if (r == -ENOENT)
+                                log_warning("seedfrom %s: meta-data or user-data is not there",
+                                            shown);
+                        else
+                                log_warning("seedfrom %s: cannot read the seed: %s", shown,
+                                            strerror(-r));
+                        return -ENOENT;
+                }
+                r = take_seed(res, &s, shown, shown);
+                free(res->subplatform);
+                if (asprintf(&res->subplatform, "seed-url (%s)", shown) < 0)
+                        res->subplatform = NULL;
+                seed_done(&s);
+                return r < 0 ? r : res->subplatform ? 0 : -ENOMEM;
+        }
         if (path[0] != '/') {
-                if (ctx->local_stage)
-                        *net = true; /* a network seed: the network stage's business */
-                else
-                        log_warning("seedfrom %s: only file:// and local paths are supported "
-                                    "by this cloudboot",
-                                    seedfrom);
+                log_warning("seedfrom %s: only http://, https://, file:// and absolute paths "
+                            "are seeds",
+                            seedfrom);
                 return -ENOENT;
         }
         r = read_seed(ctx->root_fd, path, path, ctx->user_data_max, &s);
@@ -237,10 +414,8 @@ static int probe_seedfrom(const struct ds_ctx *ctx, const char *seedfrom, struct
                 return log_warning_errno(r, "seedfrom %s: cannot read the seed: %m", seedfrom);
         r = take_seed(res, &s, seedfrom, seedfrom);
         free(res->subplatform);
-        res->subplatform = malloc(strlen(seedfrom) + sizeof("seed-dir ()"));
-        if (r >= 0 && res->subplatform)
-                (void)snprintf(res->subplatform, strlen(seedfrom) + sizeof("seed-dir ()"),
-                               "seed-dir (%s)", path);
+        if (asprintf(&res->subplatform, "seed-dir (%s)", path) < 0)
+                res->subplatform = NULL;
         seed_done(&s);
         return r < 0 ? r : res->subplatform ? 0 : -ENOMEM;
 }

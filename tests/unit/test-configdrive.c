@@ -77,7 +77,7 @@ static void test_without_uuid_or_broken_json_is_not_a_drive(void **state)
         troot_write(&t, "/etc/cloud/cloud.cfg.d/90.cfg", "datasource_list: [ConfigDrive]\n");
         troot_write(&t, CD "latest/meta_data.json", "{\"hostname\": \"x\"}");
         assert_int_equal(probe(&t, &res), -ENOENT);
-        assert_log_has(&t, "meta_data.json: no uuid: not a config drive");
+        assert_log_has(&t, "meta_data.json: no uuid: not OpenStack meta-data");
         troot_write(&t, CD "latest/meta_data.json", "{\"uuid\": \"x\",\n \"hostname\": [}\n");
         assert_int_equal(probe(&t, &res), -ENOENT);
         assert_log_has(&t, CD "latest/meta_data.json:2:");

@@ -58,10 +58,10 @@ static void test_errors_name_line_and_column(void **state)
 {
         (void)state;
         bad("{\"a\": 1,\n \"b\": oops}", 21, 2, 7, "");
-        bad("{\"a\": [1, 2,]}", 14, 1, 13, "");      /* strict: no trailing comma */
+        bad("{\"a\": [1, 2,]}", 14, 1, 13, ""); /* strict: no trailing comma */
         bad("{\"a\": \"unterminated", 19, 1, 20, "unexpected end");
         bad("{\"a\": 1} {\"b\": 2}", 17, 1, 10, "unexpected");
-        bad("[\"\xff\"]", 4, 1, 3, "");                /* not UTF-8 */
+        bad("[\"\xff\"]", 4, 1, 3, ""); /* not UTF-8 */
         bad("", 0, 1, 1, "unexpected end");
 }
 
