@@ -1,8 +1,10 @@
 /* ds= parsing for NoCloud (see cmdline.h), as cloud-init's parse_cmdline_data. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmdline.h"
+#include "macro.h"
 
 #define CMDLINE_MAX 4096
 
@@ -89,4 +91,25 @@ int cmdline_parse_nocloud(const char *line, struct node *md, bool *ret_net)
         if (ret_net)
                 *ret_net = net;
         return 1;
+}
+
+int cmdline_datasource(const char *line, char *ret, size_t size)
+{
+        static const char *const keys[] = { "ds=", "ci.ds=", "ci.datasource=" };
+        int found = 0;
+
+        for (const char *p = line; *p;) {
+                size_t n = strcspn(p, " \t\n");
+                for (size_t k = 0; k < ELEMENTSOF(keys); k++) {
+                        size_t kl = strlen(keys[k]);
+                        if (n > kl && strncmp(p, keys[k], kl) == 0) {
+                                size_t vl = strcspn(p + kl, "; \t\n");
+                                (void)snprintf(ret, size, "%.*s", (int)vl, p + kl);
+                                found = vl > 0;
+                        }
+                }
+                p += n;
+                p += strspn(p, " \t\n");
+        }
+        return found;
 }

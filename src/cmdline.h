@@ -12,3 +12,6 @@
 int cmdline_parse_nocloud(const char *line, struct node *md, bool *ret_net);
 /* Is word one of the space-separated words of line? */
 bool cmdline_has_word(const char *line, const char *word);
+/* The datasource the last ds=NAME, ci.ds=NAME or ci.datasource=NAME word of
+ * line names (NAME ends at a ';'), into ret. 1 when there is one, else 0. */
+int cmdline_datasource(const char *line, char *ret, size_t size);

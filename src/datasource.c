@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cmdline.h"
+#include "fs.h"
 #include "datasource.h"
 #include "log.h"
 #include "yaml.h"
@@ -103,13 +105,43 @@ static void cloud_first(const struct ds_ctx *ctx, const struct datasource **list
         list[first_net] = m;
 }
 
-int ds_find(const struct ds_ctx *ctx, struct ds_result *ret)
+/* ds=NAME on the kernel command line: [NAME, None], as cloud-init's
+ * ds-identify makes it. 0 when there is none, or it names no datasource. */
+static size_t cmdline_list(const struct ds_ctx *ctx, const struct datasource **list)
 {
-        const struct node *cfg = node_get(ctx->syscfg, "datasource_list");
-        const struct datasource *list[DS_LIST_MAX];
-        size_t n = 0;
+        _cleanup_free_ char *cmdline = NULL;
+        const struct datasource *ds;
+        char name[64];
 
-        if (cfg && cfg->type == NODE_SEQ) {
+        if (fs_read_line(ctx->root_fd, "/proc/cmdline", &cmdline) < 0 ||
+            !cmdline_datasource(cmdline, name, sizeof(name)))
+                return 0;
+        ds = ds_lookup(strncasecmp(name, "nocloud", 7) == 0 ? "NoCloud" : name);
+        if (!ds) {
+                log_warning("The kernel command line names datasource %s, which cloudboot does "
+                            "not have; probing datasource_list",
+                            name);
+                return 0;
+        }
+        list[0] = ds;
+        list[1] = &ds_none;
+        return ds == &ds_none ? 1 : 2;
+}
+
+int ds_find(const struct ds_ctx *given, struct ds_result *ret)
+{
+        const struct node *cfg = node_get(given->syscfg, "datasource_list");
+        const struct datasource *list[DS_LIST_MAX];
+        struct ds_ctx c = *given, *ctx = &c;
+        size_t n;
+
+        /* A list someone wrote (on the command line or in a file, not the
+         * built-in one) asks for its network datasources even off their cloud. */
+        n = cmdline_list(ctx, list);
+        if (n > 0)
+                c.named = true;
+        else if (cfg && cfg->type == NODE_SEQ) {
+                c.named = cfg->file && !streq(cfg->file, "<built-in>");
                 for (size_t i = 0; i < cfg->n && n < DS_LIST_MAX; i++) {
                         const char *name = node_str(cfg->items[i]);
                         const struct datasource *ds = name ? ds_lookup(name) : NULL;

@@ -19,6 +19,10 @@ struct ds_ctx {
         bool probe_devices; /* block devices may be scanned for seed labels */
         size_t user_data_max; /* bytes of user-data and vendor-data (syscfg_limits) */
         const struct platform *plat; /* detected once per boot; NULL in some tests */
+        /* set by ds_find: the list probed was written by someone (ds= on the
+         * kernel command line, datasource_list in a file), so its network
+         * datasources are probed even off their cloud */
+        bool named;
 };
 
 struct ds_result {

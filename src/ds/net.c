@@ -11,18 +11,6 @@
 #define MAX_WAIT_S_DEFAULT 20
 #define RETRIES_DEFAULT 3
 
-/* Named in a datasource_list that a file set, not the built-in one. */
-static bool listed(const struct node *syscfg, const char *name)
-{
-        const struct node *list = node_get(syscfg, "datasource_list");
-        if (!list || !list->file || streq(list->file, "<built-in>"))
-                return false;
-        for (size_t i = 0; list && list->type == NODE_SEQ && i < list->n; i++)
-                if (node_str(list->items[i]) && strcasecmp(list->items[i]->str, name) == 0)
-                        return true;
-        return false;
-}
-
 static long get_num(const struct node *cfg, const char *key, long def, long min, long max)
 {
         const struct node *v = node_get(cfg, key);
@@ -68,9 +56,9 @@ int ds_net_setup(const struct ds_ctx *ctx, const struct datasource *ds,
         urls = node_get(cfg, "metadata_urls");
         if (ctx->local_stage)
                 return -ENOENT;
-        if (!detected && !urls && !listed(ctx->syscfg, ds->name)) {
+        if (!detected && !urls && !ctx->named) {
                 log_debug("%s: not probed: the DMI identity does not name %s and neither "
-                          "datasource_list nor metadata_urls asks for it",
+                          "ds=, datasource_list nor metadata_urls asks for it",
                           ds->name, ds->cloud ? ds->cloud : "it");
                 return -ENOENT;
         }

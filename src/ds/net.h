@@ -21,8 +21,9 @@ struct ds_net {
 /* Read datasource.<name> from system config over the defaults (timeout and
  * max_wait in seconds, as cloud-init has them). -ENOENT, with a log line,
  * when this machine is not to be probed: the network is not up yet (init-local),
- * or nothing says the machine is on this cloud (its DMI identity, a
- * datasource_list naming it, or metadata_urls set for it). That is what
+ * or nothing says the machine is on this cloud (its DMI identity, ds= on the
+ * kernel command line or a datasource_list in a file naming it, or
+ * metadata_urls set for it). That is what
  * keeps a boot off a cloud from waiting on a metadata service that is not
  * there. */
 int ds_net_setup(const struct ds_ctx *ctx, const struct datasource *ds,

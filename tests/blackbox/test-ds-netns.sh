@@ -80,6 +80,17 @@ expect_query v1.subplatform "metadata (http://169.254.169.254)"
 expect_query v1.cloud_name aws
 pass "Ec2 at 169.254.169.254 through a veth pair, found by the DMI identity"
 
+# No DMI identity: not probed; ds=ec2 on the kernel command line asks for it.
+fresh "QEMU" "Standard PC (Q35 + ICH9, 2009)" 0c2b5c4e-0000-0000-0000-000000000000
+init
+expect_query v1.datasource None
+fresh "QEMU" "Standard PC (Q35 + ICH9, 2009)" 0c2b5c4e-0000-0000-0000-000000000000
+mkdir -p "$R/proc"
+echo "root=/dev/vda ds=ec2" >"$R/proc/cmdline"
+init
+expect_query v1.instance_id i-1234567890abcdef0
+pass "off EC2's DMI identity Ec2 is probed only when ds=ec2 asks for it"
+
 # Only IPv6 answers: fd00:ec2::254.
 serve "[fd00:ec2::254]:80" "$SRV" "$EC2_RULES"
 fresh "Amazon EC2" t3.micro ec2e1916-9099-7caf-fd21-012345abcdef

@@ -70,6 +70,22 @@ expect_keys() { # USER KEY-SUBSTRINGS...
 	for k in "$@"; do grep -qF -- "$k" "$f" || fail "$u's authorized_keys lacks $k"; done
 }
 
+# --- The local datasources with the same seed, for comparison -----------------
+fresh
+mkdir -p "$R/var/lib/cloud/seed/config_drive/openstack/latest"
+cp "$FIX/openstack/openstack/latest/meta_data.json" "$R/var/lib/cloud/seed/config_drive/openstack/latest/"
+cp "$EXAMPLE/user-data" "$R/var/lib/cloud/seed/config_drive/openstack/latest/user_data"
+boot
+expect_example ConfigDrive
+expect_query v1.instance_id d8e02d56-2648-49a3-bf97-6be8f1204f38
+fresh
+mkdir -p "$R/run/credentials/@system"
+cp "$EXAMPLE/meta-data" "$R/run/credentials/@system/cloudboot.meta-data"
+cp "$EXAMPLE/user-data" "$R/run/credentials/@system/cloudboot.user-data"
+boot
+expect_example Credentials
+expect_query v1.instance_id iid-example-01
+
 # --- NoCloud: seedfrom over HTTP, with __dmi__ and command-line meta-data ------
 fresh
 mkdir -p "$SRV/ex-serial-7"

@@ -54,6 +54,23 @@ static void test_cmdline_nocloud_net_and_bare(void **state)
         node_free(md);
 }
 
+static void test_cmdline_datasource(void **state)
+{
+        (void)state;
+        char name[64];
+        assert_int_equal(cmdline_datasource("ro ds=ec2 quiet", name, sizeof(name)), 1);
+        assert_string_equal(name, "ec2");
+        assert_int_equal(cmdline_datasource("ds=nocloud;s=http://x/ ci.ds=GCE", name,
+                                            sizeof(name)),
+                         1);
+        assert_string_equal(name, "GCE"); /* the last word wins */
+        assert_int_equal(cmdline_datasource("ci.datasource=OpenStack\n", name, sizeof(name)), 1);
+        assert_string_equal(name, "OpenStack");
+        assert_int_equal(cmdline_datasource("ds=nocloud-net;h=x", name, sizeof(name)), 1);
+        assert_string_equal(name, "nocloud-net");
+        assert_int_equal(cmdline_datasource("xds=ec2 ds= ds=;s=x quiet", name, sizeof(name)), 0);
+}
+
 static void test_cmdline_has_word(void **state)
 {
         (void)state;
@@ -302,6 +319,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_cmdline_short_keys_and_extras),
+                cmocka_unit_test(test_cmdline_datasource),
                 cmocka_unit_test(test_cmdline_forms_that_do_not_match),
                 cmocka_unit_test(test_cmdline_nocloud_net_and_bare),
                 cmocka_unit_test(test_cmdline_has_word),
