@@ -20,6 +20,9 @@
  *   huge N               answer 200 with N bytes
  *   redirect URL         answer 302 to URL
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* accept4, strcasestr; config.h defines it in the build tree */
+#endif
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
