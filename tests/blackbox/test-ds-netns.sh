@@ -67,6 +67,7 @@ expect_query() { # KEY VALUE
 
 rm -rf "$SRV"
 cp -r "$FIX/ec2" "$SRV"
+chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 cp "$EXAMPLE/user-data" "$SRV/2021-03-23/user-data"
 EC2_RULES="PUT /latest/api/token body AQAEAtoken==
 * * require X-aws-ec2-metadata-token:AQAEAtoken== 401"
@@ -102,6 +103,7 @@ pass "Ec2 at fd00:ec2::254 when IPv4 does not answer"
 # GCE: metadata.google.internal has no resolver here; 169.254.169.254 answers.
 rm -rf "$SRV"
 cp -r "$FIX/gce" "$SRV"
+chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 sed -i "s|@USER_DATA_B64@|$(base64 -w0 "$EXAMPLE/user-data")|" "$SRV/computeMetadata/v1/instance/attributes/.listing"
 serve 169.254.169.254:80 "$SRV" "* * require Metadata-Flavor:Google 403"
 fresh Google "Google Compute Engine" 0c2b5c4e-0000-0000-0000-000000000000

@@ -114,6 +114,7 @@ PUT /latest/api/token body AQAEAtoken==
 ec2_srv() {
 	rm -rf "$SRV"
 	cp -r "$FIX/ec2" "$SRV"
+	chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 	cp "$EXAMPLE/user-data" "$SRV/2021-03-23/user-data"
 }
 fresh
@@ -156,6 +157,7 @@ pass "Ec2: a 401 fetches a new token"
 fresh
 rm -rf "$SRV"
 cp -r "$FIX/openstack" "$SRV"
+chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 cp "$EXAMPLE/user-data" "$SRV/openstack/latest/user_data"
 serve "$SRV"
 cfg "datasource_list: [OpenStack, None]
@@ -173,6 +175,7 @@ pass "OpenStack: meta_data.json, user_data, vendor_data.json"
 fresh
 rm -rf "$SRV"
 cp -r "$FIX/gce" "$SRV"
+chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 sed -i "s|@USER_DATA_B64@|$UD_B64|" "$SRV/computeMetadata/v1/instance/attributes/.listing"
 serve "$SRV" "* * require Metadata-Flavor:Google 403"
 cfg "datasource_list: [GCE, None]
@@ -191,6 +194,7 @@ pass "GCE: base64 user-data, ssh-keys for cloudinit and the default user only"
 fresh
 rm -rf "$SRV"
 cp -r "$FIX/azure" "$SRV"
+chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 sed -i "s|@USER_DATA_B64@|$UD_B64|" "$SRV/metadata/instance"
 serve "$SRV" "* * require Metadata:true 400"
 cfg "datasource_list: [Azure, None]
@@ -282,6 +286,7 @@ pass "a redirect to the same host is followed"
 fresh
 rm -rf "$SRV"
 cp -r "$FIX/openstack" "$SRV"
+chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 printf '{"uuid": "x",\n "hostname": oops}\n' >"$SRV/openstack/latest/meta_data.json"
 serve "$SRV"
 cfg "datasource_list: [OpenStack, None]
