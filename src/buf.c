@@ -74,8 +74,12 @@ char *buf_steal(struct buf *b, size_t *ret_len)
 {
         char *p;
 
-        if (!b->data && buf_reserve(b, 0) < 0)
-                return NULL;
+        if (!b->data) {
+                /* nothing was appended: an empty string, terminated like any other */
+                if (buf_reserve(b, 0) < 0)
+                        return NULL;
+                b->data[0] = '\0';
+        }
         p = b->data;
         if (ret_len)
                 *ret_len = b->len;

@@ -2,6 +2,7 @@
 #include <zlib.h>
 
 #include "testlib.h"
+#include "buf.h"
 #include "codec.h"
 
 static void test_b64_round_trip(void **state)
@@ -106,6 +107,18 @@ static void test_gzip_bomb_is_bounded(void **state)
         free(z);
 }
 
+static void test_buf_steal_of_nothing_is_an_empty_string(void **state)
+{
+        (void)state;
+        struct buf b = BUF_INIT(100);
+        size_t len = 99;
+        char *s = buf_steal(&b, &len);
+        assert_non_null(s);
+        assert_int_equal(len, 0);
+        assert_string_equal(s, ""); /* a fresh allocation: terminated, not garbage */
+        free(s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -115,6 +128,7 @@ int main(void)
                 cmocka_unit_test(test_b64_lenient_skips_like_python),
                 cmocka_unit_test(test_gzip_decodes),
                 cmocka_unit_test(test_gzip_bomb_is_bounded),
+                cmocka_unit_test(test_buf_steal_of_nothing_is_an_empty_string),
         };
         return cmocka_run_group_tests_name("codec", tests, NULL, NULL);
 }
