@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "json.h"
 #include "state.h"
+#include "stage.h"
 #include "yaml.h"
 
 static int print_node(const struct node *n)
@@ -86,6 +87,21 @@ int cmd_query(const char *root, const char *instance_data, const char *key, bool
         if (r < 0) {
                 fprintf(stderr, "%s:%u:%u: %s\n", file, err.line, err.col, err.msg);
                 return 1;
+        }
+        /* merged_cfg: what the modules see, computed as a stage computes it;
+         * it can hold secrets (passwords), so only root sees it */
+        if (!instance_data && doc->type == NODE_MAP &&
+            (!key || streq(key, "merged_cfg") || startswith(key, "merged_cfg."))) {
+                struct node *cfg = NULL;
+                if (geteuid() != 0)
+                        r = node_set(doc, "merged_cfg", node_new_str("redacted for non-root user"));
+                else if ((r = stage_merged_config(root_fd, &cfg)) >= 0)
+                        r = node_set(doc, "merged_cfg", cfg);
+                if (r < 0) {
+                        fprintf(stderr, "cloudboot query: cannot build merged_cfg: %s\n",
+                                strerror(-r));
+                        return 1;
+                }
         }
         n = doc;
         if (key) {

@@ -12,6 +12,7 @@ extern const struct module mod_write_files_deferred;
 extern const struct module mod_timezone;
 extern const struct module mod_bootcmd;
 extern const struct module mod_runcmd;
+extern const struct module mod_scripts_vendor;
 extern const struct module mod_scripts_user;
 extern const struct module mod_scripts_per_instance;
 extern const struct module mod_scripts_per_boot;
@@ -36,6 +37,7 @@ static const struct module *const all[] = {
         &mod_timezone,
         &mod_bootcmd,
         &mod_runcmd,
+        &mod_scripts_vendor,
         &mod_scripts_user,
         &mod_scripts_per_instance,
         &mod_scripts_per_boot,

@@ -18,6 +18,9 @@
 #include "state.h"
 #include "status.h"
 #include "userdata.h"
+#include "codec.h"
+#include "json.h"
+#include "scripts.h"
 #include "yaml.h"
 
 struct boot {
@@ -131,83 +134,244 @@ static int boot_start(const struct boot_opts *o, const char *stage, struct boot 
         return r;
 }
 
-static void report_to_log(void *userdata, enum schema_severity sev, const char *pos,
-                          const char *msg)
+/* The first line of a cloud-config.txt that holds merged parts (JSON, which
+ * is YAML) rather than the user's own single document. */
+#define MERGED_MARK "#cloud-config\n# cloudboot: cloud-config parts merged\n"
+
+/* vendor_data: {enabled: false} in the user's cloud-config or system config. */
+static bool vendor_enabled(const struct node *user, const struct node *syscfg)
 {
-        bool *quiet = userdata;
-        if (*quiet || sev == SCHEMA_NOTE)
-                return;
-        log_warning("%s: %s", pos, msg);
+        for (const struct node *c = user;; c = syscfg) {
+                const struct node *e = node_get_path(c, "vendor_data.enabled");
+                if (e &&
+                    (e->type == NODE_BOOL ? !e->b : strcasecmp(e->str ? e->str : "", "false") == 0))
+                        return false;
+                if (e || c == syscfg)
+                        return true;
+        }
 }
 
-/* Read the instance's cloud-config, validate it (reporting only in the stage
- * that consumes user-data, so each problem is reported once a boot), and
- * merge it over system config. A broken document leaves system config alone. */
-static int boot_load_config(struct boot *b, bool report)
+/* cfg_file of the instance as a mapping (NULL when empty or broken: what is
+ * wrong was reported by the stage that processed the user-data). */
+static struct node *load_part_config(struct boot *b, const char *file)
 {
-        _cleanup_node_ struct node *user = NULL;
         _cleanup_free_ char *data = NULL;
-        struct yaml_error err;
         struct yaml_limits lim = YAML_LIMITS_DEFAULT;
-        const char *name =
-                b->inst.ud_name ? b->inst.ud_name : CLOUD_DIR "/instance/cloud-config.txt";
+        struct node *n = NULL;
+        struct yaml_error err;
         char path[512];
         size_t len = 0;
-        int r;
+
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid, file);
+        if (fs_read_file(b->root_fd, path, b->limits.user_data_max * 2, &data, &len) < 0 ||
+            len == 0)
+                return NULL;
+        lim.max_bytes = b->limits.user_data_max * 2;
+        /* the user's own document keeps its name in messages; merged parts are
+         * named by this file */
+        if (yaml_load(data, len,
+                      streq(file, "cloud-config.txt") && b->inst.ud_name &&
+                                      !startswith(data, MERGED_MARK)
+                              ? b->inst.ud_name
+                              : path,
+                      &lim, &n, &err) < 0)
+                return NULL;
+        if (n->type != NODE_MAP)
+                return node_free(n);
+        return n;
+}
+
+/* b->cfg: system config, then vendor-data's cloud-config (unless disabled),
+ * then the user's, each validated quietly (problems were reported when the
+ * user-data was processed) and merged over what came before. user and vendor
+ * are the configs to use; NULL ones are read from the instance's files. */
+static int boot_merge_config(struct boot *b, struct node *user, struct node *vendor)
+{
+        _cleanup_node_ struct node *u = user, *v = vendor;
+        struct schema_report quiet = { 0 };
+        int r = 0;
 
         b->cfg = node_copy(b->syscfg);
         if (!b->cfg)
                 return -ENOMEM;
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/cloud-config.txt", b->inst.iid);
-        r = fs_read_file(b->root_fd, path, b->limits.user_data_max, &data, &len);
-        if (r == -ENOENT || (r >= 0 && len == 0))
+        if (!b->have_inst)
                 return 0;
-        if (r < 0)
-                return log_warning_errno(r, "Cannot read %s: %m", path);
-        lim.max_bytes = b->limits.user_data_max;
-        r = yaml_load(data, len, name, &lim, &user, &err);
-        if (r < 0) {
-                if (report)
-                        log_warning("%s:%u:%u: %s; the cloud-config is not applied", name, err.line,
-                                    err.col, err.msg);
-                return 0;
+        if (!u)
+                u = load_part_config(b, "cloud-config.txt");
+        if (!v && vendor_enabled(u, b->syscfg))
+                v = load_part_config(b, "vendor-cloud-config.txt");
+        if (v && vendor_enabled(u, b->syscfg)) {
+                schema_validate_config(v, &quiet);
+                r = node_merge(b->cfg, v);
         }
-        {
-                bool quiet = !report;
-                struct schema_report rep = { .emit = report_to_log, .userdata = &quiet };
-                schema_validate_config(user, &rep);
+        if (u && r >= 0) {
+                schema_validate_config(u, &quiet);
+                r = node_merge(b->cfg, u);
         }
-        if (user->type != NODE_MAP)
-                return 0;
-        return node_merge(b->cfg, user);
+        return r;
 }
 
-/* Raw user-data → instance/cloud-config.txt (0600) and, for a "#!" script,
- * instance/scripts/part-001 (0700, run by scripts_user): done by the stage
- * that finds the datasource, every boot, so that later stages read one
- * small file. */
-static int store_user_data(struct boot *b, const struct ds_result *res)
+static int boot_load_config(struct boot *b)
 {
+        return boot_merge_config(b, NULL, NULL);
+}
+
+int stage_merged_config(int root_fd, struct node **ret)
+{
+        struct boot b = { .root_fd = root_fd, .output_fd = -1 };
+        int r = syscfg_load(root_fd, &b.syscfg);
+
+        if (r >= 0) {
+                syscfg_limits(b.syscfg, &b.limits);
+                b.have_inst = state_restore(root_fd, &b.inst) >= 0;
+                r = boot_merge_config(&b, NULL, NULL);
+        }
+        if (r >= 0)
+                *ret = TAKE_PTR(b.cfg);
+        node_free(b.cfg);
+        node_free(b.syscfg);
+        instance_done(&b.inst);
+        return r;
+}
+
+static struct module_ctx module_ctx_of(const struct boot *b);
+
+/* instance-data for jinja templates, read only when a template may be there. */
+static struct node *jinja_vars(struct boot *b, const char *data, size_t len)
+{
+        _cleanup_free_ char *json = NULL;
+        struct node *vars = NULL;
+        struct yaml_error err;
+        size_t jl = 0;
+
+        if (!gzip_is(data, len) && !memmem(data, len, "jinja", 5) && !memmem(data, len, "JINJA", 5))
+                return NULL;
+        if (fs_read_file(b->root_fd, INSTANCE_DATA_SENSITIVE, DS_METADATA_MAX * 4, &json, &jl) <
+                    0 ||
+            yaml_load(json, jl, INSTANCE_DATA_SENSITIVE, NULL, &vars, &err) < 0)
+                return NULL;
+        return vars;
+}
+
+/* Process the instance's raw user-data (vendor: vendor-data) and store what
+ * it comes to: the cloud-config (the user's own text when it is one plain
+ * document, else the merged parts), user-data.txt.i, scripts and boothooks.
+ * *ret_cfg gets the merged cloud-config. Boothooks run when run_hooks. */
+static int consume(struct boot *b, bool vendor, bool fetch, bool report, bool run_hooks,
+                   struct node **ret_cfg)
+{
+        _cleanup_free_ char *data = NULL, *merged = NULL;
+        _cleanup_node_ struct node *vars = NULL;
         struct userdata u = { 0 };
-        char path[512];
+        char path[512], raw[512];
+        size_t len = 0;
         int r;
 
-        r = userdata_process(res->ud ? res->ud : "", res->ud_len,
-                             res->ud_name ? res->ud_name : "user-data", b->limits.user_data_max,
-                             &u);
-        if (r == -ENOMEM)
+        (void)snprintf(raw, sizeof(raw), CLOUD_DIR "/instances/%s/%s", b->inst.iid,
+                       vendor ? "vendor-data.txt" : "user-data.txt");
+        r = fs_read_file(b->root_fd, raw, b->limits.user_data_max, &data, &len);
+        if (r < 0 && r != -ENOENT)
+                return log_warning_errno(r, "Cannot read %s: %m", raw);
+        vars = jinja_vars(b, data ? data : "", len);
+        struct ud_env env = {
+                .root_fd = b->root_fd,
+                .iid = b->inst.iid,
+                .name = !vendor && b->inst.ud_name ? b->inst.ud_name : raw,
+                .vars = vars,
+                .max = b->limits.user_data_max,
+                .fetch = fetch,
+                .report = report,
+                .vendor = vendor,
+        };
+        r = userdata_process(data ? data : "", len, &env, &u);
+        if (data)
+                explicit_bzero(data, len);
+        if (r < 0)
                 return r;
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/cloud-config.txt", b->inst.iid);
-        r = fs_write_atomic(b->root_fd, path, u.cloud_config ? u.cloud_config : "",
-                            u.cloud_config_len, 0600, FS_NO_OWNER, (gid_t)-1);
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/scripts/part-001", b->inst.iid);
-        if (r >= 0 && u.script)
-                r = fs_write_atomic(b->root_fd, path, u.script, u.script_len, 0700, FS_NO_OWNER,
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid,
+                       vendor ? "vendor-cloud-config.txt" : "cloud-config.txt");
+        if (u.cfg_text)
+                r = fs_write_atomic(b->root_fd, path, u.cfg_text, u.cfg_text_len, 0600, FS_NO_OWNER,
                                     (gid_t)-1);
-        else if (r >= 0)
-                (void)fs_unlink(b->root_fd, path);
+        else {
+                struct buf m = BUF_INIT(b->limits.user_data_max * 4);
+                r = u.cfg ? buf_puts(&m, MERGED_MARK) : 0;
+                if (r >= 0 && u.cfg)
+                        r = json_write(&m, u.cfg, 2);
+                if (r >= 0 && u.cfg)
+                        r = buf_putc(&m, '\n');
+                if (r >= 0)
+                        r = fs_write_atomic(b->root_fd, path, m.data ? m.data : "", m.len, 0600,
+                                            FS_NO_OWNER, (gid_t)-1);
+                buf_free_secret(&m);
+        }
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid,
+                       vendor ? "vendor-data.txt.i" : "user-data.txt.i");
+        if (r >= 0)
+                r = fs_write_atomic(b->root_fd, path, u.processed.data, u.processed.len, 0600,
+                                    FS_NO_OWNER, (gid_t)-1);
+        for (size_t i = 0; r >= 0 && i < u.n_files; i++) {
+                _cleanup_free_ char *dir = NULL;
+                const char *base;
+                r = fs_split_path(u.files[i].path, &dir, &base);
+                if (r >= 0)
+                        r = fs_mkdir_p(b->root_fd, dir, 0755);
+                if (r >= 0)
+                        r = fs_write_atomic(b->root_fd, u.files[i].path, u.files[i].data,
+                                            u.files[i].len, u.files[i].mode, FS_NO_OWNER,
+                                            (gid_t)-1);
+        }
+        if (r < 0) {
+                userdata_done(&u);
+                return log_error_errno(r, "Cannot store the processed %s: %m",
+                                       vendor ? "vendor-data" : "user-data");
+        }
+        /* #cloud-boothook parts run now, every boot, with INSTANCE_ID set */
+        for (size_t i = 0; run_hooks && i < u.n_files; i++) {
+                if (!strstr(u.files[i].path, "/boothooks/"))
+                        continue;
+                struct module_ctx mctx = module_ctx_of(b);
+                struct exec_opts o;
+                char env_iid[600], *argv[] = { u.files[i].path, NULL },
+                                   *sh_argv[] = { (char *)"/bin/sh", u.files[i].path, NULL };
+                char *envv[] = { env_iid, NULL };
+                int status = 0, k;
+                (void)snprintf(env_iid, sizeof(env_iid), "INSTANCE_ID=%s", b->inst.iid_raw);
+                exec_opts_target(&mctx, &o);
+                o.env = envv;
+                /* without #! the boothook is a shell script */
+                k = exec_argv(&o, startswith(u.files[i].data, "#!") ? argv : sh_argv, &status);
+                if (k < 0 || status != 0)
+                        log_warning("Boothook %s failed (%s)", u.files[i].path,
+                                    k < 0 ? strerror(-k) : "non-zero exit status");
+                else
+                        log_info("Ran boothook %s", u.files[i].path);
+        }
+        *ret_cfg = TAKE_PTR(u.cfg);
         userdata_done(&u);
-        return r;
+        return 0;
+}
+
+/* The stage that consumes user-data processes it (and vendor-data), runs
+ * its boothooks and builds b->cfg from them; report says whether problems
+ * are reported here. */
+static int consume_user_data(struct boot *b, bool fetch, bool report)
+{
+        struct node *user = NULL, *vendor = NULL;
+        int r;
+
+        r = consume(b, false, fetch, report, report, &user);
+        if (r < 0)
+                return r;
+        if (vendor_enabled(user, b->syscfg)) {
+                r = consume(b, true, fetch, report, report, &vendor);
+                if (r < 0) {
+                        node_free(user);
+                        return r;
+                }
+        } else if (report)
+                log_info("vendor-data is disabled (vendor_data: {enabled: false})");
+        return boot_merge_config(b, user, vendor);
 }
 
 static struct module_ctx module_ctx_of(const struct boot *b)
@@ -319,9 +483,6 @@ static int found_datasource(struct boot *b, const struct platform *plat, struct 
         b->have_inst = true;
         log_set_instance(b->inst.iid_raw);
         log_info("Found %s; instance %s (%s)", desc, res->iid, is_new ? "new" : "known");
-        r = store_user_data(b, res);
-        if (r < 0)
-                return log_error_errno(r, "Cannot store the user-data: %m");
         return 0;
 }
 
@@ -376,7 +537,13 @@ int stage_init(const struct boot_opts *o, bool local)
                 }
         }
 
-        r = boot_load_config(&b, local ? streq_ptr(b.inst.dsmode, "local") : true);
+        /* User-data is consumed (reported, includes fetched, boothooks run) by
+         * the stage that runs the init modules; init-local still reads it for
+         * a net-mode instance, so that its hostname is set before the network. */
+        {
+                bool consumer = !local || streq_ptr(b.inst.dsmode, "local");
+                r = consume_user_data(&b, !local, consumer);
+        }
         if (r < 0) {
                 r = finish(&b, "cannot load the cloud-config");
                 boot_done(&b);
@@ -417,7 +584,7 @@ static int restore_or_fail(struct boot *b)
         }
         b->have_inst = true;
         log_set_instance(b->inst.iid_raw);
-        return boot_load_config(b, false);
+        return boot_load_config(b);
 }
 
 int stage_modules(const struct boot_opts *o, enum stage_kind kind)

@@ -17,3 +17,7 @@ struct boot_opts {
 int stage_init(const struct boot_opts *o, bool local);
 int stage_modules(const struct boot_opts *o, enum stage_kind kind);
 int stage_single(const struct boot_opts *o, const char *name, const char *freq);
+/* The configuration the modules see: system config, vendor-data's and the
+ * user's cloud-config merged (for `query merged_cfg`). */
+struct node;
+int stage_merged_config(int root_fd, struct node **ret);
