@@ -260,7 +260,7 @@ static struct node *jinja_vars(struct boot *b, const char *data, size_t len)
 static int consume(struct boot *b, bool vendor, bool fetch, bool report, bool run_hooks,
                    struct node **ret_cfg)
 {
-        _cleanup_free_ char *data = NULL, *merged = NULL;
+        _cleanup_free_ char *data = NULL;
         _cleanup_node_ struct node *vars = NULL;
         struct userdata u = { 0 };
         char path[512], raw[512];
