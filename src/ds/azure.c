@@ -90,18 +90,7 @@ static int azure_probe(const struct ds_ctx *ctx, struct ds_result *res)
             b64_decode(ud->str, ud->len, ctx->user_data_max, &res->ud, &res->ud_len) < 0)
                 log_warning("%s: compute.userData is not valid base64 or too large; not used",
                             name);
-        res->iid = strdup(node_get_str(res->md, "instance-id"));
-        res->dsmode = strdup("net");
-        res->platform = strdup("azure");
-        res->seed = strdup(base);
-        if (asprintf(&res->subplatform, "metadata (%s)", base) < 0)
-                res->subplatform = NULL;
-        if (asprintf(&res->ud_name, "%s (compute.userData)", name) < 0)
-                res->ud_name = NULL;
-        if (!res->iid || !res->dsmode || !res->platform || !res->seed || !res->subplatform ||
-            !res->ud_name)
-                return -ENOMEM;
-        return 0;
+        return ds_net_result(res, "azure", base, "metadata/instance (compute.userData)");
 }
 
 const struct datasource ds_azure = {

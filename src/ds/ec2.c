@@ -242,19 +242,9 @@ static int ec2_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 res->ud_len = resp.len;
         }
         http_response_done(&resp);
-        res->iid = strdup(node_get_str(res->md, "instance-id"));
-        res->dsmode = strdup("net");
-        res->platform = strdup("ec2");
         res->cloud_name = "aws";
-        res->seed = strdup(m.base);
-        if (asprintf(&res->subplatform, "metadata (%s)", m.base) < 0)
-                res->subplatform = NULL;
-        if (asprintf(&res->ud_name, "%s/%s/user-data", m.base, version) < 0)
-                res->ud_name = NULL;
-        if (!res->iid || !res->dsmode || !res->platform || !res->seed || !res->subplatform ||
-            !res->ud_name)
-                return -ENOMEM;
-        return 0;
+        (void)snprintf(path, sizeof(path), "%s/user-data", version);
+        return ds_net_result(res, "ec2", m.base, path);
 }
 
 const struct datasource ds_ec2 = {

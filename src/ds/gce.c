@@ -154,18 +154,7 @@ static int gce_probe(const struct ds_ctx *ctx, struct ds_result *res)
                         res->ud_len = ud->len;
                 }
         }
-        res->iid = strdup(node_get_str(res->md, "instance-id"));
-        res->dsmode = strdup("net");
-        res->platform = strdup("gce");
-        res->seed = strdup(base);
-        if (asprintf(&res->subplatform, "metadata (%s)", base) < 0)
-                res->subplatform = NULL;
-        if (asprintf(&res->ud_name, "%s/instance/attributes/user-data", base) < 0)
-                res->ud_name = NULL;
-        if (!res->iid || !res->dsmode || !res->platform || !res->seed || !res->subplatform ||
-            !res->ud_name)
-                return -ENOMEM;
-        return 0;
+        return ds_net_result(res, "gce", base, "instance/attributes/user-data");
 }
 
 const struct datasource ds_gce = {

@@ -114,3 +114,22 @@ int ds_set_strn(struct node *map, const char *key, const char *s, size_t len)
 {
         return s ? node_set(map, key, node_new_strn(s, len)) : 0;
 }
+
+int ds_net_result(struct ds_result *res, const char *platform, const char *base,
+                  const char *ud_path)
+{
+        const char *iid = node_get_str(res->md, "instance-id");
+
+        res->iid = iid ? strdup(iid) : NULL;
+        res->dsmode = strdup("net");
+        res->platform = strdup(platform);
+        res->seed = strdup(base);
+        if (asprintf(&res->subplatform, "metadata (%s)", base) < 0)
+                res->subplatform = NULL;
+        if (asprintf(&res->ud_name, "%s/%s", base, ud_path) < 0)
+                res->ud_name = NULL;
+        if (!res->iid || !res->dsmode || !res->platform || !res->seed || !res->subplatform ||
+            !res->ud_name)
+                return -ENOMEM;
+        return 0;
+}

@@ -38,3 +38,10 @@ int ds_net_get(const struct ds_net *n, const char *base, const char *path, const
 
 /* Set key in map to a copy of s (len bytes), unless s is NULL. */
 int ds_set_strn(struct node *map, const char *key, const char *s, size_t len);
+
+/* The common end of a network datasource's probe: instance-id from the
+ * meta-data's instance-id, dsmode net, the platform, and base as the seed
+ * ("metadata (base)" as the subplatform); the user-data is named base/ud_path
+ * in messages. */
+int ds_net_result(struct ds_result *res, const char *platform, const char *base,
+                  const char *ud_path);

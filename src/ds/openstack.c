@@ -84,18 +84,7 @@ static int openstack_probe(const struct ds_ctx *ctx, struct ds_result *res)
         }
         if (r >= 0)
                 http_response_done(&resp);
-        res->iid = strdup(node_get_str(res->md, "instance-id"));
-        res->dsmode = strdup("net");
-        res->platform = strdup("openstack");
-        res->seed = strdup(base);
-        if (asprintf(&res->subplatform, "metadata (%s)", base) < 0)
-                res->subplatform = NULL;
-        if (asprintf(&res->ud_name, "%s/openstack/latest/user_data", base) < 0)
-                res->ud_name = NULL;
-        if (!res->iid || !res->dsmode || !res->platform || !res->seed || !res->subplatform ||
-            !res->ud_name)
-                return -ENOMEM;
-        return 0;
+        return ds_net_result(res, "openstack", base, "openstack/latest/user_data");
 }
 
 const struct datasource ds_openstack = {
