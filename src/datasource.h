@@ -36,6 +36,7 @@ struct ds_result {
         struct node *md; /* meta-data mapping */
         char *ud, *vd, *netcfg;
         size_t ud_len, vd_len, netcfg_len;
+        bool netcfg_openstack; /* netcfg is OpenStack's network_data.json, not network-config */
         char *ud_name; /* the user-data's name in messages (a path) */
 };
 

@@ -13,6 +13,7 @@
 #include "fs.h"
 #include "log.h"
 #include "module.h"
+#include "network.h"
 #include "schema.h"
 #include "stage.h"
 #include "state.h"
@@ -524,13 +525,16 @@ int stage_init(const struct boot_opts *o, bool local)
                 r = ds_find(&dctx, &res);
                 if (r < 0) {
                         log_info("No %sdatasource found", local ? "local " : "");
+                        /* the network still needs its configuration: the fallback */
+                        if (local)
+                                network_configure(b.root_fd, b.syscfg, b.syscfg, NULL, NULL, true);
                         r = finish(&b, local ? NULL : "no datasource found");
                         boot_done(&b);
                         return r;
                 }
                 r = found_datasource(&b, &plat, &res);
-                ds_result_done(&res);
                 if (r < 0) {
+                        ds_result_done(&res);
                         r = finish(&b, "cannot record the instance");
                         boot_done(&b);
                         return r;
@@ -545,10 +549,17 @@ int stage_init(const struct boot_opts *o, bool local)
                 r = consume_user_data(&b, !local, consumer);
         }
         if (r < 0) {
+                ds_result_done(&res);
                 r = finish(&b, "cannot load the cloud-config");
                 boot_done(&b);
                 return r;
         }
+        /* The network configuration, before the network starts (init-local,
+         * with the fallback); a datasource found by the network stage writes
+         * its own for the boots to come. */
+        if (local || res.ds)
+                network_configure(b.root_fd, b.cfg, b.syscfg, &res, b.inst.iid, local);
+        ds_result_done(&res);
         if (local)
                 run_stage_modules(&b, STAGE_LOCAL);
         if (local && !streq_ptr(b.inst.dsmode, "local")) {

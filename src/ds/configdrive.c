@@ -155,6 +155,7 @@ static int take(struct ds_result *res, struct drive *d, const char *seed, const 
         res->vd_len = d->vd_len;
         res->netcfg = TAKE_PTR(d->netcfg);
         res->netcfg_len = d->netcfg_len;
+        res->netcfg_openstack = true;
         res->seed = strdup(seed);
         res->subplatform = strdup(sub);
         res->ud_name = strdup(d->ud_name);

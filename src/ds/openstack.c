@@ -81,6 +81,7 @@ static int openstack_probe(const struct ds_ctx *ctx, struct ds_result *res)
         if (r >= 0 && resp.status == 200) {
                 res->netcfg = TAKE_PTR(resp.body);
                 res->netcfg_len = resp.len;
+                res->netcfg_openstack = true;
         }
         if (r >= 0)
                 http_response_done(&resp);
