@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec.h"
 #include "fs.h"
 #include "json.h"
 #include "log.h"
@@ -45,8 +46,28 @@ static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
         return h;
 }
 
+/* On the running system, NICs named by a new .link or udev rule get their
+ * names now, while still down (udev names a NIC on its add event, which
+ * happened before init-local ran), as cloud-init renames them in init-local. */
+static void rename_now(const struct netcfg *nc)
+{
+        char *trigger[] = { (char *)"udevadm", (char *)"trigger", (char *)"--action=add",
+                            (char *)"--subsystem-match=net", NULL };
+        char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=10", NULL };
+        struct exec_opts o = { .timeout_sec = 30 };
+        bool any = false;
+
+        for (size_t i = 0; i < nc->n; i++)
+                any = any || nc->ifaces[i].rename;
+        if (!any || !exec_have("udevadm"))
+                return;
+        if (exec_ok(&o, trigger) < 0 || exec_ok(&o, settle) < 0)
+                log_warning("udevadm could not apply the new interface names now; they apply "
+                            "from the next boot");
+}
+
 void network_configure(int root_fd, const struct node *cfg, const struct node *syscfg,
-                       const struct ds_result *res, const char *iid, bool fallback)
+                       const struct ds_result *res, const char *iid, bool fallback, bool host)
 {
         static struct netcfg nc; /* 100 KB: not on the stack */
         static struct net_file files[NET_FILES_MAX];
@@ -141,6 +162,8 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                 log_info("Network configuration from %s written for %s (%zu files, %zu "
                          "interfaces)",
                          nc.source, net_renderer_name(rend), n, nc.n);
+                if (host)
+                        rename_now(&nc);
         }
         net_files_done(files, n);
 }

@@ -14,6 +14,7 @@
  * network_data.json or EC2 meta-data comes next; the fallback (DHCP on the
  * first physical NIC) when fallback is set and nothing else gives one. The
  * files are written when what they would hold differs from what cloudboot
- * last wrote (a new instance counts as a change). Problems are logged. */
+ * last wrote (a new instance counts as a change); on the running system (host)
+ * udev then names renamed NICs at once. Problems are logged. */
 void network_configure(int root_fd, const struct node *cfg, const struct node *syscfg,
-                       const struct ds_result *res, const char *iid, bool fallback);
+                       const struct ds_result *res, const char *iid, bool fallback, bool host);

@@ -527,7 +527,8 @@ int stage_init(const struct boot_opts *o, bool local)
                         log_info("No %sdatasource found", local ? "local " : "");
                         /* the network still needs its configuration: the fallback */
                         if (local)
-                                network_configure(b.root_fd, b.syscfg, b.syscfg, NULL, NULL, true);
+                                network_configure(b.root_fd, b.syscfg, b.syscfg, NULL, NULL, true,
+                                                  b.root_is_host);
                         r = finish(&b, local ? NULL : "no datasource found");
                         boot_done(&b);
                         return r;
@@ -558,7 +559,8 @@ int stage_init(const struct boot_opts *o, bool local)
          * with the fallback); a datasource found by the network stage writes
          * its own for the boots to come. */
         if (local || res.ds)
-                network_configure(b.root_fd, b.cfg, b.syscfg, &res, b.inst.iid, local);
+                network_configure(b.root_fd, b.cfg, b.syscfg, &res, b.inst.iid, local,
+                                  b.root_is_host && local);
         ds_result_done(&res);
         if (local)
                 run_stage_modules(&b, STAGE_LOCAL);

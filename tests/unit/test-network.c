@@ -210,7 +210,7 @@ static void test_configure_writes_once_and_honours_disabled(void **state)
         troot_make(&t);
         fake_nics(&t);
         troot_write(&t, "/usr/lib/systemd/systemd-networkd", "");
-        network_configure(t.fd, cfg, cfg, NULL, "iid-1", true);
+        network_configure(t.fd, cfg, cfg, NULL, "iid-1", true, false);
         first = troot_read(&t, "/etc/systemd/network/10-cloudboot-ens3.network");
         assert_non_null(first);
         assert_non_null(strstr(first, "[Match]\nName=ens3\n\n[Network]\nDHCP=ipv4\n"));
@@ -222,13 +222,13 @@ static void test_configure_writes_once_and_honours_disabled(void **state)
         assert_log_has(&t, "Network configuration from fallback written for networkd (2 files");
         /* the same boot again: nothing rewritten (an admin's edit stays) */
         troot_write(&t, "/etc/systemd/network/10-cloudboot-ens3.network", "edited\n");
-        network_configure(t.fd, cfg, cfg, NULL, "iid-1", true);
+        network_configure(t.fd, cfg, cfg, NULL, "iid-1", true, false);
         assert_file_eq(&t, "/etc/systemd/network/10-cloudboot-ens3.network", "edited\n");
         /* a new instance: written again */
-        network_configure(t.fd, cfg, cfg, NULL, "iid-2", true);
+        network_configure(t.fd, cfg, cfg, NULL, "iid-2", true, false);
         assert_file_eq(&t, "/etc/systemd/network/10-cloudboot-ens3.network", first);
         /* another renderer: the networkd files go, ENI's come */
-        network_configure(t.fd, cfg, eni, NULL, "iid-2", true);
+        network_configure(t.fd, cfg, eni, NULL, "iid-2", true, false);
         assert_null(troot_read(&t, "/etc/systemd/network/10-cloudboot-ens3.network"));
         char *e = troot_read(&t, "/etc/network/interfaces.d/50-cloudboot.cfg");
         assert_non_null(e);
@@ -237,7 +237,7 @@ static void test_configure_writes_once_and_honours_disabled(void **state)
         assert_non_null(strstr(troot_read(&t, "/etc/udev/rules.d/70-cloudboot-net-names.rules"),
                                "ATTR{address}==\"52:54:00:00:00:03\", NAME=\"ens3\""));
         /* disabled: nothing written, nothing removed */
-        network_configure(t.fd, off, cfg, NULL, "iid-3", true);
+        network_configure(t.fd, off, cfg, NULL, "iid-3", true, false);
         assert_log_has(&t, "Network configuration left alone: network: {config: disabled}");
         assert_true(fs_exists(t.fd, "/etc/network/interfaces.d/50-cloudboot.cfg"));
         free(first);
