@@ -38,6 +38,17 @@ static int from_result(const struct ds_result *res, struct netcfg *nc)
         return res->netcfg_openstack ? netcfg_from_openstack(doc, nc) : netcfg_from_node(doc, nc);
 }
 
+/* No network configuration written yet for this instance (iid, "" for none). */
+static bool first_time(int root_fd, const char *iid)
+{
+        _cleanup_free_ char *line = NULL;
+        const char *last;
+        if (fs_read_line(root_fd, DIGEST_FILE, &line) < 0)
+                return true;
+        last = strrchr(line, ' ');
+        return !last || !streq(last + 1, iid && iid[0] ? iid : "-");
+}
+
 static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
 {
         const unsigned char *c = p;
@@ -74,7 +85,7 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
         const struct node *sysnet = node_get(syscfg, "network");
         enum net_renderer rend;
         _cleanup_free_ char *old = NULL;
-        char digest[64];
+        char digest[400];
         size_t n = 0;
         int r = -ENOENT;
 
@@ -108,6 +119,18 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
         if (r < 0) {
                 memset(&nc, 0, sizeof(nc));
                 r = netcfg_fallback(root_fd, &nc);
+                if (r < 0 && host && first_time(root_fd, iid) && exec_have("udevadm")) {
+                        /* init-local runs early: the NIC's driver may not have
+                         * announced it yet. On an instance's first boot, wait for
+                         * udev's queue once; later boots keep what was written. */
+                        char *settle[] = { (char *)"udevadm", (char *)"settle",
+                                           (char *)"--timeout=15", NULL };
+                        struct exec_opts o = { .timeout_sec = 30 };
+                        log_info("No physical NIC yet: waiting for udev to settle");
+                        (void)exec_ok(&o, settle);
+                        memset(&nc, 0, sizeof(nc));
+                        r = netcfg_fallback(root_fd, &nc);
+                }
                 if (r < 0) {
                         log_info("No network configuration given and no physical NIC for the "
                                  "fallback: the network is left alone");
@@ -133,7 +156,8 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                 h = fnv(h, files[i].path, strlen(files[i].path) + 1);
                 h = fnv(h, files[i].data.data, files[i].data.len);
         }
-        (void)snprintf(digest, sizeof(digest), "%016llx %s", h, net_renderer_name(rend));
+        (void)snprintf(digest, sizeof(digest), "%016llx %s %s", h, net_renderer_name(rend),
+                       iid && iid[0] ? iid : "-");
         if (fs_read_line(root_fd, DIGEST_FILE, &old) >= 0 && streq(old, digest)) {
                 log_debug("Network configuration unchanged since cloudboot wrote it");
                 net_files_done(files, n);
@@ -154,7 +178,7 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                         log_warning_errno(r, "Cannot write %s: %m", files[i].path);
         }
         if (r >= 0) {
-                char line[80];
+                char line[420];
                 int len = snprintf(line, sizeof(line), "%s\n", digest);
                 (void)fs_mkdir_p(root_fd, CLOUD_DIR "/data", 0755);
                 (void)fs_write_atomic(root_fd, DIGEST_FILE, line, (size_t)len, 0644, FS_NO_OWNER,
