@@ -9,10 +9,10 @@
 
 #include "node.h"
 
-#define NC_IFACES_MAX 32
-#define NC_ADDRS_MAX 16
-#define NC_ROUTES_MAX 16
-#define NC_DNS_MAX 8
+#define NC_IFACES_MAX 16
+#define NC_ADDRS_MAX 8
+#define NC_ROUTES_MAX 8
+#define NC_DNS_MAX 4
 #define NC_LINKS_MAX 8
 #define NC_NAME_LEN 16 /* IFNAMSIZ */
 #define NC_TEXT_LEN 64
