@@ -113,8 +113,11 @@ int merge_spec_parse(const char *text, struct merge_spec *spec, const char **ret
                                         opts[n] = optbuf[n];
                                         n++;
                                 }
+                                /* past the option and its ',' (or a stray ')':
+                                 * "dict(a)b)" must not stop the walk) */
                                 o += ol;
-                                o += *o == ',';
+                                if (o < close)
+                                        o++;
                         }
                         add_merger(spec, name, opts, n);
                 }

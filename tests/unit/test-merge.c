@@ -134,6 +134,10 @@ static void test_spec_parsing(void **state)
         s = (struct merge_spec){ 0 };
         assert_int_equal(merge_spec_parse("dict(replace)+list(append", &s, &bad), -EINVAL);
         assert_string_equal(bad, "list(append");
+        /* found by fuzzing: a ')' inside the options looped forever */
+        s = (struct merge_spec){ 0 };
+        assert_int_equal(merge_spec_parse("dict(replace)x)+list(a)p)", &s, &bad), 0);
+        assert_true(s.dict.replace);
         s = (struct merge_spec){ 0 };
         assert_int_equal(merge_spec_parse("dict(no_replace)+dict(replace)", &s, &bad), 0);
         assert_false(s.dict.replace); /* the first given wins */
