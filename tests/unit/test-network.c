@@ -234,8 +234,10 @@ static void test_configure_writes_once_and_honours_disabled(void **state)
         assert_non_null(e);
         assert_non_null(strstr(e, "auto ens3\niface ens3 inet dhcp\n"));
         free(e);
-        assert_non_null(strstr(troot_read(&t, "/etc/udev/rules.d/70-cloudboot-net-names.rules"),
-                               "ATTR{address}==\"52:54:00:00:00:03\", NAME=\"ens3\""));
+        e = troot_read(&t, "/etc/udev/rules.d/70-cloudboot-net-names.rules");
+        assert_non_null(e);
+        assert_non_null(strstr(e, "ATTR{address}==\"52:54:00:00:00:03\", NAME=\"ens3\""));
+        free(e);
         /* disabled: nothing written, nothing removed */
         network_configure(t.fd, off, cfg, NULL, "iid-3", true, false);
         assert_log_has(&t, "Network configuration left alone: network: {config: disabled}");
