@@ -21,6 +21,7 @@ struct val {
 };
 
 struct ctx {
+        unsigned depth; /* of ( and not in a condition: bounded, like everything */
         const struct node *vars;
         const char *name;
         unsigned line; /* of the tag being read */
@@ -37,6 +38,13 @@ static int fail(struct ctx *c, const char *fmt, const char *what, size_t len)
         c->err->col = 0;
         (void)snprintf(c->err->msg, sizeof(c->err->msg), fmt, (int)len, what);
         return -EINVAL;
+}
+
+/* At most max bytes of what is left, for a message: never past the tag. */
+static size_t rest(const struct lex *l, size_t max)
+{
+        size_t left = l->p < l->end ? (size_t)(l->end - l->p) : 0;
+        return left < max ? left : max;
 }
 
 static void skip_ws(struct lex *l)
@@ -132,8 +140,7 @@ static int primary(struct ctx *c, struct lex *l, struct val *v)
         }
         n = peek_ident(l);
         if (n == 0)
-                return fail(c, "expected a variable or a literal at '%.*s'", l->p,
-                            (size_t)(l->end - l->p) > 20 ? 20 : (size_t)(l->end - l->p));
+                return fail(c, "expected a variable or a literal at '%.*s'", l->p, rest(l, 20));
         if ((n == 4 && (!strncmp(l->p, "true", 4) || !strncmp(l->p, "True", 4))) ||
             (n == 5 && (!strncmp(l->p, "false", 5) || !strncmp(l->p, "False", 5)))) {
                 v->s = *l->p == 't' || *l->p == 'T' ? "True" : "False";
@@ -152,18 +159,19 @@ static int primary(struct ctx *c, struct lex *l, struct val *v)
                 if (first || accept(l, ".")) {
                         len = peek_ident(l);
                         if (len == 0)
-                                return fail(c, "expected a name after '.' at '%.*s'", l->p, 10);
+                                return fail(c, "expected a name after '.' at '%.*s'", l->p,
+                                            rest(l, 10));
                         name = l->p;
                         l->p += len;
                 } else if (accept(l, "[")) {
                         skip_ws(l);
                         if (l->p >= l->end || (*l->p != '\'' && *l->p != '"'))
                                 return fail(c, "only ['name'] subscripts are supported: '%.*s'",
-                                            l->p, 10);
+                                            l->p, rest(l, 10));
                         if (parse_string(c, l, &key) < 0)
                                 return -EINVAL;
                         if (!accept(l, "]"))
-                                return fail(c, "expected ] at '%.*s'", l->p, 10);
+                                return fail(c, "expected ] at '%.*s'", l->p, rest(l, 10));
                         name = key.s;
                         len = key.len;
                 } else
@@ -257,7 +265,8 @@ static int expr(struct ctx *c, struct lex *l, struct val *v, struct buf *tmp)
                                 if_false = truthy(&boolean);
                         }
                         if (!accept(l, ")"))
-                                return fail(c, "expected ) after the default at '%.*s'", l->p, 10);
+                                return fail(c, "expected ) after the default at '%.*s'", l->p,
+                                            rest(l, 10));
                         if (v->undefined || (if_false && !truthy(v)))
                                 *v = def;
                 } else if ((n == 5 && !strncmp(f, "lower", 5)) ||
@@ -307,8 +316,9 @@ static bool equal(const struct val *a, const struct val *b)
 }
 
 static int cond(struct ctx *c, struct lex *l, bool *ret);
+static int cond_not(struct ctx *c, struct lex *l, bool *ret);
 
-static int cond_not(struct ctx *c, struct lex *l, bool *ret)
+static int cond_not_inner(struct ctx *c, struct lex *l, bool *ret)
 {
         struct buf tmp = BUF_INIT(1 << 20);
         struct val a, b;
@@ -322,7 +332,7 @@ static int cond_not(struct ctx *c, struct lex *l, bool *ret)
         if (accept(l, "(")) {
                 r = cond(c, l, ret);
                 if (r >= 0 && !accept(l, ")"))
-                        r = fail(c, "expected ) at '%.*s'", l->p, 10);
+                        r = fail(c, "expected ) at '%.*s'", l->p, rest(l, 10));
                 return r;
         }
         r = expr(c, l, &a, &tmp);
@@ -337,10 +347,24 @@ static int cond_not(struct ctx *c, struct lex *l, bool *ret)
                 if (accept_word(l, "defined"))
                         *ret = !a.undefined != neg;
                 else
-                        r = fail(c, "only 'is defined' tests are supported: '%.*s'", l->p, 10);
+                        r = fail(c, "only 'is defined' tests are supported: '%.*s'", l->p,
+                                 rest(l, 10));
         } else
                 *ret = r >= 0 && truthy(&a);
         buf_free(&tmp);
+        return r;
+}
+
+#define COND_DEPTH_MAX 32
+
+static int cond_not(struct ctx *c, struct lex *l, bool *ret)
+{
+        int r;
+        if (c->depth >= COND_DEPTH_MAX)
+                return fail(c, "a condition nested deeper than %.*s levels", "32", 2);
+        c->depth++;
+        r = cond_not_inner(c, l, ret);
+        c->depth--;
         return r;
 }
 
@@ -412,6 +436,8 @@ int jinja_render(const char *text, size_t len, const struct node *vars, const ch
                 bool strip_before = inner < close && *inner == '-';
                 bool strip_after = close > inner && close[-1] == '-';
                 struct lex l = { inner + strip_before, close - strip_after };
+                if (l.end < l.p) /* "{%-%}": one '-' seen from both sides */
+                        l.end = l.p;
                 if (strip_before && ACTIVE)
                         while (out.len > 0 && strchr(" \t\r\n", out.data[out.len - 1]))
                                 out.data[--out.len] = 0;

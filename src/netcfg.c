@@ -111,12 +111,16 @@ static void add_strs(char (*list)[NC_TEXT_LEN], size_t *n, const struct node *v)
         }
 }
 
+/* The prefix length of "255.255.255.0" or "24"; -1 for anything else (a
+ * netmask given as a list or a mapping arrives here as NULL). */
 static int prefix_of_netmask(const char *mask)
 {
         struct in_addr a;
         uint32_t m;
         int p = 0;
 
+        if (!mask)
+                return -1;
         if (!strchr(mask, '.'))
                 return atoi(mask);
         if (inet_pton(AF_INET, mask, &a) != 1)
@@ -230,10 +234,12 @@ static int v1_subnet(struct nc_iface *i, const struct node *s)
                 char to[NC_TEXT_LEN];
                 if (!net)
                         return bad(rt, "a route needs a network", NULL);
-                if (!strchr(net, '/') && node_get(rt, "netmask"))
-                        (void)snprintf(to, sizeof(to), "%s/%d", net,
-                                       prefix_of_netmask(text(node_get(rt, "netmask"))));
-                else if (!strchr(net, '/') && node_get(rt, "prefix"))
+                if (!strchr(net, '/') && node_get(rt, "netmask")) {
+                        int p = prefix_of_netmask(text(node_get(rt, "netmask")));
+                        if (p < 0 || p > 128)
+                                return bad(node_get(rt, "netmask"), "not a netmask", NULL);
+                        (void)snprintf(to, sizeof(to), "%s/%d", net, p);
+                } else if (!strchr(net, '/') && node_get(rt, "prefix"))
                         (void)snprintf(to, sizeof(to), "%s/%u", net, num(node_get(rt, "prefix")));
                 else
                         copy(to, sizeof(to), net);
@@ -576,6 +582,8 @@ int netcfg_from_openstack(const struct node *nd, struct netcfg *cfg)
                                 int p = text(node_get(rt, "netmask"))
                                                 ? prefix_of_netmask(node_get(rt, "netmask")->str)
                                                 : 0;
+                                if (p < 0)
+                                        return bad(node_get(rt, "netmask"), "not a netmask", NULL);
                                 (void)snprintf(to, sizeof(to), "%s/%d", net ? net : "0.0.0.0", p);
                                 if (add_route(i,
                                               streq(to, "0.0.0.0/0") || streq(to, "::/0")

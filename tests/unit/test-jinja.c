@@ -96,6 +96,17 @@ static void test_unsupported_is_an_error_with_its_line(void **state)
         render_bad("{% if true %}never closed\n", 2, "not closed by endif");
         render_bad("{% endif %}", 1, "endif without if");
         render_bad("\n\n{{ v1.x ", 3, "is not closed");
+        /* found by fuzzing: messages quoted bytes past the end of the template */
+        render_bad("{% if \"3\" and(not vq == \"3\" and(no", 1, "is not closed");
+        render_bad("{% if (v1.x %}", 1, "expected ) at ''");
+        render_bad("{%-%}", 1, "is not supported");
+        /* found by fuzzing: nesting overflowed the stack */
+        render_bad("{% if ((((((((((((((((((((((((((((((((((((((((x %}{% endif %}", 1,
+                   "nested deeper than 32 levels");
+        render_bad(
+                "{% if not not not not not not not not not not not not not not not not not not "
+                "not not not not not not not not not not not not not not not not x %}{% endif %}",
+                1, "nested deeper than 32 levels");
 }
 
 int main(void)

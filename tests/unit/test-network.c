@@ -195,6 +195,11 @@ static void test_bad_documents_name_the_position(void **state)
             "nc.yaml:3:3: network-config: a vlan needs id and link");
         bad("version: 2\nethernets:\n  e:\n    addresses: [300.1.2.3/24]\n",
             "nc.yaml:4:17: network-config: not an IP address: 300.1.2.3/24");
+        /* found by fuzzing: a netmask that is not a string crashed */
+        bad("version: 1\nconfig:\n  - type: physical\n    name: e\n    subnets:\n      - type: "
+            "static\n        address: 10.0.0.1/8\n        routes:\n          - network: "
+            "10.1.0.0\n            netmask: [255]\n            gateway: 10.0.0.2\n",
+            "nc.yaml:10:22: network-config: not a netmask");
         bad("version: 2\nbonds:\n  b:\n    interfaces: [ghost]\n",
             "b names member ghost, which is not defined");
 }
