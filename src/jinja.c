@@ -360,6 +360,7 @@ static int cond_not_inner(struct ctx *c, struct lex *l, bool *ret)
 static int cond_not(struct ctx *c, struct lex *l, bool *ret)
 {
         int r;
+        *ret = false; /* defined on every path, errors too */
         if (c->depth >= COND_DEPTH_MAX)
                 return fail(c, "a condition nested deeper than %.*s levels", "32", 2);
         c->depth++;
@@ -370,7 +371,7 @@ static int cond_not(struct ctx *c, struct lex *l, bool *ret)
 
 static int cond(struct ctx *c, struct lex *l, bool *ret)
 {
-        bool v, w;
+        bool v = false, w = false;
         int r = cond_not(c, l, &v);
         while (r >= 0) {
                 if (accept_word(l, "and")) {
