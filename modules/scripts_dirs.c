@@ -10,6 +10,7 @@
 #include "module.h"
 #include "scripts.h"
 #include "state.h"
+#include "syscfg.h"
 
 static int scripts_user_run(const struct module_ctx *ctx)
 {
@@ -22,8 +23,7 @@ static int scripts_vendor_run(const struct module_ctx *ctx)
 {
         char dir[512];
         /* vendor_data: {enabled: false} also keeps its scripts from running */
-        const struct node *e = node_get_path(ctx->cfg, "vendor_data.enabled");
-        if (e && ((e->type == NODE_BOOL && !e->b) || streq_ptr(node_str(e), "false"))) {
+        if (!syscfg_vendor_data_enabled(ctx->cfg)) {
                 log_info("vendor-data is disabled: its scripts do not run");
                 return 0;
         }

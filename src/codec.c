@@ -208,3 +208,11 @@ int gzip_encode(const void *in, size_t len, char **ret, size_t *ret_len)
         *ret_len = bound - z.avail_out;
         return 0;
 }
+
+unsigned long long fnv1a64(unsigned long long h, const void *p, size_t n)
+{
+        const unsigned char *c = p;
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ c[i]) * 1099511628211ull;
+        return h;
+}

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec.h"
 #include "fs.h"
 #include "log.h"
 #include "macro.h"
@@ -386,13 +387,12 @@ static int udev_names(const struct netcfg *cfg, struct net_file *files, size_t *
 
 static void nm_uuid(const char *name, char *ret, size_t size)
 {
-        unsigned long long h1 = 14695981039346656037ull, h2 = 1099511628211ull * 31;
-        for (const char *c = "cloudboot:"; *c; c++)
-                h1 = (h1 ^ (unsigned char)*c) * 1099511628211ull;
-        for (const char *c = name; *c; c++) {
-                h1 = (h1 ^ (unsigned char)*c) * 1099511628211ull;
+        unsigned long long h1 =
+                fnv1a64(fnv1a64(FNV1A64_INIT, "cloudboot:", 10), name, strlen(name));
+        unsigned long long h2 = 1099511628211ull * 31;
+        /* a second, differently mixed hash for the other 64 bits */
+        for (const char *c = name; *c; c++)
                 h2 = (h2 ^ (unsigned char)*c) * 1099511628211ull + 0x9e3779b97f4a7c15ull;
-        }
         /* a version 5-shaped UUID, stable for the name */
         (void)snprintf(ret, size, "%08llx-%04llx-5%03llx-%04llx-%012llx", h1 >> 32,
                        (h1 >> 16) & 0xffff, h1 & 0xfff, ((h2 >> 48) & 0x3fff) | 0x8000,

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "exec.h"
 #include "fs.h"
 #include "json.h"
@@ -47,14 +48,6 @@ static bool first_time(int root_fd, const char *iid)
                 return true;
         last = strrchr(line, ' ');
         return !last || !streq(last + 1, iid && iid[0] ? iid : "-");
-}
-
-static unsigned long long fnv(unsigned long long h, const void *p, size_t n)
-{
-        const unsigned char *c = p;
-        for (size_t i = 0; i < n; i++)
-                h = (h ^ c[i]) * 1099511628211ull;
-        return h;
 }
 
 /* On the running system, NICs named by a new .link or udev rule get their
@@ -151,10 +144,10 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                 return;
         }
         /* what would be written, for this instance: unchanged means done */
-        unsigned long long h = fnv(14695981039346656037ull, iid ? iid : "", strlen(iid ? iid : ""));
+        unsigned long long h = fnv1a64(FNV1A64_INIT, iid ? iid : "", strlen(iid ? iid : ""));
         for (size_t i = 0; i < n; i++) {
-                h = fnv(h, files[i].path, strlen(files[i].path) + 1);
-                h = fnv(h, files[i].data.data, files[i].data.len);
+                h = fnv1a64(h, files[i].path, strlen(files[i].path) + 1);
+                h = fnv1a64(h, files[i].data.data, files[i].data.len);
         }
         (void)snprintf(digest, sizeof(digest), "%016llx %s %s", h, net_renderer_name(rend),
                        iid && iid[0] ? iid : "-");

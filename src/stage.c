@@ -139,17 +139,11 @@ static int boot_start(const struct boot_opts *o, const char *stage, struct boot 
  * is YAML) rather than the user's own single document. */
 #define MERGED_MARK "#cloud-config\n# cloudboot: cloud-config parts merged\n"
 
-/* vendor_data: {enabled: false} in the user's cloud-config or system config. */
+/* vendor_data.enabled as the user's cloud-config says it, else system config. */
 static bool vendor_enabled(const struct node *user, const struct node *syscfg)
 {
-        for (const struct node *c = user;; c = syscfg) {
-                const struct node *e = node_get_path(c, "vendor_data.enabled");
-                if (e &&
-                    (e->type == NODE_BOOL ? !e->b : strcasecmp(e->str ? e->str : "", "false") == 0))
-                        return false;
-                if (e || c == syscfg)
-                        return true;
-        }
+        return syscfg_vendor_data_enabled(node_get_path(user, "vendor_data.enabled") ? user
+                                                                                     : syscfg);
 }
 
 /* cfg_file of the instance as a mapping (NULL when empty or broken: what is

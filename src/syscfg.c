@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "datasource.h"
 #include "syscfg.h"
@@ -112,4 +113,12 @@ int syscfg_load(int root_fd, struct node **ret)
                 return r;
         *ret = TAKE_PTR(cfg);
         return 0;
+}
+
+bool syscfg_vendor_data_enabled(const struct node *cfg)
+{
+        const struct node *e = node_get_path(cfg, "vendor_data.enabled");
+        if (!e)
+                return true;
+        return e->type == NODE_BOOL ? e->b : strcasecmp(e->str ? e->str : "", "false") != 0;
 }

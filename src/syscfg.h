@@ -9,6 +9,9 @@
 #define CONFIG_FILE_MAX (1u * 1024 * 1024)
 
 int syscfg_load(int root_fd, struct node **ret);
+/* Does cfg leave vendor-data on? Off only for vendor_data: {enabled: false}
+ * (a boolean, or the string false in any case). */
+bool syscfg_vendor_data_enabled(const struct node *cfg);
 
 /* Limits an operator may set in system config:
  *   cloudboot:

@@ -341,9 +341,7 @@ static int include(struct st *s, const char *data, size_t len, bool once, unsign
                 }
                 /* #include-once: fetched once, then read from the instance's cache */
                 char cache[512];
-                unsigned long long h = 14695981039346656037ull;
-                for (const char *c = url; *c; c++)
-                        h = (h ^ (unsigned char)*c) * 1099511628211ull;
+                unsigned long long h = fnv1a64(FNV1A64_INIT, url, strlen(url));
                 (void)snprintf(cache, sizeof(cache),
                                CLOUD_DIR "/instances/%s/data/urlcache/%016llx", s->env->iid, h);
                 _cleanup_free_ char *body = NULL;
