@@ -13,11 +13,15 @@
 #define SSHD_CONFIG "/etc/ssh/sshd_config"
 #define SSHD_CONFIG_MAX (1u << 20)
 #define INCLUDE_DEPTH 8
+/* Include lines can name the same files many times over; sshd reads them all,
+ * but a file that includes itself k times would cost k^8 reads here. */
+#define FILES_MAX 64
 
 struct walk {
         const char *keyword; /* looked for, or NULL */
         const char *inc_dir; /* an Include of this directory, or NULL */
         char *value;
+        unsigned files; /* read so far */
         bool found_include;
         bool in_match;
 };
@@ -65,6 +69,8 @@ static int read_file(int root_fd, const char *path, struct walk *w, unsigned dep
 
         if (depth > INCLUDE_DEPTH)
                 return -ELOOP;
+        if (++w->files > FILES_MAX)
+                return -E2BIG;
         r = fs_read_file(root_fd, path, SSHD_CONFIG_MAX, &data, NULL);
         if (r < 0)
                 return r == -ENOENT ? 0 : r;

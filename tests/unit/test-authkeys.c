@@ -232,6 +232,29 @@ static void test_includes_dir(void **state)
         troot_free(&t);
 }
 
+/* Includes that fan out without a loop (each file names the next one eight
+ * times, six files deep) end at the bound on files read (64) instead of
+ * costing 8^6 reads; a loop ends at the depth bound. */
+static void test_include_fan_out_is_bounded(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *v = NULL, path[64], text[256];
+        troot_make(&t);
+        for (int i = 0; i < 6; i++) {
+                (void)snprintf(path, sizeof(path), "/etc/ssh/f%d", i);
+                (void)snprintf(text, sizeof(text), "Include f%d f%d f%d f%d f%d f%d f%d f%d\n",
+                               i + 1, i + 1, i + 1, i + 1, i + 1, i + 1, i + 1, i + 1);
+                troot_write(&t, path, text);
+        }
+        troot_write(&t, "/etc/ssh/sshd_config", "Include f0\nAuthorizedKeysFile /k/%u\n");
+        assert_int_equal(sshd_config_get(t.fd, "AuthorizedKeysFile", &v), -E2BIG);
+        assert_null(v);
+        troot_write(&t, "/etc/ssh/sshd_config", "Include sshd_config\nPort 22\n");
+        assert_int_equal(sshd_config_get(t.fd, "AuthorizedKeysFile", &v), -ELOOP);
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -246,6 +269,7 @@ int main(void)
                 cmocka_unit_test(test_symlinked_authorized_keys_is_refused),
                 cmocka_unit_test(test_writable_ssh_dir_is_refused),
                 cmocka_unit_test(test_includes_dir),
+                cmocka_unit_test(test_include_fan_out_is_bounded),
         };
         int r = cmocka_run_group_tests_name("authkeys", tests, NULL, NULL);
         node_names_free();
