@@ -145,6 +145,17 @@ static int errno_of(CURLcode c, bool too_big)
                 return -EHOSTUNREACH;
         case CURLE_FILESIZE_EXCEEDED:
                 return -EFBIG;
+        /* A certificate that does not verify, or a server that does not speak
+         * TLS, will not change by asking again: not retried. */
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+                return -EPROTO;
         default:
                 return -EIO;
         }
@@ -156,7 +167,7 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
 {
         struct sink s = { .b = BUF_INIT(req->body_max) };
         struct curl_slist *hdrs = NULL;
-        char shown[600], *loc = NULL;
+        char shown[600], detail[CURL_ERROR_SIZE] = "", *loc = NULL;
         uint64_t t0 = http_now_usec();
         CURLcode c;
         int r = 0;
@@ -183,6 +194,7 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
         (void)curl.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->body_max);
         (void)curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
         (void)curl.easy_setopt(h, CURLOPT_WRITEDATA, &s);
+        (void)curl.easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
         if (req->method && strcmp(req->method, "GET") != 0) {
                 (void)curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
                 if (strcmp(req->method, "PUT") == 0) /* with Content-Length: 0 */
@@ -196,9 +208,9 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
                         log_info("%s %s: the body is larger than %zu bytes (%llu ms)",
                                  req->method ? req->method : "GET", shown, req->body_max,
                                  (unsigned long long)((http_now_usec() - t0) / 1000));
-                else
-                        log_info("%s %s: %s (%llu ms)", req->method ? req->method : "GET", shown,
-                                 curl.easy_strerror(c),
+                else /* curl's detail names the host and port, never the path */
+                        log_info("%s %s: %s%s%s (%llu ms)", req->method ? req->method : "GET",
+                                 shown, curl.easy_strerror(c), detail[0] ? ": " : "", detail,
                                  (unsigned long long)((http_now_usec() - t0) / 1000));
                 buf_free_secret(&s.b);
         } else {
@@ -213,6 +225,7 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
                         r = -ENOMEM;
         }
         (void)curl.easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+        (void)curl.easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
         curl.slist_free_all(hdrs);
         return r;
 }
