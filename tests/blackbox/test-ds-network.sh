@@ -4,10 +4,18 @@
 # recorded responses in tests/fixtures/ds: each provisions the bundled example
 # seed. Then the faults: each must end in a bounded time with a clear log
 # line and the boot going on with the None datasource.
+#
+# As root it runs in a network namespace of its own (only loopback), so a
+# fault that made cloudboot look elsewhere would reach nothing real.
+if [ -z "${CB_IN_NETNS:-}" ] && [ "$(id -u)" = 0 ] && command -v ip >/dev/null &&
+	unshare -n true 2>/dev/null; then
+	CB_IN_NETNS=1 exec unshare -n sh "$0" "$@"
+fi
+[ -z "${CB_IN_NETNS:-}" ] || ip link set lo up
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"
 : "${FAKEMETA:?FAKEMETA must name the fakemeta test helper}"
 
-for tool in useradd groupadd ssh-keygen base64 timeout; do
+for tool in useradd groupadd ssh-keygen base64 timeout openssl ss; do
 	command -v $tool >/dev/null 2>&1 || { echo "SKIP: $tool is not installed"; exit 77; }
 done
 FIX="$TOP_SRCDIR/tests/fixtures/ds"
@@ -19,7 +27,12 @@ stop_server() {
 	[ -z "$SRVPID" ] || { kill "$SRVPID" 2>/dev/null; wait "$SRVPID" 2>/dev/null || true; }
 	SRVPID=
 }
-cleanup() { stop_server; rm -rf "$R" "$OUT" "$SRV" "$R.rules" "$R.srvlog" "$R.port"; }
+TLSPID=
+cleanup() {
+	stop_server
+	[ -z "$TLSPID" ] || kill "$TLSPID" 2>/dev/null || true
+	rm -rf "$R" "$OUT" "$SRV" "$R.rules" "$R.srvlog" "$R.port" "$R.key" "$R.crt"
+}
 
 # serve DIR [RULES]: fakemeta on 127.0.0.1, its port in $PORT, its requests in $R.srvlog
 serve() {
@@ -210,8 +223,10 @@ pass "Azure: IMDS instance document with userData"
 
 # --- Faults ------------------------------------------------------------------------
 # fault NAME RULES EXPECTED-LOG [EXTRA-CONFIG]: init (network stage) against the
-# Ec2 fixture misbehaving so; it must end (the timeout is a guard, not a
-# measure) with the log line, and None must be found instead.
+# Ec2 fixture misbehaving so; it must end with the log line, and None must be
+# found instead. The datasource's max_wait (4 s) bounds the probe: the whole
+# stage must end well inside 20 s (a bound on behaviour, not a measure of speed;
+# a fault that escaped the deadline would hang until the 60 s guard).
 fault() {
 	rm -rf "$R" "$OUT"
 	mkdir -p "$R/etc/cloud/cloud.cfg.d"
@@ -220,9 +235,12 @@ fault() {
 $EC2_RULES"
 	cfg "datasource_list: [Ec2, None]
 datasource:
-  Ec2: {metadata_urls: ['http://127.0.0.1:${FAULT_PORT:-$PORT}'], timeout: 1, max_wait: 4, retries: 2}
+  Ec2: {metadata_urls: ['${FAULT_SCHEME:-http}://127.0.0.1:${FAULT_PORT:-$PORT}'], timeout: 1, max_wait: 4, retries: 2}
 ${4:-}"
+	t0=$(date +%s)
 	timeout 60 "$CLOUDBOOT" --root "$R" init >"$OUT" 2>&1 || fail "$1: init exited $?"
+	t=$(($(date +%s) - t0))
+	[ $t -le 20 ] || fail "$1: the stage took $t s, past the datasource's deadline"
 	grep -qF -- "$3" "$OUT" || fail "$1: no log line '$3'"
 	expect_query v1.datasource None
 	pass "fault: $1"
@@ -244,6 +262,38 @@ fault "HTTP 500 on every request" "* * status 500" "HTTP 500"
 fault "HTTP 404 everywhere" "GET * status 404" "answers no known API version"
 fault "truncated body" "GET /2021-03-23/user-data truncate" "Transferred a partial file"
 fault "oversized body" "GET /2021-03-23/user-data huge 20000000" "is larger than 16777216 bytes"
+fault "endless body" "GET /2021-03-23/user-data endless" "is larger than 16777216 bytes"
+fault "slowloris headers" "GET * slowloris" "Timeout was reached"
+fault "reset mid-body" "GET /2021-03-23/user-data reset" "Connection reset by peer"
+# TLS: a server that does not speak it, and one whose certificate does not
+# verify (self-signed): neither is retried, asking again changes nothing. A
+# server that never finishes the handshake (stopped) times out like any other.
+FAULT_SCHEME=https
+fault "TLS to a plain HTTP server" "" "SSL connect error"
+[ "$(grep -c 'SSL connect error' "$OUT")" = 1 ] || fail "a TLS failure was retried"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-keyout "$R.key" -out "$R.crt" >/dev/null 2>&1 || fail "openssl could not make a certificate"
+port_free
+TLS_PORT=$FAULT_PORT
+openssl s_server -quiet -www -accept "127.0.0.1:$TLS_PORT" -cert "$R.crt" -key "$R.key" \
+	>/dev/null 2>&1 &
+TLSPID=$!
+i=0
+until ss -ltn | grep -q "127.0.0.1:$TLS_PORT "; do
+	sleep 0.05
+	i=$((i + 1))
+	[ $i -lt 200 ] || fail "openssl s_server did not start"
+done
+fault "TLS certificate that does not verify" "" "SSL certificate problem: self-signed certificate"
+[ "$(grep -c 'certificate problem' "$OUT")" = 1 ] || fail "a TLS verification failure was retried"
+kill -STOP "$TLSPID"
+fault "TLS handshake never answered" "" "Timeout was reached"
+kill -CONT "$TLSPID"
+kill "$TLSPID"
+wait "$TLSPID" 2>/dev/null || true
+TLSPID=
+FAULT_SCHEME=
+FAULT_PORT=
 fault "redirect to another scheme" "GET /2021-03-23/user-data redirect file:///etc/shadow" \
 	"to a scheme other than http or https"
 fault "redirect to another host" "GET /2021-03-23/user-data redirect http://127.0.0.2:9/x" \

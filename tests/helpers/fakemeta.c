@@ -18,6 +18,10 @@
  *   slow                 send the file one byte a second
  *   truncate             promise 100 bytes more than sent, then close
  *   huge N               answer 200 with N bytes
+ *   endless              answer 200 with no length and bytes until the client goes
+ *   slowloris            send the status line, then header bytes one every 200 ms
+ *                        until the client goes
+ *   reset                promise the file, send half of it, then reset (RST)
  *   redirect URL         answer 302 to URL
  */
 #ifndef _GNU_SOURCE
@@ -49,6 +53,7 @@ struct rule {
 static struct rule rules[RULES_MAX];
 static int nrules;
 static FILE *reqlog;
+static bool reset_connection; /* close with RST instead of FIN */
 
 static void sleep_ms(long ms)
 {
@@ -56,15 +61,17 @@ static void sleep_ms(long ms)
         (void)nanosleep(&ts, NULL);
 }
 
-static void send_all(int fd, const void *p, size_t n)
+/* false once the client has gone */
+static bool send_all(int fd, const void *p, size_t n)
 {
         while (n > 0) {
                 ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
                 if (k <= 0)
-                        return;
+                        return false;
                 p = (const char *)p + k;
                 n -= (size_t)k;
         }
+        return true;
 }
 
 static void answer(int fd, int status, const char *extra, const char *body, size_t len)
@@ -174,6 +181,11 @@ static void serve(int fd, int dirfd)
                         break;
                 got += (size_t)k;
                 req[got] = 0;
+                if (req[0] == 0x16) {
+                        /* A TLS handshake: answer in plain HTTP, as a web server does */
+                        answer(fd, 400, NULL, "plain HTTP here\n", 16);
+                        return;
+                }
                 if (strstr(req, "\r\n\r\n"))
                         break;
         }
@@ -233,6 +245,33 @@ static void serve(int fd, int dirfd)
                         for (; n > 0; n -= (long long)sizeof(chunk))
                                 send_all(fd, chunk,
                                          n < (long long)sizeof(chunk) ? (size_t)n : sizeof(chunk));
+                        return;
+                } else if (!strcmp(r->action, "endless")) {
+                        char chunk[65536];
+                        memset(chunk, 'a', sizeof(chunk));
+                        if (send_all(fd, "HTTP/1.0 200 OK\r\n\r\n", 19))
+                                while (send_all(fd, chunk, sizeof(chunk)))
+                                        ;
+                        return;
+                } else if (!strcmp(r->action, "slowloris")) {
+                        if (send_all(fd, "HTTP/1.0 200 OK\r\nX-Slow: ", 26))
+                                while (send_all(fd, "a", 1))
+                                        sleep_ms(200);
+                        return;
+                } else if (!strcmp(r->action, "reset")) {
+                        char head[256];
+                        data = content(dirfd, path, &len);
+                        if (!data) {
+                                answer(fd, 404, NULL, "", 0);
+                                return;
+                        }
+                        int h = snprintf(head, sizeof(head),
+                                         "HTTP/1.0 200 OK\r\nContent-Length: %zu\r\n\r\n", len);
+                        if (send_all(fd, head, (size_t)h))
+                                (void)send_all(fd, data, len / 2);
+                        free(data);
+                        sleep_ms(100); /* let the half arrive before the reset */
+                        reset_connection = true;
                         return;
                 } else if (!strcmp(r->action, "slow") || !strcmp(r->action, "truncate")) {
                         char head[256];
@@ -348,8 +387,14 @@ int main(int argc, char **argv)
                 int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
                 if (c < 0)
                         continue;
+                reset_connection = false;
                 serve(c, dirfd);
-                shutdown(c, SHUT_WR);
+                if (reset_connection) {
+                        struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+                        (void)setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+                } else {
+                        shutdown(c, SHUT_WR);
+                }
                 close(c);
         }
 }
