@@ -11,18 +11,32 @@
 
 #ifdef CLOUDBOOT_TEST_HOOKS
 #include <signal.h>
-/* Crash tests: die as a power cut would, right after the Nth write. */
+/* Crash tests: die as a power cut would, in the middle of the Nth write
+ * (CLOUDBOOT_TEST_KILL_IN_WRITE, half its data written) or right after it
+ * (CLOUDBOOT_TEST_KILL_AT_WRITE). */
+static void test_hook_kill(const char *var, long *left)
+{
+        if (*left < 0) {
+                const char *e = getenv(var);
+                *left = e ? strtol(e, NULL, 10) : 0;
+        }
+        if (*left > 0 && --*left == 0)
+                (void)raise(SIGKILL);
+}
+static void test_hook_in_write(void)
+{
+        static long left = -1;
+        test_hook_kill("CLOUDBOOT_TEST_KILL_IN_WRITE", &left);
+}
 static void test_hook_after_write(void)
 {
         static long left = -1;
-        if (left < 0) {
-                const char *e = getenv("CLOUDBOOT_TEST_KILL_AT_WRITE");
-                left = e ? strtol(e, NULL, 10) : 0;
-        }
-        if (left > 0 && --left == 0)
-                (void)raise(SIGKILL);
+        test_hook_kill("CLOUDBOOT_TEST_KILL_AT_WRITE", &left);
 }
 #else
+static inline void test_hook_in_write(void)
+{
+}
 static inline void test_hook_after_write(void)
 {
 }
@@ -250,10 +264,61 @@ int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len,
         return fs_write_atomic_at(dfd, base, data, len, mode, uid, gid);
 }
 
+/* data into fd, with its mode and owner, on disk. */
+static int fill(int fd, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid)
+{
+        int r = write_all(fd, data, len / 2);
+
+        test_hook_in_write();
+        if (r >= 0)
+                r = write_all(fd, (const char *)data + len / 2, len - len / 2);
+        if (r >= 0)
+                r = set_owner_mode(fd, mode, uid, gid);
+        if (r >= 0 && fsync(fd) < 0)
+                r = -errno;
+        return r;
+}
+
+/* The new contents, complete and on disk, under a temporary name tmp in dfd.
+ * Written as an unnamed file (O_TMPFILE) and linked in only when complete, so
+ * a crash while writing leaves nothing behind; where the file system cannot
+ * (or /proc is missing), a named temporary file made with O_EXCL. */
+static int write_temp(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                      uid_t uid, gid_t gid, char *tmp, size_t tmp_size)
+{
+        int r = temp_name(base, tmp, tmp_size);
+
+        if (r < 0)
+                return r;
+        {
+                _cleanup_close_ int fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+                char proc[64];
+
+                if (fd >= 0) {
+                        r = fill(fd, data, len, mode, uid, gid);
+                        if (r < 0)
+                                return r;
+                        /* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc's link does not. */
+                        if (linkat(fd, "", dfd, tmp, AT_EMPTY_PATH) == 0)
+                                return 0;
+                        (void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+                        if (linkat(AT_FDCWD, proc, dfd, tmp, AT_SYMLINK_FOLLOW) == 0)
+                                return 0;
+                }
+        }
+        _cleanup_close_ int fd =
+                openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        r = fill(fd, data, len, mode, uid, gid);
+        if (r < 0)
+                (void)unlinkat(dfd, tmp, 0);
+        return r;
+}
+
 int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, mode_t mode,
                        uid_t uid, gid_t gid)
 {
-        _cleanup_close_ int fd = -1;
         char tmp[256];
         int r;
 
@@ -261,27 +326,16 @@ int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, 
                 return -EINVAL;
         if (unchanged(dfd, base, data, len, mode, uid, gid))
                 return 0;
-        r = temp_name(base, tmp, sizeof(tmp));
+        r = write_temp(dfd, base, data, len, mode, uid, gid, tmp, sizeof(tmp));
         if (r < 0)
                 return r;
-        fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return -errno;
-        r = write_all(fd, data, len);
-        if (r >= 0)
-                r = set_owner_mode(fd, mode, uid, gid);
-        if (r >= 0 && fsync(fd) < 0)
-                r = -errno;
-        if (r >= 0 && renameat(dfd, tmp, dfd, base) < 0) {
+        if (renameat(dfd, tmp, dfd, base) < 0) {
                 r = -errno;
                 if (r == -EBUSY)
                         r = write_in_place(dfd, base, data, len, mode, uid, gid);
                 (void)unlinkat(dfd, tmp, 0);
                 if (r < 0)
                         return r;
-        } else if (r < 0) {
-                (void)unlinkat(dfd, tmp, 0);
-                return r;
         }
         /* Make the rename itself durable. */
         (void)fsync(dfd);
