@@ -58,9 +58,11 @@ int password_random(char *buf, size_t size, size_t len)
         return 0;
 }
 
-/* argv with "--prefix ROOT" (or "--root ROOT") after the tool's name. */
-static int run_tool(const struct module_ctx *ctx, const char *const *argv, const char *root_opt,
-                    const char *input, size_t input_len)
+/* argv with "--root ROOT" after the tool's name: the tool chroots into the
+ * target before it touches a file, so nothing it creates (a home directory
+ * given as /home/../.., say) can land outside it. (--prefix does not chroot.) */
+static int run_tool(const struct module_ctx *ctx, const char *const *argv, const char *input,
+                    size_t input_len)
 {
         const char *full[64];
         struct exec_opts o = { .input = input, .input_len = input_len };
@@ -68,7 +70,7 @@ static int run_tool(const struct module_ctx *ctx, const char *const *argv, const
 
         full[n++] = argv[0];
         if (!ctx->root_is_host) {
-                full[n++] = root_opt;
+                full[n++] = "--root";
                 full[n++] = ctx->root;
         }
         for (size_t i = 1; argv[i]; i++) {
@@ -82,7 +84,7 @@ static int run_tool(const struct module_ctx *ctx, const char *const *argv, const
 
 int account_tool(const struct module_ctx *ctx, const char *const *argv)
 {
-        return run_tool(ctx, argv, "--prefix", NULL, 0);
+        return run_tool(ctx, argv, NULL, 0);
 }
 
 int account_set_password(const struct module_ctx *ctx, const char *user, const char *secret,
@@ -105,7 +107,7 @@ int account_set_password(const struct module_ctx *ctx, const char *user, const c
         if (!line)
                 return -ENOMEM;
         (void)snprintf(line, len + 1, "%s:%s\n", user, secret);
-        r = run_tool(ctx, argv, "--root", line, len);
+        r = run_tool(ctx, argv, line, len);
         explicit_bzero(line, len);
         free(line);
         if (hash)
@@ -128,5 +130,5 @@ int account_unlock(const struct module_ctx *ctx, const char *user)
 int account_expire(const struct module_ctx *ctx, const char *user)
 {
         const char *argv[] = { "passwd", "--expire", user, NULL };
-        return run_tool(ctx, argv, "--root", NULL, 0);
+        return run_tool(ctx, argv, NULL, 0);
 }

@@ -1,6 +1,6 @@
 /* Account changes through the shadow tools, by argv, acting on the target:
- * useradd, groupadd and usermod with --prefix, chpasswd and passwd with
- * --root, when the target root is not "/". Passwords travel on stdin, hashed
+ * useradd, groupadd, usermod, chpasswd and passwd with --root (they chroot)
+ * when the target root is not "/". Passwords travel on stdin, hashed
  * first (so PAM in the target plays no part), and are never logged. */
 #pragma once
 
@@ -19,6 +19,6 @@ int account_lock(const struct module_ctx *ctx, const char *user);
 int account_unlock(const struct module_ctx *ctx, const char *user);
 /* Force a password change at the next login. */
 int account_expire(const struct module_ctx *ctx, const char *user);
-/* Run a shadow tool (useradd, groupadd, usermod) with --prefix when needed:
+/* Run a shadow tool (useradd, groupadd, usermod) with --root when needed:
  * argv[0] is the tool, the rest its arguments; at most 60 of them. */
 int account_tool(const struct module_ctx *ctx, const char *const *argv);

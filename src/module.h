@@ -15,7 +15,7 @@ enum freq { FREQ_INSTANCE, FREQ_ALWAYS, FREQ_ONCE };
 
 struct module_ctx {
         int root_fd;
-        const char *root; /* the same root as a path: for chroot and --prefix */
+        const char *root; /* the same root as a path: for chroot and --root */
         bool root_is_host; /* target root is "/": kernel calls are allowed */
         const char *iid; /* instance-id, sanitised for paths */
         const char *iid_raw; /* instance-id as given (INSTANCE_ID for commands) */

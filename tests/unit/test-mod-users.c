@@ -100,18 +100,18 @@ static void test_new_user_argv_password_and_sudo(void **state)
                                           "  plain_text_passwd: s3cret-pw\n",
                                           NULL),
                          0);
-        (void)snprintf(expect, sizeof(expect), "groupadd [--prefix] [%s] [newgrp]", t.path);
+        (void)snprintf(expect, sizeof(expect), "groupadd [--root] [%s] [newgrp]", t.path);
         assert_calls_have(stubs, expect);
         assert_calls_lack(stubs, "[adm]\ngroupadd");
         (void)snprintf(
                 expect, sizeof(expect),
-                "useradd [--prefix] [%s] [alice] [--comment] [Alice A] [--shell] [/bin/bash] "
+                "useradd [--root] [%s] [alice] [--comment] [Alice A] [--shell] [/bin/bash] "
                 "[--uid] [1500] [--groups] [adm,newgrp] [--create-home]",
                 t.path);
         assert_calls_have(stubs, expect);
         (void)snprintf(expect, sizeof(expect), "chpasswd [--root] [%s] [--encrypted]", t.path);
         assert_calls_have(stubs, expect);
-        (void)snprintf(expect, sizeof(expect), "usermod [--prefix] [%s] [--unlock] [alice]",
+        (void)snprintf(expect, sizeof(expect), "usermod [--root] [%s] [--unlock] [alice]",
                        t.path);
         assert_calls_have(stubs, expect);
         /* the password travels hashed, on stdin; never in argv or the log */
@@ -155,12 +155,12 @@ static void test_default_user_and_existing_user(void **state)
                                           NULL),
                          0);
         (void)snprintf(expect, sizeof(expect),
-                       "useradd [--prefix] [%s] [debian] [--groups] [adm,sudo] [--create-home]",
+                       "useradd [--root] [%s] [debian] [--groups] [adm,sudo] [--create-home]",
                        t.path);
         assert_calls_have(stubs, expect);
         /* bob exists: not created again, but locked (lock_passwd defaults to true) */
         assert_calls_lack(stubs, "[bob] [--create-home]");
-        (void)snprintf(expect, sizeof(expect), "usermod [--prefix] [%s] [--lock] [bob]", t.path);
+        (void)snprintf(expect, sizeof(expect), "usermod [--root] [%s] [--lock] [bob]", t.path);
         assert_calls_have(stubs, expect);
         assert_log_has(&t, "User bob already exists");
         /* @includedir is as good as #includedir: sudoers untouched */
@@ -185,10 +185,10 @@ static void test_groups_and_members(void **state)
                                           "groups:\n- admins: [alice, ghost]\n- 'g1, g2'\n",
                                           NULL),
                          -EPROTO);
-        (void)snprintf(expect, sizeof(expect), "groupadd [--prefix] [%s] [admins]", t.path);
+        (void)snprintf(expect, sizeof(expect), "groupadd [--root] [%s] [admins]", t.path);
         assert_calls_have(stubs, expect);
         (void)snprintf(expect, sizeof(expect),
-                       "usermod [--prefix] [%s] [--append] [--groups] [admins] [alice]", t.path);
+                       "usermod [--root] [%s] [--append] [--groups] [admins] [alice]", t.path);
         assert_calls_have(stubs, expect);
         assert_log_has(&t, "Cannot add ghost to group admins: there is no such user");
         assert_calls_have(stubs, "[g1]");
