@@ -189,6 +189,21 @@ static int do_groups(const struct module_ctx *ctx, const struct node *groups)
         return r;
 }
 
+/* A home useradd may create: absolute, no '..' (under --root it would climb
+ * out of the target), no ':' or control character (passwd's separators). */
+static bool homedir_valid(const char *home)
+{
+        if (home[0] != '/')
+                return false;
+        for (const char *p = home; *p; p++)
+                if (*p == ':' || (unsigned char)*p < 0x20 || *p == 0x7f)
+                        return false;
+        for (const char *p = home; (p = strstr(p, "/..")); p += 3)
+                if (p[3] == '/' || p[3] == '\0')
+                        return false;
+        return true;
+}
+
 static int create_user(const struct module_ctx *ctx, const struct node *u, const char *name)
 {
         const char *argv[64];
@@ -200,6 +215,15 @@ static int create_user(const struct module_ctx *ctx, const struct node *u, const
         struct buf joined = BUF_INIT(64 * 1024);
         int r;
 
+        v = user_opt(u, "homedir");
+        if (node_str(v) && !homedir_valid(v->str)) {
+                char pos[512];
+                schema_pos(v, pos, sizeof(pos));
+                return log_warning_errno(-EINVAL,
+                                         "%s: homedir of %s must be an absolute path without '..', "
+                                         "':' or control characters; the user is not created",
+                                         pos, name);
+        }
         argv[n++] = "useradd";
         argv[n++] = name;
 #define OPT(key, flag)                                                                             \

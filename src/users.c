@@ -43,9 +43,22 @@ static int fill_from(struct node *dst, const struct node *src)
         return 0;
 }
 
+/* n made by code takes the position of at (where its value came from), so
+ * messages about it still name the file, line and column. */
+static struct node *placed(struct node *n, const struct node *at)
+{
+        if (n && at) {
+                n->file = at->file;
+                n->line = at->line;
+                n->col = at->col;
+        }
+        return n;
+}
+
 /* Add (or merge into) the entry for name: later options win, as cloud-init's
- * mergemanydict([new, old]) has it. */
-static int add_user(struct node *list, const char *name, const struct node *opts, bool is_default)
+ * mergemanydict([new, old]) has it. at is where the name was given. */
+static int add_user(struct node *list, const char *name, const struct node *opts, bool is_default,
+                    const struct node *at)
 {
         struct node *entry = NULL, *merged;
         int r;
@@ -53,10 +66,10 @@ static int add_user(struct node *list, const char *name, const struct node *opts
         for (size_t i = 0; i < list->n; i++)
                 if (streq_ptr(node_get_str(list->items[i], "name"), name))
                         entry = list->items[i];
-        merged = node_new(NODE_MAP);
+        merged = placed(node_new(NODE_MAP), opts ? opts : at);
         if (!merged)
                 return -ENOMEM;
-        r = node_set(merged, "name", node_new_str(name));
+        r = node_set(merged, "name", placed(node_new_str(name), at));
         if (r >= 0)
                 r = fill_from(merged, opts);
         if (r >= 0 && entry)
@@ -101,7 +114,7 @@ static int add_default(struct node *list, const struct node *default_user,
                 r = node_set(opts, "name", node_new_str(name));
         if (r >= 0)
                 r = fill_from(opts, default_user);
-        return r < 0 ? r : add_user(list, name, opts, true);
+        return r < 0 ? r : add_user(list, name, opts, true, node_get(overrides, "name"));
 }
 
 /* "a, b ,c" into names, each added as a plain user (or the default). */
@@ -123,7 +136,7 @@ static int add_names(struct node *list, const struct node *s, const struct node 
                         memcpy(name, a, (size_t)(b - a));
                         name[b - a] = '\0';
                         r = streq(name, "default") ? add_default(list, default_user, NULL)
-                                                   : add_user(list, name, NULL, false);
+                                                   : add_user(list, name, NULL, false, s);
                 }
                 p += n + (p[n] == ',');
         }
@@ -161,7 +174,7 @@ int users_normalize(const struct node *cfg, struct node **ret)
                                 r = streq(users->items[i]->str, "default")
                                             ? add_default(list, def, NULL)
                                             : add_user(list, users->items[i]->str,
-                                                       users->items[i + 1], false);
+                                                       users->items[i + 1], false, users->items[i]);
         } else if (users && users->type == NODE_SEQ) {
                 for (size_t i = 0; i < users->n && r >= 0; i++) {
                         const struct node *u = users->items[i];
@@ -170,8 +183,9 @@ int users_normalize(const struct node *cfg, struct node **ret)
                         if (u->type == NODE_STR)
                                 r = add_names(list, u, def);
                         else if (u->type == NODE_MAP && name)
-                                r = streq(name, "default") ? add_default(list, def, u)
-                                                           : add_user(list, name, u, false);
+                                r = streq(name, "default")
+                                            ? add_default(list, def, u)
+                                            : add_user(list, name, u, false, node_get(u, "name"));
                         else {
                                 schema_pos(u, pos, sizeof(pos));
                                 log_warning("%s: users entry %zu has no name; skipped", pos, i);
