@@ -217,7 +217,8 @@ static int write_in_place(int dfd, const char *base, const void *data, size_t le
 static bool unchanged(int dfd, const char *base, const void *data, size_t len, mode_t mode,
                       uid_t uid, gid_t gid)
 {
-        _cleanup_close_ int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        /* O_NONBLOCK: a FIFO there must not hang the boot (it is replaced) */
+        _cleanup_close_ int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         struct stat st;
         char chunk[4096];
         size_t off = 0;
@@ -345,7 +346,8 @@ int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, 
 
 int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len)
 {
-        _cleanup_close_ int fd = fs_open_in_root(root_fd, path, O_RDONLY, 0);
+        /* O_NONBLOCK: opening a FIFO someone left there must not hang the boot */
+        _cleanup_close_ int fd = fs_open_in_root(root_fd, path, O_RDONLY | O_NONBLOCK, 0);
         _cleanup_free_ char *data = NULL;
         struct stat st;
         size_t len = 0, cap;
@@ -356,6 +358,10 @@ int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *
                 return -errno;
         if (S_ISDIR(st.st_mode))
                 return -EISDIR;
+        if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+                return -EINVAL;
+        if (S_ISCHR(st.st_mode) && fcntl(fd, F_SETFL, 0) < 0)
+                return -errno;
         if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
                 return -E2BIG;
         /* Size from fstat is a hint only (procfs and sysfs report 0 or 4096). */

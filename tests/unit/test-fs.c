@@ -121,6 +121,24 @@ static void test_read_file_is_bounded(void **state)
         troot_free(&t);
 }
 
+/* A FIFO where a file is read or written neither blocks nor is written
+ * through: reading it is refused, writing replaces it. */
+static void test_fifo_neither_blocks_nor_is_written_through(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *data, path[512];
+        struct stat st;
+        troot_make(&t);
+        assert_int_equal(mkfifoat(t.fd, "fifo", 0644), 0);
+        assert_int_equal(fs_read_file(t.fd, "/fifo", 100, &data, NULL), -EINVAL);
+        assert_int_equal(fs_write_atomic(t.fd, "/fifo", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1), 0);
+        (void)snprintf(path, sizeof(path), "%s/fifo", t.path);
+        assert_int_equal(lstat(path, &st), 0);
+        assert_true(S_ISREG(st.st_mode));
+        troot_free(&t);
+}
+
 static void test_rm_rf_does_not_follow_symlinks(void **state)
 {
         (void)state;
@@ -165,6 +183,7 @@ int main(void)
                 cmocka_unit_test(test_absolute_symlink_resolves_inside_root),
                 cmocka_unit_test(test_open_nofollow_refuses_symlinks),
                 cmocka_unit_test(test_read_file_is_bounded),
+                cmocka_unit_test(test_fifo_neither_blocks_nor_is_written_through),
                 cmocka_unit_test(test_rm_rf_does_not_follow_symlinks),
                 cmocka_unit_test(test_symlink_atomic_replaces),
         };
