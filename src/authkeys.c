@@ -342,10 +342,29 @@ int authkeys_install(int root_fd, const struct passwd_entry *pw, char *const *ke
         /* Above the home, symlinks resolve inside the root as usual (a /home
          * link is common); from the home down, none is followed. */
         if (in_home) {
+                _cleanup_close_ int link_fd =
+                        fs_open_in_root(root_fd, pw->home, O_PATH | O_NOFOLLOW, 0);
+                struct stat st;
+
+                /* The home itself a symlink (to /root, say) would put the keys
+                 * in another account's directory. */
+                if (link_fd >= 0 && fstat(link_fd, &st) == 0 && S_ISLNK(st.st_mode))
+                        return log_error_errno(-ELOOP,
+                                               "The home directory %s of %s is a symlink; "
+                                               "refusing to follow it",
+                                               pw->home, pw->name);
                 dfd = fs_open_in_root(root_fd, pw->home, O_RDONLY | O_DIRECTORY, 0);
                 if (dfd < 0)
                         return log_error_errno(dfd, "Cannot open the home directory %s of %s: %m",
                                                pw->home, pw->name);
+                /* sshd's StrictModes: the home too is the user's or root's and
+                 * writable by no one else. */
+                if (fstat(dfd, &st) < 0 || (st.st_uid != 0 && st.st_uid != pw->uid) ||
+                    (st.st_mode & 022))
+                        return log_error_errno(-EPERM,
+                                               "%s is writable by others or owned by another "
+                                               "user; sshd would ignore keys below it",
+                                               pw->home);
                 rel = path + strlen(pw->home);
                 (void)snprintf(shown, sizeof(shown), "%s", pw->home);
         } else {
