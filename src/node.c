@@ -242,7 +242,11 @@ int node_merge(struct node *dst, const struct node *src)
 
 const char *node_str(const struct node *n)
 {
-        return n && n->type == NODE_STR ? n->str : NULL;
+        /* A string with a NUL byte inside ("a\0b" in YAML) is no C string:
+         * cut short it would name another file or user than was written. */
+        if (!n || n->type != NODE_STR || memchr(n->str, 0, n->len))
+                return NULL;
+        return n->str;
 }
 
 const char *node_type_name(enum node_type t)

@@ -55,7 +55,8 @@ size_t node_del(struct node *map, const char *key);
  * src's value. This is cloud-init's merging of system config files. */
 int node_merge(struct node *dst, const struct node *src);
 
-/* Typed accessors: the string of a NODE_STR (or NULL), and so on. */
+/* Typed accessors. The text of a string node; NULL for any other node and
+ * for a string with a NUL byte inside. */
 const char *node_str(const struct node *n);
 /* "string", "integer", ... for messages. */
 const char *node_type_name(enum node_type t);
