@@ -149,14 +149,38 @@ static void log_emit(enum log_level level, const char *msg)
         (void)fprintf(stderr, "cloudboot[%s]: %s%s\n", level_names[level], prefix, msg);
 }
 
+/* Control characters in a message (a user name with a newline, say) are shown
+ * escaped: a value from user-data cannot forge a log line of its own. */
+static void escape_controls(const char *in, char *out, size_t size)
+{
+        static const char hex[] = "0123456789abcdef";
+        size_t o = 0;
+
+        for (; *in && o + 5 < size; in++) {
+                unsigned char c = (unsigned char)*in;
+                if (c == '\n' || c == '\r') {
+                        out[o++] = '\\';
+                        out[o++] = c == '\n' ? 'n' : 'r';
+                } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                        out[o++] = '\\';
+                        out[o++] = 'x';
+                        out[o++] = hex[c >> 4];
+                        out[o++] = hex[c & 15];
+                } else
+                        out[o++] = (char)c;
+        }
+        out[o] = '\0';
+}
+
 static void log_va(enum log_level level, const char *fmt, va_list ap)
 {
-        char msg[LOG_MSG_MAX];
+        char msg[LOG_MSG_MAX], shown[LOG_MSG_MAX];
 
         if (level == LOG_LVL_DEBUG && !debug_on && file_fd < 0 && !capture)
                 return;
         (void)vsnprintf(msg, sizeof(msg), fmt, ap);
-        log_emit(level, msg);
+        escape_controls(msg, shown, sizeof(shown));
+        log_emit(level, shown);
 }
 
 void log_full(enum log_level level, const char *fmt, ...)
