@@ -84,10 +84,37 @@ static int write_key_file(const struct module_ctx *ctx, const char *path, const 
         return 0;
 }
 
+/* Is key one of TYPE_private, TYPE_public, TYPE_certificate for a known TYPE? */
+static bool supplied_key_known(const char *key)
+{
+        for (const char *const *t = key_types; *t; t++) {
+                size_t l = strlen(*t);
+                if (strncmp(key, *t, l) == 0 && key[l] == '_' &&
+                    (streq(key + l + 1, "private") || streq(key + l + 1, "public") ||
+                     streq(key + l + 1, "certificate")))
+                        return true;
+        }
+        return false;
+}
+
 /* ssh_keys: {rsa_private: ..., rsa_public: ..., rsa_certificate: ...} */
 static int supplied_keys(const struct module_ctx *ctx, const struct node *sk)
 {
         int r = 0;
+
+        for (size_t i = 0; sk && sk->type == NODE_MAP && i + 1 < sk->n; i += 2) {
+                const char *key = node_str(sk->items[i]);
+                char pos[512];
+
+                schema_pos(sk->items[i], pos, sizeof(pos));
+                if (!key || !supplied_key_known(key))
+                        log_warning("%s: ssh_keys.%.64s is not a host key this cloudboot writes "
+                                    "(rsa, ecdsa or ed25519 _private, _public, _certificate); "
+                                    "ignored",
+                                    pos, key ? key : "?");
+                else if (!node_str(sk->items[i + 1]))
+                        log_warning("%s: ssh_keys.%s must be a string; ignored", pos, key);
+        }
 
         for (const char *const *t = key_types; *t; t++) {
                 static const struct {
