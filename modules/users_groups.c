@@ -4,6 +4,8 @@
  * or not, passwords, locking (lock_passwd defaults to true), sudo rules
  * (/etc/sudoers.d/90-cloud-init-users, 0440, with the #includedir ensured) and
  * ssh_authorized_keys. All by argv on the target; no password is logged. */
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +22,31 @@
 #define SUDOERS "/etc/sudoers"
 #define SUDOERS_FILE "/etc/sudoers.d/90-cloud-init-users"
 
-static const struct schema s_users = { .types = T_STR | T_SEQ | T_MAP };
-static const struct schema s_user = { .types = T_STR | T_MAP };
+/* A user's keys with the types cloud-init's schema gives them: a value of
+ * another type is reported with its position and not used. */
+static const struct schema s_ustr = { .types = T_STR };
+static const struct schema s_ubool = { .types = T_BOOL };
+static const struct schema s_unum = { .types = T_INT | T_STR };
+static const struct schema s_unames = { .types = T_STR | T_SEQ };
+static const struct schema s_usudo = { .types = T_STR | T_SEQ | T_BOOL | T_NULL };
+static const struct schema_prop user_props[] = {
+        { "name", &s_ustr, false },          { "gecos", &s_ustr, false },
+        { "homedir", &s_ustr, false },       { "primary_group", &s_ustr, false },
+        { "shell", &s_ustr, false },         { "expiredate", &s_ustr, false },
+        { "selinux_user", &s_ustr, false },  { "passwd", &s_ustr, false },
+        { "hashed_passwd", &s_ustr, false }, { "plain_text_passwd", &s_ustr, false },
+        { "lock_passwd", &s_ubool, false },  { "no_create_home", &s_ubool, false },
+        { "system", &s_ubool, false },       { "no_user_group", &s_ubool, false },
+        { "no_log_init", &s_ubool, false },  { "create_groups", &s_ubool, false },
+        { "uid", &s_unum, false },           { "inactive", &s_unum, false },
+        { "groups", &s_unames, false },      { "ssh_authorized_keys", &s_unames, false },
+        { "sudo", &s_usudo, false },         { NULL, NULL, false },
+};
+static const struct schema s_user_item = { .types = T_STR | T_MAP, .props = user_props };
+static const struct schema s_users = { .types = T_STR | T_SEQ | T_MAP,
+                                       .items = &s_user_item,
+                                       .prune_items = true };
+static const struct schema s_user = { .types = T_STR | T_MAP, .props = user_props };
 static const struct schema s_groups = { .types = T_STR | T_SEQ | T_MAP };
 static const struct schema_prop schema_keys[] = {
         { "users", &s_users, false },
@@ -183,8 +208,8 @@ static int do_groups(const struct module_ctx *ctx, const struct node *groups)
                                 names_free(members, n);
                         }
                 } else
-                        r = log_warning_errno(-EINVAL, "%s: a group must be a name or a mapping",
-                                              pos);
+                        r = log_warning_errno(
+                                -EINVAL, "%s: a groups entry must be a name or a mapping", pos);
         }
         return r;
 }
@@ -248,13 +273,29 @@ static int create_user(const struct module_ctx *ctx, const struct node *u, const
         }
         v = user_opt(u, "uid");
         if (v && (v->type == NODE_INT || v->type == NODE_STR)) {
+                char *end = NULL;
+                unsigned long long id;
+                errno = 0;
+                id = strtoull(v->str, &end, 10);
+                if (!isdigit((unsigned char)v->str[0]) || *end || errno || id >= 4294967295ull) {
+                        char pos[512];
+                        schema_pos(v, pos, sizeof(pos));
+                        return log_warning_errno(-EINVAL,
+                                                 "%s: uid of %s must be a number from 0 to "
+                                                 "4294967294; the user is not created",
+                                                 pos, name);
+                }
                 (void)snprintf(uidbuf, sizeof(uidbuf), "%s", v->str);
                 argv[n++] = "--uid";
                 argv[n++] = uidbuf;
         }
         r = names_of(user_opt(u, "groups"), &groups, &n_groups);
-        if (r < 0)
-                return log_warning_errno(r, "User %s: groups must be names", name);
+        if (r < 0) {
+                char pos[512];
+                schema_pos(user_opt(u, "groups"), pos, sizeof(pos));
+                return log_warning_errno(r, "%s: groups of %s must be valid group names", pos,
+                                         name);
+        }
         for (size_t i = 0; i < n_groups && r >= 0; i++) {
                 /* missing groups are made, unless create_groups: false */
                 if (user_bool(u, "create_groups", true))
