@@ -50,8 +50,12 @@ static int shutdown_argv(const struct node *ps, const char **argv, char *delay, 
                 (void)snprintf(delay, size, "%s", d->str);
         else if (node_str(d) && *d->str && strspn(d->str, "0123456789") == strlen(d->str))
                 (void)snprintf(delay, size, "+%s", d->str);
-        else
-                return log_warning_errno(-EINVAL, "power_state.delay must be now, +N or N minutes");
+        else {
+                char pos[512];
+                schema_pos(d, pos, sizeof(pos));
+                return log_warning_errno(-EINVAL,
+                                         "%s: power_state.delay must be now, +N or N minutes", pos);
+        }
         argv[n++] = "shutdown";
         argv[n++] = flag;
         argv[n++] = delay;
