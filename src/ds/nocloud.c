@@ -34,7 +34,8 @@ static void seed_done(struct seed *s)
 
 /* Read user-data and meta-data (required) and vendor-data and network-config
  * (optional) from dir inside dir_root_fd. -ENOENT when it is not a seed;
- * -E2BIG when a file is over its limit, which is reported here, once. */
+ * -E2BIG when the meta-data is over its limit; a user-data or vendor-data over
+ * it is left out. Either is reported here, once. */
 static int read_seed(int dir_root_fd, const char *dir, const char *display, size_t ud_max,
                      struct seed *ret)
 {
@@ -55,13 +56,13 @@ static int read_seed(int dir_root_fd, const char *dir, const char *display, size
         r = fs_read_file(dir_root_fd, path, ud_max, &s.ud, &s.ud_len);
         if (r == -E2BIG)
                 log_warning("%s/user-data is larger than %zu bytes; not used", display, ud_max);
-        if (r < 0)
+        if (r < 0 && r != -E2BIG)
                 return r;
         (void)snprintf(path, sizeof(path), "%s/vendor-data", dir);
         r = fs_read_file(dir_root_fd, path, ud_max, &s.vd, &s.vd_len);
         if (r == -E2BIG)
                 log_warning("%s/vendor-data is larger than %zu bytes; not used", display, ud_max);
-        if (r < 0 && r != -ENOENT) {
+        if (r < 0 && r != -ENOENT && r != -E2BIG) {
                 seed_done(&s);
                 return r;
         }
