@@ -502,7 +502,19 @@ int yaml_load(const char *data, size_t len, const char *file, const struct yaml_
 
                 if (!yaml_parser_parse(&parser, &e)) {
                         const char *ctx = parser.context;
-                        r = fail(&l, &parser.problem_mark, -EBADMSG, "%s%s%s",
+                        yaml_mark_t at = parser.problem_mark;
+                        /* The reader (bad UTF-8, a control character) gives a
+                         * byte offset, not a mark: count lines up to it. */
+                        if (parser.error == YAML_READER_ERROR) {
+                                at = (yaml_mark_t){ 0 };
+                                for (size_t i = 0; i < parser.problem_offset && i < len; i++)
+                                        if (data[i] == '\n') {
+                                                at.line++;
+                                                at.column = 0;
+                                        } else if (((unsigned char)data[i] & 0xc0) != 0x80)
+                                                at.column++;
+                        }
+                        r = fail(&l, &at, -EBADMSG, "%s%s%s",
                                  parser.problem ? parser.problem : "syntax error", ctx ? " " : "",
                                  ctx ? ctx : "");
                         break;

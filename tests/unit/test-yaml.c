@@ -111,8 +111,10 @@ static void test_tab_indentation_is_an_error(void **state)
 static void test_invalid_utf8_is_an_error(void **state)
 {
         (void)state;
-        expect_error("a: \xff\xfe\n", -EBADMSG, 0, 0, "invalid");
-        expect_error("a: \xc3\x28\n", -EBADMSG, 0, 0, "invalid");
+        /* the reader's errors are placed too, counted in characters */
+        expect_error("a: \xff\xfe\n", -EBADMSG, 1, 4, "invalid");
+        expect_error("x: \xc3\xa9\na: \xc3\x28\n", -EBADMSG, 2, 5,
+                     "invalid"); /* at the bad octet */
 }
 
 static void test_nul_byte_is_an_error(void **state)
@@ -123,6 +125,8 @@ static void test_nul_byte_is_an_error(void **state)
         const char doc[] = "a: b\0c\n";
         assert_int_equal(yaml_load(doc, sizeof(doc) - 1, "t", NULL, &n, &err), -EBADMSG);
         assert_true(strstr(err.msg, "control characters are not allowed") != NULL);
+        assert_int_equal(err.line, 1);
+        assert_int_equal(err.col, 5);
 }
 
 static void test_billion_laughs_is_refused_fast(void **state)
