@@ -545,19 +545,20 @@ int userdata_process(const char *data, size_t len, const struct ud_env *env, str
                        "Content-Type: multipart/mixed; boundary=\"%s\"\n"
                        "MIME-Version: 1.0\n\n",
                        PROCESSED_BOUNDARY);
-        /* One plain #cloud-config document (gzip'd or not) is kept as it is. */
-        if (r >= 0 && gzip_is(data, len) && gzip_decode(data, len, env->max, &plain, &plen) >= 0) {
-                data = plain;
-                len = plen;
-        }
-        if (r >= 0 && userdata_type(data, len) == UD_CLOUD_CONFIG) {
-                u.cfg_text = malloc(len + 1);
+        /* One plain #cloud-config document (gzip'd or not) is kept as it is.
+         * handle() gets the data as given: it decompresses once, as cloud-init
+         * does (gzip inside gzip is not cloud-config). */
+        if (r >= 0 && gzip_is(data, len))
+                (void)gzip_decode(data, len, env->max, &plain, &plen); /* sets plain on success */
+        if (r >= 0 && userdata_type(plain ? plain : data, plain ? plen : len) == UD_CLOUD_CONFIG) {
+                size_t l = plain ? plen : len;
+                u.cfg_text = malloc(l + 1);
                 if (!u.cfg_text)
                         r = -ENOMEM;
                 else {
-                        memcpy(u.cfg_text, data, len);
-                        u.cfg_text[len] = 0;
-                        u.cfg_text_len = len;
+                        memcpy(u.cfg_text, plain ? plain : data, l);
+                        u.cfg_text[l] = 0;
+                        u.cfg_text_len = l;
                 }
         }
         if (r >= 0)
