@@ -101,6 +101,17 @@ static size_t trimmed_len(const char *line, size_t len)
         return len;
 }
 
+/* One line of printable text, a trailing CR aside: a newline or another
+ * control character inside would smuggle a second line or garble the file. */
+static bool one_line(const char *s)
+{
+        size_t len = trimmed_len(s, strlen(s));
+        for (size_t i = 0; i < len; i++)
+                if (((unsigned char)s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+                        return false;
+        return true;
+}
+
 int authkeys_collect(const struct node *v, char ***keys, size_t *n)
 {
         size_t count = v && v->type == NODE_SEQ ? v->n : v ? 1 : 0;
@@ -111,7 +122,7 @@ int authkeys_collect(const struct node *v, char ***keys, size_t *n)
                 size_t bl;
                 char **p;
 
-                if (!node_str(k) || strpbrk(k->str, "\n") ||
+                if (!node_str(k) || !one_line(k->str) ||
                     !authkeys_blob(k->str, strcspn(k->str, "\r"), &b, &bl)) {
                         char pos[512];
                         schema_pos(k, pos, sizeof(pos));
