@@ -86,14 +86,23 @@ static int apply_hostname(const struct module_ctx *ctx, const char *name)
         return 0;
 }
 
-static int check_names(const struct host_names *n)
+/* Invalid names are refused, at the position of the key that gave them when
+ * the configuration did. */
+static int check_names(const struct module_ctx *ctx, const struct host_names *n)
 {
-        if (!hostname_valid(n->hostname) || !hostname_valid(n->fqdn)) {
-                log_error("Hostname '%.64s' (fqdn '%.64s') is not a valid host name; not set",
-                          n->hostname, n->fqdn);
-                return -EINVAL;
+        const struct node *at;
+        char pos[512] = "";
+
+        if (hostname_valid(n->hostname) && hostname_valid(n->fqdn))
+                return 0;
+        at = node_get(ctx->cfg, hostname_valid(n->fqdn) ? "hostname" : "fqdn");
+        if (at && at->line) {
+                schema_pos(at, pos, sizeof(pos) - 2);
+                memcpy(pos + strlen(pos), ": ", 3);
         }
-        return 0;
+        log_error("%sHostname '%.64s' (fqdn '%.64s') is not a valid host name; not set", pos,
+                  n->hostname, n->fqdn);
+        return -EINVAL;
 }
 
 /* What both modules do first: nothing under preserve_hostname or without a
@@ -116,7 +125,7 @@ static int names_for_run(const struct module_ctx *ctx, struct host_names *n)
                 host_names_done(n);
                 return 0;
         }
-        r = check_names(n);
+        r = check_names(ctx, n);
         if (r < 0) {
                 host_names_done(n);
                 return r;
