@@ -426,6 +426,13 @@ int authkeys_install(int root_fd, const struct passwd_entry *pw, char *const *ke
                         ssize_t k;
                         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
                                 return log_error_errno(-EINVAL, "%s is not a regular file", path);
+                        /* A hard link (to /etc/shadow, say) would have its
+                         * contents copied into a file the user owns. */
+                        if (st.st_nlink > 1 || (st.st_uid != 0 && st.st_uid != pw->uid))
+                                return log_error_errno(-EPERM,
+                                                       "%s has other links or another owner; "
+                                                       "refusing to read or replace it",
+                                                       path);
                         if ((size_t)st.st_size > AUTHKEYS_MAX)
                                 return log_error_errno(-E2BIG, "%s is larger than %u bytes", path,
                                                        AUTHKEYS_MAX);
