@@ -229,6 +229,15 @@ static bool homedir_valid(const char *home)
         return true;
 }
 
+/* A user key whose value cannot be used: reported where it is given. */
+static int refuse(const struct node *at, const char *key, const char *name, const char *must_be)
+{
+        char pos[512];
+        schema_pos(at, pos, sizeof(pos));
+        return log_warning_errno(-EINVAL, "%s: %s of %s must be %s; the user is not created", pos,
+                                 key, name, must_be);
+}
+
 static int create_user(const struct module_ctx *ctx, const struct node *u, const char *name)
 {
         const char *argv[64];
@@ -241,14 +250,9 @@ static int create_user(const struct module_ctx *ctx, const struct node *u, const
         int r;
 
         v = user_opt(u, "homedir");
-        if (node_str(v) && !homedir_valid(v->str)) {
-                char pos[512];
-                schema_pos(v, pos, sizeof(pos));
-                return log_warning_errno(-EINVAL,
-                                         "%s: homedir of %s must be an absolute path without '..', "
-                                         "':' or control characters; the user is not created",
-                                         pos, name);
-        }
+        if (node_str(v) && !homedir_valid(v->str))
+                return refuse(v, "homedir", name,
+                              "an absolute path without '..', ':' or control characters");
         argv[n++] = "useradd";
         argv[n++] = name;
 #define OPT(key, flag)                                                                             \
@@ -277,14 +281,8 @@ static int create_user(const struct module_ctx *ctx, const struct node *u, const
                 unsigned long long id;
                 errno = 0;
                 id = strtoull(v->str, &end, 10);
-                if (!isdigit((unsigned char)v->str[0]) || *end || errno || id >= 4294967295ull) {
-                        char pos[512];
-                        schema_pos(v, pos, sizeof(pos));
-                        return log_warning_errno(-EINVAL,
-                                                 "%s: uid of %s must be a number from 0 to "
-                                                 "4294967294; the user is not created",
-                                                 pos, name);
-                }
+                if (!isdigit((unsigned char)v->str[0]) || *end || errno || id >= 4294967295ull)
+                        return refuse(v, "uid", name, "a number from 0 to 4294967294");
                 (void)snprintf(uidbuf, sizeof(uidbuf), "%s", v->str);
                 argv[n++] = "--uid";
                 argv[n++] = uidbuf;
