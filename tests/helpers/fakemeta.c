@@ -258,23 +258,10 @@ static void serve(int fd, int dirfd)
                                 while (send_all(fd, "a", 1))
                                         sleep_ms(200);
                         return;
-                } else if (!strcmp(r->action, "reset")) {
+                } else if (!strcmp(r->action, "reset") || !strcmp(r->action, "slow") ||
+                           !strcmp(r->action, "truncate")) {
                         char head[256];
-                        data = content(dirfd, path, &len);
-                        if (!data) {
-                                answer(fd, 404, NULL, "", 0);
-                                return;
-                        }
-                        int h = snprintf(head, sizeof(head),
-                                         "HTTP/1.0 200 OK\r\nContent-Length: %zu\r\n\r\n", len);
-                        if (send_all(fd, head, (size_t)h))
-                                (void)send_all(fd, data, len / 2);
-                        free(data);
-                        sleep_ms(100); /* let the half arrive before the reset */
-                        reset_connection = true;
-                        return;
-                } else if (!strcmp(r->action, "slow") || !strcmp(r->action, "truncate")) {
-                        char head[256];
+                        bool trunc = !strcmp(r->action, "truncate");
                         data = content(dirfd, path, &len);
                         if (!data) {
                                 answer(fd, 404, NULL, "", 0);
@@ -282,15 +269,20 @@ static void serve(int fd, int dirfd)
                         }
                         int h = snprintf(head, sizeof(head),
                                          "HTTP/1.0 200 OK\r\nContent-Length: %zu\r\n\r\n",
-                                         len + (!strcmp(r->action, "truncate") ? 100 : 0));
-                        send_all(fd, head, (size_t)h);
-                        if (!strcmp(r->action, "truncate"))
-                                send_all(fd, data, len);
-                        else
-                                for (size_t j = 0; j < len; j++) {
-                                        send_all(fd, data + j, 1);
-                                        sleep_ms(1000);
+                                         len + (trunc ? 100 : 0));
+                        if (send_all(fd, head, (size_t)h)) {
+                                if (trunc) {
+                                        (void)send_all(fd, data, len);
+                                } else if (!strcmp(r->action, "reset")) {
+                                        (void)send_all(fd, data, len / 2);
+                                        sleep_ms(100); /* let the half arrive before the reset */
+                                        reset_connection = true;
+                                } else {
+                                        for (size_t j = 0; j < len && send_all(fd, data + j, 1);
+                                             j++)
+                                                sleep_ms(1000);
                                 }
+                        }
                         free(data);
                         return;
                 }
