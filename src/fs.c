@@ -8,6 +8,7 @@
 
 #include "fs.h"
 #include "macro.h"
+#include "resolve.h"
 
 #ifdef CLOUDBOOT_TEST_HOOKS
 #include <signal.h>
@@ -42,6 +43,8 @@ static inline void test_hook_after_write(void)
 }
 #endif
 
+static bool no_openat2;
+
 static int openat2_resolve(int dir_fd, const char *path, int flags, mode_t mode,
                            unsigned long long resolve)
 {
@@ -56,10 +59,16 @@ static int openat2_resolve(int dir_fd, const char *path, int flags, mode_t mode,
                 path++;
         if (!*path)
                 path = ".";
-        fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
-        if (fd < 0)
-                return -errno;
-        return (int)fd;
+        if (!no_openat2) {
+                fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+                if (fd >= 0)
+                        return (int)fd;
+                if (errno != ENOSYS)
+                        return -errno;
+                no_openat2 = true; /* Linux < 5.6, or valgrind */
+        }
+        return resolve_open(dir_fd, path, flags, mode, resolve & RESOLVE_IN_ROOT,
+                            resolve & RESOLVE_NO_SYMLINKS);
 }
 
 int fs_open_root(const char *root)

@@ -1,6 +1,7 @@
 /* Tests of src/fs.c: everything stays inside the root, writes are atomic. */
 #include <dirent.h>
 
+#include "resolve.h"
 #include "testlib.h"
 
 static void test_write_atomic_creates_parents_mode_and_content(void **state)
@@ -139,6 +140,48 @@ static void test_fifo_neither_blocks_nor_is_written_through(void **state)
         troot_free(&t);
 }
 
+/* The user-space fallback for kernels without openat2 confines as openat2
+ * does: absolute and climbing symlinks and ".." stay inside the root. */
+static void test_resolve_open_fallback_stays_inside(void **state)
+{
+        (void)state;
+        struct troot t;
+        char path[512], buf[16] = "";
+        int fd;
+        troot_make(&t);
+        troot_write(&t, "/etc/passwd", "inside");
+        assert_int_equal(symlinkat("/etc", t.fd, "abs"), 0);
+        assert_int_equal(symlinkat("../../../../etc", t.fd, "up"), 0);
+        assert_int_equal(symlinkat("loop2", t.fd, "loop1"), 0);
+        assert_int_equal(symlinkat("loop1", t.fd, "loop2"), 0);
+        assert_int_equal(symlinkat("/new-file", t.fd, "dangling"), 0);
+        for (int i = 0; i < 4; i++) {
+                static const char *const via[] = { "abs/passwd", "up/passwd", "/../../etc/passwd",
+                                                   "etc/../../etc/./passwd" };
+                fd = resolve_open(t.fd, via[i], O_RDONLY, 0, true, false);
+                assert_true(fd >= 0);
+                assert_int_equal(read(fd, buf, sizeof(buf) - 1), 6);
+                assert_string_equal(buf, "inside");
+                close(fd);
+        }
+        /* beneath, without symlinks: climbing is -EXDEV, any symlink -ELOOP */
+        assert_int_equal(resolve_open(t.fd, "../etc/passwd", O_RDONLY, 0, false, true), -EXDEV);
+        assert_int_equal(resolve_open(t.fd, "abs/passwd", O_RDONLY, 0, false, true), -ELOOP);
+        fd = resolve_open(t.fd, "etc/passwd", O_RDONLY, 0, false, true);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(resolve_open(t.fd, "loop1", O_RDONLY, 0, true, false), -ELOOP);
+        assert_int_equal(resolve_open(t.fd, "abs", O_RDONLY | O_NOFOLLOW, 0, true, false), -ELOOP);
+        assert_int_equal(resolve_open(t.fd, "etc/passwd/x", O_RDONLY, 0, true, false), -ENOTDIR);
+        /* created through a dangling absolute symlink: inside the root */
+        fd = resolve_open(t.fd, "dangling", O_WRONLY | O_CREAT, 0600, true, false);
+        assert_true(fd >= 0);
+        close(fd);
+        (void)snprintf(path, sizeof(path), "%s/new-file", t.path);
+        assert_int_equal(access(path, F_OK), 0);
+        troot_free(&t);
+}
+
 static void test_rm_rf_does_not_follow_symlinks(void **state)
 {
         (void)state;
@@ -184,6 +227,7 @@ int main(void)
                 cmocka_unit_test(test_open_nofollow_refuses_symlinks),
                 cmocka_unit_test(test_read_file_is_bounded),
                 cmocka_unit_test(test_fifo_neither_blocks_nor_is_written_through),
+                cmocka_unit_test(test_resolve_open_fallback_stays_inside),
                 cmocka_unit_test(test_rm_rf_does_not_follow_symlinks),
                 cmocka_unit_test(test_symlink_atomic_replaces),
         };
