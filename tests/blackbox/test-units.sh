@@ -3,7 +3,7 @@
 # cloud-init's units are, and each one honours the disable switches.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"
 
-BUILD=$(dirname "$CLOUDBOOT")
+BUILD=$(dirname "${CLOUDBOOT_REAL:-$CLOUDBOOT}") # the build tree, also under valgrind
 U="$R/units"
 mkdir -p "$U"
 for u in cloudboot-local.service cloudboot.service cloudboot-config.service cloudboot-final.service; do

@@ -95,7 +95,7 @@ static void test_mount_point_is_written_in_place(void **state)
         assert_int_equal(write(fd, "uninitialized\n", 14), 14);
         close(fd);
         (void)snprintf(dst, sizeof(dst), "%s/etc/machine-id", t.path);
-        if (geteuid() != 0 || mount(src, dst, NULL, MS_BIND, NULL) < 0) {
+        if (geteuid() != 0 || mount(src, dst, "none", MS_BIND, NULL) < 0) {
                 unlink(src);
                 troot_free(&t);
                 skip();
