@@ -290,20 +290,33 @@ int authkeys_path(int root_fd, const struct passwd_entry *pw, char **ret)
         return 0;
 }
 
+/* sshd's StrictModes for a directory on the way to the keys: the user's or
+ * root's, and writable by no one else. 0, or -EPERM logged. */
+static int strict_modes(int fd, const char *shown, uid_t owner_ok)
+{
+        struct stat st;
+
+        if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != owner_ok) || (st.st_mode & 022))
+                return log_error_errno(-EPERM,
+                                       "%s is writable by others or owned by another user; "
+                                       "sshd would ignore keys below it",
+                                       shown);
+        return 0;
+}
+
 /* Open (creating if need be) the directory name in dfd without following a
  * symlink, and check it as sshd's StrictModes would. */
 static int open_dir_nofollow(int dfd, const char *name, const char *shown, mode_t mode, uid_t uid,
                              gid_t gid, uid_t owner_ok)
 {
-        struct stat st;
-        int fd;
+        int fd, r;
 
         if (mkdirat(dfd, name, mode) == 0) {
                 fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
                 if (fd < 0)
                         return -errno;
                 if (fchown(fd, uid, gid) < 0 || fchmod(fd, mode) < 0) {
-                        int r = -errno;
+                        r = -errno;
                         (void)close(fd);
                         return r;
                 }
@@ -313,7 +326,7 @@ static int open_dir_nofollow(int dfd, const char *name, const char *shown, mode_
                 return -errno;
         fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0) {
-                int r = -errno;
+                r = -errno;
                 if (r == -ELOOP || r == -ENOTDIR) {
                         struct stat lst;
                         if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -324,12 +337,10 @@ static int open_dir_nofollow(int dfd, const char *name, const char *shown, mode_
                 }
                 return r;
         }
-        if (fstat(fd, &st) < 0 || (st.st_uid != 0 && st.st_uid != owner_ok) || (st.st_mode & 022)) {
+        r = strict_modes(fd, shown, owner_ok);
+        if (r < 0) {
                 (void)close(fd);
-                return log_error_errno(-EPERM,
-                                       "%s is writable by others or owned by another user; "
-                                       "sshd would ignore keys below it",
-                                       shown);
+                return r;
         }
         return fd;
 }
@@ -368,14 +379,9 @@ int authkeys_install(int root_fd, const struct passwd_entry *pw, char *const *ke
                 if (dfd < 0)
                         return log_error_errno(dfd, "Cannot open the home directory %s of %s: %m",
                                                pw->home, pw->name);
-                /* sshd's StrictModes: the home too is the user's or root's and
-                 * writable by no one else. */
-                if (fstat(dfd, &st) < 0 || (st.st_uid != 0 && st.st_uid != pw->uid) ||
-                    (st.st_mode & 022))
-                        return log_error_errno(-EPERM,
-                                               "%s is writable by others or owned by another "
-                                               "user; sshd would ignore keys below it",
-                                               pw->home);
+                r = strict_modes(dfd, pw->home, pw->uid); /* the home too */
+                if (r < 0)
+                        return r;
                 rel = path + strlen(pw->home);
                 (void)snprintf(shown, sizeof(shown), "%s", pw->home);
         } else {
