@@ -101,6 +101,7 @@ struct st {
         unsigned includes;
         const char *urls[DEPTH_MAX + 1]; /* the includes being processed, for loops */
         unsigned nurls;
+        bool top_gunzipped; /* the whole was gzip, already decompressed: not again */
 };
 
 void userdata_done(struct userdata *u)
@@ -443,7 +444,7 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
         for (char *c = lc; *c; c++)
                 if (*c >= 'A' && *c <= 'Z')
                         *c = (char)(*c - 'A' + 'a');
-        if (gzip_is(data, len)) {
+        if (gzip_is(data, len) && !(depth == 0 && s->top_gunzipped)) {
                 r = gzip_decode(data, len, s->env->max, &plain, &plen);
                 if (r < 0) {
                         problem(s, "%s: %s; ignored", where,
@@ -546,19 +547,21 @@ int userdata_process(const char *data, size_t len, const struct ud_env *env, str
                        "MIME-Version: 1.0\n\n",
                        PROCESSED_BOUNDARY);
         /* One plain #cloud-config document (gzip'd or not) is kept as it is.
-         * handle() gets the data as given: it decompresses once, as cloud-init
-         * does (gzip inside gzip is not cloud-config). */
-        if (r >= 0 && gzip_is(data, len))
-                (void)gzip_decode(data, len, env->max, &plain, &plen); /* sets plain on success */
-        if (r >= 0 && userdata_type(plain ? plain : data, plain ? plen : len) == UD_CLOUD_CONFIG) {
-                size_t l = plain ? plen : len;
-                u.cfg_text = malloc(l + 1);
+         * Decompressed once, as cloud-init does: handle() does not again (gzip
+         * inside gzip is not cloud-config), and reports a gzip that fails. */
+        if (r >= 0 && gzip_is(data, len) && gzip_decode(data, len, env->max, &plain, &plen) >= 0) {
+                data = plain;
+                len = plen;
+                s.top_gunzipped = true;
+        }
+        if (r >= 0 && userdata_type(data, len) == UD_CLOUD_CONFIG) {
+                u.cfg_text = malloc(len + 1);
                 if (!u.cfg_text)
                         r = -ENOMEM;
                 else {
-                        memcpy(u.cfg_text, plain ? plain : data, l);
-                        u.cfg_text[l] = 0;
-                        u.cfg_text_len = l;
+                        memcpy(u.cfg_text, data, len);
+                        u.cfg_text[len] = 0;
+                        u.cfg_text_len = len;
                 }
         }
         if (r >= 0)
