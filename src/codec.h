@@ -19,8 +19,8 @@ bool gzip_is(const void *data, size_t len);
 /* Decompress a gzip stream (several members allowed, as gunzip does). */
 int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_len);
 /* Compress into one gzip member (for collect-logs' tarball). */
+int gzip_encode(const void *in, size_t len, char **ret, size_t *ret_len);
 /* FNV-1a, 64 bits: stable names and digests (cache files, "has this
  * changed"), not security. Start from FNV1A64_INIT; chain calls to hash more. */
 #define FNV1A64_INIT 14695981039346656037ull
 unsigned long long fnv1a64(unsigned long long h, const void *p, size_t n);
-int gzip_encode(const void *in, size_t len, char **ret, size_t *ret_len);
