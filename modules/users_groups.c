@@ -288,12 +288,10 @@ static int create_user(const struct module_ctx *ctx, const struct node *u, const
                 argv[n++] = uidbuf;
         }
         r = names_of(user_opt(u, "groups"), &groups, &n_groups);
-        if (r < 0) {
-                char pos[512];
-                schema_pos(user_opt(u, "groups"), pos, sizeof(pos));
-                return log_warning_errno(r, "%s: groups of %s must be valid group names", pos,
-                                         name);
-        }
+        if (r < 0)
+                return r == -EINVAL
+                               ? refuse(user_opt(u, "groups"), "groups", name, "valid group names")
+                               : r;
         for (size_t i = 0; i < n_groups && r >= 0; i++) {
                 /* missing groups are made, unless create_groups: false */
                 if (user_bool(u, "create_groups", true))
