@@ -85,11 +85,6 @@ for c in "$TOP_SRCDIR"/tests/hostile/*.case; do
 			t=${line#\# expect-not-re: }
 			! grep -qE -- "$t" "$OUT" || fail "$name: an output line matches '$t'"
 			;;
-		"# size: "*)
-			t=${line#\# size: }
-			got=$(stat -c %s "$R${t%% *}") || fail "$name: ${t%% *} is missing"
-			[ "$got" = "${t#* }" ] || fail "$name: ${t%% *} has $got bytes, expected ${t#* }"
-			;;
 		"# lacks: "*)
 			t=${line#\# lacks: }
 			p=${t%% *}
@@ -105,15 +100,13 @@ for c in "$TOP_SRCDIR"/tests/hostile/*.case; do
 			p=${line#\# absent: }
 			[ ! -e "$R$p" ] && [ ! -L "$R$p" ] || fail "$name: $p exists but should not"
 			;;
-		"# mode: "*)
-			t=${line#\# mode: }
-			got=$(stat -c %a "$R${t%% *}") || fail "$name: ${t%% *} is missing"
-			[ "$got" = "${t#* }" ] || fail "$name: ${t%% *} has mode $got, expected ${t#* }"
-			;;
-		"# owner: "*)
-			t=${line#\# owner: }
-			got=$(stat -c %u:%g "$R${t%% *}") || fail "$name: ${t%% *} is missing"
-			[ "$got" = "${t#* }" ] || fail "$name: ${t%% *} is owned by $got, expected ${t#* }"
+		"# size: "* | "# mode: "* | "# owner: "*)
+			kind=${line#\# }
+			kind=${kind%%:*}
+			t=${line#\# *: }
+			case $kind in size) fmt=%s ;; mode) fmt=%a ;; *) fmt=%u:%g ;; esac
+			got=$(stat -c "$fmt" "$R${t%% *}") || fail "$name: ${t%% *} is missing"
+			[ "$got" = "${t#* }" ] || fail "$name: ${t%% *} has $kind $got, expected ${t#* }"
 			;;
 		esac
 	done <"$R.head"
