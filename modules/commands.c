@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bootcmd (init stage, every boot) and runcmd (config stage, per instance):
  * cloud-init's cc_bootcmd and cc_runcmd. bootcmd runs at once with
  * INSTANCE_ID set; runcmd is only written to instance/scripts/runcmd (0700)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* final_message (final stage, every boot): cloud-init's cc_final_message.
  * Shows the message ($var and {{var}} substituted: version, timestamp,
  * datasource, uptime) and writes instance/boot-finished, which tools poll to

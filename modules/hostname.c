@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* set_hostname (per instance) and update_hostname (every boot): cloud-init's
  * cc_set_hostname and cc_update_hostname. The name comes from `fqdn`,
  * `hostname` or meta-data local-hostname; /etc/hostname is written

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* keys_to_console (final stage, per instance): cloud-init's
  * cc_keys_to_console. The host keys' fingerprints and public keys, between
  * the BEGIN/END markers that tools scrape from the serial console, written to

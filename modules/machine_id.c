@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* machine_id (init-local, per instance): cloudboot's own module; cloud-init
  * leaves /etc/machine-id alone (LP #2003121), so clones of one disk share it
  * and with it their DHCP identity. For a new instance this writes a fresh ID

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* package_update_upgrade_install (final stage, per instance): cloud-init's
  * cc_package_update_upgrade_install. package_update, package_upgrade,
  * package_reboot_if_required (and the older apt_update, apt_upgrade,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* phone_home (final stage, per instance): cloud-init's cc_phone_home. POSTs
  * the instance's host keys, instance-id, hostname and fqdn (those listed in
  * `post`, or all) form-encoded to `url` ($INSTANCE_ID substituted), trying

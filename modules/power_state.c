@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* power_state_change (final stage, per instance): cloud-init's
  * cc_power_state_change. A child waits for cloudboot to exit (at most
  * `timeout` seconds), checks `condition` (true, false, or a command whose exit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* scripts_vendor, scripts_user, scripts_per_instance, scripts_per_boot,
  * scripts_per_once (final stage): cloud-init's cc_scripts_*. Each runs the executable files of
  * one directory in name order: the instance's scripts (runcmd, user-data

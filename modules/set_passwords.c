@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* set_passwords (init stage, per instance): cloud-init's cc_set_passwords.
  * ssh_pwauth sets PasswordAuthentication, in sshd_config.d/50-cloud-init.conf
  * when sshd_config includes that directory, else in sshd_config itself.
@@ -127,7 +128,7 @@ static int apply(const struct module_ctx *ctx, struct pw_change *c, struct buf *
                         return r;
                 c->secret = random;
         }
-        r = account_set_password(ctx, c->name, c->secret, c->is_hash);
+        r = account_set_password(module_chroot(ctx), c->name, c->secret, c->is_hash);
         if (r >= 0 && c->random)
                 r = buf_printf(console, "%s:%s\n", c->name, random);
         explicit_bzero(random, sizeof(random));
@@ -135,7 +136,7 @@ static int apply(const struct module_ctx *ctx, struct pw_change *c, struct buf *
                 return log_warning_errno(r, "Cannot set the password of %s", c->name);
         log_info("Set the password of %s", c->name);
         /* cloud-init expires what it set in the clear (text and RANDOM). */
-        if (expire && !c->is_hash && account_expire(ctx, c->name) < 0)
+        if (expire && !c->is_hash && account_expire(module_chroot(ctx), c->name) < 0)
                 return log_warning_errno(-EPROTO, "Cannot expire the password of %s", c->name);
         return 0;
 }

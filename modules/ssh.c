@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ssh (init stage, per instance): cloud-init's cc_ssh. Host keys: the old
  * ones removed for a new instance (ssh_deletekeys, default true), supplied
  * ones written (ssh_keys: private 0600, public and certificate 0644), the

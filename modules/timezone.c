@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* timezone (config stage, per instance): cloud-init's cc_timezone. The zone
  * must exist in the target's zoneinfo; then /etc/localtime becomes a
  * relative symlink to it and, on Debian-style systems, /etc/timezone names it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* update_etc_hosts (init stage, every boot): cloud-init's cc_update_etc_hosts.
  * manage_etc_hosts: true (or the older "template") renders /etc/hosts from
  * /etc/cloud/templates/hosts.<distro>.tmpl, or a built-in Debian template,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* users_groups (init stage, per instance): cloud-init's cc_users_groups.
  * Groups first (groupadd, members added with usermod -a -G), then each user:
  * created with useradd when new (options as cloud-init maps them), then, new
@@ -136,7 +137,7 @@ static int ensure_group(const struct module_ctx *ctx, const char *name, bool sys
 
         if (passwd_group_exists(ctx->root_fd, name))
                 return 0;
-        r = account_tool(ctx, argv);
+        r = account_tool(module_chroot(ctx), argv);
         if (r < 0)
                 return log_warning_errno(r, "groupadd %s failed", name);
         log_info("Created group %s", name);
@@ -153,7 +154,7 @@ static int add_member(const struct module_ctx *ctx, const char *group, const cha
                 return log_warning_errno(
                         -ENOENT, "Cannot add %s to group %s: there is no such user", user, group);
         passwd_entry_done(&pw);
-        r = account_tool(ctx, argv);
+        r = account_tool(module_chroot(ctx), argv);
         if (r < 0)
                 return log_warning_errno(r, "Cannot add %s to group %s", user, group);
         return 0;
@@ -317,7 +318,7 @@ static int create_user(const struct module_ctx *ctx, const struct node *u, const
                             ? "--no-create-home"
                             : "--create-home";
         argv[n] = NULL;
-        r = account_tool(ctx, argv);
+        r = account_tool(module_chroot(ctx), argv);
         names_free(groups, n_groups);
         buf_free(&joined);
         if (r < 0)
@@ -445,7 +446,7 @@ static int do_user(const struct module_ctx *ctx, const struct node *u, struct bu
                 /* passwd: a hash, for new users only */
                 s = user_str(u, "passwd");
                 if (s && *s) {
-                        k = account_set_password(ctx, name, s, true);
+                        k = account_set_password(module_chroot(ctx), name, s, true);
                         if (k < 0)
                                 r = log_warning_errno(k, "Cannot set the password of %s", name);
                         password_set = k >= 0;
@@ -453,22 +454,22 @@ static int do_user(const struct module_ctx *ctx, const struct node *u, struct bu
         }
         s = user_str(u, "plain_text_passwd");
         if (s && *s) {
-                k = account_set_password(ctx, name, s, false);
+                k = account_set_password(module_chroot(ctx), name, s, false);
                 if (k < 0)
                         r = log_warning_errno(k, "Cannot set the password of %s", name);
                 password_set = password_set || k >= 0;
         }
         s = user_str(u, "hashed_passwd");
         if (s && *s) {
-                k = account_set_password(ctx, name, s, true);
+                k = account_set_password(module_chroot(ctx), name, s, true);
                 if (k < 0)
                         r = log_warning_errno(k, "Cannot set the password of %s", name);
                 password_set = password_set || k >= 0;
         }
         if (user_bool(u, "lock_passwd", true))
-                k = account_lock(ctx, name);
+                k = account_lock(module_chroot(ctx), name);
         else
-                k = password_set || exists ? account_unlock(ctx, name) : 0;
+                k = password_set || exists ? account_unlock(module_chroot(ctx), name) : 0;
         if (k < 0)
                 r = log_warning_errno(k, "Cannot %s the password of %s",
                                       user_bool(u, "lock_passwd", true) ? "lock" : "unlock", name);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* write_files (init stage) and write_files_deferred (final stage, the items
  * with `defer: true`): cloud-init's cc_write_files. Each item is decoded,
  * given its owner and mode, and written atomically inside the target root; a

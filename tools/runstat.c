@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Run a command and write its CPU time (user+sys, microseconds, its children
  * included) and peak RSS (KB) from getrusage to OUTFILE: the benchmark's
  * stopwatch, finer than GNU time's 10 ms. Usage: runstat OUTFILE COMMAND... */

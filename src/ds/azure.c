@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Azure's instance metadata service (IMDS, every request carries
  * Metadata: true): one JSON document gives compute.vmId (the instance-id),
  * osProfile.computerName or name (the local-hostname), publicKeys[].keyData
@@ -8,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../codec.h"
-#include "../json.h"
-#include "../log.h"
-#include "../yaml.h"
+#include "codec.h"
+#include "json.h"
+#include "log.h"
+#include "yaml.h"
 #include "net.h"
 
 #define INSTANCE_PATH "metadata/instance?api-version=2021-08-01&extended=true"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenStack's config drive: a vfat or iso9660 filesystem labelled config-2
  * (or a seed directory /var/lib/cloud/seed/config_drive) holding
  * openstack/<version>/meta_data.json, user_data, vendor_data.json and
@@ -8,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../blockdev.h"
-#include "../datasource.h"
-#include "../fs.h"
-#include "../json.h"
-#include "../log.h"
+#include "blockdev.h"
+#include "datasource.h"
+#include "fs.h"
+#include "json.h"
+#include "log.h"
 #include "openstack.h"
-#include "../yaml.h"
+#include "yaml.h"
 
 #define SEED_DIR "/var/lib/cloud/seed/config_drive"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* systemd credentials: user-data, meta-data, vendor-data and network-config
  * handed to the machine as system credentials named cloudboot.user-data and
  * so on (QEMU: -smbios type=11,value=io.systemd.credential.binary:
@@ -9,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../datasource.h"
-#include "../fs.h"
-#include "../log.h"
+#include "datasource.h"
+#include "fs.h"
+#include "log.h"
 
 #define CREDENTIALS_DIR "/run/credentials/@system"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Amazon EC2's instance metadata service, IMDSv2 only: a session token from
  * PUT /latest/api/token, sent with every GET; a 401 fetches a new token once;
  * a 403 to the token request means the endpoint is disabled and ends the
@@ -9,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../log.h"
+#include "log.h"
 #include "net.h"
 
 #define TOKEN_TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds: 21600"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Google Compute Engine's metadata server (every request carries
  * Metadata-Flavor: Google): instance/id is the instance-id, instance/hostname
  * the local-hostname, instance/zone the availability zone; the instance's and
@@ -9,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../codec.h"
-#include "../json.h"
-#include "../log.h"
-#include "../yaml.h"
+#include "codec.h"
+#include "json.h"
+#include "log.h"
+#include "yaml.h"
 #include "net.h"
 
 #define LEAF_MAX (64u * 1024)

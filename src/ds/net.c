@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the network datasources (see net.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "../log.h"
+#include "log.h"
 #include "net.h"
 
 #define TIMEOUT_S_DEFAULT 5

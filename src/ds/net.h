@@ -1,11 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the network datasources share: their settings from system config
  * under cloud-init's names (datasource: {Ec2: {metadata_urls, timeout,
  * max_wait, retries}}), the decision whether to probe at all, and a GET
  * relative to the metadata URL that answered. */
 #pragma once
 
-#include "../datasource.h"
-#include "../http.h"
+#include "datasource.h"
+#include "http.h"
 
 #define DS_NET_URLS_MAX 4
 #define DS_NET_URL_LEN 256

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NoCloud, local forms: the SMBIOS serial and kernel command line (ds=nocloud),
  * inline data in system config, seed directories, a filesystem labelled
  * cidata, and a file:// seedfrom. Meta-data found earlier wins over meta-data
@@ -7,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../blockdev.h"
-#include "../buf.h"
-#include "../cmdline.h"
-#include "../datasource.h"
-#include "../fs.h"
-#include "../log.h"
-#include "../yaml.h"
+#include "blockdev.h"
+#include "buf.h"
+#include "cmdline.h"
+#include "datasource.h"
+#include "fs.h"
+#include "log.h"
+#include "yaml.h"
 #include "net.h"
 
 /* What one seed location holds. */

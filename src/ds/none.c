@@ -1,9 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The None datasource: found last, when nothing else is, so that system
  * configuration alone still provisions the machine (cloud-init's
  * DataSourceNone, with its instance-id). */
 #include <string.h>
 
-#include "../datasource.h"
+#include "datasource.h"
 
 static int none_probe(const struct ds_ctx *ctx, struct ds_result *ret)
 {

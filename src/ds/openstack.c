@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenStack's metadata service: the config drive's tree over HTTP at
  * http://169.254.169.254/openstack/latest/ (meta_data.json, user_data,
  * vendor_data.json, network_data.json), read as configdrive.c reads the
@@ -6,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../json.h"
-#include "../log.h"
-#include "../yaml.h"
+#include "json.h"
+#include "log.h"
+#include "yaml.h"
 #include "net.h"
 #include "openstack.h"
 

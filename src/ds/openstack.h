@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What OpenStack's config drive and its metadata service share: the same
  * openstack/<version>/ tree of meta_data.json, user_data, vendor_data.json
  * and network_data.json (configdrive.c, openstack.c). */
@@ -5,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "../node.h"
+#include "node.h"
 
 /* Add cloud-init's names to meta_data.json, md: uuid is the instance-id
  * (required: -ENOENT, with a warning naming name, without it), hostname the

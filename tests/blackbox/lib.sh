@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for the blackbox tests: each test runs the built cloudboot
 # binary with --root on a fresh temporary tree and checks what it leaves.
 set -eu

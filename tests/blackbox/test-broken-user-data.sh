@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Broken user-data: a clear error with file, line and column; what is valid
 # still applies; the boot completes; status exits 2.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A real seed disk: an ISO9660 image labelled cidata (genisoimage) and a vfat
 # image labelled CIDATA (mkfs.vfat, mcopy), attached as loop devices, found by
 # label with libblkid, mounted read-only on a private directory, read and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The command line: --help everywhere, --version, schema, status exit codes,
 # query, clean, single, and the disable switches.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The `cloud-init` name: the same binary answers with cloud-init's flags and
 # exit codes; analyze and collect-logs read what a boot left.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # cloud-init's published examples (tests/corpus): `cloudboot schema` accepts
 # every cloud-config example, names the module of each key it does not
 # support, and names the format of user-data that is not cloud-config; the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Power loss at every file write of a full first boot. For each stage in turn
 # and each of its writes N, cloudboot is killed with SIGKILL (through a kill
 # point compiled in only with --enable-test-hooks) in the middle of write N,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The man pages and the bash completion agree with the program: every
 # command and every option that --help shows is in cloudboot(1) and in the
 # completion, and every key that `schema --docs` lists is in cloudboot-config(5).

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The metadata services at their real addresses, without touching the host's
 # network: the test runs in a new network namespace (unshare -n) and serves
 # fakemeta from a second namespace behind a veth pair, on 169.254.169.254

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The network datasources (NoCloud seedfrom over HTTP, Ec2, OpenStack, GCE,
 # Azure) against fakemeta, a fake metadata service on 127.0.0.1 serving the
 # recorded responses in tests/fixtures/ds: each provisions the bundled example

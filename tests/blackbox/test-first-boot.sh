@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A first boot from a seed directory: hostname, files, state, status 0.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"
 

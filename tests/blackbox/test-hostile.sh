@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The hostile input corpus (tests/hostile, see its README): each case is
 # user-data with its expected outcome. Every case boots a small real system
 # (four stages, as root: commands are chrooted) and must end with every stage

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The network step of init-local on a temporary root: a NoCloud seed's
 # network-config written for systemd-networkd before the network starts,
 # names resolved through the target's /sys/class/net, nothing rewritten on

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The same disk with a new instance-id: per-instance modules run again.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"
 

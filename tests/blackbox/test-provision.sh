@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A full first boot of a small real system with the real tools (useradd,
 # chpasswd, ssh-keygen, visudo), as root: users and groups, homes and keys
 # with their owners and modes, host keys, sudo, passwords (RANDOM only on the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # A second boot of the same instance: per-instance work is not redone, and a
 # hostname the admin changed is kept.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"

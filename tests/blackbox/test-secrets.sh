@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Secrets never reach a log: marker secrets planted in user-data (plain-text
 # and hashed passwords, chpasswd text and RANDOM, the default user's password,
 # a private host key, the user-data itself, a password under a key of the wrong

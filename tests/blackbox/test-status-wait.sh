@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # `status --wait` never waits for a stage that will not run: with systemd's
 # view of the units (answered through the test hook CLOUDBOOT_TEST_UNITS), a
 # failed unit ends the wait with an error and a boot in which no unit of

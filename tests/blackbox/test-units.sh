@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The systemd units: systemd-analyze verify accepts them, they are ordered as
 # cloud-init's units are, and each one honours the disable switches.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # User-data that is a "#!" script: stored as instance/scripts/part-001 (0700)
 # and run once per instance in the final stage, chrooted in the target, with
 # its output in cloud-init-output.log.

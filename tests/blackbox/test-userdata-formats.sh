@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every user-data format on a temporary root, from the fixtures in
 # tests/fixtures/userdata: a Terraform-style MIME document (gzip'd whole, a
 # gzip+base64 part, merge headers, nested multipart, scripts, a boothook, a

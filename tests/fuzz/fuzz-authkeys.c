@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* authorized_keys lines: the key blob of a line, and merging new keys into
  * an existing file. */
 #include "authkeys.h"

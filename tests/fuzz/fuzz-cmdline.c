@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel command line and SMBIOS serial: ds=nocloud;s=...;h=...;i=...,
  * ds=NAME and the switches. */
 #include "cmdline.h"

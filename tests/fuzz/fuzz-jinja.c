@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The jinja subset of user-data templates. */
 #include "fuzz.h"
 #include "jinja.h"

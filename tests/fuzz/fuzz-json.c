@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON from metadata services and config drives (json-c into nodes). */
 #include "fuzz.h"
 #include "json.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* network-config v1/v2 (and network_data.json read as YAML) into the model,
  * then rendered for networkd, NetworkManager and ENI. */
 #include "fuzz.h"

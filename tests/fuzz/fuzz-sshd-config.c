@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sshd_config as cloudboot reads it: keywords outside Match blocks, Include
  * of files and globs (resolved inside the target root), and whether the
  * global section includes sshd_config.d. The input is the target's

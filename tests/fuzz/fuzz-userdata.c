@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* User-data of every format: gzip, MIME multipart, archives, jinja, merging
  * (includes are not fetched: there is no network in a fuzzer). */
 #include "fuzz.h"

@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The YAML loader and the config model: cloud-config from user-data. */
 #include "fuzz.h"
 #include "node.h"
+#include "config_schema.h"
 #include "schema.h"
 #include "yaml.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the libFuzzer targets: each gets bytes and calls one parser the
  * way cloudboot calls it on input from a datasource. Logging goes nowhere:
  * the parsers' warnings are expected, crashes and sanitizer reports are not. */

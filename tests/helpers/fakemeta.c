@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fakemeta: a metadata service for tests. It serves the files of a fixture
  * directory over HTTP/1.0 on one address, logs every request with its
  * headers, and misbehaves on demand, so that datasources can be tested

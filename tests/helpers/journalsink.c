@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* journalsink: stands in for journald's native socket in tests, so that what
  * cloudboot sends to the journal can be read back and searched.
  *

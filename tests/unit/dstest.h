@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the datasource tests: probe the target's datasource_list with
  * its system config, as a stage does. */
 #pragma once

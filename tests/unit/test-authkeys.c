@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/authkeys.c and src/sshd_config.c: where keys go, how they
  * merge, and that no symlink below the home is ever followed. */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/codec.c: base64 both ways, gzip with its size bound. */
 #include <zlib.h>
 

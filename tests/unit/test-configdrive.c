@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/ds/configdrive.c: OpenStack config drives as seed directories
  * under a temp root (the same reader serves a mounted config-2 disk). */
 #include "dstest.h"

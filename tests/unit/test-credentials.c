@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/ds/credentials.c: the systemd credentials datasource read from
  * /run/credentials/@system under a temp root. */
 #include "dstest.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/fs.c: everything stays inside the root, writes are atomic. */
 #include <dirent.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/generator.c: the decision from a fake /proc/cmdline, /sys DMI,
  * seed directories, by-label links (udev's view of blkid) and system config
  * under a temp root; and the links and markers the generator leaves. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/jinja.c: the Jinja subset user-data templates use. */
 #include "testlib.h"
 #include "jinja.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/json_read.c: JSON read with json-c into node trees, strict,
  * bounded in depth, with the position of what is wrong. */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/merge.c: cloud-init's mergers, cases from its merging
  * documentation and its merger tests. */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/mime.c: walking MIME multipart user-data. */
 #include "testlib.h"
 #include "mime.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/commands.c, modules/scripts_dirs.c and src/scripts.c:
  * the scripts written, and (as root, chrooted into a busybox target) run. */
 #include "testlib.h"

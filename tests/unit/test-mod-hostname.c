@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/hostname.c (set_hostname, update_hostname) on a temp root. */
 #include "testlib.h"
 #include "module.h"

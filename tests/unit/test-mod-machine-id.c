@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/machine_id.c. */
 #include "testlib.h"
 

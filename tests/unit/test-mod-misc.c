@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of final_message, update_etc_hosts and power_state_change. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/packages.c: a fake package manager inside a busybox
  * target (the module runs it chrooted there) records what it is asked. */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/phone_home.c and src/http.c against a one-shot HTTP
  * server of the test's own on 127.0.0.1. */
 #include <arpa/inet.h>

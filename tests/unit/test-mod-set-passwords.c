@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/set_passwords.c: stubs for chpasswd and passwd; RANDOM
  * passwords only on the console; ssh_pwauth in the right file. */
 #include "testlib.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/ssh.c and modules/keys_to_console.c. */
 #include <stdio.h>
 

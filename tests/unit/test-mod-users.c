@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/users_groups.c and src/users.c: the argv handed to the
  * shadow tools (stubs on PATH), the sudoers file, and no password in argv or
  * in the log. */

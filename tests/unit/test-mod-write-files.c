@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/write_files.c on a temp root. */
 #include "testlib.h"
 #include "module.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Golden-file tests of the network configuration: each case of
  * tests/fixtures/network (network-config v1 and v2, OpenStack's
  * network_data.json, EC2 meta-data) rendered for systemd-networkd,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/cmdline.c and src/ds/nocloud.c on seed trees in a temp root. */
 #include "testlib.h"
 #include "cmdline.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/platform.c: hypervisor and cloud detection from a fake
  * /sys/class/dmi/id, /sys/hypervisor and container markers under a temp root. */
 #include "testlib.h"

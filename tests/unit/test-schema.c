@@ -1,6 +1,8 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/schema.c: problems reported with positions, invalid values
  * pruned so that the rest still applies. */
 #include "testlib.h"
+#include "config_schema.h"
 #include "schema.h"
 
 struct collected {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/state.c and src/status.c: the on-disk contract. */
 #include "testlib.h"
 #include "datasource.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/yaml.c: scalar resolution as PyYAML does it, positions, and
  * every limit a hostile document could push on. */
 #include "testlib.h"

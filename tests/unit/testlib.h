@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the cmocka unit tests: temporary target roots, files in
  * them, and the log captured so that tests can assert on messages. */
 #pragma once
@@ -163,6 +164,7 @@ static inline bool troot_make_system(struct troot *t)
 
 /* Run a module on the root with cfg and meta-data texts, validated as a stage would. */
 #include "module.h"
+#include "config_schema.h"
 #include "schema.h"
 static inline int troot_run_module(struct troot *t, const char *mod, const char *cfg_text,
                                    const char *md_text)

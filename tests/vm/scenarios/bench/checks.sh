@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The benchmark: service time of each stage's unit, from systemd's timestamps.
 us() { systemctl show -p "$2" --value "$1" 2>/dev/null; }
 secs() { # UNIT: exit - start of its main process, in seconds

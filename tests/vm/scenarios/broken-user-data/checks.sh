@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 check broken-status-exit-2 sh -c 'cloudboot status >/dev/null; test $? = 2'
 check broken-valid-file-written grep -qx good /etc/good-file
 check broken-bad-file-not-written test ! -e /etc/bad-file

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A container provisioned from a seed directory, sourced by cloudboot-vm-check.
 check container-detected test "$(cloudboot query v1.hypervisor)" = container
 check container-datasource sh -c 'cloudboot query v1.subplatform | grep -q "seed-dir (/var/lib/cloud/seed/nocloud)"'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Checks for the first-boot scenario, sourced by cloudboot-vm-check in the guest.
 check hostname test "$(hostname)" = vm-first
 check etc-hostname test "$(cat /etc/hostname)" = vm-first

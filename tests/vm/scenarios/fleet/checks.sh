@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Each guest reports its identity; the host checks that all three differ.
 # host-check: fleet-distinct-machine-id
 # host-check: fleet-distinct-host-key

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Each boot is a new instance on another hypervisor's SMBIOS identity: the
 # hypervisor is recorded in instance-data and the instance is provisioned.
 provisioned() { # HOSTNAME: what every boot must show

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced after `cloudboot status --wait`, which returned as soon as the boot
 # was done (disabled-by-generator): nothing pulled cloudboot in. The host
 # inserts the medium when it sees HARNESS-BOOTED; wait here for the

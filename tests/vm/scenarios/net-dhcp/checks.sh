@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The fallback: DHCP on the first physical NIC.
 check net-dhcp-fallback-logged sh -c 'journalctl -b -u cloudboot-local.service | grep -q "Network configuration from fallback written for networkd"'
 check net-dhcp-link-file sh -c 'grep -qx "MACAddress=52:54:00:c1:0b:01" /etc/systemd/network/10-cloudboot-*.link'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # A static address and routes from network-config, on a NIC renamed lan0.
 check net-static-written test -f /etc/systemd/network/10-cloudboot-lan0.network
 check net-static-logged sh -c 'journalctl -b -u cloudboot-local.service | grep -q "Network configuration from .*network-config written for networkd"'

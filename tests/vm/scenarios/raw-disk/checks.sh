@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 check raw-hostname test "$(hostname)" = vm-raw
 check raw-write-files grep -qx raw /etc/raw-disk
 check raw-root-device sh -c 'findmnt -n -o SOURCE / | grep -q vda'

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Boot 1 records what a reboot must keep and a clone must change.
 if [ "$VM_BOOT" = 1 ]; then
 	cat /etc/machine-id >/var/tmp/machine-id.1

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Provisioned from an OpenStack config drive.
 check configdrive-datasource sh -c 'cloudboot status --long | grep -q "^detail: DataSourceConfigDrive \[seed=/dev/sr"'
 check configdrive-platform test "$(cloudboot query v1.platform)" = openstack

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Provisioned from systemd credentials passed in SMBIOS type 11.
 check credentials-imported test -s /run/credentials/@system/cloudboot.user-data
 check credentials-generator grep -q '^enabled: a system credential' /run/cloud-init/cloudboot-generator.log

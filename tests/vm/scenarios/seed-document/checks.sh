@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The seed document's example, end to end: nginx from the image's local repo.
 check doc-hostname test "$(hostname)" = test-system
 check doc-timezone test "$(date +%Z)" = EAT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Provisioned from systemd credentials passed in QEMU's fw_cfg.
 check fwcfg-imported test -s /run/credentials/@system/cloudboot.user-data
 check fwcfg-datasource sh -c 'cloudboot status --long | grep -q "^detail: DataSourceCredentials"'

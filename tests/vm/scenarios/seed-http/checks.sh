@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Provisioned from a NoCloud seed fetched over HTTP in the network stage.
 check http-server-served grep -q '^GET /user-data' /run/vm-httpseed.log
 check http-user-agent grep -q 'User-Agent: cloudboot/' /run/vm-httpseed.log

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* base64 and gzip (see codec.h). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "codec.h"
+#include "macro.h"
+
+static int b64_value(unsigned char c)
+{
+        if (c >= 'A' && c <= 'Z')
+                return c - 'A';
+        if (c >= 'a' && c <= 'z')
+                return c - 'a' + 26;
+        if (c >= '0' && c <= '9')
+                return c - '0' + 52;
+        if (c == '+' || c == '-')
+                return 62;
+        if (c == '/' || c == '_')
+                return 63;
+        return -1;
+}
+
+static int b64_decode_full(const char *in, size_t len, size_t max, bool lenient, char **ret,
+                           size_t *ret_len, size_t *ret_skipped)
+{
+        size_t skipped = 0;
+        _cleanup_free_ char *out = NULL;
+        uint32_t acc = 0;
+        size_t o = 0, bits = 0, pad = 0;
+
+        if (len / 4 * 3 > max + 3)
+                return -E2BIG;
+        out = malloc(len / 4 * 3 + 4);
+        if (!out)
+                return -ENOMEM;
+        for (size_t i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)in[i];
+                int v;
+
+                if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+                        continue;
+                if (c == '=') {
+                        pad++;
+                        continue;
+                }
+                v = b64_value(c);
+                if (v < 0 && lenient) {
+                        skipped++;
+                        continue;
+                }
+                if (v < 0)
+                        return -EBADMSG;
+                if (pad) {
+                        if (lenient) {
+                                skipped += len - i;
+                                break; /* Python stops at the padding */
+                        }
+                        return -EBADMSG; /* data after padding */
+                }
+                acc = (acc << 6) | (uint32_t)v;
+                bits += 6;
+                if (bits >= 8) {
+                        bits -= 8;
+                        out[o++] = (char)((acc >> bits) & 0xff);
+                }
+        }
+        /* A lone 6-bit group cannot encode a byte; leftover bits must be zero. */
+        if (!lenient && (bits >= 6 || (acc & ((1u << bits) - 1)) || pad > 2))
+                return -EBADMSG;
+        if (o > max)
+                return -E2BIG;
+        out[o] = '\0';
+        *ret_len = o;
+        *ret = TAKE_PTR(out);
+        if (ret_skipped)
+                *ret_skipped = skipped;
+        return 0;
+}
+
+int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len)
+{
+        return b64_decode_full(in, len, max, false, ret, ret_len, NULL);
+}
+
+int b64_decode_lenient(const char *in, size_t len, size_t max, char **ret, size_t *ret_len,
+                       size_t *ret_skipped)
+{
+        return b64_decode_full(in, len, max, true, ret, ret_len, ret_skipped);
+}
+
+int b64_encode(const void *in, size_t len, char **ret)
+{
+        static const char tbl[] =
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const unsigned char *p = in;
+        char *out, *o;
+
+        if (len > (SIZE_MAX - 1) / 4 * 3)
+                return -E2BIG;
+        out = malloc((len + 2) / 3 * 4 + 1);
+        if (!out)
+                return -ENOMEM;
+        o = out;
+        for (size_t i = 0; i < len; i += 3) {
+                uint32_t v = (uint32_t)p[i] << 16;
+                if (i + 1 < len)
+                        v |= (uint32_t)p[i + 1] << 8;
+                if (i + 2 < len)
+                        v |= p[i + 2];
+                *o++ = tbl[(v >> 18) & 63];
+                *o++ = tbl[(v >> 12) & 63];
+                *o++ = i + 1 < len ? tbl[(v >> 6) & 63] : '=';
+                *o++ = i + 2 < len ? tbl[v & 63] : '=';
+        }
+        *o = '\0';
+        *ret = out;
+        return 0;
+}
+
+bool gzip_is(const void *data, size_t len)
+{
+        const unsigned char *p = data;
+        return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_len)
+{
+        struct buf out = BUF_INIT(max);
+        unsigned char chunk[16384];
+        z_stream z = { 0 };
+        int zr, r = 0;
+
+        if (len > UINT32_MAX)
+                return -E2BIG;
+        /* 16 + MAX_WBITS: gzip header only. */
+        if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+                return -ENOMEM;
+        z.next_in = (unsigned char *)(uintptr_t)in;
+        z.avail_in = (unsigned)len;
+        for (;;) {
+                z.next_out = chunk;
+                z.avail_out = sizeof(chunk);
+                zr = inflate(&z, Z_NO_FLUSH);
+                if (zr != Z_OK && zr != Z_STREAM_END) {
+                        r = zr == Z_MEM_ERROR ? -ENOMEM : -EBADMSG;
+                        break;
+                }
+                r = buf_append(&out, chunk, sizeof(chunk) - z.avail_out);
+                if (r < 0)
+                        break;
+                if (zr == Z_STREAM_END) {
+                        if (z.avail_in == 0)
+                                break;
+                        /* Another gzip member follows. */
+                        if (inflateReset(&z) != Z_OK) {
+                                r = -EBADMSG;
+                                break;
+                        }
+                        continue;
+                }
+                if (z.avail_in == 0 && z.avail_out != 0) {
+                        r = -EBADMSG; /* truncated stream */
+                        break;
+                }
+        }
+        (void)inflateEnd(&z);
+        if (r < 0) {
+                buf_free(&out);
+                return r;
+        }
+        *ret = buf_steal(&out, ret_len);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int gzip_encode(const void *in, size_t len, char **ret, size_t *ret_len)
+{
+        z_stream z = { 0 };
+        size_t bound;
+        char *out;
+        int zr;
+
+        if (len > UINT32_MAX)
+                return -E2BIG;
+        /* 16 + MAX_WBITS: a gzip header and trailer around the deflate data */
+        if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                         Z_DEFAULT_STRATEGY) != Z_OK)
+                return -ENOMEM;
+        bound = deflateBound(&z, (uLong)len);
+        out = malloc(bound ? bound : 1);
+        if (!out) {
+                (void)deflateEnd(&z);
+                return -ENOMEM;
+        }
+        z.next_in = (unsigned char *)(uintptr_t)in;
+        z.avail_in = (unsigned)len;
+        z.next_out = (unsigned char *)out;
+        z.avail_out = (unsigned)bound;
+        zr = deflate(&z, Z_FINISH);
+        (void)deflateEnd(&z);
+        if (zr != Z_STREAM_END) {
+                free(out);
+                return -EIO;
+        }
+        *ret = out;
+        *ret_len = bound - z.avail_out;
+        return 0;
+}
+
+unsigned long long fnv1a64(unsigned long long h, const void *p, size_t n)
+{
+        const unsigned char *c = p;
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ c[i]) * 1099511628211ull;
+        return h;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The one way cloudboot runs a program: by argv (never a shell string built
+ * from data), optionally chrooted into the target root, with a timeout,
+ * optional stdin (for secrets: never in argv), and its stdout and stderr
+ * appended to /var/log/cloud-init-output.log and copied to our stdout (the
+ * journal under systemd) — or captured into a bounded buffer instead. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+struct exec_opts {
+        const char *chroot_dir; /* run inside this root (NULL or "/": no chroot) */
+        char *const *env; /* extra NAME=value entries, NULL-ended, or NULL */
+        unsigned timeout_sec; /* 0: EXEC_TIMEOUT_DEFAULT */
+        const void *input; /* written to the program's stdin, then closed */
+        size_t input_len;
+        struct buf *capture; /* stdout goes here instead of the output log */
+};
+
+#define EXEC_TIMEOUT_DEFAULT 3600u
+
+/* Where command output goes (an fd opened O_APPEND); -1 for nowhere. */
+void exec_set_output(int fd);
+/* Run argv[0] (searched in PATH, or PATH inside the chroot). *ret_status is
+ * the exit code, or 128+signal; -ETIMEDOUT when it ran too long (killed). */
+int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status);
+/* Run and require exit 0: -EPROTO otherwise (the caller logs, with the name). */
+int exec_ok(const struct exec_opts *o, char *const argv[]);
+/* Does the program exist in PATH (or at the absolute path) on this machine? */
+bool exec_have(const char *name);

@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Root-relative file operations (see fs.h). */
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <linux/openat2.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "fs.h"
+#include "macro.h"
+#include "resolve.h"
+
+#ifdef CLOUDBOOT_TEST_HOOKS
+#include <signal.h>
+/* Crash tests: die as a power cut would, in the middle of the Nth write
+ * (CLOUDBOOT_TEST_KILL_IN_WRITE, half its data written) or right after it
+ * (CLOUDBOOT_TEST_KILL_AT_WRITE). */
+static void test_hook_kill(const char *var, long *left)
+{
+        if (*left < 0) {
+                const char *e = getenv(var);
+                *left = e ? strtol(e, NULL, 10) : 0;
+        }
+        if (*left > 0 && --*left == 0)
+                (void)raise(SIGKILL);
+}
+static void test_hook_in_write(void)
+{
+        static long left = -1;
+        test_hook_kill("CLOUDBOOT_TEST_KILL_IN_WRITE", &left);
+}
+static void test_hook_after_write(void)
+{
+        static long left = -1;
+        test_hook_kill("CLOUDBOOT_TEST_KILL_AT_WRITE", &left);
+}
+/* the part of a write made before the kill point in its middle */
+#define FIRST_PART(len) ((len) / 2)
+#else
+#define FIRST_PART(len) (len)
+static inline void test_hook_in_write(void)
+{
+}
+static inline void test_hook_after_write(void)
+{
+}
+#endif
+
+static bool no_openat2;
+
+static int openat2_resolve(int dir_fd, const char *path, int flags, mode_t mode,
+                           unsigned long long resolve)
+{
+        struct open_how how = {
+                .flags = (unsigned long long)flags | O_CLOEXEC,
+                .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+                .resolve = resolve,
+        };
+        long fd;
+
+        while (*path == '/')
+                path++;
+        if (!*path)
+                path = ".";
+        if (!no_openat2) {
+                fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+                if (fd >= 0)
+                        return (int)fd;
+                if (errno != ENOSYS)
+                        return -errno;
+                no_openat2 = true; /* Linux < 5.6, or valgrind */
+        }
+        return resolve_open(dir_fd, path, flags, mode, resolve & RESOLVE_IN_ROOT,
+                            resolve & RESOLVE_NO_SYMLINKS);
+}
+
+int fs_open_root(const char *root)
+{
+        int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? -errno : fd;
+}
+
+int fs_open_in_root(int root_fd, const char *path, int flags, mode_t mode)
+{
+        return openat2_resolve(root_fd, path, flags, mode, RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+int fs_open_nofollow(int root_fd, const char *path, int flags, mode_t mode)
+{
+        return openat2_resolve(root_fd, path, flags, mode,
+                               RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS);
+}
+
+int fs_split_path(const char *path, char **ret_dir, const char **ret_base)
+{
+        const char *slash = strrchr(path, '/');
+        char *dir;
+
+        if (!slash) {
+                dir = strdup("/");
+                *ret_base = path;
+        } else {
+                dir = slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+                *ret_base = slash + 1;
+        }
+        if (!dir)
+                return -ENOMEM;
+        if (!**ret_base || streq(*ret_base, ".") || streq(*ret_base, "..")) {
+                free(dir);
+                return -EINVAL;
+        }
+        *ret_dir = dir;
+        return 0;
+}
+
+int fs_mkdir_p(int root_fd, const char *path, mode_t mode)
+{
+        _cleanup_free_ char *copy = strdup(path);
+        char *p;
+        int fd;
+
+        if (!copy)
+                return -ENOMEM;
+        fd = fs_open_in_root(root_fd, copy, O_PATH | O_DIRECTORY, 0);
+        if (fd >= 0) {
+                (void)close(fd);
+                return 0;
+        }
+        if (fd != -ENOENT)
+                return fd;
+
+        /* Walk down, creating each missing component inside its (resolved) parent. */
+        p = copy;
+        while (*p == '/')
+                p++;
+        for (;;) {
+                char *end = strchr(p, '/');
+                const char *base;
+                _cleanup_free_ char *dir = NULL;
+                _cleanup_close_ int dfd = -1;
+                int r;
+
+                if (end)
+                        *end = '\0';
+                r = fs_split_path(copy, &dir, &base);
+                if (r < 0)
+                        return r;
+                dfd = fs_open_in_root(root_fd, dir, O_PATH | O_DIRECTORY, 0);
+                if (dfd < 0)
+                        return dfd;
+                if (mkdirat(dfd, base, mode) < 0 && errno != EEXIST)
+                        return -errno;
+                if (!end)
+                        break;
+                *end = '/';
+                p = end + 1;
+                while (*p == '/')
+                        p++;
+                if (!*p)
+                        break;
+        }
+        fd = fs_open_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
+        if (fd < 0)
+                return fd;
+        (void)close(fd);
+        return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+        const char *p = data;
+
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+static int temp_name(const char *base, char *ret, size_t size)
+{
+        uint64_t rnd;
+
+        if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+                rnd = (uint64_t)getpid() ^ ((uint64_t)(uintptr_t)ret << 16);
+        if (snprintf(ret, size, ".#%.200s.%016llx", base, (unsigned long long)rnd) >= (int)size)
+                return -ENAMETOOLONG;
+        return 0;
+}
+
+static int set_owner_mode(int fd, mode_t mode, uid_t uid, gid_t gid)
+{
+        if ((uid != FS_NO_OWNER || gid != (gid_t)-1) && fchown(fd, uid, gid) < 0)
+                return -errno;
+        /* After chown: chown clears setuid/setgid bits. */
+        if (fchmod(fd, mode) < 0)
+                return -errno;
+        return 0;
+}
+
+/* The target is a mount point (systemd's transient /etc/machine-id, say): rename
+ * over it fails with EBUSY, so write through it in place. */
+static int write_in_place(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                          uid_t uid, gid_t gid)
+{
+        _cleanup_close_ int fd = openat(dfd, base, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+        int r;
+
+        if (fd < 0)
+                return -errno;
+        r = write_all(fd, data, len);
+        if (r < 0)
+                return r;
+        r = set_owner_mode(fd, mode, uid, gid);
+        if (r < 0)
+                return r;
+        return fsync(fd) < 0 ? -errno : 0;
+}
+
+/* Does dfd/base already hold exactly this, with this mode and owner? Then the
+ * write can be skipped: a provisioned boot rewrites nothing, and costs no
+ * fsync for it. */
+static bool unchanged(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                      uid_t uid, gid_t gid)
+{
+        /* O_NONBLOCK: a FIFO there must not hang the boot (it is replaced) */
+        _cleanup_close_ int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        struct stat st;
+        char chunk[4096];
+        size_t off = 0;
+
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len ||
+            (st.st_mode & 07777) != mode || (uid != FS_NO_OWNER && st.st_uid != uid) ||
+            (gid != (gid_t)-1 && st.st_gid != gid) ||
+            (uid == FS_NO_OWNER && st.st_uid != geteuid()))
+                return false;
+        while (off < len) {
+                size_t want = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
+                ssize_t n = read(fd, chunk, want);
+                if (n <= 0 || memcmp(chunk, (const char *)data + off, (size_t)n) != 0)
+                        return false;
+                off += (size_t)n;
+        }
+        return true;
+}
+
+/* The directory that will hold path (created 0755 if missing), opened with
+ * flags, and path's last component (pointing into path). */
+static int open_parent(int root_fd, const char *path, int flags, const char **ret_base)
+{
+        _cleanup_free_ char *dir = NULL;
+        int r = fs_split_path(path, &dir, ret_base);
+
+        if (r < 0)
+                return r;
+        r = fs_mkdir_p(root_fd, dir, 0755);
+        if (r < 0)
+                return r;
+        return fs_open_in_root(root_fd, dir, flags | O_DIRECTORY, 0);
+}
+
+int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
+                    uid_t uid, gid_t gid)
+{
+        _cleanup_close_ int dfd = -1;
+        const char *base;
+
+        dfd = open_parent(root_fd, path, O_RDONLY, &base);
+        if (dfd < 0)
+                return dfd;
+        return fs_write_atomic_at(dfd, base, data, len, mode, uid, gid);
+}
+
+/* data into fd, with its mode and owner, on disk. */
+static int fill(int fd, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid)
+{
+        size_t first = FIRST_PART(len);
+        int r = write_all(fd, data, first);
+
+        test_hook_in_write();
+        if (r >= 0)
+                r = write_all(fd, (const char *)data + first, len - first);
+        if (r >= 0)
+                r = set_owner_mode(fd, mode, uid, gid);
+        if (r >= 0 && fsync(fd) < 0)
+                r = -errno;
+        return r;
+}
+
+/* The new contents, complete and on disk, under a temporary name tmp in dfd.
+ * Written as an unnamed file (O_TMPFILE) and linked in only when complete, so
+ * a crash while writing leaves nothing behind; where the file system cannot
+ * (or /proc is missing), a named temporary file made with O_EXCL. */
+static int write_temp(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                      uid_t uid, gid_t gid, char *tmp, size_t tmp_size)
+{
+        int r = temp_name(base, tmp, tmp_size);
+
+        if (r < 0)
+                return r;
+        {
+                _cleanup_close_ int fd = openat(dfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+                char proc[64];
+
+                if (fd >= 0) {
+                        r = fill(fd, data, len, mode, uid, gid);
+                        if (r < 0)
+                                return r;
+                        /* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc's link does not. */
+                        if (linkat(fd, "", dfd, tmp, AT_EMPTY_PATH) == 0)
+                                return 0;
+                        (void)snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+                        if (linkat(AT_FDCWD, proc, dfd, tmp, AT_SYMLINK_FOLLOW) == 0)
+                                return 0;
+                }
+        }
+        _cleanup_close_ int fd =
+                openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return -errno;
+        r = fill(fd, data, len, mode, uid, gid);
+        if (r < 0)
+                (void)unlinkat(dfd, tmp, 0);
+        return r;
+}
+
+int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                       uid_t uid, gid_t gid)
+{
+        char tmp[256];
+        int r;
+
+        if (!*base || strchr(base, '/') || streq(base, ".") || streq(base, ".."))
+                return -EINVAL;
+        if (unchanged(dfd, base, data, len, mode, uid, gid))
+                return 0;
+        r = write_temp(dfd, base, data, len, mode, uid, gid, tmp, sizeof(tmp));
+        if (r < 0)
+                return r;
+        if (renameat(dfd, tmp, dfd, base) < 0) {
+                r = -errno;
+                if (r == -EBUSY)
+                        r = write_in_place(dfd, base, data, len, mode, uid, gid);
+                (void)unlinkat(dfd, tmp, 0);
+                if (r < 0)
+                        return r;
+        }
+        /* Make the rename itself durable. */
+        (void)fsync(dfd);
+        test_hook_after_write();
+        return 0;
+}
+
+int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+        /* O_NONBLOCK: opening a FIFO someone left there must not hang the boot */
+        _cleanup_close_ int fd = fs_open_in_root(root_fd, path, O_RDONLY | O_NONBLOCK, 0);
+        _cleanup_free_ char *data = NULL;
+        struct stat st;
+        size_t len = 0, cap;
+
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+                return -EINVAL;
+        if (S_ISCHR(st.st_mode) && fcntl(fd, F_SETFL, 0) < 0)
+                return -errno;
+        if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max)
+                return -E2BIG;
+        /* Size from fstat is a hint only (procfs and sysfs report 0 or 4096). */
+        cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 4097;
+        if (cap > max + 1)
+                cap = max + 1;
+        data = malloc(cap + 1);
+        if (!data)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n;
+
+                if (len == cap) {
+                        char *p;
+                        if (cap > max)
+                                return -E2BIG;
+                        cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+                        p = realloc(data, cap + 1);
+                        if (!p)
+                                return -ENOMEM;
+                        data = p;
+                }
+                n = read(fd, data + len, cap - len);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t)n;
+                if (len > max)
+                        return -E2BIG;
+        }
+        data[len] = '\0';
+        if (ret_len)
+                *ret_len = len;
+        *ret = TAKE_PTR(data);
+        return 0;
+}
+
+int fs_read_line(int root_fd, const char *path, char **ret)
+{
+        char *data;
+        size_t len;
+        int r = fs_read_file(root_fd, path, 4096, &data, &len);
+
+        if (r < 0)
+                return r;
+        while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+                data[--len] = '\0';
+        *ret = data;
+        return 0;
+}
+
+int fs_symlink_atomic(int root_fd, const char *target, const char *path)
+{
+        _cleanup_close_ int dfd = -1;
+        const char *base;
+        char tmp[256];
+        int r;
+
+        dfd = open_parent(root_fd, path, O_PATH, &base);
+        if (dfd < 0)
+                return dfd;
+        r = temp_name(base, tmp, sizeof(tmp));
+        if (r < 0)
+                return r;
+        if (symlinkat(target, dfd, tmp) < 0)
+                return -errno;
+        if (renameat(dfd, tmp, dfd, base) < 0) {
+                r = -errno;
+                (void)unlinkat(dfd, tmp, 0);
+                return r;
+        }
+        return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void fs_list_free(char **names, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+}
+
+int fs_list_dir(int root_fd, const char *dir, const char *pattern, size_t max, char ***ret,
+                size_t *ret_n)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        char **names = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        int fd = fs_open_in_root(root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
+
+        *ret = NULL;
+        *ret_n = 0;
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return fd;
+        d = fdopendir(fd);
+        if (!d) {
+                (void)close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d)) && n < max) {
+                char **p;
+                if (de->d_name[0] == '.' || (pattern && fnmatch(pattern, de->d_name, 0) != 0))
+                        continue;
+                p = realloc(names, (n + 1) * sizeof(*names));
+                if (!p || !(p[n] = strdup(de->d_name))) {
+                        fs_list_free(p ? p : names, n);
+                        return -ENOMEM;
+                }
+                names = p;
+                n++;
+        }
+        if (n > 1)
+                qsort(names, n, sizeof(*names), cmp_names);
+        *ret = names;
+        *ret_n = n;
+        return 0;
+}
+
+bool fs_exists(int root_fd, const char *path)
+{
+        int fd = fs_open_in_root(root_fd, path, O_PATH, 0);
+        if (fd < 0)
+                return false;
+        (void)close(fd);
+        return true;
+}
+
+int fs_unlink(int root_fd, const char *path)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dfd = -1;
+        const char *base;
+        int r = fs_split_path(path, &dir, &base);
+
+        if (r < 0)
+                return r;
+        dfd = fs_open_in_root(root_fd, dir, O_PATH | O_DIRECTORY, 0);
+        if (dfd == -ENOENT)
+                return 0;
+        if (dfd < 0)
+                return dfd;
+        if (unlinkat(dfd, base, 0) < 0 && errno != ENOENT)
+                return -errno;
+        return 0;
+}
+
+/* Depth-first removal of what dfd holds; never follows a symlink. */
+static int rm_contents(int dfd, unsigned depth)
+{
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd, r = 0;
+
+        if (depth > 64)
+                return -ELOOP;
+        fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                (void)close(fd);
+                return -errno;
+        }
+        while ((de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+                        continue;
+                if (errno == EISDIR || errno == EPERM) {
+                        _cleanup_close_ int sub =
+                                openat(dirfd(d), de->d_name,
+                                       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub < 0) {
+                                r = -errno;
+                                continue;
+                        }
+                        int k = rm_contents(sub, depth + 1);
+                        if (k < 0)
+                                r = k;
+                        if (unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR) < 0)
+                                r = -errno;
+                } else if (errno != ENOENT) {
+                        r = -errno;
+                }
+        }
+        return r;
+}
+
+int fs_rm_rf(int root_fd, const char *path, bool keep_top)
+{
+        _cleanup_close_ int fd =
+                fs_open_in_root(root_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+        int r;
+
+        if (fd == -ENOENT)
+                return 0;
+        if (fd == -ENOTDIR || fd == -ELOOP)
+                return keep_top ? fd : fs_unlink(root_fd, path);
+        if (fd < 0)
+                return fd;
+        r = rm_contents(fd, 0);
+        if (r < 0 || keep_top)
+                return r;
+        {
+                _cleanup_free_ char *dir = NULL;
+                _cleanup_close_ int dfd = -1;
+                const char *base;
+
+                r = fs_split_path(path, &dir, &base);
+                if (r < 0)
+                        return r;
+                dfd = fs_open_in_root(root_fd, dir, O_PATH | O_DIRECTORY, 0);
+                if (dfd < 0)
+                        return dfd;
+                if (unlinkat(dfd, base, AT_REMOVEDIR) < 0 && errno != ENOENT)
+                        return -errno;
+        }
+        return 0;
+}

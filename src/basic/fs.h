@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Filesystem helpers. Every path is resolved inside a target root given as a
+ * directory fd: absolute paths, "..", and absolute symlinks all stay inside
+ * it (openat2 RESOLVE_IN_ROOT). Writes are atomic: temp file, fsync, rename. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define FS_NO_OWNER ((uid_t)-1)
+
+/* Open a directory to act as the target root. */
+int fs_open_root(const char *root);
+/* open(2) of path inside the root. */
+int fs_open_in_root(int root_fd, const char *path, int flags, mode_t mode);
+/* The same, but refuses every symlink on the way (for paths a user may own). */
+int fs_open_nofollow(int root_fd, const char *path, int flags, mode_t mode);
+/* Create path and its missing parents with mode; existing ones are left alone. */
+int fs_mkdir_p(int root_fd, const char *path, mode_t mode);
+/* Replace path with data atomically. Missing parents are created 0755. The
+ * file gets mode, and uid/gid unless they are FS_NO_OWNER. When path is a
+ * mount point (it cannot be renamed over), it is rewritten in place. A file
+ * that already holds exactly this, with this mode and owner, is left alone. */
+int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
+                    uid_t uid, gid_t gid);
+/* The same for name (one component) in the directory dfd: for callers that
+ * walked to the directory themselves, refusing symlinks on the way. */
+int fs_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode,
+                       uid_t uid, gid_t gid);
+/* Read a whole file of at most max bytes: -E2BIG when larger. The data is
+ * NUL-terminated (the terminator is not counted in *ret_len). */
+int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len);
+/* Read a small file and strip the trailing newlines: for one-line state files. */
+int fs_read_line(int root_fd, const char *path, char **ret);
+/* Make path a symlink to target, replacing what was there atomically. */
+int fs_symlink_atomic(int root_fd, const char *target, const char *path);
+bool fs_exists(int root_fd, const char *path);
+/* Remove a file or symlink; a missing one is not an error. */
+int fs_unlink(int root_fd, const char *path);
+/* Remove a tree without following symlinks; with keep_top the directory
+ * itself stays and only its contents go. A missing path is not an error. */
+int fs_rm_rf(int root_fd, const char *path, bool keep_top);
+/* The names in dir (inside the root) that match the fnmatch pattern (all
+ * when NULL), dot files left out, sorted, at most max of them. A missing
+ * directory is an empty list. Free with fs_list_free(). */
+int fs_list_dir(int root_fd, const char *dir, const char *pattern, size_t max, char ***ret,
+                size_t *ret_n);
+void fs_list_free(char **names, size_t n);
+/* Split "/a/b/c" into a newly allocated "/a/b" and a pointer to "c". */
+int fs_split_path(const char *path, char **ret_dir, const char **ret_base);

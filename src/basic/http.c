@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* libcurl through dlopen (see http.h). */
+#include <curl/curl.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "http.h"
+#include "log.h"
+#include "macro.h"
+
+#define REDIRECTS_MAX 5
+#define BACKOFF_FIRST_USEC 100000ull
+#define BACKOFF_MAX_USEC 2000000ull
+/* Metadata services live here; a proxy from the environment must not see them. */
+#define NO_PROXY                                                                                   \
+        "169.254.0.0/16,fe80::/10,fd00:ec2::254,metadata.google.internal,localhost,127.0.0.0/"     \
+        "8,::1"
+
+static struct {
+        void *lib;
+        CURL *(*easy_init)(void);
+        CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+        CURLcode (*easy_perform)(CURL *);
+        CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+        void (*easy_cleanup)(CURL *);
+        const char *(*easy_strerror)(CURLcode);
+        char *(*easy_escape)(CURL *, const char *, int);
+        void (*free)(void *);
+        struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+        void (*slist_free_all)(struct curl_slist *);
+} curl;
+
+static int load(void)
+{
+        if (curl.lib)
+                return 0;
+        curl.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (!curl.lib)
+                return -ENOPKG;
+#define SYM(field, name)                                                                           \
+        if (!(*(void **)&curl.field = dlsym(curl.lib, name)))                                      \
+                goto fail;
+        SYM(easy_init, "curl_easy_init");
+        SYM(easy_setopt, "curl_easy_setopt");
+        SYM(easy_perform, "curl_easy_perform");
+        SYM(easy_getinfo, "curl_easy_getinfo");
+        SYM(easy_cleanup, "curl_easy_cleanup");
+        SYM(easy_strerror, "curl_easy_strerror");
+        SYM(easy_escape, "curl_easy_escape");
+        SYM(free, "curl_free");
+        SYM(slist_append, "curl_slist_append");
+        SYM(slist_free_all, "curl_slist_free_all");
+#undef SYM
+        return 0;
+fail:
+        (void)dlclose(curl.lib);
+        curl.lib = NULL;
+        return -ENOPKG;
+}
+
+uint64_t http_now_usec(void)
+{
+        struct timespec ts;
+        (void)clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000ull + (uint64_t)ts.tv_nsec / 1000;
+}
+
+void http_response_done(struct http_response *r)
+{
+        free_secret(r->body, r->len);
+        *r = (struct http_response){ 0 };
+}
+
+/* "scheme://host:port" of url, lowercased, user-info dropped. */
+static int origin(const char *url, char *ret, size_t size)
+{
+        const char *p = strstr(url, "://"), *host, *end, *at;
+        size_t n;
+
+        if (!p)
+                return -EINVAL;
+        host = p + 3;
+        end = host + strcspn(host, "/?#");
+        at = memchr(host, '@', (size_t)(end - host));
+        if (at)
+                host = at + 1;
+        n = (size_t)(p + 3 - url) + (size_t)(end - host);
+        if (n >= size)
+                return -ENAMETOOLONG;
+        (void)snprintf(ret, size, "%.*s%.*s", (int)(p + 3 - url), url, (int)(end - host), host);
+        for (char *c = ret; *c; c++)
+                if (*c >= 'A' && *c <= 'Z')
+                        *c = (char)(*c - 'A' + 'a');
+        return 0;
+}
+
+/* url for a log line: no user-info (a password may be there), no query (a
+ * signed URL's signature may be there). */
+static void url_for_log(const char *url, char *ret, size_t size)
+{
+        char o[512];
+        const char *path;
+
+        if (origin(url, o, sizeof(o)) < 0) {
+                (void)snprintf(ret, size, "(a malformed URL)");
+                return;
+        }
+        path = strstr(url, "://") + 3;
+        path += strcspn(path, "/?#");
+        (void)snprintf(ret, size, "%s%.*s%s", o, (int)strcspn(path, "?#"), path,
+                       path[strcspn(path, "?#")] ? "?..." : "");
+}
+
+struct sink {
+        struct buf b;
+        bool too_big;
+};
+
+static size_t collect(char *p, size_t size, size_t n, void *userdata)
+{
+        struct sink *s = userdata;
+        if (buf_append(&s->b, p, size * n) < 0) {
+                /* Returning less than given aborts the transfer: the body is bounded. */
+                s->too_big = true;
+                return 0;
+        }
+        return size * n;
+}
+
+static int errno_of(CURLcode c, bool too_big)
+{
+        switch (c) {
+        case CURLE_WRITE_ERROR:
+                return too_big ? -EFBIG : -EIO;
+        case CURLE_COULDNT_CONNECT:
+                return -ECONNREFUSED;
+        case CURLE_OPERATION_TIMEDOUT:
+                return -ETIMEDOUT;
+        case CURLE_UNSUPPORTED_PROTOCOL:
+                return -EPROTONOSUPPORT;
+        case CURLE_COULDNT_RESOLVE_HOST:
+        case CURLE_COULDNT_RESOLVE_PROXY:
+                return -EHOSTUNREACH;
+        case CURLE_FILESIZE_EXCEEDED:
+                return -EFBIG;
+        /* A certificate that does not verify, or a server that does not speak
+         * TLS, will not change by asking again: not retried. */
+        case CURLE_PEER_FAILED_VERIFICATION:
+        case CURLE_SSL_CONNECT_ERROR:
+        case CURLE_SSL_CERTPROBLEM:
+        case CURLE_SSL_CIPHER:
+        case CURLE_SSL_CACERT_BADFILE:
+        case CURLE_SSL_ISSUER_ERROR:
+        case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        case CURLE_SSL_INVALIDCERTSTATUS:
+                return -EPROTO;
+        default:
+                return -EIO;
+        }
+}
+
+/* One request, no redirects followed: *ret_location gets a redirect's target. */
+static int attempt(CURL *h, const char *url, const struct http_request *req, unsigned timeout_ms,
+                   struct http_response *ret, char **ret_location)
+{
+        struct sink s = { .b = BUF_INIT(req->body_max) };
+        struct curl_slist *hdrs = NULL;
+        char shown[600], detail[CURL_ERROR_SIZE] = "", *loc = NULL;
+        uint64_t t0 = http_now_usec();
+        CURLcode c;
+        int r = 0;
+
+        for (const char *const *hd = req->headers; hd && *hd; hd++) {
+                struct curl_slist *n = curl.slist_append(hdrs, *hd);
+                if (!n) {
+                        curl.slist_free_all(hdrs);
+                        return -ENOMEM;
+                }
+                hdrs = n;
+        }
+        (void)curl.easy_setopt(h, CURLOPT_URL, url);
+        (void)curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+        (void)curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+        (void)curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        (void)curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+        (void)curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+        (void)curl.easy_setopt(h, CURLOPT_NOPROXY, NO_PROXY);
+        (void)curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+        (void)curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+        (void)curl.easy_setopt(h, CURLOPT_USERAGENT, "cloudboot/" PACKAGE_VERSION);
+        (void)curl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+        (void)curl.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->body_max);
+        (void)curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+        (void)curl.easy_setopt(h, CURLOPT_WRITEDATA, &s);
+        (void)curl.easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
+        if (req->method && strcmp(req->method, "GET") != 0) {
+                (void)curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
+                if (strcmp(req->method, "PUT") == 0) /* with Content-Length: 0 */
+                        (void)curl.easy_setopt(h, CURLOPT_POSTFIELDS, "");
+        }
+        c = curl.easy_perform(h);
+        url_for_log(url, shown, sizeof(shown));
+        if (c != CURLE_OK) {
+                r = errno_of(c, s.too_big);
+                if (r == -EFBIG)
+                        log_info("%s %s: the body is larger than %zu bytes (%llu ms)",
+                                 req->method ? req->method : "GET", shown, req->body_max,
+                                 (unsigned long long)((http_now_usec() - t0) / 1000));
+                else /* curl's detail names the host and port, never the path */
+                        log_info("%s %s: %s%s%s (%llu ms)", req->method ? req->method : "GET",
+                                 shown, curl.easy_strerror(c), detail[0] ? ": " : "", detail,
+                                 (unsigned long long)((http_now_usec() - t0) / 1000));
+                buf_free_secret(&s.b);
+        } else {
+                (void)curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &ret->status);
+                if (ret->status >= 300 && ret->status < 400)
+                        (void)curl.easy_getinfo(h, CURLINFO_REDIRECT_URL, &loc);
+                log_info("%s %s: HTTP %ld, %zu bytes (%llu ms)", req->method ? req->method : "GET",
+                         shown, ret->status, s.b.len,
+                         (unsigned long long)((http_now_usec() - t0) / 1000));
+                ret->body = buf_steal(&s.b, &ret->len);
+                if (loc && !(*ret_location = strdup(loc)))
+                        r = -ENOMEM;
+        }
+        (void)curl.easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+        (void)curl.easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+        curl.slist_free_all(hdrs);
+        return r;
+}
+
+/* One request, following redirects within the same origin. */
+static int fetch_once(CURL *h, const char *url, const struct http_request *req, uint64_t deadline,
+                      struct http_response *ret)
+{
+        _cleanup_free_ char *next = NULL;
+        char first[512], to[512];
+        int r;
+
+        r = origin(url, first, sizeof(first));
+        if (r < 0)
+                return -EINVAL;
+        for (int hops = 0;; hops++) {
+                unsigned t = req->timeout_ms ? req->timeout_ms : 10000;
+                char *loc = NULL;
+
+                if (deadline) {
+                        uint64_t now = http_now_usec();
+                        if (now >= deadline)
+                                return -ETIMEDOUT;
+                        if ((deadline - now) / 1000 < t)
+                                t = (unsigned)((deadline - now) / 1000) + 1;
+                }
+                r = attempt(h, next ? next : url, req, t, ret, &loc);
+                if (r < 0 || !loc)
+                        return r;
+                free(next);
+                next = loc;
+                http_response_done(ret);
+                if (hops >= REDIRECTS_MAX) {
+                        log_info("Too many redirects from %s", first);
+                        return -ELOOP;
+                }
+                if (!startswith(next, "http://") && !startswith(next, "https://")) {
+                        log_info("Not following a redirect from %s to a scheme other than "
+                                 "http or https",
+                                 first);
+                        return -EPROTONOSUPPORT;
+                }
+                if (origin(next, to, sizeof(to)) < 0 || strcmp(first, to) != 0) {
+                        log_info("Not following a redirect from %s to %s", first,
+                                 origin(next, to, sizeof(to)) < 0 ? "a malformed URL" : to);
+                        return strncmp(first, to, strcspn(first, ":")) != 0 ? -EPROTONOSUPPORT
+                                                                            : -EXDEV;
+                }
+        }
+}
+
+/* A refused connection or no route is an answer: the stages that fetch run
+ * once the network is up, so waiting would only make a boot off that cloud
+ * slow (cloud-init's EC2 probe waits minutes). A timeout, a broken transfer
+ * or a server error may pass. */
+static bool retryable(int r, long status)
+{
+        if (r < 0)
+                return r == -ETIMEDOUT || r == -EIO;
+        return status >= 500 || status == 429;
+}
+
+int http_fetch(const char *url, const struct http_request *req, const struct http_retry *retry,
+               struct http_response *ret)
+{
+        uint64_t backoff = BACKOFF_FIRST_USEC, deadline = retry ? retry->deadline_usec : 0;
+        unsigned tries = retry ? retry->retries + 1 : 1;
+        CURL *h;
+        int r;
+
+        *ret = (struct http_response){ 0 };
+        r = load();
+        if (r < 0) {
+                log_warning("libcurl.so.4 cannot be loaded: %s is not fetched", url);
+                return r;
+        }
+        h = curl.easy_init();
+        if (!h)
+                return -ENOMEM;
+        for (unsigned i = 0; i < tries; i++) {
+                if (i > 0) {
+                        uint64_t now = http_now_usec();
+                        if (deadline && now + backoff >= deadline) {
+                                r = r < 0 ? r : -ETIMEDOUT;
+                                break;
+                        }
+                        http_response_done(ret);
+                        struct timespec ts = { (time_t)(backoff / 1000000),
+                                               (long)(backoff % 1000000) * 1000 };
+                        (void)nanosleep(&ts, NULL);
+                        backoff = backoff * 2 > BACKOFF_MAX_USEC ? BACKOFF_MAX_USEC : backoff * 2;
+                }
+                r = fetch_once(h, url, req, deadline, ret);
+                if (!retryable(r, ret->status))
+                        break;
+        }
+        curl.easy_cleanup(h);
+        if (r < 0)
+                http_response_done(ret);
+        return r;
+}
+
+int http_post_form(const char *url, const struct http_field *fields, unsigned timeout_sec,
+                   long *ret_status, char *ret_error, size_t error_size)
+{
+        struct buf body = BUF_INIT(1u << 20);
+        struct http_response resp = { 0 };
+        char *loc = NULL;
+        CURL *h;
+        int r;
+
+        r = load();
+        if (r < 0) {
+                (void)snprintf(ret_error, error_size, "libcurl.so.4 cannot be loaded");
+                return r;
+        }
+        h = curl.easy_init();
+        if (!h)
+                return -ENOMEM;
+        for (const struct http_field *f = fields; f->name && r >= 0; f++) {
+                char *v = curl.easy_escape(h, f->value, 0);
+                if (!v) {
+                        r = -ENOMEM;
+                        break;
+                }
+                r = buf_printf(&body, "%s%s=%s", f == fields ? "" : "&", f->name, v);
+                curl.free(v);
+        }
+        if (r >= 0) {
+                struct http_request req = { .method = "POST",
+                                            .body_max = 1u << 20,
+                                            .timeout_ms = timeout_sec * 1000 };
+                (void)curl.easy_setopt(h, CURLOPT_POSTFIELDS, body.data ? body.data : "");
+                r = attempt(h, url, &req, req.timeout_ms, &resp, &loc);
+                if (r < 0)
+                        (void)snprintf(ret_error, error_size, "%s", strerror(-r));
+                else
+                        *ret_status = resp.status;
+        }
+        free(loc);
+        http_response_done(&resp);
+        curl.easy_cleanup(h);
+        buf_free_secret(&body);
+        return r;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* HTTP requests over libcurl, loaded only when a request is made: most boots
+ * make none, and linking libcurl (TLS, HTTP/2, ...) into every stage would
+ * cost each one its start-up. Every network datasource and phone_home go
+ * through here, so that each request has the same guarantees: http and https
+ * only; redirects followed only within the same scheme, host and port; a
+ * bounded time per attempt and a bounded body; TLS verification on; no proxy
+ * for link-local metadata addresses; a User-Agent naming cloudboot; and one
+ * log line per attempt (the URL without user-info or query, the status or the
+ * failure, the time). */
+#pragma once
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct http_field {
+        const char *name;
+        const char *value;
+};
+
+struct http_request {
+        const char *method; /* NULL: GET */
+        /* "Name: value" lines, NULL-ended. Never logged: tokens travel here. */
+        const char *const *headers;
+        size_t body_max; /* a longer body ends the attempt with -EFBIG */
+        unsigned timeout_ms; /* one attempt, connecting included */
+};
+
+struct http_response {
+        long status;
+        char *body; /* NUL-terminated; may hold secrets */
+        size_t len;
+};
+
+void http_response_done(struct http_response *r);
+
+/* Retries of one request: after a timeout, a failed transfer, an HTTP 5xx
+ * or 429 (not after a refused connection or no route: those are answers), up to retries more attempts with a backoff from 100 ms
+ * doubling to 2 s, all ending by deadline_usec (CLOCK_MONOTONIC, 0: none).
+ * Any other HTTP answer (200, 404, 401, ...) is returned as it is. */
+struct http_retry {
+        unsigned retries;
+        uint64_t deadline_usec;
+};
+
+uint64_t http_now_usec(void);
+
+/* Fetch url. 0 with ret->status set when the server answered; else -ENOPKG
+ * (libcurl cannot be loaded), -ECONNREFUSED, -ETIMEDOUT, -EFBIG (body over
+ * body_max), -EPROTONOSUPPORT (a scheme other than http or https, also in a
+ * redirect), -EXDEV (redirect to another host), -ELOOP (too many redirects),
+ * -EHOSTUNREACH (no route or name), -EIO (other transfer failures, a
+ * truncated body among them). */
+int http_fetch(const char *url, const struct http_request *req, const struct http_retry *retry,
+               struct http_response *ret);
+
+/* POST fields (ended by { NULL }) form-encoded to url. *ret_status is the
+ * HTTP status; the response body is discarded. Errors as http_fetch, and
+ * *ret_error says what failed in words. */
+int http_post_form(const char *url, const struct http_field *fields, unsigned timeout_sec,
+                   long *ret_status, char *ret_error, size_t error_size);

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Logging sinks and the record of warnings and errors (see log.h). */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <systemd/sd-journal.h>
+
+#include "fs.h"
+#include "log.h"
+
+#define LOG_MSG_MAX 4096
+#define LOG_RECORDS_MAX 256
+
+static bool debug_on;
+static int file_fd = -1;
+static int journal_state = -1; /* -1 unknown, 0 no, 1 yes */
+static const char *cur_stage;
+static const char *cur_module;
+static char cur_iid[128];
+static struct buf *capture;
+static struct log_record records[LOG_RECORDS_MAX];
+static size_t n_records;
+
+static const char *const level_names[] = { "DEBUG", "INFO", "WARNING", "ERROR" };
+static const int level_prio[] = { LOG_DEBUG, LOG_INFO, LOG_WARNING, LOG_ERR };
+
+void log_set_debug(bool on)
+{
+        debug_on = on;
+}
+
+bool log_get_debug(void)
+{
+        return debug_on;
+}
+
+void log_set_stage(const char *stage)
+{
+        cur_stage = stage;
+}
+
+void log_set_module(const char *module)
+{
+        cur_module = module;
+}
+
+void log_set_instance(const char *iid)
+{
+        (void)snprintf(cur_iid, sizeof(cur_iid), "%s", iid ? iid : "");
+}
+
+void log_capture(struct buf *b)
+{
+        capture = b;
+}
+
+/* systemd sets JOURNAL_STREAM to the device and inode of the stream it gave us;
+ * it is ours only if stderr still is that stream. */
+static bool stderr_is_journal(void)
+{
+        const char *e;
+        unsigned long long dev, ino;
+        struct stat st;
+
+        if (journal_state >= 0)
+                return journal_state;
+        journal_state = 0;
+        e = getenv("JOURNAL_STREAM");
+        if (e && sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) == 0 &&
+            (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino)
+                journal_state = 1;
+        return journal_state;
+}
+
+int log_open_file(int root_fd)
+{
+        int fd;
+
+        log_close();
+        fd = fs_open_in_root(root_fd, "/var/log/cloud-init.log",
+                             O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (fd < 0)
+                return fd;
+        file_fd = fd;
+        return 0;
+}
+
+void log_close(void)
+{
+        if (file_fd >= 0)
+                (void)close(file_fd);
+        file_fd = -1;
+}
+
+size_t log_records(const struct log_record **ret)
+{
+        *ret = records;
+        return n_records;
+}
+
+void log_records_reset(void)
+{
+        for (size_t i = 0; i < n_records; i++)
+                free(records[i].msg);
+        n_records = 0;
+}
+
+static void log_emit(enum log_level level, const char *msg)
+{
+        char prefix[160] = "";
+
+        if (cur_stage && cur_module)
+                (void)snprintf(prefix, sizeof(prefix), "%s/%s: ", cur_stage, cur_module);
+        else if (cur_stage)
+                (void)snprintf(prefix, sizeof(prefix), "%s: ", cur_stage);
+
+        if (level >= LOG_LVL_WARNING && n_records < LOG_RECORDS_MAX) {
+                char *copy = strdup(msg);
+                if (copy)
+                        records[n_records++] = (struct log_record){ level, copy };
+        }
+
+        if (capture) {
+                (void)buf_printf(capture, "%s: %s\n", level_names[level], msg);
+        }
+
+        if (file_fd >= 0) {
+                struct timespec ts;
+                struct tm tm;
+                char stamp[32];
+
+                (void)clock_gettime(CLOCK_REALTIME, &ts);
+                (void)gmtime_r(&ts.tv_sec, &tm);
+                (void)strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+                (void)dprintf(file_fd, "%s,%03ld - cloudboot[%s]: %s%s\n", stamp,
+                              ts.tv_nsec / 1000000, level_names[level], prefix, msg);
+        }
+
+        if (stderr_is_journal()) {
+                (void)sd_journal_send(
+                        "MESSAGE=%s%s", prefix, msg, "PRIORITY=%i", level_prio[level],
+                        "SYSLOG_IDENTIFIER=cloudboot", "STAGE=%s", cur_stage ? cur_stage : "",
+                        "MODULE=%s", cur_module ? cur_module : "", "INSTANCE_ID=%s", cur_iid, NULL);
+                return;
+        }
+        if (level == LOG_LVL_DEBUG && !debug_on)
+                return;
+        (void)fprintf(stderr, "cloudboot[%s]: %s%s\n", level_names[level], prefix, msg);
+}
+
+/* Control characters in a message (a user name with a newline, say) are shown
+ * escaped: a value from user-data cannot forge a log line of its own. */
+static void escape_controls(const char *in, char *out, size_t size)
+{
+        static const char hex[] = "0123456789abcdef";
+        size_t o = 0;
+
+        for (; *in && o + 5 < size; in++) {
+                unsigned char c = (unsigned char)*in;
+                if (c == '\n' || c == '\r') {
+                        out[o++] = '\\';
+                        out[o++] = c == '\n' ? 'n' : 'r';
+                } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                        out[o++] = '\\';
+                        out[o++] = 'x';
+                        out[o++] = hex[c >> 4];
+                        out[o++] = hex[c & 15];
+                } else
+                        out[o++] = (char)c;
+        }
+        out[o] = '\0';
+}
+
+static void log_va(enum log_level level, const char *fmt, va_list ap)
+{
+        char msg[LOG_MSG_MAX], shown[LOG_MSG_MAX];
+
+        if (level == LOG_LVL_DEBUG && !debug_on && file_fd < 0 && !capture)
+                return;
+        (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+        escape_controls(msg, shown, sizeof(shown));
+        log_emit(level, shown);
+}
+
+void log_full(enum log_level level, const char *fmt, ...)
+{
+        va_list ap;
+        int saved = errno;
+
+        va_start(ap, fmt);
+        log_va(level, fmt, ap);
+        va_end(ap);
+        errno = saved;
+}
+
+int log_full_errno(enum log_level level, int r, const char *fmt, ...)
+{
+        va_list ap;
+
+        errno = r < 0 ? -r : r;
+        va_start(ap, fmt);
+        log_va(level, fmt, ap);
+        va_end(ap);
+        return r < 0 ? r : -r;
+}

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Choosing and writing the network configuration (see network.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "exec.h"
+#include "fs.h"
+#include "json.h"
+#include "log.h"
+#include "macro.h"
+#include "netrender.h"
+#include "network.h"
+#include "state.h"
+#include "yaml.h"
+
+#define DIGEST_FILE CLOUD_DIR "/data/network-config.cloudboot"
+
+/* -ENOENT: disabled by the document itself; -EINVAL: reported already */
+static int from_result(const struct ds_result *res, struct netcfg *nc)
+{
+        _cleanup_node_ struct node *doc = NULL;
+        struct yaml_error err;
+        char name[300];
+        int r;
+
+        (void)snprintf(name, sizeof(name), "%s/%s", res->seed ? res->seed : "datasource",
+                       res->netcfg_openstack ? "network_data.json" : "network-config");
+        if (res->netcfg_openstack)
+                r = json_load(res->netcfg, res->netcfg_len, name, &doc, &err);
+        else
+                r = yaml_load(res->netcfg, res->netcfg_len, name, NULL, &doc, &err);
+        if (r < 0) {
+                log_warning("%s:%u:%u: %s; the network configuration falls back", name, err.line,
+                            err.col, err.msg);
+                return -EINVAL;
+        }
+        (void)snprintf(nc->source, sizeof(nc->source), "%s", name);
+        return res->netcfg_openstack ? netcfg_from_openstack(doc, nc) : netcfg_from_node(doc, nc);
+}
+
+/* No network configuration written yet for this instance (iid, "" for none). */
+static bool first_time(int root_fd, const char *iid)
+{
+        _cleanup_free_ char *line = NULL;
+        const char *last;
+        if (fs_read_line(root_fd, DIGEST_FILE, &line) < 0)
+                return true;
+        last = strrchr(line, ' ');
+        return !last || !streq(last + 1, iid && iid[0] ? iid : "-");
+}
+
+/* On the running system, NICs named by a new .link or udev rule get their
+ * names now, while still down (udev names a NIC on its add event, which
+ * happened before init-local ran), as cloud-init renames them in init-local. */
+static void rename_now(const struct netcfg *nc)
+{
+        char *trigger[] = { (char *)"udevadm", (char *)"trigger", (char *)"--action=add",
+                            (char *)"--subsystem-match=net", NULL };
+        char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=10", NULL };
+        struct exec_opts o = { .timeout_sec = 30 };
+        bool any = false;
+
+        for (size_t i = 0; i < nc->n; i++)
+                any = any || nc->ifaces[i].rename;
+        if (!any || !exec_have("udevadm"))
+                return;
+        if (exec_ok(&o, trigger) < 0 || exec_ok(&o, settle) < 0)
+                log_warning("udevadm could not apply the new interface names now; they apply "
+                            "from the next boot");
+}
+
+void network_configure(int root_fd, const struct node *cfg, const struct node *syscfg,
+                       const struct ds_result *res, const char *iid, bool fallback, bool host)
+{
+        static struct netcfg nc; /* 100 KB: not on the stack */
+        static struct net_file files[NET_FILES_MAX];
+        const struct node *sysnet = node_get(syscfg, "network");
+        enum net_renderer rend;
+        _cleanup_free_ char *old = NULL;
+        char digest[400];
+        size_t n = 0;
+        int r = -ENOENT;
+
+        if (streq_ptr(node_str(node_get_path(cfg, "network.config")), "disabled")) {
+                log_info("Network configuration left alone: network: {config: disabled}");
+                return;
+        }
+        memset(&nc, 0, sizeof(nc));
+        if (sysnet && node_get(sysnet, "version")) {
+                (void)snprintf(nc.source, sizeof(nc.source), "system config (network:)");
+                r = netcfg_from_node(syscfg, &nc);
+        }
+        if (r < 0 && r != -ENOENT)
+                memset(&nc, 0, sizeof(nc));
+        if (r < 0 && res && res->netcfg && res->netcfg_len) {
+                memset(&nc, 0, sizeof(nc));
+                r = from_result(res, &nc);
+                if (r == -ENOENT) {
+                        log_info("Network configuration left alone: the datasource's "
+                                 "network-config says config: disabled");
+                        return;
+                }
+        }
+        if (r < 0 && res && res->ds == &ds_ec2) {
+                memset(&nc, 0, sizeof(nc));
+                (void)snprintf(nc.source, sizeof(nc.source), "EC2 meta-data");
+                r = netcfg_from_ec2(res->md, &nc);
+        }
+        if (r < 0 && !fallback)
+                return;
+        if (r < 0) {
+                memset(&nc, 0, sizeof(nc));
+                r = netcfg_fallback(root_fd, &nc);
+                if (r < 0 && host && first_time(root_fd, iid) && exec_have("udevadm")) {
+                        /* init-local runs early: the NIC's driver may not have
+                         * announced it yet. On an instance's first boot, wait for
+                         * udev's queue once; later boots keep what was written. */
+                        char *settle[] = { (char *)"udevadm", (char *)"settle",
+                                           (char *)"--timeout=15", NULL };
+                        struct exec_opts o = { .timeout_sec = 30 };
+                        log_info("No physical NIC yet: waiting for udev to settle");
+                        (void)exec_ok(&o, settle);
+                        memset(&nc, 0, sizeof(nc));
+                        r = netcfg_fallback(root_fd, &nc);
+                }
+                if (r < 0) {
+                        log_info("No network configuration given and no physical NIC for the "
+                                 "fallback: the network is left alone");
+                        return;
+                }
+        }
+        netcfg_resolve_names(root_fd, &nc);
+        rend = net_renderer_pick(root_fd, syscfg);
+        if (rend == NET_RENDER_NONE) {
+                log_warning("The target has none of systemd-networkd, NetworkManager or "
+                            "ifupdown: the network configuration from %s is not written",
+                            nc.source);
+                return;
+        }
+        r = net_render(rend, &nc, files, &n);
+        if (r < 0) {
+                log_warning_errno(r, "Cannot render the network configuration: %m");
+                return;
+        }
+        /* what would be written, for this instance: unchanged means done */
+        unsigned long long h = fnv1a64(FNV1A64_INIT, iid ? iid : "", strlen(iid ? iid : ""));
+        for (size_t i = 0; i < n; i++) {
+                h = fnv1a64(h, files[i].path, strlen(files[i].path) + 1);
+                h = fnv1a64(h, files[i].data.data, files[i].data.len);
+        }
+        (void)snprintf(digest, sizeof(digest), "%016llx %s %s", h, net_renderer_name(rend),
+                       iid && iid[0] ? iid : "-");
+        if (fs_read_line(root_fd, DIGEST_FILE, &old) >= 0 && streq(old, digest)) {
+                log_debug("Network configuration unchanged since cloudboot wrote it");
+                net_files_done(files, n);
+                return;
+        }
+        net_remove_rendered(root_fd);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                _cleanup_free_ char *dir = NULL;
+                const char *base;
+                r = fs_split_path(files[i].path, &dir, &base);
+                if (r >= 0)
+                        r = fs_mkdir_p(root_fd, dir, 0755);
+                if (r >= 0)
+                        r = fs_write_atomic(root_fd, files[i].path, files[i].data.data,
+                                            files[i].data.len, files[i].mode, FS_NO_OWNER,
+                                            (gid_t)-1);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot write %s: %m", files[i].path);
+        }
+        if (r >= 0) {
+                char line[420];
+                int len = snprintf(line, sizeof(line), "%s\n", digest);
+                (void)fs_mkdir_p(root_fd, CLOUD_DIR "/data", 0755);
+                (void)fs_write_atomic(root_fd, DIGEST_FILE, line, (size_t)len, 0644, FS_NO_OWNER,
+                                      (gid_t)-1);
+                log_info("Network configuration from %s written for %s (%zu files, %zu "
+                         "interfaces)",
+                         nc.source, net_renderer_name(rend), n, nc.n);
+                if (host)
+                        rename_now(&nc);
+        }
+        net_files_done(files, n);
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Instance state, laid out as cloud-init lays it out:
+ *   /var/lib/cloud/data/{instance-id,previous-instance-id,previous-datasource}
+ *   /var/lib/cloud/instance -> /var/lib/cloud/instances/<iid>
+ *   /var/lib/cloud/instances/<iid>/{user-data.txt,vendor-data.txt,datasource,sem/}
+ *   /run/cloud-init/{instance-data.json,instance-data-sensitive.json,.instance-id}
+ * and the semaphores that give modules their frequencies. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "datasource.h"
+#include "module.h"
+#include "node.h"
+
+#define CLOUD_DIR "/var/lib/cloud"
+#define RUN_DIR "/run/cloud-init"
+#define INSTANCE_DATA RUN_DIR "/instance-data.json"
+#define INSTANCE_DATA_SENSITIVE RUN_DIR "/instance-data-sensitive.json"
+
+/* What later stages need of the datasource that an earlier stage found. */
+struct instance {
+        char *iid; /* sanitised: usable as a path component */
+        char *iid_raw;
+        char *dsname;
+        char *description; /* "DataSourceNoCloud [seed=...][dsmode=net]" */
+        char *dsmode;
+        char *platform;
+        char *subplatform;
+        char *ud_name;
+        struct node *md;
+};
+
+void instance_done(struct instance *inst);
+/* instance-id to a single path component: '/' becomes '_', as in cloud-init;
+ * control characters too, and "." or ".." can never name a parent. */
+int state_iid_path(const char *iid, char **ret);
+/* Record the instance of a datasource just found: data/instance-id and
+ * previous-instance-id, the instance link, raw user-data and vendor-data
+ * (0600). *ret_new says whether this is a new instance. */
+int state_store(int root_fd, const struct ds_result *r, bool *ret_new);
+/* Write instance-data.json (0644, no secrets) and the sensitive one (0600). */
+/* plat may be NULL: the hypervisor is then left out. */
+int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
+                              const char *description);
+/* Restore the instance from instance-data-sensitive.json; -ENOENT when no
+ * stage of this boot found a datasource. */
+int state_restore(int root_fd, struct instance *ret);
+/* Fill inst from a fresh datasource result (copies). */
+int instance_from_result(const struct ds_result *r, const char *description, struct instance *ret);
+
+bool state_sem_has(int root_fd, const char *iid, const char *name, enum freq f);
+int state_sem_set(int root_fd, const char *iid, const char *name, enum freq f);
+/* Seconds since boot, for status.json and boot-finished. */
+double state_uptime(void);

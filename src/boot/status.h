@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* status.json and result.json, in cloud-init's format, so that tools which
+ * read them (and `cloud-init status`) keep working:
+ *   {"v1": {"datasource": ..., "stage": ..., "init-local": {"start", "finished",
+ *           "errors": [], "recoverable_errors": {"WARNING": [...]}}, ...}}
+ * The files live in /var/lib/cloud/data and are linked from /run/cloud-init. */
+#pragma once
+
+#include "node.h"
+
+#define STATUS_JSON "/var/lib/cloud/data/status.json"
+#define RESULT_JSON "/var/lib/cloud/data/result.json"
+#define STATUS_LINK "/run/cloud-init/status.json"
+#define RESULT_LINK "/run/cloud-init/result.json"
+
+/* The first stage of a boot starts afresh: old status and result go. */
+int status_reset(int root_fd);
+int status_stage_begin(int root_fd, const char *stage);
+/* Record the end of a stage: its fatal errors (fatal, may be NULL) and the
+ * warnings and errors logged meanwhile as recoverable_errors. */
+int status_stage_end(int root_fd, const char *stage, const char *datasource, const char *fatal);
+/* Final stage: result.json with the errors of every stage. */
+int status_write_result(int root_fd, const char *datasource);
+/* Load status.json (through the /run link); -ENOENT when this boot has none. */
+int status_load(int root_fd, const char *path, struct node **ret);

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* System configuration: /etc/cloud/cloud.cfg, then the drop-ins cloud.cfg.d/NAME.cfg
+ * in lexical order, then /run/cloud-init/cloud.cfg, each merged over the one
+ * before (mappings recursively, anything else replaced), over built-in
+ * defaults. A broken file is reported with its position and skipped. */
+#pragma once
+
+#include "node.h"
+
+#define CONFIG_FILE_MAX (1u * 1024 * 1024)
+
+int syscfg_load(int root_fd, struct node **ret);
+/* Does cfg leave vendor-data on? Off only for vendor_data: {enabled: false}
+ * (a boolean, or the string false in any case). */
+bool syscfg_vendor_data_enabled(const struct node *cfg);
+
+/* Limits an operator may set in system config:
+ *   cloudboot:
+ *     max_user_data_bytes: 16777216   # user-data and vendor-data, raw or decompressed */
+struct limits {
+        size_t user_data_max;
+};
+#define LIMIT_USER_DATA_MIN (4u * 1024)
+#define LIMIT_USER_DATA_CAP (256u * 1024 * 1024)
+/* Read the limits; an invalid value is reported and the default kept. */
+void syscfg_limits(const struct node *syscfg, struct limits *ret);
+/* Read and parse one YAML file of the target root; name is used in messages
+ * (the path when NULL). -ENOENT is returned silently; other failures are
+ * logged as warnings with file:line:col. */
+int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max,
+                     struct node **ret);

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* systemd's view of the stage units over sd-bus (see units.h). */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <systemd/sd-bus.h>
+#include <systemd/sd-daemon.h>
+
+#include "macro.h"
+#include "units.h"
+
+static const char *const stage_units[] = {
+        "cloudboot-local.service", "cloudboot.service", "cloudboot-config.service",
+        "cloudboot-final.service", "cloudboot.target",
+};
+
+static void bus_unrefp(sd_bus **b)
+{
+        sd_bus_flush_close_unref(*b);
+}
+
+/* ActiveState and whether a job is queued for one unit. */
+static int unit_state(sd_bus *bus, const char *unit, char **ret_active, bool *ret_job)
+{
+        _cleanup_free_ char *path = NULL;
+        sd_bus_error err = SD_BUS_ERROR_NULL;
+        sd_bus_message *reply = NULL;
+        uint32_t job_id = 0;
+        const char *job_path;
+        int r;
+
+        r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+                                       "org.freedesktop.systemd1.Unit", "ActiveState", &err,
+                                       ret_active);
+        if (r < 0) {
+                sd_bus_error_free(&err);
+                return r;
+        }
+        r = sd_bus_get_property(bus, "org.freedesktop.systemd1", path,
+                                "org.freedesktop.systemd1.Unit", "Job", &err, &reply, "(uo)");
+        if (r >= 0)
+                r = sd_bus_message_read(reply, "(uo)", &job_id, &job_path);
+        sd_bus_message_unref(reply);
+        sd_bus_error_free(&err);
+        *ret_job = r >= 0 && job_id != 0;
+        return 0;
+}
+
+#ifdef CLOUDBOOT_TEST_HOOKS
+static bool test_answer(enum units_outlook *ret, char *failed, size_t size)
+{
+        const char *e = getenv("CLOUDBOOT_TEST_UNITS");
+        if (!e)
+                return false;
+        if (strncmp(e, "failed:", 7) == 0) {
+                (void)snprintf(failed, size, "%s", e + 7);
+                *ret = UNITS_FAILED;
+        } else
+                *ret = streq(e, "idle") ? UNITS_IDLE : UNITS_PENDING;
+        return true;
+}
+#endif
+
+enum units_outlook units_outlook(char *failed, size_t size)
+{
+        _cleanup_(bus_unrefp) sd_bus *bus = NULL;
+        sd_bus_error err = SD_BUS_ERROR_NULL;
+        bool pending = false;
+        uint32_t njobs = 0;
+
+#ifdef CLOUDBOOT_TEST_HOOKS
+        enum units_outlook t;
+        if (test_answer(&t, failed, size))
+                return t;
+#endif
+        if (sd_booted() <= 0 || sd_bus_open_system(&bus) < 0)
+                return UNITS_UNKNOWN;
+        for (size_t i = 0; i < ELEMENTSOF(stage_units); i++) {
+                _cleanup_free_ char *active = NULL;
+                bool job = false;
+
+                if (unit_state(bus, stage_units[i], &active, &job) < 0)
+                        return UNITS_UNKNOWN;
+                if (streq(active, "failed")) {
+                        (void)snprintf(failed, size, "%s", stage_units[i]);
+                        return UNITS_FAILED;
+                }
+                if (job || streq(active, "activating") || streq(active, "reloading"))
+                        pending = true;
+        }
+        if (pending)
+                return UNITS_PENDING;
+        /* Jobs still queued: the boot goes on, and a seed device may yet
+         * appear and start cloudboot.target (the udev rule). */
+        if (sd_bus_get_property_trivial(
+                    bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                    "org.freedesktop.systemd1.Manager", "NJobs", &err, 'u', &njobs) < 0) {
+                sd_bus_error_free(&err);
+                return UNITS_UNKNOWN;
+        }
+        return njobs > 0 ? UNITS_PENDING : UNITS_IDLE;
+}
+
+bool units_apply(const char *root)
+{
+#ifdef CLOUDBOOT_TEST_HOOKS
+        if (getenv("CLOUDBOOT_TEST_UNITS"))
+                return true;
+#endif
+        return streq(root, "/");
+}

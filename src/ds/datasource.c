@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Datasource registry and probing order (see datasource.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cmdline.h"
+#include "fs.h"
+#include "datasource.h"
+#include "log.h"
+#include "yaml.h"
+
+static const struct datasource *const registry[] = {
+        &ds_nocloud, &ds_credentials, &ds_configdrive, &ds_azure,
+        &ds_gce,     &ds_openstack,   &ds_ec2,         &ds_none,
+};
+
+/* Local seeds first: they cost a few stat calls and are media someone
+ * attached on purpose. The network datasources after them are probed only on
+ * their own cloud (ds/net.h), so off a cloud they cost nothing. */
+static const char *const default_list[] = { "NoCloud", "ConfigDrive", "Credentials",
+                                            "Azure",   "GCE",         "OpenStack",
+                                            "Ec2",     "None",        NULL };
+
+const struct datasource *ds_lookup(const char *name)
+{
+        for (size_t i = 0; i < ELEMENTSOF(registry); i++)
+                if (strcasecmp(registry[i]->name, name) == 0)
+                        return registry[i];
+        return NULL;
+}
+
+void ds_result_done(struct ds_result *r)
+{
+        free(r->iid);
+        free(r->dsmode);
+        free(r->platform);
+        free(r->subplatform);
+        free(r->seed);
+        free(r->ud_name);
+        node_free(r->md);
+        /* user-data and vendor-data may hold secrets */
+        free_secret(r->ud, r->ud_len);
+        free_secret(r->vd, r->vd_len);
+        free_secret(r->netcfg, r->netcfg_len);
+        *r = (struct ds_result){ 0 };
+}
+
+int ds_describe(const struct ds_result *r, char **ret)
+{
+        struct buf b = BUF_INIT(4096);
+        int k;
+
+        if (!r->ds)
+                return -EINVAL;
+        k = buf_printf(&b, "DataSource%s", r->ds->name);
+        if (k >= 0 && r->seed)
+                k = buf_printf(&b, " [seed=%s]", r->seed);
+        if (k >= 0 && r->dsmode)
+                k = buf_printf(&b, "[dsmode=%s]", r->dsmode);
+        if (k < 0) {
+                buf_free(&b);
+                return k;
+        }
+        *ret = buf_steal(&b, NULL);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct ds_result *ret)
+{
+        int r;
+
+        if (ctx->local_stage && !ds->local)
+                return -ENOENT;
+        log_debug("Probing datasource %s", ds->name);
+        r = ds->probe(ctx, ret);
+        if (r == 0) {
+                ret->ds = ds;
+                return 0;
+        }
+        ds_result_done(ret);
+        if (r != -ENOENT)
+                log_warning_errno(r, "Datasource %s failed: %m", ds->name);
+        return -ENOENT;
+}
+
+#define DS_LIST_MAX 32
+
+/* The datasource that serves the cloud the DMI identity names goes ahead of
+ * the other network datasources, so that a machine asks its own cloud first. */
+static void cloud_first(const struct ds_ctx *ctx, const struct datasource **list, size_t n)
+{
+        size_t first_net = n, mine = n;
+
+        for (size_t i = 0; i < n; i++) {
+                if (!list[i]->local && first_net == n)
+                        first_net = i;
+                if (ctx->plat && ctx->plat->cloud && list[i]->cloud &&
+                    streq(list[i]->cloud, ctx->plat->cloud) && mine == n)
+                        mine = i;
+        }
+        if (mine == n || first_net >= mine)
+                return;
+        const struct datasource *m = list[mine];
+        memmove(list + first_net + 1, list + first_net, (mine - first_net) * sizeof(*list));
+        list[first_net] = m;
+}
+
+/* ds=NAME on the kernel command line: [NAME, None], as cloud-init's
+ * ds-identify makes it. 0 when there is none, or it names no datasource. */
+static size_t cmdline_list(const struct ds_ctx *ctx, const struct datasource **list)
+{
+        _cleanup_free_ char *cmdline = NULL;
+        const struct datasource *ds;
+        char name[64];
+
+        if (fs_read_line(ctx->root_fd, "/proc/cmdline", &cmdline) < 0 ||
+            !cmdline_datasource(cmdline, name, sizeof(name)))
+                return 0;
+        ds = ds_lookup(strncasecmp(name, "nocloud", 7) == 0 ? "NoCloud" : name);
+        if (!ds) {
+                log_warning("The kernel command line names datasource %s, which cloudboot does "
+                            "not have; probing datasource_list",
+                            name);
+                return 0;
+        }
+        list[0] = ds;
+        list[1] = &ds_none;
+        return ds == &ds_none ? 1 : 2;
+}
+
+int ds_find(const struct ds_ctx *given, struct ds_result *ret)
+{
+        const struct node *cfg = node_get(given->syscfg, "datasource_list");
+        const struct datasource *list[DS_LIST_MAX];
+        struct ds_ctx c = *given, *ctx = &c;
+        size_t n;
+
+        /* A list someone wrote (on the command line or in a file, not the
+         * built-in one) asks for its network datasources even off their cloud. */
+        n = cmdline_list(ctx, list);
+        if (n > 0)
+                c.named = true;
+        else if (cfg && cfg->type == NODE_SEQ) {
+                c.named = cfg->file && !streq(cfg->file, "<built-in>");
+                for (size_t i = 0; i < cfg->n && n < DS_LIST_MAX; i++) {
+                        const char *name = node_str(cfg->items[i]);
+                        const struct datasource *ds = name ? ds_lookup(name) : NULL;
+
+                        if (!ds) {
+                                log_debug("datasource_list names %s, which cloudboot does not have",
+                                          name ? name : "a non-string");
+                                continue;
+                        }
+                        list[n++] = ds;
+                }
+        } else
+                for (const char *const *d = default_list; *d; d++)
+                        list[n++] = ds_lookup(*d);
+        cloud_first(ctx, list, n);
+        for (size_t i = 0; i < n; i++)
+                if (try_one(ctx, list[i], ret) == 0)
+                        return 0;
+        return -ENOENT;
+}
+
+static int add_key_lines(struct node *list, const struct node *v)
+{
+        const char *p;
+        int r = 0;
+
+        if (v->type != NODE_STR)
+                return 0;
+        for (p = v->str; *p && r >= 0;) {
+                size_t len = strcspn(p, "\r\n");
+                const char *start = p + strspn(p, " \t");
+                size_t slen = len - (size_t)(start - p);
+                if (slen > 0 && start < p + len)
+                        r = node_append(list, node_new_strn(start, slen));
+                p += len;
+                p += strspn(p, "\r\n");
+        }
+        return r;
+}
+
+struct node *ds_public_keys(const struct node *md)
+{
+        const struct node *pk = node_get(md, "public-keys");
+        struct node *list = node_new(NODE_SEQ);
+        int r = 0;
+
+        if (!list || !pk)
+                return list;
+        if (pk->type == NODE_STR)
+                r = add_key_lines(list, pk);
+        else if (pk->type == NODE_SEQ)
+                for (size_t i = 0; i < pk->n && r >= 0; i++)
+                        r = add_key_lines(list, pk->items[i]);
+        else if (pk->type == NODE_MAP)
+                for (size_t i = 1; i < pk->n && r >= 0; i += 2) {
+                        const struct node *v = pk->items[i];
+                        if (v->type == NODE_SEQ)
+                                for (size_t j = 0; j < v->n && r >= 0; j++)
+                                        r = add_key_lines(list, v->items[j]);
+                        else
+                                r = add_key_lines(list, v);
+                }
+        return r < 0 ? node_free(list) : list;
+}
+
+struct node *ds_parse_meta_data(const char *data, size_t len, const char *name)
+{
+        struct yaml_error err;
+        struct node *md = NULL;
+
+        if (yaml_load(data, len, name, NULL, &md, &err) < 0) {
+                log_warning("%s:%u:%u: %s; ignoring the meta-data", name, err.line, err.col,
+                            err.msg);
+                return node_new(NODE_MAP);
+        }
+        if (md->type != NODE_MAP) {
+                if (md->type != NODE_NULL)
+                        log_warning("%s:%u:%u: meta-data must be a mapping, got %s; ignoring it",
+                                    name, md->line, md->col, node_type_name(md->type));
+                node_free(md);
+                return node_new(NODE_MAP);
+        }
+        return md;
+}

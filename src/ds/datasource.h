@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Datasources: a registry of const descriptors probed in the order that
+ * datasource_list gives. A probe fills struct ds_result or says "not here"
+ * (-ENOENT); network sources slot in later without touching the core. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "node.h"
+#include "platform.h"
+
+#define DS_USERDATA_MAX (16u * 1024 * 1024)
+#define DS_METADATA_MAX (1u * 1024 * 1024)
+
+struct ds_ctx {
+        int root_fd;
+        const struct node *syscfg;
+        bool local_stage; /* init-local: no network yet */
+        bool probe_devices; /* block devices may be scanned for seed labels */
+        size_t user_data_max; /* bytes of user-data and vendor-data (syscfg_limits) */
+        const struct platform *plat; /* detected once per boot; NULL in some tests */
+        /* set by ds_find: the list probed was written by someone (ds= on the
+         * kernel command line, datasource_list in a file), so its network
+         * datasources are probed even off their cloud */
+        bool named;
+};
+
+struct ds_result {
+        const struct datasource *ds;
+        char *iid; /* instance-id as given */
+        char *dsmode; /* "local" or "net" */
+        char *platform; /* "nocloud" */
+        const char *cloud_name; /* static; "aws" for platform "ec2"; NULL: the platform */
+        char *subplatform; /* "seed-dir (/var/lib/cloud/seed/nocloud)" */
+        char *seed; /* where the data came from, for messages */
+        struct node *md; /* meta-data mapping */
+        char *ud, *vd, *netcfg;
+        size_t ud_len, vd_len, netcfg_len;
+        bool netcfg_openstack; /* netcfg is OpenStack's network_data.json, not network-config */
+        char *ud_name; /* the user-data's name in messages (a path) */
+};
+
+struct datasource {
+        const char *name; /* as in datasource_list: "NoCloud" */
+        bool local; /* can be found before the network is up */
+        const char *cloud; /* the DMI cloud (platform.h) it serves, or NULL */
+        int (*probe)(const struct ds_ctx *ctx, struct ds_result *ret);
+};
+
+void ds_result_done(struct ds_result *r);
+/* "DataSourceNoCloud [seed=...][dsmode=net]", as cloud-init describes it. */
+int ds_describe(const struct ds_result *r, char **ret);
+
+/* Probe the configured list (datasource_list, default NoCloud, ConfigDrive, Credentials, None). In the
+ * local stage only local sources are tried. -ENOENT: nothing found. */
+int ds_find(const struct ds_ctx *ctx, struct ds_result *ret);
+const struct datasource *ds_lookup(const char *name);
+/* meta-data public-keys as a list of strings, whatever its shape: a string of
+ * lines, a list, or a mapping of names to a key or a list of keys
+ * (cloud-init's normalize_pubkey_data). NULL only when out of memory. */
+struct node *ds_public_keys(const struct node *md);
+/* Parse meta-data YAML named name in messages. A broken document, or one
+ * that is not a mapping, is reported with its position and counts as empty
+ * meta-data, so the instance still boots. NULL only when out of memory. */
+struct node *ds_parse_meta_data(const char *data, size_t len, const char *name);
+
+extern const struct datasource ds_nocloud;
+extern const struct datasource ds_credentials;
+extern const struct datasource ds_configdrive;
+extern const struct datasource ds_ec2;
+extern const struct datasource ds_openstack;
+extern const struct datasource ds_gce;
+extern const struct datasource ds_azure;
+extern const struct datasource ds_none;

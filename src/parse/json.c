@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* JSON writer (see json.h). */
+#include <stdlib.h>
+
+#include "codec.h"
+#include "json.h"
+#include "utf8.h"
+
+static int write_string(struct buf *b, const char *s, size_t len, bool binary)
+{
+        int r;
+
+        if (binary || !utf8_is_valid(s, len)) {
+                _cleanup_free_ char *enc = NULL;
+                r = b64_encode(s, len, &enc);
+                if (r < 0)
+                        return r;
+                return buf_printf(b, "\"ci-b64:%s\"", enc);
+        }
+        r = buf_putc(b, '"');
+        for (size_t i = 0; i < len && r >= 0; i++) {
+                unsigned char c = (unsigned char)s[i];
+                switch (c) {
+                case '"':
+                        r = buf_puts(b, "\\\"");
+                        break;
+                case '\\':
+                        r = buf_puts(b, "\\\\");
+                        break;
+                case '\n':
+                        r = buf_puts(b, "\\n");
+                        break;
+                case '\t':
+                        r = buf_puts(b, "\\t");
+                        break;
+                case '\r':
+                        r = buf_puts(b, "\\r");
+                        break;
+                default:
+                        if (c < 0x20 || c == 0x7f)
+                                r = buf_printf(b, "\\u%04x", c);
+                        else
+                                r = buf_putc(b, (char)c);
+                }
+        }
+        return r < 0 ? r : buf_putc(b, '"');
+}
+
+static int newline(struct buf *b, int indent, int level)
+{
+        int r;
+        if (indent <= 0)
+                return 0;
+        r = buf_putc(b, '\n');
+        for (int i = 0; i < indent * level && r >= 0; i++)
+                r = buf_putc(b, ' ');
+        return r;
+}
+
+static bool json_number(const char *s)
+{
+        /* YAML 1.1 floats that JSON cannot carry (.inf, 1_0.5) go out as strings. */
+        char *end;
+        if (!*s || strchr(s, '_') || strpbrk(s, "iInN"))
+                return false;
+        (void)strtod(s, &end);
+        return *end == '\0';
+}
+
+static int write_node(struct buf *b, const struct node *n, int indent, int level)
+{
+        int r = 0;
+
+        if (!n)
+                return buf_puts(b, "null");
+        switch (n->type) {
+        case NODE_NULL:
+                return buf_puts(b, "null");
+        case NODE_BOOL:
+                return buf_puts(b, n->b ? "true" : "false");
+        case NODE_INT:
+                return buf_printf(b, "%lld", n->i);
+        case NODE_FLOAT:
+                if (json_number(n->str))
+                        return buf_puts(b, n->str);
+                return write_string(b, n->str, n->len, false);
+        case NODE_STR:
+                return write_string(b, n->str, n->len, n->binary);
+        case NODE_SEQ:
+                if (n->n == 0)
+                        return buf_puts(b, "[]");
+                r = buf_putc(b, '[');
+                for (size_t i = 0; i < n->n && r >= 0; i++) {
+                        if (i)
+                                r = buf_putc(b, ',');
+                        if (r >= 0)
+                                r = newline(b, indent, level + 1);
+                        if (r >= 0)
+                                r = write_node(b, n->items[i], indent, level + 1);
+                }
+                if (r >= 0)
+                        r = newline(b, indent, level);
+                return r < 0 ? r : buf_putc(b, ']');
+        case NODE_MAP:
+                if (n->n == 0)
+                        return buf_puts(b, "{}");
+                r = buf_putc(b, '{');
+                for (size_t i = 0; i + 1 < n->n && r >= 0; i += 2) {
+                        const struct node *k = n->items[i];
+                        if (i)
+                                r = buf_putc(b, ',');
+                        if (r >= 0)
+                                r = newline(b, indent, level + 1);
+                        /* JSON keys are strings; YAML's 1 or true keys become "1", "true". */
+                        if (r >= 0)
+                                r = write_string(b, k->str ? k->str : "null", k->str ? k->len : 4,
+                                                 k->binary);
+                        if (r >= 0)
+                                r = buf_puts(b, indent > 0 ? ": " : ":");
+                        if (r >= 0)
+                                r = write_node(b, n->items[i + 1], indent, level + 1);
+                }
+                if (r >= 0)
+                        r = newline(b, indent, level);
+                return r < 0 ? r : buf_putc(b, '}');
+        }
+        return -EINVAL;
+}
+
+int json_write(struct buf *b, const struct node *n, int indent)
+{
+        return write_node(b, n, indent, 0);
+}

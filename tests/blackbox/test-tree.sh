@@ -1,0 +1,18 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Rules of the source tree itself: every include in src/ and modules/ points
+# down a layer (tools/check-layers), and every source file carries the SPDX
+# line of the project's license within its first three lines.
+. "$TOP_SRCDIR/tests/blackbox/lib.sh"
+
+"$TOP_SRCDIR/tools/check-layers" "$TOP_SRCDIR" >"$OUT" 2>&1 || { cat "$OUT"; fail "an include points up a layer"; }
+
+n=0
+for f in $("$TOP_SRCDIR/tools/spdx-files" "$TOP_SRCDIR"); do
+	head -n 3 "$TOP_SRCDIR/$f" | grep -q 'SPDX-License-Identifier: Apache-2.0' ||
+		fail "$f has no SPDX-License-Identifier line"
+	n=$((n + 1))
+done
+[ "$n" -ge 100 ] || fail "only $n source files found"
+grep -q 'Apache License' "$TOP_SRCDIR/LICENSE" || fail "LICENSE is not the Apache License"
+pass "layers and licence lines hold ($n files)"
