@@ -146,8 +146,9 @@ void schema_validate_config(struct node *cfg, struct schema_report *rep)
 
         if (cfg->type != NODE_MAP) {
                 if (cfg->type != NODE_NULL)
-                        schema_report_at(rep, SCHEMA_ERROR, cfg, "cloud-config must be a mapping, got %s",
-                               node_type_name(cfg->type));
+                        schema_report_at(rep, SCHEMA_ERROR, cfg,
+                                         "cloud-config must be a mapping, got %s",
+                                         node_type_name(cfg->type));
                 return;
         }
         for (size_t i = 0; i + 1 < cfg->n; i += 2) {
@@ -157,17 +158,19 @@ void schema_validate_config(struct node *cfg, struct schema_report *rep)
                 bool keep = true;
 
                 if (k->type != NODE_STR) {
-                        schema_report_at(rep, SCHEMA_ERROR, k, "top-level key '%.64s' must be a string",
-                               k->str ? k->str : "?");
+                        schema_report_at(rep, SCHEMA_ERROR, k,
+                                         "top-level key '%.64s' must be a string",
+                                         k->str ? k->str : "?");
                         keep = false;
                 } else if (p) {
                         keep = !p->schema || schema_check(p->schema, v, k->str, rep);
                 } else if (!owner) {
                         schema_report_at(rep, SCHEMA_ERROR, k, "unknown key '%.64s'", k->str);
                 } else if (!streq(owner, "base")) {
-                        schema_report_at(rep, SCHEMA_NOTE, k,
-                               "'%s' belongs to module %s, which cloudboot does not support",
-                               k->str, owner);
+                        schema_report_at(
+                                rep, SCHEMA_NOTE, k,
+                                "'%s' belongs to module %s, which cloudboot does not support",
+                                k->str, owner);
                 }
                 if (keep) {
                         cfg->items[j++] = k;

@@ -15,4 +15,3 @@ void schema_validate_config(struct node *cfg, struct schema_report *rep);
 const char *schema_key_owner(const char *key);
 /* Does cfg set any key that the cloud-init module (e.g. "cc_timezone") owns? */
 const char *schema_module_key_in(const char *cc_module, const struct node *cfg);
-

@@ -14,6 +14,7 @@
 #include "fs.h"
 #include "log.h"
 #include "module.h"
+#include "runner.h"
 #include "network.h"
 #include "config_schema.h"
 #include "schema.h"
@@ -386,66 +387,6 @@ static struct module_ctx module_ctx_of(const struct boot *b)
         };
 }
 
-static int run_module(struct boot *b, const struct module *m, enum freq freq, bool force)
-{
-        struct module_ctx ctx = module_ctx_of(b);
-        int r;
-
-        if (!force && state_sem_has(b->root_fd, b->inst.iid, m->name, freq)) {
-                log_debug("Module %s already ran (%s)", m->name, freq_name(freq));
-                return 0;
-        }
-        log_set_module(m->name);
-        /* `systemctl status` shows which module runs (NotifyAccess=main) */
-        (void)sd_notifyf(false, "STATUS=%s: running module %s", b->stage, m->name);
-        log_debug("start: %s/config-%s: running config-%s with frequency %s", b->stage, m->name,
-                  m->name, freq_name(freq));
-        r = m->run(&ctx);
-        log_debug("finish: %s/config-%s: %s", b->stage, m->name, r < 0 ? "FAIL" : "SUCCESS");
-        log_set_module(NULL);
-        /* The semaphore comes after the run: a crash mid-module redoes it next
-         * boot. A module that failed is not retried, as in cloud-init. */
-        if (state_sem_set(b->root_fd, b->inst.iid, m->name, freq) < 0)
-                log_warning("Cannot record that module %s ran", m->name);
-        return r;
-}
-
-static bool activated(const struct module *m, const struct node *cfg)
-{
-        if (!m->activate_keys)
-                return true;
-        for (const char *const *k = m->activate_keys; *k; k++)
-                if (node_get_key(cfg, *k))
-                        return true;
-        return false;
-}
-
-static void run_stage_modules(struct boot *b, enum stage_kind kind)
-{
-        for (const char *const *name = module_stage_list(kind); *name; name++) {
-                const struct module *m = module_find(*name);
-
-                if (!m) {
-                        char cc[96], pos[512];
-                        const char *key;
-                        (void)snprintf(cc, sizeof(cc), "cc_%s", *name);
-                        key = schema_module_key_in(cc, b->cfg);
-                        if (key) {
-                                schema_pos(node_get_key(b->cfg, key), pos, sizeof(pos));
-                                log_warning("%s: '%s' needs module %s, which this cloudboot does "
-                                            "not support yet; not applied",
-                                            pos, key, *name);
-                        }
-                        continue;
-                }
-                if (!activated(m, b->cfg)) {
-                        log_debug("Module %s: none of its keys are set; skipped", m->name);
-                        continue;
-                }
-                (void)run_module(b, m, m->freq, false);
-        }
-}
-
 /* The end of a stage: status.json, then the exit code. */
 static int finish(struct boot *b, const char *fatal)
 {
@@ -558,8 +499,10 @@ int stage_init(const struct boot_opts *o, bool local)
                 network_configure(b.root_fd, b.cfg, b.syscfg, &res, b.inst.iid, local,
                                   b.root_is_host && local);
         ds_result_done(&res);
-        if (local)
-                run_stage_modules(&b, STAGE_LOCAL);
+        if (local) {
+                struct module_ctx ctx = module_ctx_of(&b);
+                runner_run_stage(&ctx, STAGE_LOCAL);
+        }
         if (local && !streq_ptr(b.inst.dsmode, "local")) {
                 /* Set the hostname before the network comes up, so that a DHCP
                  * client sends it (cloud-init does the same, LP: #1746455). */
@@ -567,7 +510,7 @@ int stage_init(const struct boot_opts *o, bool local)
                  * fqdn may fall back to the current system hostname, and on a
                  * later boot that would undo a name the admin chose. */
                 const struct module *m = module_find("set_hostname");
-                if (m && activated(m, b.cfg) &&
+                if (m && runner_activated(m, b.cfg) &&
                     !state_sem_has(b.root_fd, b.inst.iid, m->name, m->freq)) {
                         struct module_ctx ctx = module_ctx_of(&b);
                         log_set_module(m->name);
@@ -575,7 +518,8 @@ int stage_init(const struct boot_opts *o, bool local)
                         log_set_module(NULL);
                 }
         } else {
-                run_stage_modules(&b, STAGE_INIT);
+                struct module_ctx ctx = module_ctx_of(&b);
+                runner_run_stage(&ctx, STAGE_INIT);
         }
         r = finish(&b, NULL);
         boot_done(&b);
@@ -613,7 +557,10 @@ int stage_modules(const struct boot_opts *o, enum stage_kind kind)
                 boot_done(&b);
                 return r;
         }
-        run_stage_modules(&b, kind);
+        {
+                struct module_ctx ctx = module_ctx_of(&b);
+                runner_run_stage(&ctx, kind);
+        }
         r = finish(&b, NULL);
         if (kind == STAGE_FINAL && status_write_result(b.root_fd, b.inst.description) < 0)
                 log_error("Cannot write %s", RESULT_JSON);
@@ -644,7 +591,10 @@ int stage_single(const struct boot_opts *o, const char *name, const char *freq_s
                 boot_done(&b);
                 return 1;
         }
-        r = run_module(&b, m, freq, freq_s != NULL && freq == FREQ_ALWAYS);
+        {
+                struct module_ctx ctx = module_ctx_of(&b);
+                r = runner_run_module(&ctx, m, freq, freq_s != NULL && freq == FREQ_ALWAYS);
+        }
         boot_done(&b);
         return r < 0 ? 1 : 0;
 }

@@ -13,7 +13,7 @@ void schema_pos(const struct node *n, char *buf, size_t size)
 }
 
 void schema_report_at(struct schema_report *rep, enum schema_severity sev, const struct node *at,
-                   const char *fmt, ...)
+                      const char *fmt, ...)
 {
         char pos[512], msg[512];
         va_list ap;
@@ -54,7 +54,7 @@ bool schema_check(const struct schema *s, struct node *v, const char *path,
         if (!(s->types & (1u << v->type))) {
                 types_text(s->types, want, sizeof(want));
                 schema_report_at(rep, SCHEMA_ERROR, v, "%s: expected %s, got %s", path, want,
-                       node_type_name(v->type));
+                                 node_type_name(v->type));
                 return false;
         }
         if (s->enums && v->type == NODE_STR) {
@@ -63,8 +63,9 @@ bool schema_check(const struct schema *s, struct node *v, const char *path,
                         if (streq(*e, v->str))
                                 break;
                 if (!*e) {
-                        schema_report_at(rep, SCHEMA_ERROR, v, "%s: '%.64s' is not one of the allowed values",
-                               path, v->str);
+                        schema_report_at(rep, SCHEMA_ERROR, v,
+                                         "%s: '%.64s' is not one of the allowed values", path,
+                                         v->str);
                         return false;
                 }
         }
@@ -93,8 +94,9 @@ bool schema_check(const struct schema *s, struct node *v, const char *path,
                                         ;
                         if (!p || !p->name) {
                                 if (s->closed) {
-                                        schema_report_at(rep, SCHEMA_ERROR, k, "%s: unknown key '%.64s'",
-                                               path, k->str ? k->str : "?");
+                                        schema_report_at(rep, SCHEMA_ERROR, k,
+                                                         "%s: unknown key '%.64s'", path,
+                                                         k->str ? k->str : "?");
                                         ok = false;
                                 }
                                 continue;
@@ -105,7 +107,8 @@ bool schema_check(const struct schema *s, struct node *v, const char *path,
                 }
                 for (const struct schema_prop *p = s->props; p->name; p++)
                         if (p->required && !node_get_key(v, p->name)) {
-                                schema_report_at(rep, SCHEMA_ERROR, v, "%s: '%s' is required", path, p->name);
+                                schema_report_at(rep, SCHEMA_ERROR, v, "%s: '%s' is required", path,
+                                                 p->name);
                                 ok = false;
                         }
         }

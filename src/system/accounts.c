@@ -88,8 +88,7 @@ int account_tool(const char *chroot_dir, const char *const *argv)
         return run_tool(chroot_dir, argv, NULL, 0);
 }
 
-int account_set_password(const char *chroot_dir, const char *user, const char *secret,
-                         bool is_hash)
+int account_set_password(const char *chroot_dir, const char *user, const char *secret, bool is_hash)
 {
         const char *argv[] = { "chpasswd", "--encrypted", NULL };
         _cleanup_free_ char *hash = NULL;

@@ -7,7 +7,6 @@
 
 #include <stdbool.h>
 
-
 /* Hash a password as the system's crypt(3) prefers (yescrypt on Debian 12). */
 int password_hash(const char *plain, char **ret);
 /* A random password of len letters and digits (len < size), from getrandom. */
