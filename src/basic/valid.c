@@ -77,7 +77,7 @@ const char *valid_line(const char *s, size_t max)
         return NULL;
 }
 
-const char *valid_ifname(const char *s)
+static const char *ifname(const char *s, bool pattern)
 {
         size_t len = s ? strlen(s) : 0;
 
@@ -87,10 +87,25 @@ const char *valid_ifname(const char *s)
                 return "is longer than 15 bytes";
         if (streq(s, ".") || streq(s, ".."))
                 return "is '.' or '..'";
-        for (const char *p = s; *p; p++)
-                if (*p == '/' || *p == ':' || *p == ' ' || (unsigned char)*p <= 0x20 || *p == 0x7f)
+        for (const char *p = s; *p; p++) {
+                if (*p == '/' || *p == ':' || (unsigned char)*p <= 0x20 || *p == 0x7f)
                         return "contains '/', ':', white space or a control character";
+                /* the kernel takes more, but a name in a udev rule, a keyfile
+                 * or an ENI stanza must need no quoting */
+                if (!is_alnum(*p) && !strchr("_.-@+", *p) && !(pattern && strchr("*?[]", *p)))
+                        return "contains a character other than letters, digits and _.-@+";
+        }
         return NULL;
+}
+
+const char *valid_ifname(const char *s)
+{
+        return ifname(s, /* pattern= */ false);
+}
+
+const char *valid_ifname_pattern(const char *s)
+{
+        return ifname(s, /* pattern= */ true);
 }
 
 static int hexval(char c)

@@ -26,7 +26,12 @@ int valid_parse_int(const char *s, int64_t min, int64_t max, int64_t *ret);
 const char *valid_line(const char *s, size_t max);
 
 /* Network values. */
-const char *valid_ifname(const char *s); /* kernel rules: 1-15 bytes, no '/', ':', space */
+/* An interface name: the kernel's rules (1-15 bytes, not "." or "..", no '/',
+ * ':', white space or control character) and, so that no renderer has to
+ * quote it, only letters, digits and _.-@+. The pattern form (netplan's
+ * match: name) also takes the glob characters *?[]. */
+const char *valid_ifname(const char *s);
+const char *valid_ifname_pattern(const char *s);
 int valid_parse_mac(const char *s, uint8_t ret[6]); /* aa:bb:cc:dd:ee:ff (or '-') */
 const char *valid_mac(const char *s);
 /* An IPv4 or IPv6 address (inet_pton); *ret_family AF_INET or AF_INET6. */

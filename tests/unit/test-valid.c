@@ -66,6 +66,10 @@ static void test_ifname_kernel_rules(void **state)
         BAD(valid_ifname("eth0:1"));
         BAD(valid_ifname("eth 0"));
         BAD(valid_ifname("eth0\nup"));
+        BAD(valid_ifname("a\",RUN+=\"x"));
+        BAD(valid_ifname("en*"));
+        GOOD(valid_ifname_pattern("en*"));
+        BAD(valid_ifname_pattern("en* x"));
 }
 
 static void test_mac(void **state)
