@@ -317,7 +317,8 @@ static void eni_family(struct buf *b, const struct netcfg *cfg, const struct nc_
                         (void)buf_puts(b, "    bridge_ports");
                         for (size_t m = 0; m < i->nlinks; m++)
                                 (void)buf_printf(b, " %s", i->links[m]);
-                        (void)buf_putc(b, '\n');
+                        /* a bridge without ports: ifupdown wants the word */
+                        (void)buf_puts(b, i->nlinks ? "\n" : " none\n");
                         if (param(i, "stp"))
                                 (void)buf_printf(b, "    bridge_stp %s\n",
                                                  truthy(param(i, "stp")) ? "on" : "off");
