@@ -35,7 +35,9 @@ static const struct schema s_uname = { .types = T_STR, .check = valid_user_name 
 static const struct schema s_ugecos = { .types = T_STR, .check = valid_gecos };
 static const struct schema s_uhome = { .types = T_STR, .check = valid_home };
 static const struct schema s_ushell = { .types = T_STR, .check = valid_shell };
-static const struct schema s_uhash = { .types = T_STR, .check = valid_password_hash };
+static const struct schema s_uhash = { .types = T_STR,
+                                       .check = valid_password_hash,
+                                       .secret = true };
 static const struct schema s_ubool = { .types = T_BOOL };
 static const struct schema s_unum = { .types = T_INT | T_STR };
 static const struct schema s_unames = { .types = T_STR | T_SEQ };

@@ -90,7 +90,10 @@ bool schema_check(const struct schema *s, struct node *v, const char *path,
                 const char *why = s->check(v->str);
                 if (why) {
                         char shown[80];
-                        shown_value(v->str, shown, sizeof(shown));
+                        if (s->secret)
+                                (void)snprintf(shown, sizeof(shown), "(secret)");
+                        else
+                                shown_value(v->str, shown, sizeof(shown));
                         schema_report_at(rep, SCHEMA_ERROR, v, "%s: '%s' %s", path, shown, why);
                         if (!s->keep_bad)
                                 return false;

@@ -35,6 +35,7 @@ struct schema {
          * itself with what that means (e.g. no hostname set at all). */
         const char *(*check)(const char *value);
         bool keep_bad;
+        bool secret; /* never shown in a message (a password, a hash) */
 };
 
 struct schema_prop {

@@ -271,7 +271,7 @@ static void test_schema_names_bad_user_fields(void **state)
                             "contains a line break") ||
             !strstr(m.text, "users.1.homedir: '/home/al:x' contains ':'") ||
             !strstr(m.text, "users.2.shell: '/bin/sh:0' contains ':'") ||
-            !strstr(m.text, "users.3.passwd: '$6$s$h\\nroot::0:0:::' contains a line break"))
+            !strstr(m.text, "users.3.passwd: '(secret)' contains a line break"))
                 fail_msg("schema messages:\n%s", m.text);
         /* the bad users are left out, the good one stays */
         assert_int_equal(node_get(cfg, "users")->n, 1);
