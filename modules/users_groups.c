@@ -30,14 +30,19 @@ static const char *one_line(const char *s)
         return valid_line(s, 4096);
 }
 
-static const struct schema s_ustr = { .types = T_STR, .check = one_line };
-static const struct schema s_uname = { .types = T_STR, .check = valid_user_name };
-static const struct schema s_ugecos = { .types = T_STR, .check = valid_gecos };
-static const struct schema s_uhome = { .types = T_STR, .check = valid_home };
-static const struct schema s_ushell = { .types = T_STR, .check = valid_shell };
-static const struct schema s_uhash = { .types = T_STR,
-                                       .check = valid_password_hash,
-                                       .secret = true };
+/* Reported by the schema (cloudboot schema, the boot's log) and kept: the
+ * module refuses the user itself, with what that means. */
+static const struct schema s_ustr = { .types = T_STR, .check = one_line, .keep_bad = true };
+static const struct schema s_uname = { .types = T_STR, .check = valid_user_name, .keep_bad = true };
+static const struct schema s_ugecos = { .types = T_STR, .check = valid_gecos, .keep_bad = true };
+static const struct schema s_uhome = { .types = T_STR, .check = valid_home, .keep_bad = true };
+static const struct schema s_ushell = { .types = T_STR, .check = valid_shell, .keep_bad = true };
+static const struct schema s_usecret = {
+        .types = T_STR, .check = one_line, .keep_bad = true, .secret = true
+};
+static const struct schema s_uhash = {
+        .types = T_STR, .check = valid_password_hash, .keep_bad = true, .secret = true
+};
 static const struct schema s_ubool = { .types = T_BOOL };
 static const struct schema s_unum = { .types = T_INT | T_STR };
 static const struct schema s_unames = { .types = T_STR | T_SEQ };
@@ -52,7 +57,7 @@ static const struct schema_prop user_props[] = {
         { "selinux_user", &s_ustr, false },
         { "passwd", &s_uhash, false },
         { "hashed_passwd", &s_uhash, false },
-        { "plain_text_passwd", &s_ustr, false },
+        { "plain_text_passwd", &s_usecret, false },
         { "lock_passwd", &s_ubool, false },
         { "no_create_home", &s_ubool, false },
         { "system", &s_ubool, false },
@@ -255,10 +260,18 @@ static int check_fields(const struct node *u, const char *name)
         static const struct {
                 const char *key;
                 const char *(*check)(const char *);
+                const char *must_be;
         } fields[] = {
-                { "gecos", valid_gecos },          { "homedir", valid_home },
-                { "shell", valid_shell },          { "primary_group", valid_user_name },
-                { "passwd", valid_password_hash }, { "hashed_passwd", valid_password_hash },
+                { "gecos", valid_gecos, "one line without ':'" },
+                { "homedir", valid_home,
+                  "an absolute path without '..', ':' or control characters" },
+                { "shell", valid_shell,
+                  "an absolute path without ':', spaces or control characters" },
+                { "primary_group", valid_user_name, "a valid group name" },
+                { "passwd", valid_password_hash, "a crypt(3) hash" },
+                { "hashed_passwd", valid_password_hash, "a crypt(3) hash" },
+                { "expiredate", one_line, "one line" },
+                { "selinux_user", one_line, "one line" },
         };
         for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
                 const struct node *v = user_opt(u, fields[i].key);
@@ -266,8 +279,10 @@ static int check_fields(const struct node *u, const char *name)
                 if (why) {
                         char pos[512];
                         schema_pos(v, pos, sizeof(pos));
-                        return log_warning_errno(-EINVAL, "%s: %s: %s; the user %s is not created",
-                                                 pos, fields[i].key, why, name);
+                        return log_warning_errno(-EINVAL,
+                                                 "%s: %s of %s must be %s (it %s); the user is not "
+                                                 "created",
+                                                 pos, fields[i].key, name, fields[i].must_be, why);
                 }
         }
         return 0;

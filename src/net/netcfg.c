@@ -388,14 +388,16 @@ static int v1(const struct node *config, struct netcfg *cfg)
                 if (streq(type, "route"))
                         continue; /* global routes: after the interfaces, below */
                 if (streq(type, "physical")) {
-                        i = add_iface(cfg, NC_PHYSICAL, name, e);
+                        i = add_iface(cfg, NC_PHYSICAL, name,
+                                      node_get(e, "name") ? node_get(e, "name") : e);
                         if (i && set_mac(i, node_get(e, "mac_address")) < 0)
                                 i = NULL, r = -EINVAL;
                         if (i)
                                 i->rename = i->mac[0] != 0;
                 } else if (streq(type, "bond")) {
                         const struct node *p = node_get(e, "params");
-                        i = add_iface(cfg, NC_BOND, name, e);
+                        i = add_iface(cfg, NC_BOND, name,
+                                      node_get(e, "name") ? node_get(e, "name") : e);
                         if (i && (v1_links(i, node_get(e, "bond_interfaces")) < 0 ||
                                   set_mac(i, node_get(e, "mac_address")) < 0))
                                 r = -EINVAL;
@@ -415,14 +417,16 @@ static int v1(const struct node *config, struct netcfg *cfg)
                         }
                 } else if (streq(type, "bridge")) {
                         const struct node *p = node_get(e, "params");
-                        i = add_iface(cfg, NC_BRIDGE, name, e);
+                        i = add_iface(cfg, NC_BRIDGE, name,
+                                      node_get(e, "name") ? node_get(e, "name") : e);
                         if (i && (v1_links(i, node_get(e, "bridge_interfaces")) < 0 ||
                                   add_param(i, "stp", node_get(p, "bridge_stp")) < 0 ||
                                   add_param(i, "forward-delay", node_get(p, "bridge_fd")) < 0 ||
                                   add_param(i, "priority", node_get(p, "bridge_bridgeprio")) < 0))
                                 r = -EINVAL;
                 } else if (streq(type, "vlan")) {
-                        i = add_iface(cfg, NC_VLAN, name, e);
+                        i = add_iface(cfg, NC_VLAN, name,
+                                      node_get(e, "name") ? node_get(e, "name") : e);
                         if (i) {
                                 if (num(node_get(e, "vlan_id"), "vlan_id", valid_vlan_id,
                                         &i->vlan_id) < 0)
