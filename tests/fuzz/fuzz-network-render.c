@@ -179,7 +179,7 @@ static void eni(const struct netcfg *cfg, const char *data, size_t len, size_t *
                         } else if (wl[0] == 2 && !memcmp(w[0], "up", 2)) {
                                 CHECK(n >= 5 && wl[1] == 2 && !memcmp(w[1], "ip", 2));
                                 if (wl[2] == 4 && !memcmp(w[2], "addr", 4)) {
-                                        CHECK(n == 6);
+                                        CHECK(n == 7);
                                         (*addrs)++;
                                 } else {
                                         CHECK(wl[2] == 5 && !memcmp(w[2], "route", 5));
