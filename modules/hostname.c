@@ -16,17 +16,20 @@
 #include "json.h"
 #include "log.h"
 #include "module.h"
+#include "valid.h"
 #include "yaml.h"
 
 #define SET_HOSTNAME_FILE "/var/lib/cloud/data/set-hostname"
 #define PREV_HOSTNAME_FILE "/var/lib/cloud/data/previous-hostname"
 
-static const struct schema s_str = { .types = T_STR };
 static const struct schema s_bool = { .types = T_BOOL };
+/* reported by the schema, refused by the module: no name is set at all
+ * rather than the meta-data's in its place */
+static const struct schema s_name = { .types = T_STR, .check = valid_hostname, .keep_bad = true };
 
 static const struct schema_prop hostname_keys[] = {
-        { "hostname", &s_str, false },
-        { "fqdn", &s_str, false },
+        { "hostname", &s_name, false },
+        { "fqdn", &s_name, false },
         { "preserve_hostname", &s_bool, false },
         { "prefer_fqdn_over_hostname", &s_bool, false },
         { "create_hostname_file", &s_bool, false },
@@ -101,8 +104,10 @@ static int check_names(const struct module_ctx *ctx, const struct host_names *n)
                 schema_pos(at, pos, sizeof(pos) - 2);
                 memcpy(pos + strlen(pos), ": ", 3);
         }
-        log_error("%sHostname '%.64s' (fqdn '%.64s') is not a valid host name; not set", pos,
-                  n->hostname, n->fqdn);
+        log_error("%sHostname '%.64s' (fqdn '%.64s') is not a valid host name (it %s); not set",
+                  pos, n->hostname, n->fqdn,
+                  valid_hostname(n->hostname) ? valid_hostname(n->hostname)
+                                              : valid_hostname(n->fqdn));
         return -EINVAL;
 }
 

@@ -20,6 +20,7 @@
 #include "schema.h"
 #include "sshd_config.h"
 #include "users.h"
+#include "valid.h"
 
 #define DROPIN "/etc/ssh/sshd_config.d/50-cloud-init.conf"
 #define RANDOM_LEN 20
@@ -111,6 +112,7 @@ struct pw_change {
         const char *secret;
         bool is_hash;
         bool random;
+        const struct node *at; /* where it was given, for messages */
 };
 
 static int apply(const struct module_ctx *ctx, struct pw_change *c, struct buf *console,
@@ -119,9 +121,17 @@ static int apply(const struct module_ctx *ctx, struct pw_change *c, struct buf *
         char random[RANDOM_LEN + 1];
         int r;
 
+        char pos[512];
+
+        schema_pos(c->at, pos, sizeof(pos));
         if (!passwd_name_valid(c->name))
-                return log_warning_errno(-EINVAL, "chpasswd: '%.32s' is not a valid user name",
-                                         c->name);
+                return log_warning_errno(-EINVAL, "%s: chpasswd: '%.32s' is not a valid user name",
+                                         pos, c->name);
+        /* a hash goes to chpasswd -e as it is: a line break would be a second
+         * name:hash line, a ':' more /etc/shadow fields */
+        if (c->is_hash && !c->random && valid_password_hash(c->secret))
+                return log_warning_errno(-EINVAL, "%s: chpasswd: the hash for %s %s; not set", pos,
+                                         c->name, valid_password_hash(c->secret));
         if (c->random) {
                 r = password_random(random, sizeof(random), RANDOM_LEN);
                 if (r < 0)
@@ -173,7 +183,8 @@ static int set_passwords_run(const struct module_ctx *ctx)
                 if (k >= 0 && users_default_name(users)) {
                         struct pw_change c = { .name = users_default_name(users),
                                                .secret = password,
-                                               .random = streq(password, "RANDOM") };
+                                               .random = streq(password, "RANDOM"),
+                                               .at = node_get(ctx->cfg, "password") };
                         k = apply(ctx, &c, &console, expire);
                 } else if (k >= 0)
                         k = log_warning_errno(-ENOENT, "password: there is no default user");
@@ -186,7 +197,9 @@ static int set_passwords_run(const struct module_ctx *ctx)
                 struct pw_change c = { .name = node_get_str(u, "name"),
                                        .secret = node_get_str(u, "password"),
                                        .is_hash = !type || streq(type, "hash"),
-                                       .random = type && streq(type, "RANDOM") };
+                                       .random = type && streq(type, "RANDOM"),
+                                       .at = node_get(u, "password") ? node_get(u, "password")
+                                                                     : u };
                 if (c.random)
                         c.is_hash = false;
                 if (!c.secret && !c.random) {
@@ -220,7 +233,8 @@ static int set_passwords_run(const struct module_ctx *ctx)
                                 c = (struct pw_change){ .name = line,
                                                         .secret = colon + 1,
                                                         .random = streq(colon + 1, "RANDOM"),
-                                                        .is_hash = looks_hashed(colon + 1) };
+                                                        .is_hash = looks_hashed(colon + 1),
+                                                        .at = item };
                                 k = apply(ctx, &c, &console, expire);
                                 if (k < 0)
                                         r = k;
@@ -233,7 +247,7 @@ static int set_passwords_run(const struct module_ctx *ctx)
                 struct buf msg = BUF_INIT(128 * 1024);
                 k = buf_printf(&msg, "Set the following 'random' passwords\n%s", console.data);
                 if (k >= 0)
-                        k = console_write(ctx->root_fd, msg.data, msg.len);
+                        k = console_write(ctx->root_fd, ctx->root_is_host, msg.data, msg.len);
                 buf_free_secret(&msg);
                 if (k < 0)
                         r = log_warning_errno(k, "Random passwords were set but there is no "

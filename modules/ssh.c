@@ -24,6 +24,7 @@
 #include "passwd.h"
 #include "schema.h"
 #include "users.h"
+#include "valid.h"
 
 #define DEFAULT_DISABLE_ROOT_OPTS                                                                  \
         "no-port-forwarding,no-agent-forwarding,no-X11-forwarding,command=\"echo 'Please login "   \
@@ -41,6 +42,7 @@ static const struct schema s_genkeytypes = { .types = T_SEQ, .items = &s_keytype
 static const struct schema s_keys_list = { .types = T_SEQ, .items = &s_str };
 static const struct schema s_ssh_keys = { .types = T_MAP };
 static const struct schema s_publish = { .types = T_MAP };
+static const struct schema s_opts = { .types = T_STR, .check = valid_ssh_options };
 static const struct schema_prop schema_keys[] = {
         { "ssh_deletekeys", &s_bool, false },
         { "ssh_genkeytypes", &s_genkeytypes, false },
@@ -50,7 +52,7 @@ static const struct schema_prop schema_keys[] = {
         { "ssh_authorized_keys", &s_keys_list, false },
         { "allow_public_ssh_keys", &s_bool, false },
         { "disable_root", &s_bool, false },
-        { "disable_root_opts", &s_str, false },
+        { "disable_root_opts", &s_opts, false },
         { NULL, NULL, false },
 };
 
@@ -274,6 +276,15 @@ static int authorized(const struct module_ctx *ctx)
                 log_warning("The default user %s does not exist; its keys are not installed", user);
         /* root: the same keys, behind a message unless disable_root is false */
         opts = node_get_str(ctx->cfg, "disable_root_opts");
+        if (opts && valid_ssh_options(opts)) {
+                /* a line break would start a line of its own in root's
+                 * authorized_keys: a key without the restriction */
+                char pos[512];
+                schema_pos(node_get(ctx->cfg, "disable_root_opts"), pos, sizeof(pos));
+                log_warning("%s: disable_root_opts %s; the default options are used", pos,
+                            valid_ssh_options(opts));
+                opts = NULL;
+        }
         if (node_get_bool(ctx->cfg, "disable_root", true)) {
                 for (const char *p = opts ? opts : DEFAULT_DISABLE_ROOT_OPTS; *p; p++) {
                         if (startswith(p, "$USER")) {

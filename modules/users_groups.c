@@ -5,7 +5,6 @@
  * or not, passwords, locking (lock_passwd defaults to true), sudo rules
  * (/etc/sudoers.d/90-cloud-init-users, 0440, with the #includedir ensured) and
  * ssh_authorized_keys. All by argv on the target; no password is logged. */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,29 +18,58 @@
 #include "passwd.h"
 #include "schema.h"
 #include "users.h"
+#include "valid.h"
 
 #define SUDOERS "/etc/sudoers"
 #define SUDOERS_FILE "/etc/sudoers.d/90-cloud-init-users"
 
 /* A user's keys with the types cloud-init's schema gives them: a value of
  * another type is reported with its position and not used. */
-static const struct schema s_ustr = { .types = T_STR };
+static const char *one_line(const char *s)
+{
+        return valid_line(s, 4096);
+}
+
+/* Reported by the schema (cloudboot schema, the boot's log) and kept: the
+ * module refuses the user itself, with what that means. */
+static const struct schema s_ustr = { .types = T_STR, .check = one_line, .keep_bad = true };
+static const struct schema s_uname = { .types = T_STR, .check = valid_user_name, .keep_bad = true };
+static const struct schema s_ugecos = { .types = T_STR, .check = valid_gecos, .keep_bad = true };
+static const struct schema s_uhome = { .types = T_STR, .check = valid_home, .keep_bad = true };
+static const struct schema s_ushell = { .types = T_STR, .check = valid_shell, .keep_bad = true };
+static const struct schema s_usecret = {
+        .types = T_STR, .check = one_line, .keep_bad = true, .secret = true
+};
+static const struct schema s_uhash = {
+        .types = T_STR, .check = valid_password_hash, .keep_bad = true, .secret = true
+};
 static const struct schema s_ubool = { .types = T_BOOL };
 static const struct schema s_unum = { .types = T_INT | T_STR };
 static const struct schema s_unames = { .types = T_STR | T_SEQ };
 static const struct schema s_usudo = { .types = T_STR | T_SEQ | T_BOOL | T_NULL };
 static const struct schema_prop user_props[] = {
-        { "name", &s_ustr, false },          { "gecos", &s_ustr, false },
-        { "homedir", &s_ustr, false },       { "primary_group", &s_ustr, false },
-        { "shell", &s_ustr, false },         { "expiredate", &s_ustr, false },
-        { "selinux_user", &s_ustr, false },  { "passwd", &s_ustr, false },
-        { "hashed_passwd", &s_ustr, false }, { "plain_text_passwd", &s_ustr, false },
-        { "lock_passwd", &s_ubool, false },  { "no_create_home", &s_ubool, false },
-        { "system", &s_ubool, false },       { "no_user_group", &s_ubool, false },
-        { "no_log_init", &s_ubool, false },  { "create_groups", &s_ubool, false },
-        { "uid", &s_unum, false },           { "inactive", &s_unum, false },
-        { "groups", &s_unames, false },      { "ssh_authorized_keys", &s_unames, false },
-        { "sudo", &s_usudo, false },         { NULL, NULL, false },
+        { "name", &s_uname, false },
+        { "gecos", &s_ugecos, false },
+        { "homedir", &s_uhome, false },
+        { "primary_group", &s_uname, false },
+        { "shell", &s_ushell, false },
+        { "expiredate", &s_ustr, false },
+        { "selinux_user", &s_ustr, false },
+        { "passwd", &s_uhash, false },
+        { "hashed_passwd", &s_uhash, false },
+        { "plain_text_passwd", &s_usecret, false },
+        { "lock_passwd", &s_ubool, false },
+        { "no_create_home", &s_ubool, false },
+        { "system", &s_ubool, false },
+        { "no_user_group", &s_ubool, false },
+        { "no_log_init", &s_ubool, false },
+        { "create_groups", &s_ubool, false },
+        { "uid", &s_unum, false },
+        { "inactive", &s_unum, false },
+        { "groups", &s_unames, false },
+        { "ssh_authorized_keys", &s_unames, false },
+        { "sudo", &s_usudo, false },
+        { NULL, NULL, false },
 };
 static const struct schema s_user_item = { .types = T_STR | T_MAP, .props = user_props };
 static const struct schema s_users = { .types = T_STR | T_SEQ | T_MAP,
@@ -215,21 +243,6 @@ static int do_groups(const struct module_ctx *ctx, const struct node *groups)
         return r;
 }
 
-/* A home useradd may create: absolute, no '..' (under --root it would climb
- * out of the target), no ':' or control character (passwd's separators). */
-static bool homedir_valid(const char *home)
-{
-        if (home[0] != '/')
-                return false;
-        for (const char *p = home; *p; p++)
-                if (*p == ':' || (unsigned char)*p < 0x20 || *p == 0x7f)
-                        return false;
-        for (const char *p = home; (p = strstr(p, "/..")); p += 3)
-                if (p[3] == '/' || p[3] == '\0')
-                        return false;
-        return true;
-}
-
 /* A user key whose value cannot be used: reported where it is given. */
 static int refuse(const struct node *at, const char *key, const char *name, const char *must_be)
 {
@@ -239,21 +252,63 @@ static int refuse(const struct node *at, const char *key, const char *name, cons
                                  key, name, must_be);
 }
 
+/* The fields useradd writes into /etc/passwd and /etc/group, each by its
+ * type (a default user from system_info arrives here unchecked by the
+ * schema): a ':' or a line break would add a field or a line. */
+static int check_fields(const struct node *u, const char *name)
+{
+        static const struct {
+                const char *key;
+                const char *(*check)(const char *);
+                const char *must_be;
+        } fields[] = {
+                { "gecos", valid_gecos, "one line without ':'" },
+                { "homedir", valid_home,
+                  "an absolute path without '..', ':' or control characters" },
+                { "shell", valid_shell,
+                  "an absolute path without ':', spaces or control characters" },
+                { "primary_group", valid_user_name, "a valid group name" },
+                { "passwd", valid_password_hash, "a crypt(3) hash" },
+                { "hashed_passwd", valid_password_hash, "a crypt(3) hash" },
+                { "expiredate", one_line, "one line" },
+                { "selinux_user", one_line, "one line" },
+        };
+        for (size_t i = 0; i < ELEMENTSOF(fields); i++) {
+                const struct node *v = user_opt(u, fields[i].key);
+                const char *why = node_str(v) ? fields[i].check(v->str) : NULL;
+                if (why) {
+                        char pos[512];
+                        schema_pos(v, pos, sizeof(pos));
+                        return log_warning_errno(-EINVAL,
+                                                 "%s: %s of %s must be %s (it %s); the user is not "
+                                                 "created",
+                                                 pos, fields[i].key, name, fields[i].must_be, why);
+                }
+        }
+        return 0;
+}
+
 static int create_user(const struct module_ctx *ctx, const struct node *u, const char *name)
 {
         const char *argv[64];
         char uidbuf[32];
         size_t n = 0;
         const struct node *v;
+        const char *s;
         char **groups = NULL;
         size_t n_groups = 0;
         struct buf joined = BUF_INIT(64 * 1024);
         int r;
 
-        v = user_opt(u, "homedir");
-        if (node_str(v) && !homedir_valid(v->str))
-                return refuse(v, "homedir", name,
-                              "an absolute path without '..', ':' or control characters");
+        r = check_fields(u, name);
+        if (r < 0)
+                return r;
+        /* a primary group that does not exist is made first (cloud-init
+         * 22.4; 25.1's useradd --gid fails and loses the user) */
+        s = user_str(u, "primary_group");
+        if (s && user_bool(u, "create_groups", true) && ensure_group(ctx, s, false) < 0)
+                return log_warning_errno(-EPROTO, "useradd %s: its primary group %s cannot be made",
+                                         name, s);
         argv[n++] = "useradd";
         argv[n++] = name;
 #define OPT(key, flag)                                                                             \
@@ -273,16 +328,16 @@ static int create_user(const struct module_ctx *ctx, const struct node *u, const
 #undef OPT
         v = user_opt(u, "inactive");
         if (v && (v->type == NODE_INT || v->type == NODE_STR)) {
+                int64_t days;
+                if (valid_parse_int(v->str, -1, INT32_MAX, &days) < 0)
+                        return refuse(v, "inactive", name, "a number of days (or -1)");
                 argv[n++] = "--inactive";
                 argv[n++] = v->str;
         }
         v = user_opt(u, "uid");
         if (v && (v->type == NODE_INT || v->type == NODE_STR)) {
-                char *end = NULL;
-                unsigned long long id;
-                errno = 0;
-                id = strtoull(v->str, &end, 10);
-                if (!isdigit((unsigned char)v->str[0]) || *end || errno || id >= 4294967295ull)
+                uint64_t id;
+                if (valid_parse_uint(v->str, 0, 4294967294u, &id) < 0)
                         return refuse(v, "uid", name, "a number from 0 to 4294967294");
                 (void)snprintf(uidbuf, sizeof(uidbuf), "%s", v->str);
                 argv[n++] = "--uid";
@@ -460,7 +515,12 @@ static int do_user(const struct module_ctx *ctx, const struct node *u, struct bu
                 password_set = password_set || k >= 0;
         }
         s = user_str(u, "hashed_passwd");
-        if (s && *s) {
+        if (s && *s && valid_password_hash(s)) {
+                char pos[512];
+                schema_pos(user_opt(u, "hashed_passwd"), pos, sizeof(pos));
+                r = log_warning_errno(-EINVAL, "%s: hashed_passwd: %s; not set for %s", pos,
+                                      valid_password_hash(s), name);
+        } else if (s && *s) {
                 k = account_set_password(module_chroot(ctx), name, s, true);
                 if (k < 0)
                         r = log_warning_errno(k, "Cannot set the password of %s", name);

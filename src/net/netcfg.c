@@ -13,6 +13,7 @@
 #include "macro.h"
 #include "netcfg.h"
 #include "schema.h"
+#include "valid.h"
 
 /* Report a problem at n's position; -EINVAL. */
 static int bad(const struct node *n, const char *fmt, const char *what)
@@ -20,6 +21,17 @@ static int bad(const struct node *n, const char *fmt, const char *what)
         char pos[512];
         schema_pos(n, pos, sizeof(pos));
         log_warning("%s: network-config: %s%s", pos, fmt, what ? what : "");
+        return -EINVAL;
+}
+
+/* A value that fails its typed check: reported with the key it came from and
+ * why, at its position; -EINVAL. The whole document is then refused (see
+ * netcfg_from_node): nothing of it is rendered. */
+static int refuse(const struct node *at, const char *key, const char *value, const char *why)
+{
+        char pos[512];
+        schema_pos(at, pos, sizeof(pos));
+        log_warning("%s: network-config: %s: '%.64s' %s", pos, key, value ? value : "", why);
         return -EINVAL;
 }
 
@@ -48,9 +60,10 @@ static struct nc_iface *add_iface(struct netcfg *cfg, enum nc_kind kind, const c
 {
         struct nc_iface *i;
 
-        if (!name || !name[0] || strlen(name) >= NC_NAME_LEN || strchr(name, '/')) {
-                bad(at, "an interface name of 1 to 15 characters (no '/') is needed: ",
-                    name ? name : "none given");
+        const char *why = valid_ifname(name);
+
+        if (why) {
+                refuse(at, "name", name, why);
                 return NULL;
         }
         if (netcfg_find(cfg, name)) {
@@ -70,23 +83,30 @@ static struct nc_iface *add_iface(struct netcfg *cfg, enum nc_kind kind, const c
 static int set_mac(struct nc_iface *i, const struct node *v)
 {
         const char *m = text(v);
-        unsigned b[6];
-        char tail;
+        uint8_t b[6];
         if (!m)
                 return 0;
-        if (sscanf(m, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-                   &tail) != 6)
-                return bad(v, "not a MAC address: ", m);
+        if (valid_parse_mac(m, b) < 0)
+                return refuse(v, "macaddress", m, valid_mac(m));
         (void)snprintf(i->mac, sizeof(i->mac), "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2],
                        b[3], b[4], b[5]);
         return 0;
 }
 
-static int add_str(char (*list)[NC_TEXT_LEN], size_t *n, const struct node *v)
+/* A list's checks: DNS servers are addresses, search domains DNS names. */
+enum str_kind { STR_DNS, STR_SEARCH };
+
+static int add_str(char (*list)[NC_TEXT_LEN], size_t *n, const struct node *v, const char *t,
+                   enum str_kind kind)
 {
-        const char *t = text(v);
+        const char *why;
         if (!t)
                 return 0;
+        why = strlen(t) >= NC_TEXT_LEN ? "is longer than 63 bytes"
+              : kind == STR_DNS        ? valid_ip(t, NULL)
+                                       : valid_dns_name(t);
+        if (why)
+                return refuse(v, kind == STR_DNS ? "nameservers" : "search", t, why);
         for (size_t i = 0; i < *n; i++)
                 if (streq(list[i], t))
                         return 0;
@@ -96,69 +116,65 @@ static int add_str(char (*list)[NC_TEXT_LEN], size_t *n, const struct node *v)
 }
 
 /* a string or a list of strings (v1 allows both), or space-separated words */
-static void add_strs(char (*list)[NC_TEXT_LEN], size_t *n, const struct node *v)
+static int add_strs(char (*list)[NC_TEXT_LEN], size_t *n, const struct node *v, enum str_kind kind)
 {
+        int r = 0;
+
         if (v && v->type == NODE_SEQ) {
                 for (size_t i = 0; i < v->n; i++)
-                        (void)add_str(list, n, v->items[i]);
+                        if (add_str(list, n, v->items[i], text(v->items[i]), kind) < 0)
+                                r = -EINVAL;
         } else if (text(v)) {
-                char buf[512];
-                copy(buf, sizeof(buf), v->str);
+                _cleanup_free_ char *buf = strdup(v->str);
+                if (!buf)
+                        return -ENOMEM;
                 for (char *save = NULL, *w = strtok_r(buf, " ,", &save); w;
-                     w = strtok_r(NULL, " ,", &save)) {
-                        struct node tmp = { .type = NODE_STR, .str = w, .len = strlen(w) };
-                        (void)add_str(list, n, &tmp);
-                }
-        }
+                     w = strtok_r(NULL, " ,", &save))
+                        if (add_str(list, n, v, w, kind) < 0)
+                                r = -EINVAL;
+        } else if (v && v->type != NODE_NULL)
+                r = bad(v, "must be a string or a list of strings", NULL);
+        return r;
 }
 
 /* The prefix length of "255.255.255.0" or "24"; -1 for anything else (a
  * netmask given as a list or a mapping arrives here as NULL). */
-static int prefix_of_netmask(const char *mask)
+static int prefix_of_netmask(const char *mask, unsigned max)
 {
-        struct in_addr a;
-        uint32_t m;
-        int p = 0;
-
-        if (!mask)
-                return -1;
-        if (!strchr(mask, '.'))
-                return atoi(mask);
-        if (inet_pton(AF_INET, mask, &a) != 1)
-                return -1;
-        m = ntohl(a.s_addr);
-        while (m & 0x80000000u) {
-                p++;
-                m <<= 1;
-        }
-        return m ? -1 : p;
+        unsigned p;
+        return mask && valid_parse_netmask(mask, max, &p) >= 0 ? (int)p : -1;
 }
 
-static bool is_ip(const char *s)
+/* An address with or without /prefix; its family, or a reason in *why. */
+static int ip_family(const char *s, const char **why)
 {
-        char buf[NC_TEXT_LEN], *slash;
-        unsigned char b[16];
-        copy(buf, sizeof(buf), s);
-        slash = strchr(buf, '/');
-        if (slash)
-                *slash = 0;
-        return inet_pton(AF_INET, buf, b) == 1 || inet_pton(AF_INET6, buf, b) == 1;
+        int fam = 0;
+        *why = strchr(s, '/') ? valid_ip_prefix(s, &fam) : valid_ip(s, &fam);
+        return fam;
 }
 
 /* address (with /prefix, or with a separate netmask) */
 static int add_addr(struct nc_iface *i, const struct node *addr, const struct node *mask)
 {
-        const char *a = text(addr);
+        const char *a = text(addr), *why;
+        int fam;
         if (!a)
-                return 0;
-        if (!is_ip(a))
-                return bad(addr, "not an IP address: ", a);
+                return addr && addr->type != NODE_NULL
+                               ? bad(addr, "an address must be a string", NULL)
+                               : 0;
+        fam = ip_family(a, &why);
+        if (why)
+                return refuse(addr, "address", a, why);
         if (i->naddrs >= NC_ADDRS_MAX)
                 return 0;
         if (!strchr(a, '/')) {
-                int p = text(mask) ? prefix_of_netmask(mask->str) : strchr(a, ':') ? 64 : 24;
-                if (p < 0 || p > 128)
-                        return bad(mask, "not a netmask: ", text(mask));
+                int p = text(mask) ? prefix_of_netmask(mask->str, fam == AF_INET6 ? 128 : 32)
+                        : mask && mask->type != NODE_NULL ? -1
+                        : fam == AF_INET6                 ? 64
+                                                          : 24;
+                if (p < 0)
+                        return refuse(mask ? mask : addr, "netmask", text(mask),
+                                      "is not a netmask or prefix length");
                 (void)snprintf(i->addrs[i->naddrs++], NC_TEXT_LEN, "%s/%d", a, p);
         } else
                 copy(i->addrs[i->naddrs++], NC_TEXT_LEN, a);
@@ -169,34 +185,111 @@ static int add_route(struct nc_iface *i, const char *to, const struct node *via,
                      const struct node *at)
 {
         struct nc_route *r;
-        if (!text(via) || !is_ip(via->str))
-                return bad(via ? via : at, "a route needs a gateway address: ", text(via));
+        const char *why;
+        int fam, to_fam = 0;
+        char dest[NC_TEXT_LEN];
+
+        if (!text(via))
+                return bad(via ? via : at, "a route needs a gateway address", NULL);
+        why = valid_ip(via->str, &fam);
+        if (why)
+                return refuse(via, "gateway", via->str, why);
+        if (streq(to, "default"))
+                copy(dest, sizeof(dest), fam == AF_INET6 ? "::/0" : "0.0.0.0/0");
+        else if (strchr(to, '/')) {
+                why = valid_ip_prefix(to, &to_fam);
+                copy(dest, sizeof(dest), to);
+        } else {
+                /* a bare address is a host route */
+                why = valid_ip(to, &to_fam);
+                (void)snprintf(dest, sizeof(dest), "%s/%d", to, to_fam == AF_INET6 ? 128 : 32);
+        }
+        if (why)
+                return refuse(at, "to", to, why);
+        if (to_fam && to_fam != fam)
+                return refuse(at, "to", to, "is not of the gateway's address family");
         if (i->nroutes >= NC_ROUTES_MAX)
                 return 0;
         r = &i->routes[i->nroutes++];
-        copy(r->to, sizeof(r->to),
-             streq(to, "default") ? (strchr(via->str, ':') ? "::/0" : "0.0.0.0/0") : to);
+        copy(r->to, sizeof(r->to), dest);
         copy(r->via, sizeof(r->via), via->str);
         r->metric = metric;
         return 0;
 }
 
-static unsigned num(const struct node *v)
+/* A number by its typed check (valid_mtu, valid_metric, valid_vlan_id...):
+ * 0 and *ret untouched when v is absent, -EINVAL (reported) when it fails. */
+static int num(const struct node *v, const char *key, const char *(*check)(const char *),
+               unsigned *ret)
 {
-        return v && v->type == NODE_INT && v->i > 0 && v->i < 1000000 ? (unsigned)v->i
-               : text(v)                                              ? (unsigned)atoi(v->str)
-                                                                      : 0;
+        const char *t = text(v), *why;
+        uint64_t n;
+
+        if (!v || v->type == NODE_NULL)
+                return 0;
+        if (!t || v->type == NODE_BOOL)
+                return refuse(v, key, "", "must be a number");
+        why = check(t);
+        if (why)
+                return refuse(v, key, t, why);
+        if (valid_parse_uint(t, 0, UINT32_MAX, &n) < 0)
+                return refuse(v, key, t, "is not a number");
+        *ret = (unsigned)n;
+        return 0;
 }
 
-static void add_param(struct nc_iface *i, const char *key, const struct node *v)
+static const char *any_uint(const char *s)
 {
-        const char *t = text(v);
-        if (!t || i->nparams >= ELEMENTSOF(i->params))
-                return;
+        uint64_t n;
+        return valid_parse_uint(s, 0, UINT32_MAX, &n) < 0 ? "is not a number" : NULL;
+}
+
+static const char *prefix_len(const char *s)
+{
+        uint64_t n;
+        return valid_parse_uint(s, 0, 128, &n) < 0 ? "is not a prefix length (0 to 128)" : NULL;
+}
+
+/* A bond or bridge parameter from the closed list with a value of its type;
+ * one cloudboot does not render is named and left out. */
+static int add_param(struct nc_iface *i, const char *key, const struct node *v)
+{
+        const char *t = text(v), *why;
+        bool unknown = false;
+
+        if (!v || v->type == NODE_NULL)
+                return 0;
+        if (!t)
+                return refuse(v, key, "", "must be a string, number or boolean");
+        if (v->type == NODE_BOOL)
+                t = v->b ? "true" : "false";
+        why = i->kind == NC_BRIDGE ? valid_bridge_param(key, t, &unknown)
+                                   : valid_bond_param(key, t, &unknown);
+        if (unknown) {
+                char pos[512];
+                schema_pos(v, pos, sizeof(pos));
+                log_warning("%s: network-config: parameters: %.64s %s; ignored", pos, key, why);
+                return 0;
+        }
+        if (why)
+                return refuse(v, key, t, why);
+        if (i->nparams >= ELEMENTSOF(i->params))
+                return 0;
         copy(i->params[i->nparams][0], NC_TEXT_LEN, key);
-        copy(i->params[i->nparams][1], NC_TEXT_LEN,
-             v->type == NODE_BOOL ? (v->b ? "true" : "false") : t);
+        copy(i->params[i->nparams][1], NC_TEXT_LEN, t);
         i->nparams++;
+        return 0;
+}
+
+/* A member or VLAN link name. */
+static int add_link(struct nc_iface *i, const struct node *at, const char *name)
+{
+        const char *why = valid_ifname(name);
+        if (why)
+                return refuse(at, "link", name, why);
+        if (i->nlinks < NC_LINKS_MAX)
+                copy(i->links[i->nlinks++], NC_NAME_LEN, name);
+        return 0;
 }
 
 /* --- version 1 ---------------------------------------------------------- */
@@ -224,37 +317,50 @@ static int v1_subnet(struct nc_iface *i, const struct node *s)
                 return bad(node_get(s, "type"), "unknown subnet type ", type);
         if (r < 0)
                 return r;
-        if (node_get(s, "mtu"))
-                i->mtu = num(node_get(s, "mtu"));
-        add_strs(i->dns, &i->ndns, node_get(s, "dns_nameservers"));
-        add_strs(i->search, &i->nsearch, node_get(s, "dns_search"));
+        if (num(node_get(s, "mtu"), "mtu", valid_mtu, &i->mtu) < 0 ||
+            add_strs(i->dns, &i->ndns, node_get(s, "dns_nameservers"), STR_DNS) < 0 ||
+            add_strs(i->search, &i->nsearch, node_get(s, "dns_search"), STR_SEARCH) < 0)
+                return -EINVAL;
         for (size_t k = 0; routes && routes->type == NODE_SEQ && k < routes->n && r >= 0; k++) {
                 const struct node *rt = routes->items[k];
                 const char *net = text(node_get(rt, "network")) ? text(node_get(rt, "network"))
                                                                 : text(node_get(rt, "destination"));
                 char to[NC_TEXT_LEN];
+                unsigned metric = 0, prefix = 0;
                 if (!net)
                         return bad(rt, "a route needs a network", NULL);
+                if (strlen(net) >= NC_TEXT_LEN - 5)
+                        return refuse(rt, "network", net, "is too long");
                 if (!strchr(net, '/') && node_get(rt, "netmask")) {
-                        int p = prefix_of_netmask(text(node_get(rt, "netmask")));
-                        if (p < 0 || p > 128)
-                                return bad(node_get(rt, "netmask"), "not a netmask", NULL);
+                        int p = prefix_of_netmask(text(node_get(rt, "netmask")),
+                                                  strchr(net, ':') ? 128 : 32);
+                        if (p < 0)
+                                return refuse(node_get(rt, "netmask"), "netmask",
+                                              text(node_get(rt, "netmask")),
+                                              "is not a netmask or prefix length");
                         (void)snprintf(to, sizeof(to), "%s/%d", net, p);
-                } else if (!strchr(net, '/') && node_get(rt, "prefix"))
-                        (void)snprintf(to, sizeof(to), "%s/%u", net, num(node_get(rt, "prefix")));
-                else
+                } else if (!strchr(net, '/') && node_get(rt, "prefix")) {
+                        if (num(node_get(rt, "prefix"), "prefix", prefix_len, &prefix) < 0)
+                                return -EINVAL;
+                        (void)snprintf(to, sizeof(to), "%s/%u", net, prefix);
+                } else
                         copy(to, sizeof(to), net);
-                r = add_route(i, to, node_get(rt, "gateway"), num(node_get(rt, "metric")), rt);
+                if (num(node_get(rt, "metric"), "metric", valid_metric, &metric) < 0)
+                        return -EINVAL;
+                r = add_route(i, to, node_get(rt, "gateway"), metric, rt);
         }
         return r;
 }
 
 static int v1_links(struct nc_iface *i, const struct node *list)
 {
+        int r = 0;
         for (size_t k = 0; list && list->type == NODE_SEQ && k < list->n; k++)
-                if (text(list->items[k]) && i->nlinks < NC_LINKS_MAX)
-                        copy(i->links[i->nlinks++], NC_NAME_LEN, list->items[k]->str);
-        return 0;
+                if (!text(list->items[k]))
+                        r = bad(list->items[k], "an interface name must be a string", NULL);
+                else if (add_link(i, list->items[k], list->items[k]->str) < 0)
+                        r = -EINVAL;
+        return r;
 }
 
 static int v1(const struct node *config, struct netcfg *cfg)
@@ -273,24 +379,29 @@ static int v1(const struct node *config, struct netcfg *cfg)
                         continue;
                 }
                 if (streq(type, "nameserver")) {
-                        add_strs(cfg->dns, &cfg->ndns, node_get(e, "address"));
-                        add_strs(cfg->search, &cfg->nsearch, node_get(e, "search"));
+                        if (add_strs(cfg->dns, &cfg->ndns, node_get(e, "address"), STR_DNS) < 0 ||
+                            add_strs(cfg->search, &cfg->nsearch, node_get(e, "search"),
+                                     STR_SEARCH) < 0)
+                                r = -EINVAL;
                         continue;
                 }
                 if (streq(type, "route"))
                         continue; /* global routes: after the interfaces, below */
                 if (streq(type, "physical")) {
-                        i = add_iface(cfg, NC_PHYSICAL, name, e);
+                        i = add_iface(cfg, NC_PHYSICAL, name,
+                                      node_get(e, "name") ? node_get(e, "name") : e);
                         if (i && set_mac(i, node_get(e, "mac_address")) < 0)
                                 i = NULL, r = -EINVAL;
                         if (i)
                                 i->rename = i->mac[0] != 0;
                 } else if (streq(type, "bond")) {
                         const struct node *p = node_get(e, "params");
-                        i = add_iface(cfg, NC_BOND, name, e);
+                        i = add_iface(cfg, NC_BOND, name,
+                                      node_get(e, "name") ? node_get(e, "name") : e);
+                        if (i && (v1_links(i, node_get(e, "bond_interfaces")) < 0 ||
+                                  set_mac(i, node_get(e, "mac_address")) < 0))
+                                r = -EINVAL;
                         if (i) {
-                                (void)v1_links(i, node_get(e, "bond_interfaces"));
-                                (void)set_mac(i, node_get(e, "mac_address"));
                                 /* bond-mode → mode, bond-miimon → mii-monitor-interval, ... */
                                 static const char *const map[][2] = {
                                         { "bond-mode", "mode" },
@@ -301,25 +412,30 @@ static int v1(const struct node *config, struct netcfg *cfg)
                                         { "bond-primary", "primary" },
                                 };
                                 for (size_t m = 0; m < ELEMENTSOF(map); m++)
-                                        add_param(i, map[m][1], node_get(p, map[m][0]));
+                                        if (add_param(i, map[m][1], node_get(p, map[m][0])) < 0)
+                                                r = -EINVAL;
                         }
                 } else if (streq(type, "bridge")) {
                         const struct node *p = node_get(e, "params");
-                        i = add_iface(cfg, NC_BRIDGE, name, e);
-                        if (i) {
-                                (void)v1_links(i, node_get(e, "bridge_interfaces"));
-                                add_param(i, "stp", node_get(p, "bridge_stp"));
-                                add_param(i, "forward-delay", node_get(p, "bridge_fd"));
-                                add_param(i, "priority", node_get(p, "bridge_bridgeprio"));
-                        }
+                        i = add_iface(cfg, NC_BRIDGE, name,
+                                      node_get(e, "name") ? node_get(e, "name") : e);
+                        if (i && (v1_links(i, node_get(e, "bridge_interfaces")) < 0 ||
+                                  add_param(i, "stp", node_get(p, "bridge_stp")) < 0 ||
+                                  add_param(i, "forward-delay", node_get(p, "bridge_fd")) < 0 ||
+                                  add_param(i, "priority", node_get(p, "bridge_bridgeprio")) < 0))
+                                r = -EINVAL;
                 } else if (streq(type, "vlan")) {
-                        i = add_iface(cfg, NC_VLAN, name, e);
+                        i = add_iface(cfg, NC_VLAN, name,
+                                      node_get(e, "name") ? node_get(e, "name") : e);
                         if (i) {
-                                i->vlan_id = num(node_get(e, "vlan_id"));
-                                if (text(node_get(e, "vlan_link")))
-                                        copy(i->links[i->nlinks++], NC_NAME_LEN,
-                                             node_get(e, "vlan_link")->str);
-                                if (!i->vlan_id || !i->nlinks)
+                                if (num(node_get(e, "vlan_id"), "vlan_id", valid_vlan_id,
+                                        &i->vlan_id) < 0)
+                                        r = -EINVAL;
+                                else if (text(node_get(e, "vlan_link")) &&
+                                         add_link(i, node_get(e, "vlan_link"),
+                                                  node_get(e, "vlan_link")->str) < 0)
+                                        r = -EINVAL;
+                                else if (!i->vlan_id || !i->nlinks)
                                         r = bad(e, "a vlan needs vlan_id and vlan_link", NULL);
                         }
                 } else {
@@ -330,8 +446,8 @@ static int v1(const struct node *config, struct netcfg *cfg)
                         r = -EINVAL;
                         continue;
                 }
-                if (node_get(e, "mtu"))
-                        i->mtu = num(node_get(e, "mtu"));
+                if (num(node_get(e, "mtu"), "mtu", valid_mtu, &i->mtu) < 0)
+                        r = -EINVAL;
                 for (size_t s = 0; subnets && subnets->type == NODE_SEQ && s < subnets->n; s++)
                         if (v1_subnet(i, subnets->items[s]) < 0)
                                 r = -EINVAL;
@@ -353,8 +469,9 @@ static int v1(const struct node *config, struct netcfg *cfg)
                 const char *dst = text(node_get(e, "destination"))
                                           ? text(node_get(e, "destination"))
                                           : text(node_get(e, "network"));
-                if (add_route(target, dst ? dst : "default", node_get(e, "gateway"),
-                              num(node_get(e, "metric")), e) < 0)
+                unsigned metric = 0;
+                if (num(node_get(e, "metric"), "metric", valid_metric, &metric) < 0 ||
+                    add_route(target, dst ? dst : "default", node_get(e, "gateway"), metric, e) < 0)
                         r = -EINVAL;
         }
         return r;
@@ -370,8 +487,8 @@ static int v2_common(struct nc_iface *i, const struct node *d)
 
         i->dhcp4 = node_get_bool(d, "dhcp4", false);
         i->dhcp6 = node_get_bool(d, "dhcp6", false);
-        if (node_get(d, "mtu"))
-                i->mtu = num(node_get(d, "mtu"));
+        if (num(node_get(d, "mtu"), "mtu", valid_mtu, &i->mtu) < 0)
+                return -EINVAL;
         for (size_t k = 0; addrs && addrs->type == NODE_SEQ && k < addrs->n && r >= 0; k++)
                 r = add_addr(i, addrs->items[k], NULL);
         if (r >= 0 && node_get(d, "gateway4"))
@@ -381,12 +498,17 @@ static int v2_common(struct nc_iface *i, const struct node *d)
         for (size_t k = 0; routes && routes->type == NODE_SEQ && k < routes->n && r >= 0; k++) {
                 const struct node *rt = routes->items[k];
                 const char *to = text(node_get(rt, "to"));
+                unsigned metric = 0;
                 if (!to)
                         return bad(rt, "a route needs 'to'", NULL);
-                r = add_route(i, to, node_get(rt, "via"), num(node_get(rt, "metric")), rt);
+                if (num(node_get(rt, "metric"), "metric", valid_metric, &metric) < 0 ||
+                    num(node_get(rt, "table"), "table", valid_route_table, &(unsigned){ 0 }) < 0)
+                        return -EINVAL;
+                r = add_route(i, to, node_get(rt, "via"), metric, rt);
         }
-        add_strs(i->dns, &i->ndns, node_get(ns, "addresses"));
-        add_strs(i->search, &i->nsearch, node_get(ns, "search"));
+        if (r >= 0 && (add_strs(i->dns, &i->ndns, node_get(ns, "addresses"), STR_DNS) < 0 ||
+                       add_strs(i->search, &i->nsearch, node_get(ns, "search"), STR_SEARCH) < 0))
+                r = -EINVAL;
         return r;
 }
 
@@ -440,29 +562,35 @@ static int v2(const struct node *net, struct netcfg *cfg)
                                 if (set_mac(i, node_get(match, "macaddress")) < 0)
                                         r = -EINVAL;
                                 const char *mn = node_get_str(match, "name");
-                                if (mn)
+                                const char *why = mn ? valid_ifname_pattern(mn) : NULL;
+                                if (why)
+                                        r = refuse(node_get(match, "name"), "name", mn, why);
+                                else if (mn)
                                         copy(i->match_name, sizeof(i->match_name), mn);
                                 i->rename = node_get_str(d, "set-name") && i->mac[0];
-                        } else if (node_get(d, "macaddress"))
-                                (void)set_mac(i, node_get(d, "macaddress"));
+                        } else if (set_mac(i, node_get(d, "macaddress")) < 0)
+                                r = -EINVAL;
                         if (v2_common(i, d) < 0)
                                 r = -EINVAL;
                         const struct node *p = node_get(d, "parameters");
                         for (size_t q = 0; p && p->type == NODE_MAP && q + 1 < p->n; q += 2)
-                                add_param(i, p->items[q]->str, p->items[q + 1]);
+                                if (add_param(i, p->items[q]->str, p->items[q + 1]) < 0)
+                                        r = -EINVAL;
                         if (sections[s].kind == NC_VLAN) {
-                                i->vlan_id = num(node_get(d, "id"));
-                                if (text(node_get(d, "link")))
-                                        copy(i->links[i->nlinks++], NC_NAME_LEN,
-                                             v2_name_of(net, node_get(d, "link")->str));
-                                if (!i->vlan_id || !i->nlinks)
+                                const struct node *l = node_get(d, "link");
+                                if (num(node_get(d, "id"), "id", valid_vlan_id, &i->vlan_id) < 0)
+                                        r = -EINVAL;
+                                else if (text(l) && add_link(i, l, v2_name_of(net, l->str)) < 0)
+                                        r = -EINVAL;
+                                else if (!i->vlan_id || !i->nlinks)
                                         r = bad(sec->items[k], "a vlan needs id and link", NULL);
                         } else {
                                 const struct node *m = node_get(d, "interfaces");
                                 for (size_t q = 0; m && m->type == NODE_SEQ && q < m->n; q++)
-                                        if (text(m->items[q]) && i->nlinks < NC_LINKS_MAX)
-                                                copy(i->links[i->nlinks++], NC_NAME_LEN,
-                                                     v2_name_of(net, m->items[q]->str));
+                                        if (!text(m->items[q]) ||
+                                            add_link(i, m->items[q],
+                                                     v2_name_of(net, m->items[q]->str)) < 0)
+                                                r = -EINVAL;
                         }
                 }
         }
@@ -512,6 +640,12 @@ int netcfg_from_node(const struct node *doc, struct netcfg *cfg)
         r = ver->i == 1 ? v1(node_get(net, "config"), cfg) : v2(net, cfg);
         if (r >= 0)
                 r = link_members(cfg);
+        if (r < 0)
+                /* one bad value refuses the whole document: a partial network
+                 * configuration (a bond without a member, a NIC without its
+                 * route) can cut the machine off as surely as a wrong one */
+                log_warning("%s: refused as a whole; nothing of it is rendered",
+                            cfg->source[0] ? cfg->source : "network-config");
         return r;
 }
 
@@ -533,17 +667,17 @@ int netcfg_from_openstack(const struct node *nd, struct netcfg *cfg)
                 if (streq_ptr(type, "vlan")) {
                         (void)snprintf(name, sizeof(name), "%s", id);
                         i = add_iface(cfg, NC_VLAN, name, l);
-                        if (!i)
+                        if (!i ||
+                            num(node_get(l, "vlan_id"), "vlan_id", valid_vlan_id, &i->vlan_id) <
+                                    0 ||
+                            add_link(i, l, node_get_str(l, "vlan_link")) < 0)
                                 return -EINVAL;
-                        i->vlan_id = num(node_get(l, "vlan_id"));
-                        copy(i->links[i->nlinks++], NC_NAME_LEN, node_get_str(l, "vlan_link"));
                 } else if (streq_ptr(type, "bond")) {
                         i = add_iface(cfg, NC_BOND, id, l);
-                        if (!i)
+                        if (!i || v1_links(i, node_get(l, "bond_links")) < 0 ||
+                            add_param(i, "mode", node_get(l, "bond_mode")) < 0 ||
+                            add_param(i, "mii-monitor-interval", node_get(l, "bond_miimon")) < 0)
                                 return -EINVAL;
-                        (void)v1_links(i, node_get(l, "bond_links"));
-                        add_param(i, "mode", node_get(l, "bond_mode"));
-                        add_param(i, "mii-monitor-interval", node_get(l, "bond_miimon"));
                 } else {
                         /* phy, ovs, vif, tap, bridge...: a NIC found by its MAC; its
                          * name here is the link id, shortened to fit */
@@ -552,9 +686,9 @@ int netcfg_from_openstack(const struct node *nd, struct netcfg *cfg)
                         if (!i)
                                 return -EINVAL;
                 }
-                (void)set_mac(i, node_get(l, "ethernet_mac_address"));
-                if (node_get(l, "mtu"))
-                        i->mtu = num(node_get(l, "mtu"));
+                if (set_mac(i, node_get(l, "ethernet_mac_address")) < 0 ||
+                    num(node_get(l, "mtu"), "mtu", valid_mtu, &i->mtu) < 0)
+                        return -EINVAL;
         }
         for (size_t k = 0; nets && nets->type == NODE_SEQ && k < nets->n; k++) {
                 const struct node *n = nets->items[k];
@@ -581,10 +715,16 @@ int netcfg_from_openstack(const struct node *nd, struct netcfg *cfg)
                                 char to[NC_TEXT_LEN];
                                 const char *net = text(node_get(rt, "network"));
                                 int p = text(node_get(rt, "netmask"))
-                                                ? prefix_of_netmask(node_get(rt, "netmask")->str)
+                                                ? prefix_of_netmask(node_get(rt, "netmask")->str,
+                                                                    net && strchr(net, ':') ? 128
+                                                                                            : 32)
                                                 : 0;
                                 if (p < 0)
-                                        return bad(node_get(rt, "netmask"), "not a netmask", NULL);
+                                        return refuse(node_get(rt, "netmask"), "netmask",
+                                                      text(node_get(rt, "netmask")),
+                                                      "is not a netmask or prefix length");
+                                if (net && strlen(net) >= NC_TEXT_LEN - 5)
+                                        return refuse(rt, "network", net, "is too long");
                                 (void)snprintf(to, sizeof(to), "%s/%d", net ? net : "0.0.0.0", p);
                                 if (add_route(i,
                                               streq(to, "0.0.0.0/0") || streq(to, "::/0")
@@ -596,9 +736,10 @@ int netcfg_from_openstack(const struct node *nd, struct netcfg *cfg)
                 }
         }
         for (size_t k = 0; services && services->type == NODE_SEQ && k < services->n; k++)
-                if (streq_ptr(node_get_str(services->items[k], "type"), "dns"))
-                        (void)add_str(cfg->dns, &cfg->ndns,
-                                      node_get(services->items[k], "address"));
+                if (streq_ptr(node_get_str(services->items[k], "type"), "dns") &&
+                    add_str(cfg->dns, &cfg->ndns, node_get(services->items[k], "address"),
+                            text(node_get(services->items[k], "address")), STR_DNS) < 0)
+                        return -EINVAL;
         return link_members(cfg);
 }
 
@@ -610,7 +751,7 @@ int netcfg_from_ec2(const struct node *md, struct netcfg *cfg)
 
         for (size_t k = 0; macs && macs->type == NODE_MAP && k + 1 < macs->n; k += 2) {
                 const struct node *m = macs->items[k + 1];
-                unsigned dev = num(node_get(m, "device-number"));
+                unsigned dev = 1;
                 char name[NC_NAME_LEN];
                 struct nc_iface *i;
                 struct node mac = { .type = NODE_STR,
@@ -619,7 +760,8 @@ int netcfg_from_ec2(const struct node *md, struct netcfg *cfg)
 
                 /* device-number 0 is the primary NIC: DHCP there, as cloud-init
                  * configures EC2 by default */
-                if (dev != 0)
+                if (num(node_get(m, "device-number"), "device-number", any_uint, &dev) < 0 ||
+                    dev != 0)
                         continue;
                 (void)snprintf(name, sizeof(name), "eth%u", dev);
                 i = add_iface(cfg, NC_PHYSICAL, name, m);
@@ -666,8 +808,11 @@ int netcfg_fallback(int root_fd, struct netcfg *cfg)
                 (void)snprintf(path, sizeof(path), "/sys/class/net/%s/address", names[k]);
                 if (fs_read_line(root_fd, path, &mac) < 0)
                         continue;
-                if (!best[0] || atol(idx) < best_index) {
-                        best_index = atol(idx);
+                uint64_t index;
+                if (valid_parse_uint(idx, 0, INT32_MAX, &index) < 0 || valid_ifname(names[k]))
+                        continue;
+                if (!best[0] || (long)index < best_index) {
+                        best_index = (long)index;
                         copy(best, sizeof(best), names[k]);
                         copy(best_mac, sizeof(best_mac), mac);
                 }
@@ -701,7 +846,7 @@ void netcfg_resolve_names(int root_fd, struct netcfg *cfg)
                         _cleanup_free_ char *mac = NULL;
                         (void)snprintf(path, sizeof(path), "/sys/class/net/%s/address", names[j]);
                         if (fs_read_line(root_fd, path, &mac) < 0 || strcasecmp(mac, i->mac) != 0 ||
-                            strlen(names[j]) >= NC_NAME_LEN || netcfg_find(cfg, names[j]))
+                            valid_ifname(names[j]) || netcfg_find(cfg, names[j]))
                                 continue;
                         copy(old, sizeof(old), i->name);
                         copy(i->name, sizeof(i->name), names[j]);
@@ -715,4 +860,66 @@ void netcfg_resolve_names(int root_fd, struct netcfg *cfg)
                 }
         }
         fs_list_free(names, n);
+}
+
+/* Every value of the model by its type, as the renderers need it: what a
+ * document gave was checked where it was read; this holds for a model built
+ * any other way too, and makes the renderers refuse rather than write a
+ * line a value could split. */
+int netcfg_check(const struct netcfg *cfg)
+{
+#define CHECK(what, key, v)                                                                        \
+        do {                                                                                       \
+                const char *why_ = (what);                                                         \
+                if (why_) {                                                                        \
+                        log_warning("network configuration: %s: '%.64s' %s; nothing is rendered",  \
+                                    key, v, why_);                                                 \
+                        return -EINVAL;                                                            \
+                }                                                                                  \
+        } while (0)
+        for (size_t d = 0; d < cfg->ndns; d++)
+                CHECK(valid_ip(cfg->dns[d], NULL), "nameservers", cfg->dns[d]);
+        for (size_t d = 0; d < cfg->nsearch; d++)
+                CHECK(valid_dns_name(cfg->search[d]), "search", cfg->search[d]);
+        for (size_t k = 0; k < cfg->n; k++) {
+                const struct nc_iface *i = &cfg->ifaces[k];
+                char n[16];
+                CHECK(valid_ifname(i->name), "name", i->name);
+                if (i->mac[0])
+                        CHECK(valid_mac(i->mac), "macaddress", i->mac);
+                if (i->match_name[0])
+                        CHECK(valid_ifname_pattern(i->match_name), "match", i->match_name);
+                if (i->master[0])
+                        CHECK(valid_ifname(i->master), "master", i->master);
+                (void)snprintf(n, sizeof(n), "%u", i->mtu);
+                if (i->mtu)
+                        CHECK(valid_mtu(n), "mtu", n);
+                (void)snprintf(n, sizeof(n), "%u", i->vlan_id);
+                if (i->kind == NC_VLAN)
+                        CHECK(valid_vlan_id(n), "id", n);
+                for (size_t a = 0; a < i->naddrs; a++)
+                        CHECK(valid_ip_prefix(i->addrs[a], NULL), "address", i->addrs[a]);
+                for (size_t r = 0; r < i->nroutes; r++) {
+                        CHECK(valid_ip_prefix(i->routes[r].to, NULL), "to", i->routes[r].to);
+                        CHECK(valid_ip(i->routes[r].via, NULL), "via", i->routes[r].via);
+                }
+                for (size_t d = 0; d < i->ndns; d++)
+                        CHECK(valid_ip(i->dns[d], NULL), "nameservers", i->dns[d]);
+                for (size_t d = 0; d < i->nsearch; d++)
+                        CHECK(valid_dns_name(i->search[d]), "search", i->search[d]);
+                for (size_t l = 0; l < i->nlinks; l++)
+                        CHECK(valid_ifname(i->links[l]), "link", i->links[l]);
+                if (i->kind == NC_VLAN && i->nlinks < 1)
+                        CHECK("has no link", "name", i->name);
+                for (size_t p = 0; p < i->nparams; p++) {
+                        bool unknown;
+                        CHECK(i->kind == NC_BRIDGE ? valid_bridge_param(i->params[p][0],
+                                                                        i->params[p][1], &unknown)
+                                                   : valid_bond_param(i->params[p][0],
+                                                                      i->params[p][1], &unknown),
+                              i->params[p][0], i->params[p][1]);
+                }
+        }
+#undef CHECK
+        return 0;
 }

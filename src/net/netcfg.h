@@ -79,5 +79,9 @@ int netcfg_fallback(int root_fd, struct netcfg *cfg);
  * follow. */
 void netcfg_resolve_names(int root_fd, struct netcfg *cfg);
 
+/* Every value of the model checked by its type (src/basic/valid.h); -EINVAL,
+ * logged, when one fails. The renderers call it first. */
+int netcfg_check(const struct netcfg *cfg);
+
 /* The interface with this name, or NULL. */
 struct nc_iface *netcfg_find(struct netcfg *cfg, const char *name);

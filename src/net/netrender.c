@@ -9,6 +9,7 @@
 #include "log.h"
 #include "macro.h"
 #include "netrender.h"
+#include "valid.h"
 
 #define NETWORKD_DIR "/etc/systemd/network"
 #define NM_DIR "/etc/NetworkManager/system-connections"
@@ -86,7 +87,10 @@ static void header(struct buf *b, const struct netcfg *cfg, const char *comment)
                          "%s Written by cloudboot from %s; a new instance rewrites it.\n"
                          "%s To keep cloudboot away: network: {config: disabled} in "
                          "/etc/cloud/cloud.cfg.d/.\n",
-                         comment, cfg->source[0] ? cfg->source : "network-config", comment);
+                         comment,
+                         cfg->source[0] && !valid_line(cfg->source, 0) ? cfg->source
+                                                                       : "network-config",
+                         comment);
 }
 
 static const char *param(const struct nc_iface *i, const char *key)
@@ -313,7 +317,8 @@ static void eni_family(struct buf *b, const struct netcfg *cfg, const struct nc_
                         (void)buf_puts(b, "    bridge_ports");
                         for (size_t m = 0; m < i->nlinks; m++)
                                 (void)buf_printf(b, " %s", i->links[m]);
-                        (void)buf_putc(b, '\n');
+                        /* a bridge without ports: ifupdown wants the word */
+                        (void)buf_puts(b, i->nlinks ? "\n" : " none\n");
                         if (param(i, "stp"))
                                 (void)buf_printf(b, "    bridge_stp %s\n",
                                                  truthy(param(i, "stp")) ? "on" : "off");
@@ -520,6 +525,10 @@ int net_render(enum net_renderer r, const struct netcfg *cfg, struct net_file *f
         size_t n = 0;
         int k;
 
+        /* all or nothing: no file is rendered from a model with a bad value */
+        k = netcfg_check(cfg);
+        if (k < 0)
+                return k;
         switch (r) {
         case NET_RENDER_NETWORKD:
                 k = networkd(cfg, files, &n);

@@ -45,6 +45,23 @@ static void types_text(unsigned types, char *buf, size_t size)
         }
 }
 
+/* A value for a message: at most ~64 bytes, control characters as \n or
+ * \xNN so that it cannot make a line of its own. */
+static void shown_value(const char *v, char *buf, size_t size)
+{
+        size_t o = 0;
+        for (size_t i = 0; v[i] && i < 64 && o + 5 < size; i++) {
+                unsigned char c = (unsigned char)v[i];
+                if (c == '\n')
+                        o += (size_t)snprintf(buf + o, size - o, "\\n");
+                else if (c < 0x20 || c == 0x7f)
+                        o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+                else
+                        buf[o++] = (char)c;
+        }
+        buf[o] = '\0';
+}
+
 bool schema_check(const struct schema *s, struct node *v, const char *path,
                   struct schema_report *rep)
 {
@@ -67,6 +84,19 @@ bool schema_check(const struct schema *s, struct node *v, const char *path,
                                          "%s: '%.64s' is not one of the allowed values", path,
                                          v->str);
                         return false;
+                }
+        }
+        if (s->check && v->type == NODE_STR) {
+                const char *why = s->check(v->str);
+                if (why) {
+                        char shown[80];
+                        if (s->secret)
+                                (void)snprintf(shown, sizeof(shown), "(secret)");
+                        else
+                                shown_value(v->str, shown, sizeof(shown));
+                        schema_report_at(rep, SCHEMA_ERROR, v, "%s: '%s' %s", path, shown, why);
+                        if (!s->keep_bad)
+                                return false;
                 }
         }
         if (v->type == NODE_SEQ && s->items) {

@@ -29,6 +29,13 @@ struct schema {
         bool closed; /* unknown mapping keys are errors */
         bool prune_items; /* drop a bad list item, keep the rest */
         const char *const *enums; /* allowed strings, NULL-ended */
+        /* A typed check of a string value (src/basic/valid.h): NULL when
+         * good, else why not. A value that fails is reported and pruned,
+         * unless keep_bad: then reported only, for a module that refuses it
+         * itself with what that means (e.g. no hostname set at all). */
+        const char *(*check)(const char *value);
+        bool keep_bad;
+        bool secret; /* never shown in a message (a password, a hash) */
 };
 
 struct schema_prop {

@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "hostnames.h"
 #include "macro.h"
+#include "valid.h"
 
 void host_names_done(struct host_names *n)
 {
@@ -18,14 +19,7 @@ void host_names_done(struct host_names *n)
 
 bool hostname_valid(const char *s)
 {
-        size_t len = strlen(s);
-
-        if (len == 0 || len > 253 || s[0] == '-' || s[0] == '.')
-                return false;
-        for (; *s; s++)
-                if (!isalnum((unsigned char)*s) && *s != '-' && *s != '.' && *s != '_')
-                        return false;
-        return true;
+        return !valid_hostname(s);
 }
 
 /* The first name in a hostname file: comments and blank lines skipped. */

@@ -26,7 +26,8 @@ struct hostnames_in {
 
 int hostnames_resolve(const struct hostnames_in *in, struct host_names *ret);
 void host_names_done(struct host_names *n);
-/* Letters, digits, '-', '.', '_'; 1 to 253 characters; not starting with '-' or '.'. */
+/* valid_hostname(): labels of 1-63 letters, digits and '-', not starting or
+ * ending with '-', joined by '.'; 253 bytes at most. */
 bool hostname_valid(const char *s);
 /* The first name in a hostname file (comments and blank lines skipped), or NULL. */
 char *hostname_file_read(int root_fd, const char *path);

@@ -6,21 +6,17 @@
 #include "fs.h"
 #include "macro.h"
 #include "passwd.h"
+#include "valid.h"
 
 #define DB_MAX (4u * 1024 * 1024)
 
 static bool parse_id(const char *s, unsigned long *ret)
 {
-        char *end;
-        unsigned long v;
+        uint64_t v;
 
-        if (!*s || *s == '-' || *s == '+')
+        if (valid_parse_uint(s, 0, (uid_t)-1 - 1, &v) < 0)
                 return false;
-        errno = 0;
-        v = strtoul(s, &end, 10);
-        if (errno || *end || v >= (unsigned long)(uid_t)-1)
-                return false;
-        *ret = v;
+        *ret = (unsigned long)v;
         return true;
 }
 
@@ -105,20 +101,7 @@ bool passwd_group_exists(int root_fd, const char *name)
 
 bool passwd_name_valid(const char *name)
 {
-        size_t len = strlen(name);
-
-        if (len == 0 || len > 32 || name[0] == '-' || name[0] == '.')
-                return false;
-        for (size_t i = 0; i < len; i++) {
-                char c = name[i];
-                if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.')
-                        continue;
-                if (c == '$' && i == len - 1)
-                        continue;
-                return false;
-        }
-        return true;
+        return !valid_user_name(name);
 }
 
 int passwd_user(int root_fd, const char *name, uid_t *ret_uid, gid_t *ret_gid)

@@ -22,8 +22,8 @@ void passwd_entry_done(struct passwd_entry *e);
 /* Is there a group of that name in the target? */
 bool passwd_group_exists(int root_fd, const char *name);
 /* A name useradd would take and no command line could mistake for an
- * option: [A-Za-z0-9_][A-Za-z0-9_.-]*, 32 characters at most, an optional
- * trailing '$'. */
+ * option: valid_user_name() ([A-Za-z0-9_][A-Za-z0-9_.-]*, 32 characters at
+ * most, an optional trailing '$', not only digits, not "." or ".."). */
 bool passwd_name_valid(const char *name);
 
 /* Resolve "user:group", "user" or "user:" (group stays -1 unless given). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "macro.h"
 #include "schema.h"
 #include "users.h"
 
@@ -144,6 +145,54 @@ static int add_names(struct node *list, const struct node *s, const struct node 
         return r;
 }
 
+/* `user:` counts when Python would call it true: a non-empty string or
+ * mapping. */
+static bool user_given(const struct node *user)
+{
+        return user && ((node_str(user) && user->str[0]) || (user->type == NODE_MAP && user->n));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* users: "b, a" (a string for the whole list): cloud-init sorts it
+ * (uniq_merge_sorted); names as in add_names. */
+static int add_names_sorted(struct node *list, const struct node *s,
+                            const struct node *default_user)
+{
+        _cleanup_free_ char *copy = strdup(s->str);
+        char *words[256], *save = NULL;
+        size_t n = 0;
+        int r = 0;
+
+        if (!copy)
+                return -ENOMEM;
+        for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+                if (n == ELEMENTSOF(words)) {
+                        char pos[512];
+                        schema_pos(s, pos, sizeof(pos));
+                        log_warning("%s: users: more than %zu names; the rest are not created", pos,
+                                    ELEMENTSOF(words));
+                        break;
+                }
+                w += strspn(w, " \t");
+                for (size_t l = strlen(w); l && (w[l - 1] == ' ' || w[l - 1] == '\t'); l--)
+                        w[l - 1] = '\0';
+                if (*w)
+                        words[n++] = w;
+        }
+        qsort(words, n, sizeof(words[0]), cmp_str);
+        for (size_t i = 0; i < n && r >= 0; i++) {
+                struct node one = *s;
+                one.str = words[i];
+                one.len = strlen(words[i]);
+                r = add_names(list, &one, default_user);
+        }
+        return r;
+}
+
 int users_normalize(const struct node *cfg, struct node **ret)
 {
         const struct node *base_default = node_get_path(cfg, "system_info.default_user");
@@ -167,7 +216,7 @@ int users_normalize(const struct node *cfg, struct node **ret)
                 return r;
 
         if (users && users->type == NODE_STR)
-                r = add_names(list, users, def);
+                r = add_names_sorted(list, users, def);
         else if (users && users->type == NODE_MAP) {
                 /* {name: {options}} as an older form */
                 for (size_t i = 0; i + 1 < users->n && r >= 0; i += 2)
@@ -195,13 +244,24 @@ int users_normalize(const struct node *cfg, struct node **ret)
         }
         if (r < 0)
                 return r;
-        /* No users (or an empty list): the default user, as cloud-init does;
-         * so too when `user:` names one. */
-        if ((!users || list->n == 0 || (user && user->type != NODE_NULL)) &&
-            !users_default_name(list))
+        /* No users key: the default user, as cloud.cfg's `users: [default]`
+         * gives it; so too when `user:` names one. An empty list (or null)
+         * replaces cloud.cfg's: no users at all, as in cloud-init. */
+        if ((!users || user_given(user)) && !users_default_name(list))
                 r = add_default(list, def, NULL);
         if (r < 0)
                 return r;
+        /* cloud-init's normalisation takes the default user out of its place
+         * and adds it back last: [alice, default, bob] is alice, bob, then
+         * the default user (which decides who gets which uid). */
+        for (size_t i = 0; i + 1 < list->n; i++)
+                if (node_get_bool(list->items[i], "default", false)) {
+                        struct node *d = list->items[i];
+                        memmove(&list->items[i], &list->items[i + 1],
+                                (list->n - i - 1) * sizeof(list->items[0]));
+                        list->items[list->n - 1] = d;
+                        break;
+                }
         *ret = TAKE_PTR(list);
         return 0;
 }

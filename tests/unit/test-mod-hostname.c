@@ -176,6 +176,37 @@ static void test_invalid_hostname_is_refused(void **state)
         troot_free(&t);
 }
 
+/* Names the old check let through: bad labels, '_', a trailing '.', a label
+ * over 63 bytes, a line break. Each refused with its position and why; no
+ * /etc/hostname and not the meta-data's name in its place. */
+static void test_bad_labels_are_refused(void **state)
+{
+        static const struct {
+                const char *cfg, *why;
+        } cases[] = {
+                { "hostname: web_1\n", "has a character other than letters" },
+                { "hostname: -web\n", "has a label starting with '-'" },
+                { "hostname: web-\n", "has a label ending with '-'" },
+                { "fqdn: a..example.com\n", "has an empty label" },
+                { "fqdn: host.example.com.\n", "has an empty label" },
+                { "fqdn: \"host\\n127.0.0.1 evil\"\n", "has a character other than letters" },
+                { "hostname: "
+                  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n",
+                  "has a label longer than 63 bytes" },
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct troot t;
+                troot_make(&t);
+                assert_int_equal(run(&t, "set_hostname", cases[i].cfg, "local-hostname: md\n"),
+                                 -EINVAL);
+                assert_false(fs_exists(t.fd, "/etc/hostname"));
+                assert_log_has(&t, "test.yaml:1:");
+                assert_log_has(&t, cases[i].why);
+                troot_free(&t);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -189,6 +220,7 @@ int main(void)
                 cmocka_unit_test(test_admin_change_survives_later_boots),
                 cmocka_unit_test(test_set_hostname_skips_unchanged_pair),
                 cmocka_unit_test(test_invalid_hostname_is_refused),
+                cmocka_unit_test(test_bad_labels_are_refused),
         };
         int r = cmocka_run_group_tests_name("mod-hostname", tests, NULL, NULL);
         node_names_free();

@@ -5,22 +5,53 @@
 
 static const char *const tools[] = { "chpasswd", "passwd", "usermod", "systemctl", NULL };
 
+/* Run a module with stderr going to a file; what it wrote there (the
+ * caller's console under --root). */
+static __attribute__((noinline)) char *run_stderr(struct troot *t, const char *mod, const char *cfg,
+                                                  int *ret)
+{
+        char path[] = "/tmp/cloudboot-stderr.XXXXXX";
+        int fd = mkstemp(path), saved, hostfd;
+        char *out = NULL;
+
+        assert_true(fd >= 0);
+        fflush(stderr);
+        saved = dup(STDERR_FILENO);
+        assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+        *ret = troot_run_module(t, mod, cfg, NULL);
+        fflush(stderr);
+        assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+        close(saved);
+        close(fd);
+        hostfd = fs_open_root("/");
+        assert_int_equal(fs_read_file(hostfd, path, 1 << 20, &out, NULL), 0);
+        close(hostfd);
+        unlink(path);
+        return out;
+}
+
 static void test_chpasswd_users_and_random_on_console_only(void **state)
 {
         (void)state;
         struct troot t;
         char stubs[256], expect[600];
-        char *console, *in, *calls, *line;
+        char *console, *in, *calls, *line, *img;
+        int r;
         troot_make(&t);
         stubs_make(stubs, sizeof(stubs), tools);
         troot_write(&t, "/dev/console", "");
-        assert_int_equal(troot_run_module(&t, "set_passwords",
-                                          "chpasswd:\n  users:\n"
-                                          "  - {name: user1, password: plain-secret, type: text}\n"
-                                          "  - {name: user2, password: $6$abc$def}\n"
-                                          "  - {name: user3, type: RANDOM}\n",
-                                          NULL),
-                         0);
+        console = run_stderr(&t, "set_passwords",
+                             "chpasswd:\n  users:\n"
+                             "  - {name: user1, password: plain-secret, type: text}\n"
+                             "  - {name: user2, password: $6$abc$def}\n"
+                             "  - {name: user3, type: RANDOM}\n",
+                             &r);
+        assert_int_equal(r, 0);
+        /* under --root the target's dev/console is a file of the image:
+         * nothing is written into it; the caller's stderr is the console */
+        img = troot_read(&t, "/dev/console");
+        assert_string_equal(img, "");
+        free(img);
         calls = stubs_read(stubs, "calls");
         /* three chpasswd runs; expiry for text and RANDOM, not for the hash */
         (void)snprintf(expect, sizeof(expect), "passwd [--root] [%s] [--expire] [user1]", t.path);
@@ -35,7 +66,6 @@ static void test_chpasswd_users_and_random_on_console_only(void **state)
         assert_null(strstr(in, "plain-secret"));
         assert_non_null(strstr(in, "user1:$"));
         free(in);
-        console = troot_read(&t, "/dev/console");
         line = strstr(console, "user3:");
         assert_non_null(strstr(console, "Set the following 'random' passwords\n"));
         assert_non_null(line);
@@ -77,17 +107,57 @@ static void test_expire_false_and_default_user_password(void **state)
         troot_free(&t);
 }
 
-static void test_random_without_console_is_an_error(void **state)
+/* stderr that is the journal (JOURNAL_STREAM names it) is a log, not a
+ * console: the password is shown nowhere and that is reported. */
+static void test_random_with_journal_stderr_is_an_error(void **state)
 {
         (void)state;
         struct troot t;
-        char stubs[256];
+        char stubs[256], env[64];
+        struct stat st;
         troot_make(&t);
         stubs_make(stubs, sizeof(stubs), tools);
+        assert_int_equal(fstat(STDERR_FILENO, &st), 0);
+        (void)snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+                       (unsigned long long)st.st_ino);
+        assert_int_equal(setenv("JOURNAL_STREAM", env, 1), 0);
         assert_int_equal(troot_run_module(&t, "set_passwords",
                                           "chpasswd: {users: [{name: u, type: RANDOM}]}\n", NULL),
-                         -ENOENT);
+                         -ENXIO);
+        assert_int_equal(unsetenv("JOURNAL_STREAM"), 0);
         assert_log_has(&t, "no console to show them on");
+        stubs_free(stubs);
+        troot_free(&t);
+}
+
+/* A hash with a line break or a ':' never reaches chpasswd -e. */
+static void test_bad_hashes_are_refused(void **state)
+{
+        (void)state;
+        struct troot t;
+        char stubs[256], *in;
+        troot_make(&t);
+        stubs_make(stubs, sizeof(stubs), tools);
+        assert_int_equal(
+                troot_run_module(&t, "set_passwords",
+                                 "chpasswd:\n  users:\n"
+                                 "  - {name: u1, password: \"$6$a$b\\nroot::0:0:99999:7:::\"}\n"
+                                 "  - {name: u2, password: \"$6$a$b:0:0\", type: hash}\n"
+                                 "  - {name: u3, password: $6$good$hash}\n"
+                                 "  list: |\n    u4:$6$x$y:0:0\n",
+                                 NULL),
+                -EINVAL);
+        in = stubs_read(stubs, "stdin");
+        assert_non_null(strstr(in, "u3:$6$good$hash\n"));
+        assert_null(strstr(in, "u1:"));
+        assert_null(strstr(in, "u2:"));
+        assert_null(strstr(in, "u4:"));
+        assert_null(strstr(in, "root:"));
+        free(in);
+        assert_log_has(&t,
+                       "test.yaml:3:26: chpasswd: the hash for u1 contains a line break; not set");
+        assert_log_has(&t, "chpasswd: the hash for u2 contains ':'; not set");
+        assert_log_has(&t, "chpasswd: the hash for u4 contains ':'; not set");
         stubs_free(stubs);
         troot_free(&t);
 }
@@ -133,7 +203,8 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_chpasswd_users_and_random_on_console_only),
                 cmocka_unit_test(test_expire_false_and_default_user_password),
-                cmocka_unit_test(test_random_without_console_is_an_error),
+                cmocka_unit_test(test_random_with_journal_stderr_is_an_error),
+                cmocka_unit_test(test_bad_hashes_are_refused),
                 cmocka_unit_test(test_ssh_pwauth_in_sshd_config),
                 cmocka_unit_test(test_ssh_pwauth_drop_in),
         };

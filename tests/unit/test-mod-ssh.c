@@ -147,6 +147,48 @@ static void test_a_key_with_a_line_break_is_refused(void **state)
         troot_free(&t);
 }
 
+static void collect(void *userdata, enum schema_severity sev, const char *pos, const char *msg)
+{
+        struct buf *b = userdata;
+        (void)sev;
+        (void)buf_printf(b, "%s: %s\n", pos, msg);
+}
+
+/* disable_root_opts with a line break would add an unrestricted line to
+ * root's authorized_keys: refused (reported with its position by the schema
+ * check), root's keys keep the default options. */
+static void test_disable_root_opts_with_a_line_break_is_refused(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct buf msgs = BUF_INIT(1 << 16);
+        struct schema_report rep = { .emit = collect, .userdata = &msgs };
+        const char *cfg_text = "system_info: {default_user: {name: debian}}\n"
+                               "ssh_keys: {rsa_private: x}\n"
+                               "disable_root_opts: \"no-pty\\n" CFGKEY "\"\n";
+        struct node *cfg;
+        char *root;
+        troot_make(&t);
+        users(&t);
+        cfg = test_yaml(cfg_text);
+        schema_validate_config(cfg, &rep);
+        assert_non_null(msgs.data);
+        assert_non_null(strstr(msgs.data, "test.yaml:3:20: disable_root_opts: 'no-pty\\nssh-"));
+        assert_non_null(strstr(msgs.data, "contains a line break"));
+        assert_null(node_get(cfg, "disable_root_opts"));
+        node_free(cfg);
+        buf_free(&msgs);
+        assert_int_equal(troot_run_module(&t, "ssh", cfg_text, "public-keys: [\"" MDKEY "\"]\n"),
+                         0);
+        root = troot_read(&t, "/root/.ssh/authorized_keys");
+        assert_non_null(root);
+        assert_null(strstr(root, "\n" CFGKEY));
+        assert_null(strstr(root, "no-pty"));
+        assert_non_null(strstr(root, "no-port-forwarding,no-agent-forwarding"));
+        free(root);
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -155,6 +197,7 @@ int main(void)
                 cmocka_unit_test(test_authorized_keys_for_default_user_and_root),
                 cmocka_unit_test(test_disable_root_false_and_no_public_keys),
                 cmocka_unit_test(test_a_key_with_a_line_break_is_refused),
+                cmocka_unit_test(test_disable_root_opts_with_a_line_break_is_refused),
         };
         int r = cmocka_run_group_tests_name("mod-ssh", tests, NULL, NULL);
         node_names_free();

@@ -51,16 +51,36 @@ static void test_normalize_forms(void **state)
         assert_string_equal(node_get_str(u->items[0], "shell"), "/bin/bash");
         node_free(u);
 
+        /* an empty list replaces cloud.cfg's [default]: no users at all */
         u = normalize("users: []\n");
-        assert_string_equal(users_default_name(u), "debian");
+        assert_int_equal(u->n, 0);
+        assert_null(users_default_name(u));
         node_free(u);
 
+        /* the default user comes last, wherever "default" stands */
         u = normalize("users: [default, 'alice, bob', {name: carol, lock-passwd: false}]\n");
         assert_int_equal(u->n, 4);
-        assert_string_equal(node_get_str(u->items[1], "name"), "alice");
-        assert_string_equal(node_get_str(u->items[2], "name"), "bob");
+        assert_string_equal(node_get_str(u->items[0], "name"), "alice");
+        assert_string_equal(node_get_str(u->items[1], "name"), "bob");
         /* hyphenated keys are read as their underscore names */
-        assert_false(node_get_bool(u->items[3], "lock_passwd", true));
+        assert_false(node_get_bool(u->items[2], "lock_passwd", true));
+        assert_string_equal(node_get_str(u->items[3], "name"), "debian");
+        assert_true(node_get_bool(u->items[3], "default", false));
+        node_free(u);
+
+        u = normalize("users: [alice, default, bob]\n");
+        assert_int_equal(u->n, 3);
+        assert_string_equal(node_get_str(u->items[0], "name"), "alice");
+        assert_string_equal(node_get_str(u->items[1], "name"), "bob");
+        assert_string_equal(node_get_str(u->items[2], "name"), "debian");
+        node_free(u);
+
+        /* users as one string: sorted, as cloud-init's uniq_merge_sorted */
+        u = normalize("users: 'zed, default, amy'\n");
+        assert_int_equal(u->n, 3);
+        assert_string_equal(node_get_str(u->items[0], "name"), "amy");
+        assert_string_equal(node_get_str(u->items[1], "name"), "zed");
+        assert_string_equal(node_get_str(u->items[2], "name"), "debian");
         node_free(u);
 
         /* users without default: no default user */
@@ -104,16 +124,14 @@ static void test_new_user_argv_password_and_sudo(void **state)
         (void)snprintf(expect, sizeof(expect), "groupadd [--root] [%s] [newgrp]", t.path);
         assert_calls_have(stubs, expect);
         assert_calls_lack(stubs, "[adm]\ngroupadd");
-        (void)snprintf(
-                expect, sizeof(expect),
-                "useradd [--root] [%s] [alice] [--comment] [Alice A] [--shell] [/bin/bash] "
-                "[--uid] [1500] [--groups] [adm,newgrp] [--create-home]",
-                t.path);
+        (void)snprintf(expect, sizeof(expect),
+                       "useradd [--root] [%s] [alice] [--comment] [Alice A] [--shell] [/bin/bash] "
+                       "[--uid] [1500] [--groups] [adm,newgrp] [--create-home]",
+                       t.path);
         assert_calls_have(stubs, expect);
         (void)snprintf(expect, sizeof(expect), "chpasswd [--root] [%s] [--encrypted]", t.path);
         assert_calls_have(stubs, expect);
-        (void)snprintf(expect, sizeof(expect), "usermod [--root] [%s] [--unlock] [alice]",
-                       t.path);
+        (void)snprintf(expect, sizeof(expect), "usermod [--root] [%s] [--unlock] [alice]", t.path);
         assert_calls_have(stubs, expect);
         /* the password travels hashed, on stdin; never in argv or the log */
         in = stubs_read(stubs, "stdin");
@@ -206,15 +224,132 @@ static void test_bad_names_never_reach_a_command(void **state)
         troot_make(&t);
         base_system(&t);
         stubs_make(stubs, sizeof(stubs), tools);
-        assert_int_equal(
-                troot_run_module(&t, "users_groups",
-                                 "system_info: {}\n"
-                                 "users: [{name: '-ou0'}, {name: 'a;reboot'}, {name: \"x y\"}]\n",
-                                 NULL),
-                -EINVAL);
+        assert_int_equal(troot_run_module(&t, "users_groups",
+                                          "system_info: {}\n"
+                                          "users: ['-ou0', 'a;reboot', \"x y\"]\n",
+                                          NULL),
+                         -EINVAL);
         assert_calls_lack(stubs, "useradd");
         assert_log_has(&t, "'-ou0' is not a valid user name");
         assert_log_has(&t, "'a;reboot' is not a valid user name");
+        stubs_free(stubs);
+        troot_free(&t);
+}
+
+struct msgs {
+        char text[4096];
+        size_t len;
+};
+
+static void collect(void *userdata, enum schema_severity sev, const char *pos, const char *msg)
+{
+        struct msgs *m = userdata;
+        (void)sev;
+        m->len +=
+                (size_t)snprintf(m->text + m->len, sizeof(m->text) - m->len, "%s: %s\n", pos, msg);
+}
+
+/* What `cloudboot schema` and the boot report: the key, its position, why. */
+static void test_schema_names_bad_user_fields(void **state)
+{
+        struct msgs m = { .len = 0 };
+        struct schema_report rep = { .emit = collect, .userdata = &m };
+        struct node *cfg;
+        (void)state;
+        cfg = test_yaml("users:\n"
+                        "- name: eve\n"
+                        "  gecos: \"Eve\\nmallory::0:0::/root:/bin/sh\"\n"
+                        "- name: al\n"
+                        "  homedir: /home/al:x\n"
+                        "- name: bo\n"
+                        "  shell: \"/bin/sh:0\"\n"
+                        "- name: cy\n"
+                        "  passwd: \"$6$s$h\\nroot::0:0:::\"\n"
+                        "- name: ok\n");
+        schema_validate_config(cfg, &rep);
+        if (!strstr(m.text, "test.yaml:3:10: users.0.gecos: 'Eve\\nmallory::0:0::/root:/bin/sh' "
+                            "contains a line break") ||
+            !strstr(m.text, "users.1.homedir: '/home/al:x' contains ':'") ||
+            !strstr(m.text, "users.2.shell: '/bin/sh:0' contains ':'") ||
+            !strstr(m.text, "users.3.passwd: '(secret)' contains a line break"))
+                fail_msg("schema messages:\n%s", m.text);
+        /* kept for the module, which refuses each user with what that means */
+        assert_int_equal(node_get(cfg, "users")->n, 5);
+        node_free(cfg);
+}
+
+/* The default user from system_info is not checked by the schema: the module
+ * checks every field that reaches /etc/passwd itself. */
+static void test_bad_fields_never_reach_useradd(void **state)
+{
+        static const char *const cases[] = {
+                "system_info: {default_user: {name: deb, gecos: \"a\\nb::0:0::/:/bin/sh\"}}\n",
+                "system_info: {default_user: {name: deb, gecos: \"a:0\"}}\n",
+                "system_info: {default_user: {name: deb, homedir: \"/home/deb\\n\"}}\n",
+                "system_info: {default_user: {name: deb, shell: \"/bin/sh\\nx\"}}\n",
+                "system_info: {default_user: {name: deb, passwd: \"$6$a$b:0:0\"}}\n",
+                "system_info: {default_user: {name: deb, primary_group: \"g:x\"}}\n",
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct troot t;
+                char stubs[256];
+                troot_make(&t);
+                base_system(&t);
+                stubs_make(stubs, sizeof(stubs), tools);
+                assert_int_equal(troot_run_module(&t, "users_groups", cases[i], NULL), -EINVAL);
+                assert_calls_lack(stubs, "useradd");
+                assert_calls_lack(stubs, "chpasswd");
+                assert_log_has(&t, "of deb must be");
+                assert_log_has(&t, "the user is not created");
+                stubs_free(stubs);
+                troot_free(&t);
+        }
+}
+
+/* cloud-init 22.4: a primary group that does not exist is made, then the
+ * user with it (25.1 loses the user; not copied). */
+static void test_missing_primary_group_is_created(void **state)
+{
+        struct troot t;
+        char stubs[256], expect[600], *calls, *g, *u;
+        (void)state;
+        troot_make(&t);
+        base_system(&t);
+        stubs_make(stubs, sizeof(stubs), tools);
+        assert_int_equal(troot_run_module(&t, "users_groups",
+                                          "system_info: {}\nusers:\n- name: alice\n"
+                                          "  primary_group: devs\n",
+                                          NULL),
+                         0);
+        (void)snprintf(expect, sizeof(expect), "groupadd [--root] [%s] [devs]", t.path);
+        assert_calls_have(stubs, expect);
+        assert_calls_have(stubs, "useradd [--root]");
+        assert_calls_have(stubs, "[alice] [--gid] [devs]");
+        calls = stubs_read(stubs, "calls");
+        g = strstr(calls, "groupadd");
+        u = strstr(calls, "useradd");
+        assert_true(g && u && g < u);
+        free(calls);
+        stubs_free(stubs);
+        troot_free(&t);
+}
+
+/* users: [] creates nobody, not even the default user. */
+static void test_empty_users_creates_nobody(void **state)
+{
+        struct troot t;
+        char stubs[256];
+        (void)state;
+        troot_make(&t);
+        base_system(&t);
+        stubs_make(stubs, sizeof(stubs), tools);
+        assert_int_equal(troot_run_module(&t, "users_groups",
+                                          "system_info: {default_user: {name: debian}}\n"
+                                          "users: []\n",
+                                          NULL),
+                         0);
+        assert_calls_lack(stubs, "useradd");
         stubs_free(stubs);
         troot_free(&t);
 }
@@ -250,6 +385,10 @@ int main(void)
                 cmocka_unit_test(test_groups_and_members),
                 cmocka_unit_test(test_bad_names_never_reach_a_command),
                 cmocka_unit_test(test_useradd_failure_is_reported),
+                cmocka_unit_test(test_schema_names_bad_user_fields),
+                cmocka_unit_test(test_bad_fields_never_reach_useradd),
+                cmocka_unit_test(test_missing_primary_group_is_created),
+                cmocka_unit_test(test_empty_users_creates_nobody),
         };
         int r = cmocka_run_group_tests_name("mod-users", tests, NULL, NULL);
         node_names_free();

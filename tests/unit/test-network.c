@@ -191,18 +191,77 @@ static void test_bad_documents_name_the_position(void **state)
         bad("version: 1\nconfig:\n  - type: wormhole\n    name: x\n",
             "nc.yaml:3:11: network-config: unknown config type wormhole");
         bad("version: 2\nethernets:\n  e:\n    match: {macaddress: 'zz:1'}\n",
-            "nc.yaml:4:25: network-config: not a MAC address: zz:1");
+            "nc.yaml:4:25: network-config: macaddress: 'zz:1' is not a MAC address");
         bad("version: 2\nvlans:\n  v:\n    id: 5\n",
             "nc.yaml:3:3: network-config: a vlan needs id and link");
         bad("version: 2\nethernets:\n  e:\n    addresses: [300.1.2.3/24]\n",
-            "nc.yaml:4:17: network-config: not an IP address: 300.1.2.3/24");
+            "nc.yaml:4:17: network-config: address: '300.1.2.3/24' is not an IP address");
         /* found by fuzzing: a netmask that is not a string crashed */
         bad("version: 1\nconfig:\n  - type: physical\n    name: e\n    subnets:\n      - type: "
             "static\n        address: 10.0.0.1/8\n        routes:\n          - network: "
             "10.1.0.0\n            netmask: [255]\n            gateway: 10.0.0.2\n",
-            "nc.yaml:10:22: network-config: not a netmask");
+            "nc.yaml:10:22: network-config: netmask: '' is not a netmask");
         bad("version: 2\nbonds:\n  b:\n    interfaces: [ghost]\n",
             "b names member ghost, which is not defined");
+}
+
+/* A value with a line break or a separator is refused by its type, with the
+ * key and its position, and the whole document with it. */
+static void test_injected_values_are_refused(void **state)
+{
+        (void)state;
+        bad("version: 2\nethernets:\n  e:\n    nameservers: {addresses: [\"1.1.1.1\\nup x\"]}\n",
+            "nc.yaml:4:31: network-config: nameservers: '1.1.1.1\\nup x' is not an IP address");
+        bad("version: 2\nethernets:\n  e:\n    nameservers: {search: [\"a.com\\n[Route]\"]}\n",
+            "network-config: search: 'a.com\\n[Route]' has a character other than");
+        bad("version: 2\nethernets:\n  e:\n    addresses: [\"10.0.0.1/24\\n[Route]\"]\n",
+            "nc.yaml:4:17: network-config: address: '10.0.0.1/24\\n[Route]' has a prefix length "
+            "out");
+        bad("version: 2\nethernets:\n  e:\n    mtu: \"1500\\n    up touch /x\"\n",
+            "nc.yaml:4:10: network-config: mtu: '1500\\n    up touch /x' is not an MTU");
+        bad("version: 2\nethernets:\n  \"e\\nx\": {}\n",
+            "nc.yaml:3:3: network-config: name: 'e\\nx' contains '/', ':', white space");
+        bad("version: 2\nethernets:\n  e:\n    routes: [{to: 10.0.0.0/8, via: 10.0.0.1, metric: "
+            "\"5x\"}]\n",
+            "network-config: metric: '5x' is not a metric");
+        bad("version: 2\nethernets:\n  e:\n    routes: [{to: \"10.0.0.0/8\\nGateway=1.2.3.4\", "
+            "via: "
+            "10.0.0.1}]\n",
+            "network-config: to: '10.0.0.0/8\\nGateway=1.2.3.4' has a prefix length out of range");
+        bad("version: 2\nethernets: {e1: {}}\nbonds:\n  b:\n    interfaces: [e1]\n    parameters: "
+            "{mode: \"802.3ad\\n    up touch /x\"}\n",
+            "network-config: mode: '802.3ad\\n    up touch /x' is not a bond mode");
+        bad("version: 1\nconfig:\n  - type: physical\n    name: e\n    mac_address: "
+            "\"52:54:00:12:34:56\\nX\"\n",
+            "network-config: macaddress: '52:54:00:12:34:56\\nX' is not a MAC address");
+        bad("version: 1\nconfig:\n  - type: vlan\n    name: v\n    vlan_link: e\n    vlan_id: "
+            "4095\n",
+            "network-config: vlan_id: '4095' is not a VLAN id");
+        bad("version: 1\nconfig:\n  - type: nameserver\n    address: [1.1.1.1]\n    search: "
+            "[\"-bad.example\"]\n",
+            "network-config: search: '-bad.example' has a label starting with '-'");
+}
+
+/* The renderers refuse a model with a bad value as a whole: no file at all. */
+static void test_render_refuses_a_bad_model(void **state)
+{
+        static struct netcfg nc;
+        static struct net_file files[NET_FILES_MAX];
+        size_t n = 99;
+        struct troot t;
+        (void)state;
+        troot_make(&t);
+        memset(&nc, 0, sizeof(nc));
+        nc.n = 1;
+        (void)snprintf(nc.ifaces[0].name, sizeof(nc.ifaces[0].name), "eth0");
+        nc.ifaces[0].naddrs = 1;
+        (void)snprintf(nc.ifaces[0].addrs[0], sizeof(nc.ifaces[0].addrs[0]),
+                       "10.0.0.1/8\nDNS=6.6.6.6");
+        for (size_t k = 0; k < ELEMENTSOF(renderers); k++)
+                assert_int_equal(net_render(renderers[k], &nc, files, &n), -EINVAL);
+        assert_int_equal(n, 99);
+        assert_log_has(&t, "nothing is rendered");
+        troot_free(&t);
 }
 
 static void test_configure_writes_once_and_honours_disabled(void **state)
@@ -261,6 +320,8 @@ int main(void)
                 cmocka_unit_test(test_golden),
                 cmocka_unit_test(test_fallback_picks_the_first_physical_nic),
                 cmocka_unit_test(test_bad_documents_name_the_position),
+                cmocka_unit_test(test_injected_values_are_refused),
+                cmocka_unit_test(test_render_refuses_a_bad_model),
                 cmocka_unit_test(test_configure_writes_once_and_honours_disabled),
         };
         return cmocka_run_group_tests_name("network", tests, NULL, NULL);
