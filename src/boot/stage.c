@@ -229,6 +229,7 @@ static struct node *jinja_vars(void *userdata)
         struct yaml_error err;
         size_t jl = 0;
 
+        log_debug("Reading %s for a jinja template", INSTANCE_DATA_SENSITIVE);
         if (fs_read_file(b->root_fd, INSTANCE_DATA_SENSITIVE, DS_METADATA_MAX * 4, &json, &jl) <
                     0 ||
             yaml_load(json, jl, INSTANCE_DATA_SENSITIVE, NULL, &vars, &err) < 0)
@@ -387,8 +388,6 @@ static int model_build(struct boot *b, const char *ud, size_t ud_len, const char
         }
         model_path(b, path, sizeof(path));
         r = model_store(b->root_fd, path, &m);
-        if (r >= 0 && !state_sem_has_file(b->root_fd, b->inst.iid, "consume_data"))
-                r = state_sem_set_file(b->root_fd, b->inst.iid, "consume_data");
         if (r < 0)
                 log_warning_errno(r, "Cannot store the instance model %s: %m", path);
         log_debug("model: built from user-data and vendor-data (%zu warnings, %s)", m.n_diags,
@@ -451,6 +450,11 @@ static int boot_model(struct boot *b, const struct ds_result *res, bool fetch)
         if (r < 0)
                 return r;
         b->have_model = true;
+        /* cloud-init's mark that user-data was consumed for this instance:
+         * after the model, and again if a crash came between the two */
+        if (!from_run && !state_sem_has_file(b->root_fd, b->inst.iid, "consume_data") &&
+            state_sem_set_file(b->root_fd, b->inst.iid, "consume_data") < 0)
+                log_warning("Cannot write the consume_data semaphore");
         if (!from_run) {
                 r = model_store(b->root_fd, MODEL_RUN, &b->model);
                 if (r < 0)
