@@ -2,7 +2,7 @@
 /* The instance model and its stored form (see model.h).
  *
  * Stored form, all integers little-endian:
- *   "CBMODEL\n"  u32 version  u64 key  u64 digest-of-payload  u64 payload-length
+ *   "CBMODEL\n"  u32 version  u64 key  u64 digest(key, payload)  u64 payload-length
  *   payload: str iid, u8 flags (1: complete),
  *            varint count + str for the file names nodes point to,
  *            varint count + str for the warnings,
@@ -13,7 +13,7 @@
  *         else index + 1), u8 has-text [varint length + bytes], then by type:
  *         bool u8, int zigzag varint, seq/map varint count + that many nodes
  *         (a map's items are key, value, key, value...).
- * The payload's digest makes a torn or corrupted file read as absent. */
+ * The digest makes a torn or corrupted file read as absent. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,6 +74,15 @@ int model_add_hook(struct model *m, const char *path, bool shebang)
                 return -ENOMEM;
         m->n_hooks++;
         return 0;
+}
+
+uint64_t model_digest(uint64_t key, const void *payload, size_t len)
+{
+        uint8_t k[8];
+
+        for (unsigned i = 0; i < 8; i++)
+                k[i] = (uint8_t)(key >> (8 * i));
+        return fnv1a64(fnv1a64(FNV1A64_INIT, k, sizeof(k)), payload, len);
 }
 
 /* Encoding. Errors are sticky: checked once at the end. */
@@ -287,7 +296,7 @@ int model_encode(const struct model *m, size_t max, struct buf *ret)
                 buf_free_secret(&payload);
                 return e.r;
         }
-        digest = fnv1a64(FNV1A64_INIT, payload.data, payload.len);
+        digest = model_digest(m->key, payload.data, payload.len);
         *ret = BUF_INIT(max + HEADER_LEN);
         e = (struct enc){ .b = ret };
         put(&e, MODEL_MAGIC, 8);
@@ -464,10 +473,10 @@ int model_decode(const void *data, size_t len, struct model *ret)
         if (len < HEADER_LEN || memcmp(b, MODEL_MAGIC, 8) != 0 || get_le(b + 8, 4) != MODEL_VERSION)
                 return -EBADMSG;
         plen = get_le(b + 28, 8);
-        if (plen != len - HEADER_LEN ||
-            fnv1a64(FNV1A64_INIT, b + HEADER_LEN, (size_t)plen) != get_le(b + 20, 8))
-                return -EBADMSG;
         m.key = get_le(b + 12, 8);
+        if (plen != len - HEADER_LEN ||
+            model_digest(m.key, b + HEADER_LEN, (size_t)plen) != get_le(b + 20, 8))
+                return -EBADMSG;
         d = (struct dec){ .p = b + HEADER_LEN, .end = b + len };
         m.iid = get_str(&d);
         m.complete = get_u8(&d) & 1;

@@ -52,6 +52,8 @@ uint64_t model_key_add(uint64_t key, const void *data, size_t len);
 int model_add_diag(struct model *m, const char *msg);
 int model_add_hook(struct model *m, const char *path, bool shebang);
 
+/* The digest of the stored form: over the key and the payload. */
+uint64_t model_digest(uint64_t key, const void *payload, size_t len);
 /* The model as bytes (the stored form); max bounds the result. */
 int model_encode(const struct model *m, size_t max, struct buf *ret);
 /* Bytes back into a model; -EBADMSG when they are not a whole, intact model. */
