@@ -250,7 +250,7 @@ static int write_instance_file(struct boot *b, const char *name, const char *dat
  * *ret_cfg, and what cloud-init keeps of it written (cloud-config.txt, the
  * .txt.i file, scripts and boothooks; the boothooks listed in m). */
 static int consume(struct boot *b, bool vendor, const char *data, size_t len, bool fetch,
-                   struct model *m, struct node **ret_cfg)
+                   struct model *m, struct node **ret_cfg, bool *ret_merged)
 {
         struct userdata u = { 0 };
         const char *raw = vendor ? "vendor-data.txt" : "user-data.txt";
@@ -316,6 +316,7 @@ static int consume(struct boot *b, bool vendor, const char *data, size_t len, bo
                                        vendor ? "vendor-data" : "user-data");
         }
         *ret_cfg = TAKE_PTR(u.cfg);
+        *ret_merged = u.cfg_parts > 1;
         userdata_done(&u);
         return 0;
 }
@@ -361,6 +362,7 @@ static int model_build(struct boot *b, const char *ud, size_t ud_len, const char
         struct model m = { .key = model_key_of(b, ud, ud_len, vd, vd_len), .complete = true };
         struct buf diags = BUF_INIT(1024u * 1024);
         struct schema_report quiet = { 0 };
+        bool u_merged = false, v_merged = false;
         char path[640];
         int r;
 
@@ -368,14 +370,15 @@ static int model_build(struct boot *b, const char *ud, size_t ud_len, const char
         if (!m.iid)
                 return -ENOMEM;
         log_defer_warnings(&diags);
-        r = consume(b, false, ud, ud_len, fetch, &m, &m.user);
+        r = consume(b, false, ud, ud_len, fetch, &m, &m.user, &u_merged);
         if (r >= 0 && vendor_enabled(m.user, b->syscfg))
-                r = consume(b, true, vd, vd_len, fetch, &m, &m.vendor);
+                r = consume(b, true, vd, vd_len, fetch, &m, &m.vendor, &v_merged);
         log_defer_warnings(NULL);
-        /* the whole of each validated (values that are wrong removed) */
-        if (m.user)
+        /* Each part was validated (values that are wrong removed); what
+         * merging several made is validated as a whole, once. */
+        if (m.user && u_merged)
                 schema_validate_config(m.user, &quiet);
-        if (m.vendor)
+        if (m.vendor && v_merged)
                 schema_validate_config(m.vendor, &quiet);
         for (char *p = diags.data, *nl; r >= 0 && p && (nl = strchr(p, '\n')); p = nl + 1) {
                 *nl = 0;

@@ -274,6 +274,7 @@ static int cloud_config(struct st *s, const char *data, size_t len, const char *
         }
         if (!s->u->cfg && !(s->u->cfg = node_new(NODE_MAP)))
                 return -ENOMEM;
+        s->u->cfg_parts++;
         return merge_apply(&spec, &s->u->cfg, n);
 }
 

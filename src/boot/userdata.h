@@ -65,6 +65,7 @@ struct userdata {
         struct buf processed; /* user-data.txt.i: every part, as MIME */
         unsigned parts, errors;
         unsigned deferred_includes; /* #include URLs left for when the network is up */
+        unsigned cfg_parts; /* cloud-config parts merged into cfg, each validated */
 };
 
 /* Process user-data (len bytes) as cloud-init does: gzip undone, the format
