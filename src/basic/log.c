@@ -173,6 +173,13 @@ static void escape_controls(const char *in, char *out, size_t size)
         out[o] = '\0';
 }
 
+static struct buf *deferred;
+
+void log_defer_warnings(struct buf *b)
+{
+        deferred = b;
+}
+
 static void log_va(enum log_level level, const char *fmt, va_list ap)
 {
         char msg[LOG_MSG_MAX], shown[LOG_MSG_MAX];
@@ -181,6 +188,11 @@ static void log_va(enum log_level level, const char *fmt, va_list ap)
                 return;
         (void)vsnprintf(msg, sizeof(msg), fmt, ap);
         escape_controls(msg, shown, sizeof(shown));
+        if (deferred && level == LOG_LVL_WARNING) {
+                /* shown has no newline: one line each */
+                (void)buf_printf(deferred, "%s\n", shown);
+                level = LOG_LVL_DEBUG;
+        }
         log_emit(level, shown);
 }
 

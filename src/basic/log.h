@@ -42,3 +42,7 @@ int log_full_errno(enum log_level level, int r, const char *fmt, ...) _printf_(3
 #define log_warning_errno(r, ...) log_full_errno(LOG_LVL_WARNING, r, __VA_ARGS__)
 #define log_error_errno(r, ...) log_full_errno(LOG_LVL_ERROR, r, __VA_ARGS__)
 #define log_debug_errno(r, ...) log_full_errno(LOG_LVL_DEBUG, r, __VA_ARGS__)
+/* While b is set, warnings are logged at debug level and their text appended
+ * to b, one per line, for a later stage to log (user-data processed before the
+ * stage that reports on it). NULL ends it. */
+void log_defer_warnings(struct buf *b);

@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Stage orchestration (see stage.h). */
+/* The boot as one pipeline, read top to bottom (docs/pipeline.md):
+ *   detect   the datasource (ds_find), once a boot, by init-local or init;
+ *   fetch    what it gives, recorded as cloud-init records it (state_store);
+ *   decode   user-data and vendor-data into their parts (consume);
+ *   merge    the cloud-config parts, and
+ *   validate each whole: the instance model (model_build), stored keyed by
+ *            its inputs, and loaded by later stages and boots (boot_model);
+ *   plan     system config, vendor-data's and the user's config merged;
+ *   run      the stage's modules (runner_run_stage);
+ *   record   status.json (finish). */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +22,7 @@
 #include "exec.h"
 #include "fs.h"
 #include "log.h"
+#include "model.h"
 #include "module.h"
 #include "runner.h"
 #include "network.h"
@@ -37,8 +47,11 @@ struct boot {
         struct node *syscfg;
         struct node *cfg; /* syscfg with the user's cloud-config merged over it */
         struct limits limits;
+        uint64_t syscfg_digest; /* of the system config files read */
         struct instance inst;
         bool have_inst;
+        struct model model; /* what user-data and vendor-data came to */
+        bool have_model;
 };
 
 static void boot_done(struct boot *b)
@@ -46,6 +59,7 @@ static void boot_done(struct boot *b)
         node_free(b->syscfg);
         node_free(b->cfg);
         instance_done(&b->inst);
+        model_done(&b->model);
         exec_set_output(-1);
         if (b->output_fd >= 0)
                 (void)close(b->output_fd);
@@ -97,7 +111,7 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         }
         log_info("cloudboot %s running '%s'%s", PACKAGE_VERSION, stage,
                  b->root_is_host ? "" : " on a target root");
-        r = syscfg_load(b->root_fd, &b->syscfg);
+        r = syscfg_load_digest(b->root_fd, &b->syscfg, &b->syscfg_digest);
         if (r < 0)
                 return log_error_errno(r, "Cannot load system config: %m");
         syscfg_limits(b->syscfg, &b->limits);
@@ -138,9 +152,62 @@ static int boot_start(const struct boot_opts *o, const char *stage, struct boot 
         return r;
 }
 
-/* The first line of a cloud-config.txt that holds merged parts (JSON, which
- * is YAML) rather than the user's own single document. */
-#define MERGED_MARK "#cloud-config\n# cloudboot: cloud-config parts merged\n"
+/* ---- detect and fetch: the datasource found is recorded ---- */
+
+/* cloud-init's /run/cloud-init/cloud-id-<id> holding the cloud-id and the
+ * cloud-id link to it. */
+static const char *cloud_id_of(const struct ds_result *res)
+{
+        return res->cloud_name ? res->cloud_name : res->platform;
+}
+
+/* Defined below, with the model. */
+static uint64_t model_key_of(const struct boot *b, const char *ud, size_t ud_len, const char *vd,
+                             size_t vd_len);
+static void model_path(const struct boot *b, char *buf, size_t size);
+
+static int found_datasource(struct boot *b, const struct platform *plat, struct ds_result *res,
+                            bool fetch)
+{
+        _cleanup_free_ char *desc = NULL;
+        char path[640];
+        bool is_new = false;
+        int r;
+
+        r = ds_describe(res, &desc);
+        if (r < 0)
+                return r;
+        r = instance_from_result(res, desc, &b->inst);
+        if (r < 0)
+                return r;
+        b->have_inst = true;
+        log_set_instance(b->inst.iid_raw);
+        /* A model stored for exactly these inputs serves: user-data and
+         * vendor-data are then neither processed nor rewritten. One that waits
+         * for includes does not serve the stage that can fetch them. */
+        model_path(b, path, sizeof(path));
+        r = model_load(b->root_fd, path,
+                       model_key_of(b, res->ud, res->ud_len, res->vd, res->vd_len), b->inst.iid,
+                       &b->model);
+        if (r >= 0 && (b->model.complete || !fetch)) {
+                b->have_model = true;
+                log_debug("model: %s serves (inputs unchanged)", path);
+        } else if (r >= 0)
+                model_done(&b->model);
+        r = state_store_instance(b->root_fd, res, !b->have_model, &is_new);
+        if (r < 0)
+                return log_error_errno(r, "Cannot record instance %s: %m", res->iid);
+        r = state_write_instance_data(b->root_fd, res, plat, desc);
+        if (r < 0)
+                return log_error_errno(r, "Cannot write %s: %m", INSTANCE_DATA);
+        r = state_write_cloud_id(b->root_fd, cloud_id_of(res));
+        if (r < 0)
+                log_warning_errno(r, "Cannot write %s/cloud-id: %m", RUN_DIR);
+        log_info("Found %s; instance %s (%s)", desc, res->iid, is_new ? "new" : "known");
+        return 0;
+}
+
+/* ---- decode: user-data (or vendor-data) to its parts ---- */
 
 /* vendor_data.enabled as the user's cloud-config says it, else system config. */
 static bool vendor_enabled(const struct node *user, const struct node *syscfg)
@@ -149,101 +216,20 @@ static bool vendor_enabled(const struct node *user, const struct node *syscfg)
                                                                                      : syscfg);
 }
 
-/* cfg_file of the instance as a mapping (NULL when empty or broken: what is
- * wrong was reported by the stage that processed the user-data). */
-static struct node *load_part_config(struct boot *b, const char *file)
+/* The first line of a cloud-config.txt that holds merged parts (JSON, which
+ * is YAML) rather than the user's own single document. */
+#define MERGED_MARK "#cloud-config\n# cloudboot: cloud-config parts merged\n"
+
+/* instance-data for jinja templates: read when the first template is met. */
+static struct node *jinja_vars(void *userdata)
 {
-        _cleanup_free_ char *data = NULL;
-        struct yaml_limits lim = YAML_LIMITS_DEFAULT;
-        struct node *n = NULL;
-        struct yaml_error err;
-        char path[512];
-        size_t len = 0;
-
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid, file);
-        if (fs_read_file(b->root_fd, path, b->limits.user_data_max * 2, &data, &len) < 0 ||
-            len == 0)
-                return NULL;
-        lim.max_bytes = b->limits.user_data_max * 2;
-        /* the user's own document keeps its name in messages; merged parts are
-         * named by this file */
-        if (yaml_load(data, len,
-                      streq(file, "cloud-config.txt") && b->inst.ud_name &&
-                                      !startswith(data, MERGED_MARK)
-                              ? b->inst.ud_name
-                              : path,
-                      &lim, &n, &err) < 0)
-                return NULL;
-        if (n->type != NODE_MAP)
-                return node_free(n);
-        return n;
-}
-
-/* b->cfg: system config, then vendor-data's cloud-config (unless disabled),
- * then the user's, each validated quietly (problems were reported when the
- * user-data was processed) and merged over what came before. user and vendor
- * are the configs to use; NULL ones are read from the instance's files. */
-static int boot_merge_config(struct boot *b, struct node *user, struct node *vendor)
-{
-        _cleanup_node_ struct node *u = user, *v = vendor;
-        struct schema_report quiet = { 0 };
-        int r = 0;
-
-        b->cfg = node_copy(b->syscfg);
-        if (!b->cfg)
-                return -ENOMEM;
-        if (!b->have_inst)
-                return 0;
-        if (!u)
-                u = load_part_config(b, "cloud-config.txt");
-        if (!v && vendor_enabled(u, b->syscfg))
-                v = load_part_config(b, "vendor-cloud-config.txt");
-        if (v && vendor_enabled(u, b->syscfg)) {
-                schema_validate_config(v, &quiet);
-                r = node_merge(b->cfg, v);
-        }
-        if (u && r >= 0) {
-                schema_validate_config(u, &quiet);
-                r = node_merge(b->cfg, u);
-        }
-        return r;
-}
-
-static int boot_load_config(struct boot *b)
-{
-        return boot_merge_config(b, NULL, NULL);
-}
-
-int stage_merged_config(int root_fd, struct node **ret)
-{
-        struct boot b = { .root_fd = root_fd, .output_fd = -1 };
-        int r = syscfg_load(root_fd, &b.syscfg);
-
-        if (r >= 0) {
-                syscfg_limits(b.syscfg, &b.limits);
-                b.have_inst = state_restore(root_fd, &b.inst) >= 0;
-                r = boot_merge_config(&b, NULL, NULL);
-        }
-        if (r >= 0)
-                *ret = TAKE_PTR(b.cfg);
-        node_free(b.cfg);
-        node_free(b.syscfg);
-        instance_done(&b.inst);
-        return r;
-}
-
-static struct module_ctx module_ctx_of(const struct boot *b);
-
-/* instance-data for jinja templates, read only when a template may be there. */
-static struct node *jinja_vars(struct boot *b, const char *data, size_t len)
-{
+        struct boot *b = userdata;
         _cleanup_free_ char *json = NULL;
         struct node *vars = NULL;
         struct yaml_error err;
         size_t jl = 0;
 
-        if (!gzip_is(data, len) && !memmem(data, len, "jinja", 5) && !memmem(data, len, "JINJA", 5))
-                return NULL;
+        log_debug("Reading %s for a jinja template", INSTANCE_DATA_SENSITIVE);
         if (fs_read_file(b->root_fd, INSTANCE_DATA_SENSITIVE, DS_METADATA_MAX * 4, &json, &jl) <
                     0 ||
             yaml_load(json, jl, INSTANCE_DATA_SENSITIVE, NULL, &vars, &err) < 0)
@@ -251,63 +237,66 @@ static struct node *jinja_vars(struct boot *b, const char *data, size_t len)
         return vars;
 }
 
-/* Process the instance's raw user-data (vendor: vendor-data) and store what
- * it comes to: the cloud-config (the user's own text when it is one plain
- * document, else the merged parts), user-data.txt.i, scripts and boothooks.
- * *ret_cfg gets the merged cloud-config. Boothooks run when run_hooks. */
-static int consume(struct boot *b, bool vendor, bool fetch, bool report, bool run_hooks,
-                   struct node **ret_cfg)
+static int write_instance_file(struct boot *b, const char *name, const char *data, size_t len)
 {
-        _cleanup_free_ char *data = NULL;
-        _cleanup_node_ struct node *vars = NULL;
-        struct userdata u = { 0 };
-        char path[512], raw[512];
-        size_t len = 0;
-        int r;
+        char path[512];
 
-        (void)snprintf(raw, sizeof(raw), CLOUD_DIR "/instances/%s/%s", b->inst.iid,
-                       vendor ? "vendor-data.txt" : "user-data.txt");
-        r = fs_read_file(b->root_fd, raw, b->limits.user_data_max, &data, &len);
-        if (r < 0 && r != -ENOENT)
-                return log_warning_errno(r, "Cannot read %s: %m", raw);
-        vars = jinja_vars(b, data ? data : "", len);
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid, name);
+        return fs_write_atomic(b->root_fd, path, data, len, 0600, FS_NO_OWNER, (gid_t)-1);
+}
+
+/* Process raw user-data (vendor: vendor-data), once: every part decoded and
+ * taken for what it is, cloud-config parts validated and merged into
+ * *ret_cfg, and what cloud-init keeps of it written (cloud-config.txt, the
+ * .txt.i file, scripts and boothooks; the boothooks listed in m). */
+static int consume(struct boot *b, bool vendor, const char *data, size_t len, bool fetch,
+                   struct model *m, struct node **ret_cfg, bool *ret_merged)
+{
+        struct userdata u = { 0 };
+        const char *raw = vendor ? "vendor-data.txt" : "user-data.txt";
         struct ud_env env = {
                 .root_fd = b->root_fd,
                 .iid = b->inst.iid,
-                .name = !vendor && b->inst.ud_name ? b->inst.ud_name : raw,
-                .vars = vars,
+                .load_vars = jinja_vars,
+                .vars_userdata = b,
                 .max = b->limits.user_data_max,
                 .fetch = fetch,
-                .report = report,
+                .report = true,
                 .vendor = vendor,
         };
-        r = userdata_process(data ? data : "", len, &env, &u);
-        if (data)
-                explicit_bzero(data, len);
+        char name[600];
+        int r;
+
+        if (!vendor && b->inst.ud_name)
+                env.name = b->inst.ud_name;
+        else {
+                (void)snprintf(name, sizeof(name), CLOUD_DIR "/instances/%s/%s", b->inst.iid, raw);
+                env.name = name;
+        }
+        r = userdata_process(data ? data : "", data ? len : 0, &env, &u);
         if (r < 0)
                 return r;
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid,
-                       vendor ? "vendor-cloud-config.txt" : "cloud-config.txt");
+        if (u.deferred_includes)
+                m->complete = false;
         if (u.cfg_text)
-                r = fs_write_atomic(b->root_fd, path, u.cfg_text, u.cfg_text_len, 0600, FS_NO_OWNER,
-                                    (gid_t)-1);
+                r = write_instance_file(b, vendor ? "vendor-cloud-config.txt" : "cloud-config.txt",
+                                        u.cfg_text, u.cfg_text_len);
         else {
-                struct buf m = BUF_INIT(b->limits.user_data_max * 4);
-                r = u.cfg ? buf_puts(&m, MERGED_MARK) : 0;
+                struct buf t = BUF_INIT(b->limits.user_data_max * 4);
+                r = u.cfg ? buf_puts(&t, MERGED_MARK) : 0;
                 if (r >= 0 && u.cfg)
-                        r = json_write(&m, u.cfg, 2);
+                        r = json_write(&t, u.cfg, 2);
                 if (r >= 0 && u.cfg)
-                        r = buf_putc(&m, '\n');
+                        r = buf_putc(&t, '\n');
                 if (r >= 0)
-                        r = fs_write_atomic(b->root_fd, path, m.data ? m.data : "", m.len, 0600,
-                                            FS_NO_OWNER, (gid_t)-1);
-                buf_free_secret(&m);
+                        r = write_instance_file(
+                                b, vendor ? "vendor-cloud-config.txt" : "cloud-config.txt",
+                                t.data ? t.data : "", t.len);
+                buf_free_secret(&t);
         }
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid,
-                       vendor ? "vendor-data.txt.i" : "user-data.txt.i");
         if (r >= 0)
-                r = fs_write_atomic(b->root_fd, path, u.processed.data, u.processed.len, 0600,
-                                    FS_NO_OWNER, (gid_t)-1);
+                r = write_instance_file(b, vendor ? "vendor-data.txt.i" : "user-data.txt.i",
+                                        u.processed.data, u.processed.len);
         for (size_t i = 0; r >= 0 && i < u.n_files; i++) {
                 _cleanup_free_ char *dir = NULL;
                 const char *base;
@@ -318,58 +307,205 @@ static int consume(struct boot *b, bool vendor, bool fetch, bool report, bool ru
                         r = fs_write_atomic(b->root_fd, u.files[i].path, u.files[i].data,
                                             u.files[i].len, u.files[i].mode, FS_NO_OWNER,
                                             (gid_t)-1);
+                if (r >= 0 && strstr(u.files[i].path, "/boothooks/"))
+                        r = model_add_hook(m, u.files[i].path, startswith(u.files[i].data, "#!"));
         }
         if (r < 0) {
                 userdata_done(&u);
                 return log_error_errno(r, "Cannot store the processed %s: %m",
                                        vendor ? "vendor-data" : "user-data");
         }
-        /* #cloud-boothook parts run now, every boot, with INSTANCE_ID set */
-        for (size_t i = 0; run_hooks && i < u.n_files; i++) {
-                if (!strstr(u.files[i].path, "/boothooks/"))
-                        continue;
-                struct module_ctx mctx = module_ctx_of(b);
-                struct exec_opts o;
-                char env_iid[600], *argv[] = { u.files[i].path, NULL },
-                                   *sh_argv[] = { (char *)"/bin/sh", u.files[i].path, NULL };
-                char *envv[] = { env_iid, NULL };
-                int status = 0, k;
-                (void)snprintf(env_iid, sizeof(env_iid), "INSTANCE_ID=%s", b->inst.iid_raw);
-                exec_opts_target(&mctx, &o);
-                o.env = envv;
-                /* without #! the boothook is a shell script */
-                k = exec_argv(&o, startswith(u.files[i].data, "#!") ? argv : sh_argv, &status);
-                if (k < 0 || status != 0)
-                        log_warning("Boothook %s failed (%s)", u.files[i].path,
-                                    k < 0 ? strerror(-k) : "non-zero exit status");
-                else
-                        log_info("Ran boothook %s", u.files[i].path);
-        }
         *ret_cfg = TAKE_PTR(u.cfg);
+        *ret_merged = u.cfg_parts > 1;
         userdata_done(&u);
         return 0;
 }
 
-/* The stage that consumes user-data processes it (and vendor-data), runs
- * its boothooks and builds b->cfg from them; report says whether problems
- * are reported here. */
-static int consume_user_data(struct boot *b, bool fetch, bool report)
+/* ---- merge and validate: the instance model ---- */
+
+/* What the model is keyed by: every input that processing reads. */
+static uint64_t model_key_of(const struct boot *b, const char *ud, size_t ud_len, const char *vd,
+                             size_t vd_len)
 {
-        struct node *user = NULL, *vendor = NULL;
+        struct buf md = BUF_INIT(DS_METADATA_MAX * 4);
+        uint64_t k = MODEL_KEY_INIT;
+        const char *name = b->inst.ud_name ? b->inst.ud_name : "";
+
+        k = model_key_add(k, PACKAGE_VERSION, strlen(PACKAGE_VERSION));
+        k = model_key_add(k, b->inst.iid_raw, strlen(b->inst.iid_raw));
+        k = model_key_add(k, name, strlen(name));
+        k = model_key_add(k, ud, ud ? ud_len : 0);
+        k = model_key_add(k, vd, vd ? vd_len : 0);
+        k = model_key_add(k, &b->syscfg_digest, sizeof(b->syscfg_digest));
+        /* templates see meta-data */
+        if (json_write(&md, b->inst.md, 0) < 0)
+                k = model_key_add(k, "?", 1); /* never matches a stored key */
+        else
+                k = model_key_add(k, md.data, md.len);
+        buf_free_secret(&md);
+        return k;
+}
+
+static void model_path(const struct boot *b, char *buf, size_t size)
+{
+        (void)snprintf(buf, size, CLOUD_DIR "/instances/%s/" MODEL_FILE, b->inst.iid);
+}
+
+/* Build the model from the raw inputs: user-data and vendor-data each
+ * consumed once; their warnings kept in the model for the stage that reports
+ * them; each cloud-config validated once. Stored for this boot and the next
+ * ones, after the files it stands for (a crash before leaves no model: the
+ * next boot builds it again). */
+static int model_build(struct boot *b, const char *ud, size_t ud_len, const char *vd, size_t vd_len,
+                       bool fetch, struct model *ret)
+{
+        struct model m = { .key = model_key_of(b, ud, ud_len, vd, vd_len), .complete = true };
+        struct buf diags = BUF_INIT(1024u * 1024);
+        struct schema_report quiet = { 0 };
+        bool u_merged = false, v_merged = false;
+        char path[640];
         int r;
 
-        r = consume(b, false, fetch, report, report, &user);
+        m.iid = strdup(b->inst.iid);
+        if (!m.iid)
+                return -ENOMEM;
+        log_defer_warnings(&diags);
+        r = consume(b, false, ud, ud_len, fetch, &m, &m.user, &u_merged);
+        if (r >= 0 && vendor_enabled(m.user, b->syscfg))
+                r = consume(b, true, vd, vd_len, fetch, &m, &m.vendor, &v_merged);
+        log_defer_warnings(NULL);
+        /* Each part was validated (values that are wrong removed); what
+         * merging several made is validated as a whole, once. */
+        if (m.user && u_merged)
+                schema_validate_config(m.user, &quiet);
+        if (m.vendor && v_merged)
+                schema_validate_config(m.vendor, &quiet);
+        for (char *p = diags.data, *nl; r >= 0 && p && (nl = strchr(p, '\n')); p = nl + 1) {
+                *nl = 0;
+                r = model_add_diag(&m, p);
+        }
+        buf_free(&diags);
+        if (r < 0) {
+                model_done(&m);
+                return r;
+        }
+        model_path(b, path, sizeof(path));
+        r = model_store(b->root_fd, path, &m);
+        if (r < 0)
+                log_warning_errno(r, "Cannot store the instance model %s: %m", path);
+        log_debug("model: built from user-data and vendor-data (%zu warnings, %s)", m.n_diags,
+                  m.complete ? "complete" : "includes to fetch");
+        *ret = m;
+        return 0;
+}
+
+/* Rebuild from the instance's raw files, when this boot's model is missing or
+ * waits for includes the network stage can fetch. */
+static int model_rebuild(struct boot *b, bool fetch, struct model *ret)
+{
+        _cleanup_free_ char *ud = NULL, *vd = NULL;
+        size_t ud_len = 0, vd_len = 0;
+        char path[640];
+        int r;
+
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/user-data.txt", b->inst.iid);
+        r = fs_read_file(b->root_fd, path, b->limits.user_data_max, &ud, &ud_len);
+        if (r < 0 && r != -ENOENT)
+                return log_warning_errno(r, "Cannot read %s: %m", path);
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/vendor-data.txt", b->inst.iid);
+        r = fs_read_file(b->root_fd, path, b->limits.user_data_max, &vd, &vd_len);
+        if (r < 0 && r != -ENOENT)
+                return log_warning_errno(r, "Cannot read %s: %m", path);
+        r = model_build(b, ud, ud_len, vd, vd_len, fetch, ret);
+        if (ud)
+                explicit_bzero(ud, ud_len);
+        if (vd)
+                explicit_bzero(vd, vd_len);
+        return r;
+}
+
+/* This boot's model into b->model. res: the datasource this stage found (its
+ * raw inputs in memory), NULL when an earlier stage found it. fetch: this
+ * stage may fetch #include URLs, and a model still waiting for them is built
+ * again (the network stage). */
+static int boot_model(struct boot *b, const struct ds_result *res, bool fetch)
+{
+        bool from_run = false;
+        int r;
+
+        if (res) {
+                /* found_datasource() loaded a model stored for these inputs,
+                 * or there is none: built now */
+                r = b->have_model ? 0
+                                  : model_build(b, res->ud, res->ud_len, res->vd, res->vd_len,
+                                                fetch, &b->model);
+        } else {
+                /* later stages: what the first stage of this boot checked */
+                r = model_load(b->root_fd, MODEL_RUN, 0, b->inst.iid, &b->model);
+                if (r >= 0 && !b->model.complete && fetch) {
+                        model_done(&b->model);
+                        r = -ESTALE;
+                }
+                from_run = r >= 0;
+                if (r < 0)
+                        r = model_rebuild(b, fetch, &b->model);
+        }
         if (r < 0)
                 return r;
-        if (vendor_enabled(user, b->syscfg)) {
-                r = consume(b, true, fetch, report, report, &vendor);
-                if (r < 0) {
-                        node_free(user);
-                        return r;
-                }
-        } else if (report)
-                log_info("vendor-data is disabled (vendor_data: {enabled: false})");
-        return boot_merge_config(b, user, vendor);
+        b->have_model = true;
+        /* cloud-init's mark that user-data was consumed for this instance:
+         * after the model, and again if a crash came between the two */
+        if (!from_run && !state_sem_has_file(b->root_fd, b->inst.iid, "consume_data") &&
+            state_sem_set_file(b->root_fd, b->inst.iid, "consume_data") < 0)
+                log_warning("Cannot write the consume_data semaphore");
+        if (!from_run) {
+                r = model_store(b->root_fd, MODEL_RUN, &b->model);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot write %s: %m", MODEL_RUN);
+        }
+        return 0;
+}
+
+/* ---- plan: the configuration this stage's modules see ---- */
+
+/* b->cfg: system config, then vendor-data's cloud-config (unless disabled),
+ * then the user's, each merged over what came before. */
+static int boot_merge_config(struct boot *b)
+{
+        const struct node *u = b->have_model ? b->model.user : NULL;
+        const struct node *v = b->have_model ? b->model.vendor : NULL;
+        int r = 0;
+
+        b->cfg = node_copy(b->syscfg);
+        if (!b->cfg)
+                return -ENOMEM;
+        if (v && vendor_enabled(u, b->syscfg))
+                r = node_merge(b->cfg, v);
+        if (u && r >= 0)
+                r = node_merge(b->cfg, u);
+        return r;
+}
+
+int stage_merged_config(int root_fd, struct node **ret)
+{
+        struct boot b = { .root_fd = root_fd, .output_fd = -1 };
+        int r = syscfg_load(root_fd, &b.syscfg);
+
+        if (r >= 0 && state_restore(root_fd, &b.inst) >= 0) {
+                char path[640];
+                model_path(&b, path, sizeof(path));
+                b.have_model = model_load(root_fd, MODEL_RUN, 0, b.inst.iid, &b.model) >= 0 ||
+                               model_load(root_fd, path, 0, b.inst.iid, &b.model) >= 0;
+        }
+        if (r >= 0)
+                r = boot_merge_config(&b);
+        if (r >= 0)
+                *ret = TAKE_PTR(b.cfg);
+        node_free(b.cfg);
+        node_free(b.syscfg);
+        model_done(&b.model);
+        instance_done(&b.inst);
+        return r;
 }
 
 static struct module_ctx module_ctx_of(const struct boot *b)
@@ -387,7 +523,36 @@ static struct module_ctx module_ctx_of(const struct boot *b)
         };
 }
 
-/* The end of a stage: status.json, then the exit code. */
+/* ---- the stage that consumes user-data: what processing found, and the
+ * boothooks (every boot, with INSTANCE_ID set) ---- */
+static void boot_consume(struct boot *b)
+{
+        for (size_t i = 0; i < b->model.n_diags; i++)
+                log_warning("%s", b->model.diags[i]);
+        if (!vendor_enabled(b->model.user, b->syscfg))
+                log_info("vendor-data is disabled (vendor_data: {enabled: false})");
+        for (size_t i = 0; i < b->model.n_hooks; i++) {
+                const struct model_hook *h = &b->model.hooks[i];
+                struct module_ctx mctx = module_ctx_of(b);
+                struct exec_opts o;
+                char env_iid[600], *argv[] = { h->path, NULL },
+                                   *sh_argv[] = { (char *)"/bin/sh", h->path, NULL };
+                char *envv[] = { env_iid, NULL };
+                int status = 0, k;
+                (void)snprintf(env_iid, sizeof(env_iid), "INSTANCE_ID=%s", b->inst.iid_raw);
+                exec_opts_target(&mctx, &o);
+                o.env = envv;
+                /* without #! the boothook is a shell script */
+                k = exec_argv(&o, h->shebang ? argv : sh_argv, &status);
+                if (k < 0 || status != 0)
+                        log_warning("Boothook %s failed (%s)", h->path,
+                                    k < 0 ? strerror(-k) : "non-zero exit status");
+                else
+                        log_info("Ran boothook %s", h->path);
+        }
+}
+
+/* ---- record: the end of a stage, status.json, then the exit code ---- */
 static int finish(struct boot *b, const char *fatal)
 {
         log_debug("finish: %s: %s%s%s", b->stage, fatal ? "FAIL" : "SUCCESS", fatal ? ": " : "",
@@ -400,41 +565,26 @@ static int finish(struct boot *b, const char *fatal)
         return fatal ? 1 : 0;
 }
 
-static int found_datasource(struct boot *b, const struct platform *plat, struct ds_result *res)
-{
-        _cleanup_free_ char *desc = NULL;
-        bool is_new = false;
-        int r;
+/* ---- the stages ---- */
 
-        r = ds_describe(res, &desc);
-        if (r < 0)
-                return r;
-        r = state_store(b->root_fd, res, &is_new);
-        if (r < 0)
-                return log_error_errno(r, "Cannot record instance %s: %m", res->iid);
-        r = state_write_instance_data(b->root_fd, res, plat, desc);
-        if (r < 0)
-                return log_error_errno(r, "Cannot write %s: %m", INSTANCE_DATA);
-        r = instance_from_result(res, desc, &b->inst);
-        if (r < 0)
-                return r;
-        b->have_inst = true;
-        log_set_instance(b->inst.iid_raw);
-        log_info("Found %s; instance %s (%s)", desc, res->iid, is_new ? "new" : "known");
-        return 0;
-}
-
+/* init-local and init: detect → fetch → decode → merge → validate → plan →
+ * run → record. init-local finds a local datasource and builds (or checks)
+ * the model; init finds a network one, or takes init-local's. */
 int stage_init(const struct boot_opts *o, bool local)
 {
         struct boot b;
         struct ds_result res = { 0 };
+        bool found = false;
         int r;
 
         r = boot_start(o, local ? "init-local" : "init", &b);
         if (r <= 0)
                 return r < 0 ? 1 : 0;
-        if (local)
+        if (local) {
                 (void)status_reset(b.root_fd);
+                /* a model of an earlier boot never serves this one unchecked */
+                (void)fs_unlink(b.root_fd, MODEL_RUN);
+        }
         (void)status_stage_begin(b.root_fd, b.stage);
 
         if (!local && state_restore(b.root_fd, &b.inst) >= 0) {
@@ -449,6 +599,7 @@ int stage_init(const struct boot_opts *o, bool local)
                         return r;
                 }
         } else {
+                /* detect */
                 struct platform plat;
                 platform_detect(b.root_fd, &plat);
                 struct ds_ctx dctx = { .root_fd = b.root_fd,
@@ -457,8 +608,10 @@ int stage_init(const struct boot_opts *o, bool local)
                                        .probe_devices = b.probe_devices,
                                        .user_data_max = b.limits.user_data_max,
                                        .plat = &plat };
-                if (!local)
+                if (!local) {
                         (void)fs_unlink(b.root_fd, INSTANCE_DATA_SENSITIVE);
+                        (void)fs_unlink(b.root_fd, MODEL_RUN);
+                }
                 r = ds_find(&dctx, &res);
                 if (r < 0) {
                         log_info("No %sdatasource found", local ? "local " : "");
@@ -470,28 +623,34 @@ int stage_init(const struct boot_opts *o, bool local)
                         boot_done(&b);
                         return r;
                 }
-                r = found_datasource(&b, &plat, &res);
+                /* fetch: what the datasource gave, recorded */
+                r = found_datasource(&b, &plat, &res, !local);
                 if (r < 0) {
                         ds_result_done(&res);
                         r = finish(&b, "cannot record the instance");
                         boot_done(&b);
                         return r;
                 }
+                found = true;
         }
 
-        /* User-data is consumed (reported, includes fetched, boothooks run) by
-         * the stage that runs the init modules; init-local still reads it for
-         * a net-mode instance, so that its hostname is set before the network. */
-        {
-                bool consumer = !local || streq_ptr(b.inst.dsmode, "local");
-                r = consume_user_data(&b, !local, consumer);
-        }
+        /* decode, merge, validate: the model, built once per instance and
+         * inputs (includes are fetched by the network stage). */
+        r = boot_model(&b, found ? &res : NULL, !local);
+        /* plan */
+        if (r >= 0)
+                r = boot_merge_config(&b);
         if (r < 0) {
                 ds_result_done(&res);
                 r = finish(&b, "cannot load the cloud-config");
                 boot_done(&b);
                 return r;
         }
+        /* The stage that runs the init modules reports on user-data and runs
+         * its boothooks; init-local of a net-mode instance only reads it, so
+         * that its hostname is set before the network. */
+        if (!local || streq_ptr(b.inst.dsmode, "local"))
+                boot_consume(&b);
         /* The network configuration, before the network starts (init-local,
          * with the fallback); a datasource found by the network stage writes
          * its own for the boots to come. */
@@ -499,6 +658,8 @@ int stage_init(const struct boot_opts *o, bool local)
                 network_configure(b.root_fd, b.cfg, b.syscfg, &res, b.inst.iid, local,
                                   b.root_is_host && local);
         ds_result_done(&res);
+
+        /* run */
         if (local) {
                 struct module_ctx ctx = module_ctx_of(&b);
                 runner_run_stage(&ctx, STAGE_LOCAL);
@@ -521,11 +682,13 @@ int stage_init(const struct boot_opts *o, bool local)
                 struct module_ctx ctx = module_ctx_of(&b);
                 runner_run_stage(&ctx, STAGE_INIT);
         }
+        /* record */
         r = finish(&b, NULL);
         boot_done(&b);
         return r;
 }
 
+/* The instance this boot found, and its model: what later stages start from. */
 static int restore_or_fail(struct boot *b)
 {
         int r = state_restore(b->root_fd, &b->inst);
@@ -537,9 +700,14 @@ static int restore_or_fail(struct boot *b)
         }
         b->have_inst = true;
         log_set_instance(b->inst.iid_raw);
-        return boot_load_config(b);
+        /* includes the network stage could not fetch stay out, as they did */
+        r = boot_model(b, NULL, /* fetch= */ false);
+        if (r >= 0)
+                r = boot_merge_config(b);
+        return r;
 }
 
+/* modules-config and modules-final: the model this boot built → plan → run → record. */
 int stage_modules(const struct boot_opts *o, enum stage_kind kind)
 {
         struct boot b;

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fs.h"
 #include "json.h"
@@ -61,7 +62,42 @@ static int write_text(int root_fd, const char *path, const char *text, mode_t mo
         return fs_write_atomic(root_fd, path, text, strlen(text), mode, FS_NO_OWNER, (gid_t)-1);
 }
 
+/* What cloud-init creates on every boot: the directories of its layout
+ * (Init._initial_subdirs) and the instance's own (_get_instance_subdirs). */
+static int make_dirs(int root_fd, const char *idir)
+{
+        static const char *const top[] = {
+                CLOUD_DIR "/scripts/per-instance",
+                CLOUD_DIR "/scripts/per-once",
+                CLOUD_DIR "/scripts/per-boot",
+                CLOUD_DIR "/scripts/vendor",
+                CLOUD_DIR "/seed",
+                CLOUD_DIR "/instances",
+                CLOUD_DIR "/handlers",
+                CLOUD_DIR "/sem",
+                CLOUD_DIR "/data",
+                RUN_DIR "/sem",
+                NULL,
+        };
+        static const char *const sub[] = { "handlers", "scripts", "sem", NULL };
+        char path[640];
+        int k = 0;
+
+        for (const char *const *d = top; k >= 0 && *d; d++)
+                k = fs_mkdir_p(root_fd, *d, 0755);
+        for (const char *const *d = sub; k >= 0 && *d; d++) {
+                (void)snprintf(path, sizeof(path), "%s/%s", idir, *d);
+                k = fs_mkdir_p(root_fd, path, 0755);
+        }
+        return k;
+}
+
 int state_store(int root_fd, const struct ds_result *r, bool *ret_new)
+{
+        return state_store_instance(root_fd, r, /* write_raw= */ true, ret_new);
+}
+
+int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw, bool *ret_new)
 {
         _cleanup_free_ char *iid = NULL, *prev = NULL, *desc = NULL, *prev_ds = NULL;
         char dir[512], path[640], line[600];
@@ -76,12 +112,7 @@ int state_store(int root_fd, const struct ds_result *r, bool *ret_new)
         *ret_new = !prev || !streq(prev, r->iid);
 
         (void)snprintf(dir, sizeof(dir), CLOUD_DIR "/instances/%s", iid);
-        (void)snprintf(path, sizeof(path), "%s/sem", dir);
-        k = fs_mkdir_p(root_fd, path, 0755);
-        if (k < 0)
-                return k;
-        (void)snprintf(path, sizeof(path), "%s/scripts", dir);
-        k = fs_mkdir_p(root_fd, path, 0755);
+        k = make_dirs(root_fd, dir);
         if (k < 0)
                 return k;
         k = fs_symlink_atomic(root_fd, dir, CLOUD_DIR "/instance");
@@ -90,13 +121,15 @@ int state_store(int root_fd, const struct ds_result *r, bool *ret_new)
 
         /* User-data and vendor-data can hold secrets: root only. */
         (void)snprintf(path, sizeof(path), "%s/user-data.txt", dir);
-        k = fs_write_atomic(root_fd, path, r->ud ? r->ud : "", r->ud_len, 0600, FS_NO_OWNER,
-                            (gid_t)-1);
+        if (write_raw)
+                k = fs_write_atomic(root_fd, path, r->ud ? r->ud : "", r->ud_len, 0600, FS_NO_OWNER,
+                                    (gid_t)-1);
         if (k < 0)
                 return k;
         (void)snprintf(path, sizeof(path), "%s/vendor-data.txt", dir);
-        k = fs_write_atomic(root_fd, path, r->vd ? r->vd : "", r->vd_len, 0600, FS_NO_OWNER,
-                            (gid_t)-1);
+        if (write_raw)
+                k = fs_write_atomic(root_fd, path, r->vd ? r->vd : "", r->vd_len, 0600, FS_NO_OWNER,
+                                    (gid_t)-1);
         if (k < 0)
                 return k;
         /* As cloud-init: previous-* hold what the files said before this
@@ -329,6 +362,44 @@ int state_restore(int root_fd, struct instance *ret)
         return 0;
 }
 
+int state_write_cloud_id(int root_fd, const char *cloud_id)
+{
+        _cleanup_close_ int dfd = -1;
+        char name[300], line[340], prev[340];
+        ssize_t n;
+        int k;
+
+        if (!cloud_id || !cloud_id[0] || strlen(cloud_id) > 200 || strchr(cloud_id, '/') ||
+            streq(cloud_id, ".") || streq(cloud_id, ".."))
+                return -EINVAL;
+        for (const char *c = cloud_id; *c; c++)
+                if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                        return -EINVAL;
+        (void)snprintf(name, sizeof(name), "cloud-id-%s", cloud_id);
+        (void)snprintf(line, sizeof(line), "%s\n", cloud_id);
+        k = fs_mkdir_p(root_fd, RUN_DIR, 0755);
+        if (k < 0)
+                return k;
+        dfd = fs_open_in_root(root_fd, RUN_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (dfd < 0)
+                return dfd;
+        k = fs_write_atomic_at(dfd, name, line, strlen(line), 0644, FS_NO_OWNER, (gid_t)-1);
+        if (k < 0)
+                return k;
+        /* the link names the file by its absolute path, as cloud-init's does;
+         * the file of another cloud-id it named before goes */
+        n = readlinkat(dfd, "cloud-id", prev, sizeof(prev) - 1);
+        prev[n > 0 ? n : 0] = 0;
+        (void)snprintf(line, sizeof(line), RUN_DIR "/%s", name);
+        if (streq(prev, line))
+                return 0;
+        k = fs_symlink_atomic(root_fd, line, RUN_DIR "/cloud-id");
+        if (k >= 0 && startswith(prev, RUN_DIR "/cloud-id-") &&
+            !strchr(prev + strlen(RUN_DIR "/"), '/'))
+                (void)unlinkat(dfd, prev + strlen(RUN_DIR "/"), 0);
+        return k;
+}
+
 static void sem_path(const char *iid, const char *name, enum freq f, char *buf, size_t size)
 {
         char mod[128];
@@ -353,16 +424,45 @@ bool state_sem_has(int root_fd, const char *iid, const char *name, enum freq f)
         return fs_exists(root_fd, path);
 }
 
-int state_sem_set(int root_fd, const char *iid, const char *name, enum freq f)
+/* cloud-init's contents: "<pid>: <time>" */
+static int sem_write(int root_fd, const char *path)
 {
-        char path[640], text[64];
+        char text[64];
         struct timespec ts;
 
-        if (f == FREQ_ALWAYS)
-                return 0;
-        sem_path(iid, name, f, path, sizeof(path));
         (void)clock_gettime(CLOCK_REALTIME, &ts);
         (void)snprintf(text, sizeof(text), "%d: %lld.%06ld\n", (int)getpid(), (long long)ts.tv_sec,
                        ts.tv_nsec / 1000);
         return write_text(root_fd, path, text, 0644);
+}
+
+int state_sem_set(int root_fd, const char *iid, const char *name, enum freq f)
+{
+        char path[640];
+
+        if (f == FREQ_ALWAYS)
+                return 0;
+        sem_path(iid, name, f, path, sizeof(path));
+        return sem_write(root_fd, path);
+}
+
+static void sem_file_path(const char *iid, const char *file, char *buf, size_t size)
+{
+        (void)snprintf(buf, size, CLOUD_DIR "/instances/%s/sem/%s", iid, file);
+}
+
+bool state_sem_has_file(int root_fd, const char *iid, const char *file)
+{
+        char path[640];
+
+        sem_file_path(iid, file, path, sizeof(path));
+        return fs_exists(root_fd, path);
+}
+
+int state_sem_set_file(int root_fd, const char *iid, const char *file)
+{
+        char path[640];
+
+        sem_file_path(iid, file, path, sizeof(path));
+        return sem_write(root_fd, path);
 }

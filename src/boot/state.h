@@ -2,8 +2,10 @@
 /* Instance state, laid out as cloud-init lays it out:
  *   /var/lib/cloud/data/{instance-id,previous-instance-id,previous-datasource}
  *   /var/lib/cloud/instance -> /var/lib/cloud/instances/<iid>
- *   /var/lib/cloud/instances/<iid>/{user-data.txt,vendor-data.txt,datasource,sem/}
- *   /run/cloud-init/{instance-data.json,instance-data-sensitive.json,.instance-id}
+ *   /var/lib/cloud/instances/<iid>/{user-data.txt,vendor-data.txt,datasource,sem/,
+ *                                  scripts/,handlers/}
+ *   /run/cloud-init/{instance-data.json,instance-data-sensitive.json,.instance-id,
+ *                    cloud-id-<id>,cloud-id -> cloud-id-<id>}
  * and the semaphores that give modules their frequencies. */
 #pragma once
 
@@ -39,6 +41,12 @@ int state_iid_path(const char *iid, char **ret);
  * previous-instance-id, the instance link, raw user-data and vendor-data
  * (0600). *ret_new says whether this is a new instance. */
 int state_store(int root_fd, const struct ds_result *r, bool *ret_new);
+/* The same; user-data.txt and vendor-data.txt are left as they are unless
+ * write_raw (the instance model proved they hold these bytes already). */
+int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw, bool *ret_new);
+/* /run/cloud-init/cloud-id-<cloud_id> ("<cloud_id>\n") and the cloud-id link
+ * to it, as cloud-init writes them; the file of an earlier cloud-id goes. */
+int state_write_cloud_id(int root_fd, const char *cloud_id);
 /* Write instance-data.json (0644, no secrets) and the sensitive one (0600). */
 /* plat may be NULL: the hypervisor is then left out. */
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
@@ -51,5 +59,8 @@ int instance_from_result(const struct ds_result *r, const char *description, str
 
 bool state_sem_has(int root_fd, const char *iid, const char *name, enum freq f);
 int state_sem_set(int root_fd, const char *iid, const char *name, enum freq f);
+/* An instance semaphore by its file name in sem/ ("consume_data"). */
+bool state_sem_has_file(int root_fd, const char *iid, const char *file);
+int state_sem_set_file(int root_fd, const char *iid, const char *file);
 /* Seconds since boot, for status.json and boot-finished. */
 double state_uptime(void);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "codec.h"
 #include "datasource.h"
 #include "syscfg.h"
 #include "fs.h"
@@ -26,7 +27,10 @@ static const char builtin_defaults[] =
         "    sudo: [\"ALL=(ALL) NOPASSWD:ALL\"]\n"
         "    shell: /bin/bash\n";
 
-int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max, struct node **ret)
+/* syscfg_read_yaml(), chaining the file's name and bytes into *digest when
+ * not NULL (an absent file counts as its name alone). */
+static int read_yaml(int root_fd, const char *path, const char *name, size_t max, struct node **ret,
+                     uint64_t *digest)
 {
         _cleanup_free_ char *data = NULL;
         struct yaml_error err;
@@ -36,6 +40,11 @@ int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max
         if (!name)
                 name = path;
         r = fs_read_file(root_fd, path, max, &data, &len);
+        if (digest) {
+                *digest = fnv1a64(*digest, path, strlen(path) + 1);
+                if (r >= 0)
+                        *digest = fnv1a64(fnv1a64(*digest, &len, sizeof(len)), data, len);
+        }
         if (r == -ENOENT)
                 return r;
         if (r == -E2BIG)
@@ -46,6 +55,11 @@ int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max
         if (r < 0)
                 log_warning("%s:%u:%u: %s; file ignored", name, err.line, err.col, err.msg);
         return r;
+}
+
+int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max, struct node **ret)
+{
+        return read_yaml(root_fd, path, name, max, ret, NULL);
 }
 
 void syscfg_limits(const struct node *syscfg, struct limits *ret)
@@ -66,10 +80,10 @@ void syscfg_limits(const struct node *syscfg, struct limits *ret)
         ret->user_data_max = (size_t)v->i;
 }
 
-static int merge_file(int root_fd, const char *path, struct node *cfg)
+static int merge_file(int root_fd, const char *path, struct node *cfg, uint64_t *digest)
 {
         _cleanup_node_ struct node *n = NULL;
-        int r = syscfg_read_yaml(root_fd, path, NULL, CONFIG_FILE_MAX, &n);
+        int r = read_yaml(root_fd, path, NULL, CONFIG_FILE_MAX, &n, digest);
 
         if (r < 0)
                 return r == -ENOENT || r == -EBADMSG || r == -E2BIG ? 0 : r;
@@ -86,6 +100,12 @@ static int merge_file(int root_fd, const char *path, struct node *cfg)
 
 int syscfg_load(int root_fd, struct node **ret)
 {
+        return syscfg_load_digest(root_fd, ret, NULL);
+}
+
+int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest)
+{
+        uint64_t digest = FNV1A64_INIT;
         _cleanup_node_ struct node *cfg = NULL;
         struct yaml_error err;
         char **names = NULL;
@@ -96,7 +116,7 @@ int syscfg_load(int root_fd, struct node **ret)
                       &err);
         if (r < 0)
                 return r;
-        r = merge_file(root_fd, "/etc/cloud/cloud.cfg", cfg);
+        r = merge_file(root_fd, "/etc/cloud/cloud.cfg", cfg, &digest);
         if (r < 0)
                 return r;
 
@@ -104,15 +124,17 @@ int syscfg_load(int root_fd, struct node **ret)
         for (size_t i = 0; i < n && r >= 0; i++) {
                 char path[4096];
                 (void)snprintf(path, sizeof(path), "/etc/cloud/cloud.cfg.d/%s", names[i]);
-                r = merge_file(root_fd, path, cfg);
+                r = merge_file(root_fd, path, cfg, &digest);
         }
         fs_list_free(names, n);
         if (r < 0)
                 return r;
-        r = merge_file(root_fd, "/run/cloud-init/cloud.cfg", cfg);
+        r = merge_file(root_fd, "/run/cloud-init/cloud.cfg", cfg, &digest);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(cfg);
+        if (ret_digest)
+                *ret_digest = digest;
         return 0;
 }
 

@@ -5,11 +5,16 @@
  * defaults. A broken file is reported with its position and skipped. */
 #pragma once
 
+#include <stdint.h>
+
 #include "node.h"
 
 #define CONFIG_FILE_MAX (1u * 1024 * 1024)
 
 int syscfg_load(int root_fd, struct node **ret);
+/* The same, and a digest of every file read (names and bytes): what the
+ * instance model is keyed by. */
+int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest);
 /* Does cfg leave vendor-data on? Off only for vendor_data: {enabled: false}
  * (a boolean, or the string false in any case). */
 bool syscfg_vendor_data_enabled(const struct node *cfg);

@@ -104,6 +104,8 @@ struct st {
         const char *urls[DEPTH_MAX + 1]; /* the includes being processed, for loops */
         unsigned nurls;
         bool top_gunzipped; /* the whole was gzip, already decompressed: not again */
+        struct node *vars; /* loaded by env->load_vars for the first template */
+        bool vars_loaded;
 };
 
 void userdata_done(struct userdata *u)
@@ -272,6 +274,7 @@ static int cloud_config(struct st *s, const char *data, size_t len, const char *
         }
         if (!s->u->cfg && !(s->u->cfg = node_new(NODE_MAP)))
                 return -ENOMEM;
+        s->u->cfg_parts++;
         return merge_apply(&spec, &s->u->cfg, n);
 }
 
@@ -352,6 +355,7 @@ static int include(struct st *s, const char *data, size_t len, bool once, unsign
                 if (once && fs_read_file(s->env->root_fd, cache, s->env->max, &body, &blen) >= 0) {
                         log_info("%s: #include-once %s read from its cache", where, shown);
                 } else if (!s->env->fetch) {
+                        s->u->deferred_includes++;
                         problem(s, "%s: #include %s cannot be fetched before the network is up",
                                 where, shown);
                         continue;
@@ -490,8 +494,13 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
                 size_t olen = 0;
                 const char *nl = memchr(data, '\n', len);
                 const char *body = nl ? nl + 1 : data + len;
-                r = jinja_render(body, (size_t)(data + len - body), s->env->vars, where,
-                                 s->env->max, &out, &olen, &err);
+                if (!s->env->vars && !s->vars_loaded && s->env->load_vars) {
+                        s->vars = s->env->load_vars(s->env->vars_userdata);
+                        s->vars_loaded = true;
+                }
+                r = jinja_render(body, (size_t)(data + len - body),
+                                 s->env->vars ? s->env->vars : s->vars, where, s->env->max, &out,
+                                 &olen, &err);
                 if (r < 0) {
                         /* the template's line 1 is the header: count from the file's start */
                         problem(s, "%s:%u: jinja: %s; this part is not applied", where,
@@ -503,6 +512,9 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
                 return r;
         }
         part_name(s, filename, fname, sizeof(fname));
+        /* counted by tests/blackbox/test-pipeline.sh: each part once a boot at most */
+        log_debug("processed %s part %u: %s", s->env->vendor ? "vendor-data" : "user-data",
+                  s->counter, lc);
         if (streq(lc, "text/cloud-config")) {
                 r = record(s, lc, fname, merge_type, data, len);
                 return r < 0 ? r : cloud_config(s, data, len, merge_type, where);
@@ -574,6 +586,7 @@ int userdata_process(const char *data, size_t len, const struct ud_env *env, str
                 r = 0;
         if (plain)
                 explicit_bzero(plain, plen);
+        node_free(s.vars);
         if (r < 0) {
                 userdata_done(&u);
                 return r;

@@ -42,6 +42,10 @@ struct ud_env {
         const char *iid; /* sanitised instance-id: the instance directory */
         const char *name; /* the user-data's source, for messages */
         const struct node *vars; /* instance-data, for jinja templates (may be NULL) */
+        /* Or, when vars is NULL, read them the first time a template is met:
+         * most user-data has none, and reading instance-data costs. */
+        struct node *(*load_vars)(void *userdata);
+        void *vars_userdata;
         size_t max; /* bytes of user-data, of any part, of what gzip gives */
         bool fetch; /* #include URLs may be fetched (the network is up) */
         bool report; /* report schema problems of the cloud-config parts */
@@ -60,6 +64,8 @@ struct userdata {
         size_t n_files;
         struct buf processed; /* user-data.txt.i: every part, as MIME */
         unsigned parts, errors;
+        unsigned deferred_includes; /* #include URLs left for when the network is up */
+        unsigned cfg_parts; /* cloud-config parts merged into cfg, each validated */
 };
 
 /* Process user-data (len bytes) as cloud-init does: gzip undone, the format
@@ -67,6 +73,5 @@ struct userdata {
  * fetched, archives and jinja templates expanded, cloud-config parts merged
  * by their merge rules. Problems are reported naming the part; the parts that
  * are valid still count. < 0 only when memory runs out. */
-int userdata_process(const char *data, size_t len, const struct ud_env *env,
-                     struct userdata *ret);
+int userdata_process(const char *data, size_t len, const struct ud_env *env, struct userdata *ret);
 void userdata_done(struct userdata *u);

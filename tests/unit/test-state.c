@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Tests of src/state.c and src/status.c: the on-disk contract. */
+/* Tests of src/boot/state.c, status.c and model.c: the on-disk contract. */
 #include "testlib.h"
 #include "datasource.h"
+#include "model.h"
 #include "state.h"
 #include "status.h"
 
@@ -95,7 +96,8 @@ static void test_instance_data_public_file_has_no_secrets(void **state)
 
         troot_make(&t);
         fill(&r, "i-9");
-        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]"), 0);
+        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]"),
+                         0);
         pub = troot_read(&t, INSTANCE_DATA);
         sens = troot_read(&t, INSTANCE_DATA_SENSITIVE);
         assert_non_null(pub);
@@ -183,6 +185,192 @@ static void test_status_json_through_a_boot(void **state)
         troot_free(&t);
 }
 
+static struct model test_model(void)
+{
+        struct model m = { .key = 0x1234567890abcdefull, .complete = true };
+        struct yaml_error err;
+
+        m.iid = strdup("iid_one");
+        assert_int_equal(yaml_load("a: 1\nb: [-7, true, null, 1.5, !!binary AAEC]\n"
+                                   "c: {d: text}\n",
+                                   strlen("a: 1\nb: [-7, true, null, 1.5, !!binary AAEC]\n"
+                                          "c: {d: text}\n"),
+                                   "user-data[part 2]", NULL, &m.user, &err),
+                         0);
+        m.vendor = test_yaml("x: vendor\n");
+        assert_int_equal(model_add_diag(&m, "user-data:1:1: a warning"), 0);
+        assert_int_equal(model_add_hook(&m, "/var/lib/cloud/instances/i/boothooks/part-001", true),
+                         0);
+        return m;
+}
+
+/* Same type, value, position and file name (the interned pointer), all the way down. */
+static void assert_same_tree(const struct node *a, const struct node *b)
+{
+        assert_int_equal(a->type, b->type);
+        assert_int_equal(a->binary, b->binary);
+        assert_int_equal(a->line, b->line);
+        assert_int_equal(a->col, b->col);
+        assert_ptr_equal(a->file, b->file);
+        assert_int_equal(a->len, b->len);
+        if (a->str)
+                assert_memory_equal(a->str, b->str, a->len);
+        else
+                assert_null(b->str);
+        assert_int_equal(a->i, b->i);
+        assert_int_equal(a->b, b->b);
+        assert_int_equal(a->n, b->n);
+        for (size_t i = 0; i < a->n; i++)
+                assert_same_tree(a->items[i], b->items[i]);
+}
+
+static void test_model_round_trip_keeps_positions(void **state)
+{
+        (void)state;
+        struct model m = test_model(), back = { 0 };
+        struct buf b;
+
+        assert_int_equal(model_encode(&m, 1u << 20, &b), 0);
+        assert_int_equal(model_decode(b.data, b.len, &back), 0);
+        assert_int_equal(back.key, m.key);
+        assert_string_equal(back.iid, "iid_one");
+        assert_true(back.complete);
+        assert_same_tree(m.user, back.user);
+        assert_same_tree(m.vendor, back.vendor);
+        assert_string_equal(back.user->file, "user-data[part 2]");
+        assert_int_equal(node_get(back.user, "b")->items[0]->i, -7);
+        assert_int_equal(back.n_diags, 1);
+        assert_string_equal(back.diags[0], "user-data:1:1: a warning");
+        assert_int_equal(back.n_hooks, 1);
+        assert_true(back.hooks[0].shebang);
+        assert_string_equal(back.hooks[0].path, "/var/lib/cloud/instances/i/boothooks/part-001");
+        model_done(&back);
+        /* no cloud-config at all is a model too */
+        node_free(m.user);
+        node_free(m.vendor);
+        m.user = m.vendor = NULL;
+        buf_free(&b);
+        assert_int_equal(model_encode(&m, 1u << 20, &b), 0);
+        assert_int_equal(model_decode(b.data, b.len, &back), 0);
+        assert_null(back.user);
+        assert_null(back.vendor);
+        model_done(&back);
+        model_done(&m);
+        buf_free(&b);
+}
+
+static void test_model_decode_refuses_damage(void **state)
+{
+        (void)state;
+        struct model m = test_model(), back;
+        struct buf b;
+
+        assert_int_equal(model_encode(&m, 1u << 20, &b), 0);
+        /* torn at every length */
+        for (size_t len = 0; len < b.len; len++)
+                assert_int_equal(model_decode(b.data, len, &back), -EBADMSG);
+        /* any byte changed */
+        for (size_t i = 0; i < b.len; i++) {
+                b.data[i] ^= 0x41;
+                assert_int_equal(model_decode(b.data, b.len, &back), -EBADMSG);
+                b.data[i] ^= 0x41;
+        }
+        assert_int_equal(model_decode(b.data, b.len, &back), 0);
+        model_done(&back);
+        model_done(&m);
+        buf_free(&b);
+}
+
+static void test_model_load_checks_key_and_instance(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct model m = test_model(), back;
+
+        troot_make(&t);
+        assert_int_equal(model_load(t.fd, MODEL_RUN, 0, NULL, &back), -ENOENT);
+        assert_int_equal(model_store(t.fd, MODEL_RUN, &m), 0);
+        assert_int_equal(troot_mode(&t, MODEL_RUN) & 0777, 0600);
+        assert_int_equal(model_load(t.fd, MODEL_RUN, m.key + 1, NULL, &back), -ESTALE);
+        assert_int_equal(model_load(t.fd, MODEL_RUN, 0, "iid_two", &back), -ESTALE);
+        assert_int_equal(model_load(t.fd, MODEL_RUN, m.key, "iid_one", &back), 0);
+        model_done(&back);
+        /* a key covers each input and its length */
+        assert_true(model_key_add(model_key_add(MODEL_KEY_INIT, "ab", 2), "c", 1) !=
+                    model_key_add(model_key_add(MODEL_KEY_INIT, "a", 1), "bc", 2));
+        model_done(&m);
+        troot_free(&t);
+}
+
+static void test_store_lays_out_cloud_init_dirs(void **state)
+{
+        (void)state;
+        static const char *const dirs[] = {
+                "/var/lib/cloud/instances/i1/handlers",
+                "/var/lib/cloud/instances/i1/scripts",
+                "/var/lib/cloud/instances/i1/sem",
+                "/var/lib/cloud/handlers",
+                "/var/lib/cloud/scripts/per-boot",
+                "/var/lib/cloud/scripts/per-instance",
+                "/var/lib/cloud/scripts/per-once",
+                "/var/lib/cloud/scripts/vendor",
+                "/var/lib/cloud/seed",
+                "/var/lib/cloud/sem",
+                "/run/cloud-init/sem",
+                NULL,
+        };
+        struct troot t;
+        struct ds_result r;
+        bool is_new;
+        char *sem;
+
+        troot_make(&t);
+        fill(&r, "i1");
+        /* the raw files are left alone when told */
+        assert_int_equal(state_store_instance(t.fd, &r, false, &is_new), 0);
+        assert_false(fs_exists(t.fd, "/var/lib/cloud/instances/i1/user-data.txt"));
+        assert_false(fs_exists(t.fd, "/var/lib/cloud/instances/i1/vendor-data.txt"));
+        for (const char *const *d = dirs; *d; d++)
+                assert_int_equal(troot_mode(&t, *d) & 07777, 0755);
+        assert_false(state_sem_has_file(t.fd, "i1", "consume_data"));
+        assert_int_equal(state_sem_set_file(t.fd, "i1", "consume_data"), 0);
+        assert_true(state_sem_has_file(t.fd, "i1", "consume_data"));
+        sem = troot_read(&t, "/var/lib/cloud/instances/i1/sem/consume_data");
+        assert_int_equal(atoi(sem), getpid());
+        assert_non_null(strstr(sem, ": "));
+        free(sem);
+        ds_result_done(&r);
+        troot_free(&t);
+}
+
+static void test_cloud_id_file_and_link(void **state)
+{
+        (void)state;
+        struct troot t;
+        char link[300];
+        ssize_t n;
+
+        troot_make(&t);
+        assert_int_equal(state_write_cloud_id(t.fd, "nocloud"), 0);
+        assert_file_eq(&t, "/run/cloud-init/cloud-id-nocloud", "nocloud\n");
+        assert_int_equal(troot_mode(&t, "/run/cloud-init/cloud-id-nocloud") & 0777, 0644);
+        n = readlinkat(t.fd, "run/cloud-init/cloud-id", link, sizeof(link) - 1);
+        assert_true(n > 0);
+        link[n] = 0;
+        assert_string_equal(link, "/run/cloud-init/cloud-id-nocloud");
+        /* another cloud: the link follows, the old file goes */
+        assert_int_equal(state_write_cloud_id(t.fd, "aws"), 0);
+        n = readlinkat(t.fd, "run/cloud-init/cloud-id", link, sizeof(link) - 1);
+        link[n > 0 ? n : 0] = 0;
+        assert_string_equal(link, "/run/cloud-init/cloud-id-aws");
+        assert_file_eq(&t, "/run/cloud-init/cloud-id-aws", "aws\n");
+        assert_false(fs_exists(t.fd, "/run/cloud-init/cloud-id-nocloud"));
+        /* a cloud-id that is no file name is refused */
+        assert_int_equal(state_write_cloud_id(t.fd, "../x"), -EINVAL);
+        assert_int_equal(state_write_cloud_id(t.fd, "a\nb"), -EINVAL);
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -191,6 +379,11 @@ int main(void)
                 cmocka_unit_test(test_instance_data_public_file_has_no_secrets),
                 cmocka_unit_test(test_semaphores_per_frequency),
                 cmocka_unit_test(test_status_json_through_a_boot),
+                cmocka_unit_test(test_model_round_trip_keeps_positions),
+                cmocka_unit_test(test_model_decode_refuses_damage),
+                cmocka_unit_test(test_model_load_checks_key_and_instance),
+                cmocka_unit_test(test_store_lays_out_cloud_init_dirs),
+                cmocka_unit_test(test_cloud_id_file_and_link),
         };
         int r = cmocka_run_group_tests_name("state", tests, NULL, NULL);
         node_names_free();

@@ -1,0 +1,173 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# One pipeline, one instance model (docs/pipeline.md): a first boot processes
+# each user-data and vendor-data part once across the four stages; a second
+# boot of the same instance opens user-data.txt, vendor-data.txt and the .i
+# files zero times in every stage (strace) and processes no part; a changed
+# vendor-data or system config file makes the model be built again and its new
+# value applies; a broken model is built again. Also the on-disk layout that
+# cloud-init leaves: cloud-id, scripts/ and handlers/, sem/consume_data,
+# data/previous-*.
+. "$TOP_SRCDIR/tests/blackbox/lib.sh"
+make_target
+IID=iid-pipeline
+IDIR=/var/lib/cloud/instances/$IID
+LOG=$R/var/log/cloud-init.log
+B="==pipeline-boundary=="
+seed "instance-id: $IID
+" "Content-Type: multipart/mixed; boundary=\"$B\"
+MIME-Version: 1.0
+
+--$B
+Content-Type: text/cloud-config
+
+hostname: pipe-host
+# the word jinja here makes no template
+--$B
+Content-Type: text/cloud-config
+Merge-Type: list(append)+dict(recurse_array)+str()
+
+runcmd: ['echo part2 >/var/tmp/part2.out']
+--$B
+Content-Type: text/x-shellscript
+
+#!/bin/sh
+echo ran >>/var/tmp/script.out
+--$B
+Content-Type: text/cloud-boothook
+
+#!/bin/sh
+echo \$INSTANCE_ID >>/var/tmp/boothook.out
+--$B--
+"
+mkdir -p "$R/var/tmp"
+printf '#cloud-config\nfinal_message: vendor-one\nntp_vendor_marker: 1\n' >"$R/var/lib/cloud/seed/nocloud/vendor-data"
+
+# processed COUNT KIND: the "processed KIND part" lines of the log, by stage
+processed() { grep -o "[a-z-]*: processed $1 part" "$LOG" | sort | uniq -c | awk '{ printf "%s %s;", $2, $1 }'; }
+
+boot
+[ "$(processed user-data)" = "init-local: 4;" ] ||
+	fail "first boot: user-data parts processed by stage: '$(processed user-data)', expected each of the 4 once, by init-local"
+[ "$(processed vendor-data)" = "init-local: 1;" ] ||
+	fail "first boot: vendor-data parts processed: '$(processed vendor-data)'"
+grep -q "Reading /run/cloud-init/instance-data-sensitive.json for a jinja template" "$LOG" &&
+	fail "instance-data was read for jinja though no part is a template"
+expect_file /var/tmp/script.out ran
+expect_file /var/tmp/boothook.out $IID
+expect_file /var/tmp/part2.out part2
+[ "$(cb query merged_cfg.final_message)" = vendor-one ] || fail "merged_cfg.final_message: $(cb query merged_cfg.final_message)"
+grep -q "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG" || fail "vendor-data's warning was not reported"
+[ "$(grep -c "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG")" = 1 ] || fail "vendor-data's warning was reported more than once"
+grep "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG" | grep -q "WARNING\]: init:" || fail "the warning is not the init stage's"
+for m in /run/cloud-init/cloudboot-model $IDIR/cloudboot-model; do
+	expect_mode "$m" 600
+	head -c 8 "$R$m" | grep -q CBMODEL || fail "$m is not a model"
+done
+cmp -s "$R/run/cloud-init/cloudboot-model" "$R$IDIR/cloudboot-model" || fail "the two models differ"
+pass "first boot: each part processed once (4 user-data, 1 vendor-data), models 0600"
+
+# The layout cloud-init leaves.
+[ "$(readlink "$R/run/cloud-init/cloud-id")" = /run/cloud-init/cloud-id-nocloud ] ||
+	fail "cloud-id links to '$(readlink "$R/run/cloud-init/cloud-id")'"
+expect_file /run/cloud-init/cloud-id-nocloud nocloud
+expect_mode /run/cloud-init/cloud-id-nocloud 644
+for d in $IDIR/scripts $IDIR/handlers $IDIR/sem /var/lib/cloud/handlers /var/lib/cloud/scripts/per-boot \
+	/var/lib/cloud/scripts/per-instance /var/lib/cloud/scripts/per-once /var/lib/cloud/scripts/vendor \
+	/var/lib/cloud/seed /var/lib/cloud/sem /var/lib/cloud/data /run/cloud-init/sem; do
+	[ -d "$R$d" ] || fail "$d is not a directory"
+	expect_mode "$d" 755
+done
+grep -Eqx '[0-9]+: [0-9]+\.[0-9]+' "$R$IDIR/sem/consume_data" || fail "sem/consume_data holds '$(cat "$R$IDIR/sem/consume_data")'"
+expect_mode $IDIR/sem/consume_data 644
+consumed=$(cat "$R$IDIR/sem/consume_data")
+expect_file /var/lib/cloud/data/previous-instance-id NO_PREVIOUS_INSTANCE_ID
+DS="DataSourceNoCloud: DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud][dsmode=net]"
+expect_file /var/lib/cloud/data/previous-datasource "$DS"
+expect_file $IDIR/datasource "$DS"
+expect_file /var/lib/cloud/data/previous-hostname pipe-host
+for f in previous-instance-id previous-datasource previous-hostname; do expect_mode /var/lib/cloud/data/$f 644; done
+pass "layout: cloud-id link, scripts/ handlers/ sem/ directories, sem/consume_data, data/previous-*"
+
+# A second boot of the same instance: nothing of user-data or vendor-data is
+# opened or processed, by any stage; the boothook runs again.
+: >"$LOG"
+if [ -z "${CB_VALGRIND:-}" ] && command -v strace >/dev/null 2>&1; then
+	for stage in "init --local" "init" "modules --mode config" "modules --mode final"; do
+		# shellcheck disable=SC2086
+		# LeakSanitizer cannot run under ptrace (sanitizer builds)
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -e trace=open,openat,openat2,creat,truncate -o "$R.strace" "$CLOUDBOOT" --root "$R" $stage >>"$OUT" 2>&1 ||
+			fail "cloudboot $stage exited $? on the second boot"
+		opened=$(grep -E '(user|vendor)-data\.txt(\.i)?"' "$R.strace" || true)
+		[ -z "$opened" ] || fail "second boot, $stage opened: $opened"
+	done
+	rm -f "$R.strace"
+	how="strace: 0 opens in 4 stages"
+else
+	boot
+	how="no strace"
+fi
+[ -z "$(processed user-data)$(processed vendor-data)" ] ||
+	fail "second boot processed parts: '$(processed user-data)$(processed vendor-data)'"
+grep -q "model: $IDIR/cloudboot-model serves" "$LOG" || fail "the stored model did not serve"
+[ "$(grep -c "WARNING\]: init: .*unknown key 'ntp_vendor_marker'" "$LOG")" = 1 ] ||
+	fail "the second boot does not report vendor-data's warning once, in init"
+expect_file /var/tmp/boothook.out "$IID
+$IID"
+expect_file /var/tmp/script.out ran
+[ "$(cat "$R$IDIR/sem/consume_data")" = "$consumed" ] || fail "sem/consume_data was rewritten"
+expect_file /var/lib/cloud/data/previous-instance-id $IID
+pass "second boot: user-data, vendor-data and .i files opened 0 times, 0 parts processed ($how)"
+
+# A changed vendor-data: the model is built again and the new value applies.
+printf '#cloud-config\nfinal_message: vendor-two\nntp_vendor_marker: 1\n' >"$R/var/lib/cloud/seed/nocloud/vendor-data"
+: >"$LOG"
+boot
+[ "$(processed user-data)" = "init-local: 4;" ] || fail "changed inputs: user-data parts processed: '$(processed user-data)'"
+[ "$(cb query merged_cfg.final_message)" = vendor-two ] ||
+	fail "changed vendor-data: merged_cfg.final_message is '$(cb query merged_cfg.final_message)'"
+grep -q "vendor-two" "$R$IDIR/vendor-cloud-config.txt" ||
+	fail "vendor-cloud-config.txt was not rewritten"
+pass "a changed vendor-data is processed again and applies"
+
+# A changed system config file alone: built again; its value applies.
+mkdir -p "$R/etc/cloud/cloud.cfg.d"
+printf 'final_message: from-syscfg\n' >"$R/etc/cloud/cloud.cfg.d/10-final.cfg"
+printf '#cloud-config\nntp_vendor_marker: 1\n' >"$R/var/lib/cloud/seed/nocloud/vendor-data"
+boot
+printf 'final_message: syscfg-two\n' >"$R/etc/cloud/cloud.cfg.d/10-final.cfg"
+: >"$LOG"
+boot
+[ "$(processed user-data)" = "init-local: 4;" ] || fail "changed cloud.cfg.d: user-data parts processed: '$(processed user-data)'"
+[ "$(cb query merged_cfg.final_message)" = syscfg-two ] ||
+	fail "changed cloud.cfg.d: merged_cfg.final_message is '$(cb query merged_cfg.final_message)'"
+pass "a changed cloud.cfg.d file makes the model be built again, and applies"
+
+# A model that is not intact is never used: built again.
+head -c 40 "$R$IDIR/cloudboot-model" >"$R.m" && cat "$R.m" >"$R$IDIR/cloudboot-model" && rm -f "$R.m"
+: >"$LOG"
+boot
+[ "$(processed user-data)" = "init-local: 4;" ] || fail "broken model: parts processed: '$(processed user-data)'"
+cmp -s "$R/run/cloud-init/cloudboot-model" "$R$IDIR/cloudboot-model" || fail "the broken model was not replaced"
+pass "a torn model is built again"
+
+# Jinja: a template part (first line) reads instance-data, once.
+seed "instance-id: $IID
+" "## template: jinja
+#cloud-config
+final_message: jinja-{{ v1.instance_id }}
+"
+: >"$LOG"
+boot
+[ "$(grep -c "for a jinja template" "$LOG")" = 1 ] || fail "instance-data was not read once for the template"
+[ "$(cb query merged_cfg.final_message)" = "jinja-$IID" ] || fail "template: $(cb query merged_cfg.final_message)"
+seed "instance-id: $IID
+" "#cloud-config
+# ## template: jinja
+final_message: plain-{{ v1.instance_id }}
+"
+: >"$LOG"
+boot
+grep -q "for a jinja template" "$LOG" && fail "a template header past the first line was taken for one"
+[ "$(cb query merged_cfg.final_message)" = "plain-{{ v1.instance_id }}" ] || fail "not a template: $(cb query merged_cfg.final_message)"
+pass "jinja: only '## template: jinja' on the first line makes a template"
