@@ -431,6 +431,34 @@ static int make_swapfile(const struct module_ctx *ctx, const char *path, unsigne
         return r;
 }
 
+/* A swap file may not fill its filesystem: refused when it would take more
+ * than the space free there (cloud-init lets fallocate fail, or succeed and
+ * leave the disk full). */
+static int check_space(const struct module_ctx *ctx, const char *path, unsigned long long size)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dfd = -1;
+        const char *base;
+        struct statvfs sv;
+        int r = fs_split_path(path, &dir, &base);
+
+        if (r >= 0)
+                r = fs_mkdir_p(ctx->root_fd, dir, 0755);
+        if (r >= 0) {
+                dfd = fs_open_in_root(ctx->root_fd, dir, O_RDONLY | O_DIRECTORY, 0);
+                r = dfd;
+        }
+        if (r < 0)
+                return log_warning_errno(r, "Cannot open the directory of swap file %s: %m", path);
+        if (fstatvfs(dfd, &sv) == 0 && size > (unsigned long long)sv.f_frsize * sv.f_bavail) {
+                log_warning("Swap file %s of %llu MiB does not fit: %llu MiB free there; no swap "
+                            "file",
+                            path, size / MIB, (unsigned long long)sv.f_frsize * sv.f_bavail / MIB);
+                return -ENOSPC;
+        }
+        return 0;
+}
+
 /* cloud-init's handle_swapcfg: the swap file's path when fstab should name
  * it, NULL when there is none (or it could not be made: logged). */
 static char *setup_swap(const struct module_ctx *ctx, const struct node *swap)
@@ -498,6 +526,9 @@ static char *setup_swap(const struct module_ctx *ctx, const struct node *swap)
                 log_debug("Not creating swap: the size comes to less than 1 MiB");
                 return NULL;
         }
+        r = check_space(ctx, fname, size);
+        if (r < 0)
+                return NULL;
         r = make_swapfile(ctx, fname, size / MIB);
         if (r < 0) {
                 log_warning_errno(r, "Failed to set up swap file %s of %llu MiB: %m", fname,
