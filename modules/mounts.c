@@ -431,6 +431,20 @@ static int make_swapfile(const struct module_ctx *ctx, const char *path, unsigne
         return r;
 }
 
+/* mkswap in the target, where the chrooted command will look for it. */
+static bool have_mkswap(const struct module_ctx *ctx)
+{
+        static const char *const dirs[] = { "/usr/sbin", "/sbin", "/usr/bin", "/bin" };
+        char path[64];
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                (void)snprintf(path, sizeof(path), "%s/mkswap", dirs[i]);
+                if (exists(ctx, path))
+                        return true;
+        }
+        return false;
+}
+
 /* A swap file may not fill its filesystem: refused when it would take more
  * than the space free there (cloud-init lets fallocate fail, or succeed and
  * leave the disk full). */
@@ -524,6 +538,12 @@ static char *setup_swap(const struct module_ctx *ctx, const struct node *swap)
         }
         if (size / MIB == 0) {
                 log_debug("Not creating swap: the size comes to less than 1 MiB");
+                return NULL;
+        }
+        if (!have_mkswap(ctx)) {
+                log_warning("Failed to set up swap file %s: mkswap is not installed in the "
+                            "target",
+                            fname);
                 return NULL;
         }
         r = check_space(ctx, fname, size);

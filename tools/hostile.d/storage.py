@@ -23,7 +23,7 @@ case("mounts-wrong-types", "mounts, swap and mount_default_fields of the wrong t
 case("mounts-mountpoint-climbs", "a mount point that climbs out of the root: made inside it",
      CC + "mounts:\n  - [/dev/vdb, /../../../hostile-escape]\n" + SIB, files=[SIB_FILE])
 case("swap-huge", "a swap file larger than the disk: refused before anything is allocated",
-     CC + "swap: {filename: /swap.img, size: 900T}\n" + SIB,
+     CC + "swap: {filename: /swap.img, size: 900T}\n" + SIB, setup=["mkdir -p sbin && ln -sf /bin/true sbin/mkswap"],
      expect=["does not fit"], absent=["/swap.img"], files=[SIB_FILE])
 case("swap-relative", "a swap file name that is not an absolute path",
      CC + "swap: {filename: \"swap\\nfile\", size: 1M}\n" + SIB,
