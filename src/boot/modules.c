@@ -29,6 +29,8 @@ extern const struct module mod_packages;
 extern const struct module mod_power_state;
 extern const struct module mod_phone_home;
 extern const struct module mod_mounts;
+extern const struct module mod_growpart;
+extern const struct module mod_resizefs;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -55,6 +57,8 @@ static const struct module *const all[] = {
         &mod_power_state,
         &mod_phone_home,
         &mod_mounts,
+        &mod_growpart,
+        &mod_resizefs,
         NULL,
 };
 

@@ -28,3 +28,13 @@ case("swap-huge", "a swap file larger than the disk: refused before anything is 
 case("swap-relative", "a swap file name that is not an absolute path",
      CC + "swap: {filename: \"swap\\nfile\", size: 1M}\n" + SIB,
      expect=["user-data:2:18: swap.filename"], files=[SIB_FILE])
+case("growpart-wrong-types", "growpart with wrongly typed and unknown keys",
+     CC + "growpart: {mode: sideways, devices: /, extra: 1}\nresize_rootfs: maybe\n" + SIB,
+     expect_re=["user-data:2:17: growpart.mode: 'sideways' is not one of the allowed values",
+                "user-data:3:16: resize_rootfs"], files=[SIB_FILE])
+case("growpart-devices-hostile", "growpart devices that climb out, do not exist or are huge lists",
+     CC + "growpart:\n  devices: [/../../../etc, /nonexistent, \"/dev/\\x01\"]\n" + SIB,
+     expect=["growpart: '/nonexistent' could not be found"], files=[SIB_FILE])
+case("growpart-many-devices", "a thousand growpart devices: sixteen looked at",
+     CC + "growpart:\n  devices: [" + ", ".join("/d%d" % i for i in range(1000)) + "]\n" + SIB,
+     expect=["growpart: more than 16 devices"], files=[SIB_FILE])
