@@ -64,13 +64,14 @@ static void grow_one(const struct module_ctx *ctx, const char *entry)
         if (r >= 0)
                 r = disk_part_of(dev, &p);
         if (r < 0) {
-                log_warning_errno(r, "growpart: '%s' could not be found: %m; skipped", entry);
+                /* skipped, not a failure: cloud-init says so at debug level */
+                log_info("growpart: '%s' could not be found: %s; skipped", entry, strerror(-r));
                 return;
         }
         if (p.is_dm) {
-                log_warning("growpart: '%s' is on /dev/%s, a device-mapper device (LVM or "
-                            "encryption); growing it is not supported; skipped",
-                            entry, p.name);
+                log_info("growpart: '%s' is on /dev/%s, a device-mapper device (LVM or "
+                         "encryption); growing it is not supported; skipped",
+                         entry, p.name);
                 return;
         }
         if (!p.partno) {

@@ -30,7 +30,7 @@ case("swap-relative", "a swap file name that is not an absolute path",
      expect=["user-data:2:18: swap.filename"], files=[SIB_FILE])
 case("growpart-wrong-types", "growpart with wrongly typed and unknown keys",
      CC + "growpart: {mode: sideways, devices: /, extra: 1}\nresize_rootfs: maybe\n" + SIB,
-     expect_re=["user-data:2:17: growpart.mode: 'sideways' is not one of the allowed values",
+     expect_re=["user-data:2:18: growpart.mode: 'sideways' is not one of the allowed values",
                 "user-data:3:16: resize_rootfs"], files=[SIB_FILE])
 case("growpart-devices-hostile", "growpart devices that climb out, do not exist or are huge lists",
      CC + "growpart:\n  devices: [/../../../etc, /nonexistent, \"/dev/\\x01\"]\n" + SIB,
