@@ -28,6 +28,9 @@ extern const struct module mod_keys_to_console;
 extern const struct module mod_packages;
 extern const struct module mod_power_state;
 extern const struct module mod_phone_home;
+extern const struct module mod_mounts;
+extern const struct module mod_growpart;
+extern const struct module mod_resizefs;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -53,6 +56,9 @@ static const struct module *const all[] = {
         &mod_packages,
         &mod_power_state,
         &mod_phone_home,
+        &mod_mounts,
+        &mod_growpart,
+        &mod_resizefs,
         NULL,
 };
 

@@ -57,7 +57,9 @@ local-hostname: corpus-host
 		# harness installs them on a real Debian)
 		*/cc_package_update_upgrade_install/example1.yaml | */cloud-config-install-packages.txt | \
 			*/cloud-config-launch-index.txt | */cloud-config-update-apt.txt | \
-			*/cloud-config-update-packages.txt) want=2 ;;
+			*/cloud-config-update-packages.txt | */cloud-config-gluster.txt) want=2 ;;
+		# the test target has no mkswap: the swap file is not made, a warning says so
+		*/cc_mounts/example2.yaml) want=2 ;;
 		# "## template: jinja" user-data is not rendered yet (issue #7)
 		*/cc_phone_home/example1.yaml | */cc_phone_home/example2.yaml) want=2 ;;
 		# sets passwords of user1..user3, which the example never creates
