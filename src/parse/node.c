@@ -457,7 +457,7 @@ size_t node_del(struct node *map, const char *key)
 }
 
 /* Remove every live pair whose key is ref, leaving them dead (value NULL)
- * for compact() to sweep: O(pairs removed) on an indexed map. */
+ * for node_sweep(): O(pairs removed) on an indexed map. */
 static size_t kill_key(struct node *map, const struct key_ref *ref)
 {
         size_t killed = 0;
@@ -471,8 +471,14 @@ static size_t kill_key(struct node *map, const struct key_ref *ref)
         return killed;
 }
 
+size_t node_del_deferred(struct node *map, const char *key)
+{
+        struct key_ref ref = str_key(key);
+        return map && map->type == NODE_MAP ? kill_key(map, &ref) : 0;
+}
+
 /* Sweep the dead pairs of map. */
-static void compact(struct node *map)
+void node_sweep(struct node *map)
 {
         size_t j = 0;
 
@@ -527,7 +533,7 @@ int node_merge(struct node *dst, const struct node *src)
                 }
         }
         if (dead)
-                compact(dst);
+                node_sweep(dst);
         return r;
 }
 

@@ -69,6 +69,11 @@ int node_merge(struct node *dst, const struct node *src);
 /* Position in map->items of the last key equal to key (same type, same
  * bytes), or -1: O(1) on an indexed mapping. */
 long node_find(const struct node *map, const struct node *key);
+/* Remove the pairs named key but leave them in place, dead (value NULL),
+ * until node_sweep(map): many removals then cost one pass, not one each.
+ * Lookups skip dead pairs; nothing else may see map before the sweep. */
+size_t node_del_deferred(struct node *map, const char *key);
+void node_sweep(struct node *map);
 /* Forget map's index (after rearranging its items directly). */
 void node_index_drop(struct node *map);
 /* Whether map holds an index now (for tests). */
