@@ -223,7 +223,7 @@ static int merge_dict(const struct merge_spec *s, struct node *res, const struct
 
         if (new->type != NODE_MAP)
                 return 0;
-        for (size_t i = 0; i + 1 < new->n && r >= 0; i += 2) {
+        for (size_t i = 0; i + 1 < new->n &&r >= 0; i += 2) {
                 const struct node *k = new->items[i], *v = new->items[i + 1];
                 const char *key = k->str;
                 struct node **cur;

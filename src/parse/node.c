@@ -46,7 +46,7 @@ static bool sip_keyed;
         } while (0)
 
 /* SipHash-1-3 of s (len bytes). */
-static uint64_t key_hash(const char *s, size_t len)
+uint64_t node_key_hash(const char *s, size_t len)
 {
         const unsigned char *p = (const unsigned char *)s;
         uint64_t v0, v1, v2, v3, m, b = (uint64_t)len << 56;
@@ -121,7 +121,7 @@ static int index_add(struct node *map, size_t p)
         struct node_index *x = map->index;
         const struct node *k = map->items[2 * p];
         struct key_ref ref = key_of(k);
-        size_t i = key_hash(ref.s, ref.len) & x->mask;
+        size_t i = node_key_hash(ref.s, ref.len) & x->mask;
 
         for (;; i = (i + 1) & x->mask) {
                 uint32_t q = x->slots[i];
@@ -214,7 +214,7 @@ static long find_last(const struct node *map, const struct key_ref *ref)
                 return -1;
         x = index_get(map);
         if (x) {
-                size_t i = key_hash(ref->s, ref->len) & x->mask;
+                size_t i = node_key_hash(ref->s, ref->len) & x->mask;
                 for (;; i = (i + 1) & x->mask) {
                         uint32_t q = x->slots[i];
                         if (q == 0)

@@ -74,6 +74,8 @@ long node_find(const struct node *map, const struct node *key);
  * Lookups skip dead pairs; nothing else may see map before the sweep. */
 size_t node_del_deferred(struct node *map, const char *key);
 void node_sweep(struct node *map);
+/* The keyed hash the index uses, for other tables of untrusted strings. */
+uint64_t node_key_hash(const char *s, size_t len);
 /* Forget map's index (after rearranging its items directly). */
 void node_index_drop(struct node *map);
 /* Whether map holds an index now (for tests). */
