@@ -330,12 +330,12 @@ static int merge_into(const struct merge_spec *s, struct node **slot, const stru
                 if (!s->has_str)
                         return 0;
                 if (s->str.append && new->type == NODE_STR) {
-                        char *cat = realloc(old->str, old->len + new->len + 1);
+                        char *cat = malloc(old->len + new->len + 1);
                         if (!cat)
                                 return -ENOMEM;
+                        memcpy(cat, old->str, old->len);
                         memcpy(cat + old->len, new->str, new->len + 1);
-                        old->str = cat;
-                        old->len += new->len;
+                        node_take_strn(old, cat, old->len + new->len);
                         old->binary = false;
                         return 0;
                 }

@@ -21,7 +21,8 @@ struct node {
         bool b; /* NODE_BOOL */
         uint32_t line, col; /* 1-based; 0 when made by code, not read from a file */
         const char *file; /* interned, lives until node_names_free() */
-        char *str; /* scalar text (decoded bytes for binary); NULL for containers */
+        char *str; /* scalar text (decoded bytes for binary); NULL for containers;
+                    * set it with node_take_strn(), never free it */
         size_t len;
         long long i; /* NODE_INT */
         struct node **items; /* NODE_SEQ: values; NODE_MAP: key, value, key, value, ... */
@@ -43,6 +44,8 @@ struct node *node_new_strn(const char *s, size_t len);
 struct node *node_new_int(long long v);
 struct node *node_new_bool(bool v);
 struct node *node_free(struct node *n);
+/* Give n the text s (len bytes, NUL-terminated, malloc'ed; n owns it now). */
+void node_take_strn(struct node *n, char *s, size_t len);
 static inline void node_freep(struct node **n)
 {
         node_free(*n);

@@ -346,9 +346,7 @@ static int on_scalar(struct loader *l, yaml_event_t *e)
                         return fail(l, &e->start_mark, -EBADMSG,
                                     "invalid base64 in !!binary scalar");
                 }
-                free(n->str);
-                n->str = raw;
-                n->len = raw_len;
+                node_take_strn(n, raw, raw_len);
                 n->binary = true;
         } else if (streq(tag, "int") || streq(tag, "bool") || streq(tag, "null") ||
                    streq(tag, "float")) {

@@ -220,7 +220,7 @@ int authkeys_merge(const char *old, size_t old_len, char *const *keys, size_t n,
                         used[i] = true;
         }
         /* Existing lines stay; one with a blob we bring is replaced in place. */
-        for (const char *p = old, *end = old + old_len; p && p < end;) {
+        for (const char *p = old, *end = old ? old + old_len : NULL; p && p < end;) {
                 const char *nl = memchr(p, '\n', (size_t)(end - p));
                 size_t len = trimmed_len(p, (size_t)((nl ? nl : end) - p));
                 const char *b;

@@ -148,9 +148,7 @@ static void test_merging_large_maps_is_linear(void **state)
         for (size_t i = 0; i < n; i += 2) {
                 char key[32];
                 (void)snprintf(key, sizeof(key), "n%zu", i);
-                free(src->items[2 * i]->str);
-                src->items[2 * i]->str = strdup(key);
-                src->items[2 * i]->len = strlen(key);
+                node_take_strn(src->items[2 * i], strdup(key), strlen(key));
         }
         sub = node_new(NODE_MAP);
         assert_int_equal(node_set(sub, "a", node_new_int(1)), 0);
