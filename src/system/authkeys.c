@@ -480,6 +480,10 @@ int authkeys_install(int root_fd, const struct passwd_entry *pw, char *const *ke
                 r = fs_write_atomic_at(dfd, rel, out.data ? out.data : "", out.len, 0600, pw->uid,
                                        pw->gid);
         buf_free(&out);
+        if (r == -E2BIG)
+                return log_error_errno(
+                        r, "%s would be larger than %u bytes with %zu keys; not written", path,
+                        AUTHKEYS_MAX, n);
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", path);
         log_info("Wrote %zu key%s to %s", n, n == 1 ? "" : "s", path);
