@@ -618,17 +618,39 @@ struct name {
         char s[];
 };
 static struct name *names;
+/* names by hash, half full at most: an archive of 100k entries names 100k
+ * documents, and a list scan per name would be quadratic */
+static struct name **name_slots;
+static size_t name_mask, n_names;
+
+static struct name **name_slot(const char *name)
+{
+        for (size_t h = node_key_hash(name, strlen(name)) & name_mask;; h = (h + 1) & name_mask)
+                if (!name_slots[h] || streq(name_slots[h]->s, name))
+                        return &name_slots[h];
+}
 
 const char *node_intern_file(const char *name)
 {
+        struct name **slot, *n;
         size_t len;
-        struct name *n;
 
         if (!name)
                 return NULL;
-        for (n = names; n; n = n->next)
-                if (streq(n->s, name))
-                        return n->s;
+        if (2 * (n_names + 1) > (name_slots ? name_mask + 1 : 0)) {
+                size_t size = name_slots ? 2 * (name_mask + 1) : 64;
+                struct name **ns = calloc(size, sizeof(*ns));
+                if (!ns)
+                        return NULL;
+                free(name_slots);
+                name_slots = ns;
+                name_mask = size - 1;
+                for (n = names; n; n = n->next)
+                        *name_slot(n->s) = n;
+        }
+        slot = name_slot(name);
+        if (*slot)
+                return (*slot)->s;
         len = strlen(name);
         n = malloc(sizeof(*n) + len + 1);
         if (!n)
@@ -636,6 +658,8 @@ const char *node_intern_file(const char *name)
         memcpy(n->s, name, len + 1);
         n->next = names;
         names = n;
+        *slot = n;
+        n_names++;
         return n->s;
 }
 
@@ -646,4 +670,7 @@ void node_names_free(void)
                 names = n->next;
                 free(n);
         }
+        free(name_slots);
+        name_slots = NULL;
+        name_mask = n_names = 0;
 }

@@ -181,6 +181,24 @@ static void test_a_copy_has_its_own_index(void **state)
         assert_int_equal(node_get(m, "k1")->i, 1);
 }
 
+static void test_file_names_are_interned_once(void **state)
+{
+        (void)state;
+        const char *first = node_intern_file("user-data[part 1]");
+        char name[64];
+
+        for (int i = 0; i < 20000; i++) {
+                (void)snprintf(name, sizeof(name), "user-data[entry %d]", i);
+                assert_string_equal(node_intern_file(name), name);
+        }
+        assert_ptr_equal(node_intern_file("user-data[part 1]"), first);
+        assert_ptr_equal(node_intern_file("user-data[entry 7]"),
+                         node_intern_file("user-data[entry 7]"));
+        node_names_free();
+        assert_string_equal(node_intern_file("again"), "again");
+        node_names_free();
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -191,6 +209,7 @@ int main(void)
                 cmocka_unit_test(test_repeated_keys_with_and_without_an_index),
                 cmocka_unit_test(test_merging_large_maps_is_linear),
                 cmocka_unit_test(test_a_copy_has_its_own_index),
+                cmocka_unit_test(test_file_names_are_interned_once),
         };
         return cmocka_run_group_tests_name("node", tests, NULL, NULL);
 }
