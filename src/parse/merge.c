@@ -179,142 +179,175 @@ int merge_spec_from_node(const struct node *v, struct merge_spec *spec)
         return 0;
 }
 
-static struct node *merge(const struct merge_spec *s, const struct node *old,
-                          const struct node *new, unsigned depth);
+/* The mergers work in place on the tree built so far: a part costs what it
+ * brings, not a copy of everything merged before it (256 parts would copy
+ * the growing tree 256 times). */
+static int merge_into(const struct merge_spec *s, struct node **old, const struct node *new,
+                      unsigned depth);
 
-static struct node *dict_same_key(const struct merge_spec *s, const struct node *o,
-                                  const struct node *n, unsigned depth)
+/* *slot = a copy of n. */
+static int replace(struct node **slot, const struct node *n)
 {
-        if (s->dict.replace)
-                return node_copy(n);
-        if ((n->type == NODE_SEQ && s->dict.recurse_array) ||
-            (n->type == NODE_STR && s->dict.recurse_str) || n->type == NODE_MAP)
-                return merge(s, o, n, depth + 1);
-        return node_copy(o);
+        struct node *c = node_copy(n);
+        if (!c)
+                return -ENOMEM;
+        node_free(*slot);
+        *slot = c;
+        return 0;
 }
 
-static struct node *merge_dict(const struct merge_spec *s, const struct node *old,
-                               const struct node *new, unsigned depth)
+/* The value slot of the last string key named key in map, or NULL. */
+static struct node **value_slot(struct node *map, const char *key)
 {
-        struct node *res = node_copy(old);
+        struct node k = { .type = NODE_STR, .str = (char *)key, .len = strlen(key) };
+        long i = node_find(map, &k);
+        return i < 0 ? NULL : &map->items[i + 1];
+}
 
-        if (!res || new->type != NODE_MAP)
-                return res;
-        for (size_t i = 0; i + 1 < new->n; i += 2) {
+static int dict_same_key(const struct merge_spec *s, struct node **o, const struct node *n,
+                         unsigned depth)
+{
+        if (s->dict.replace)
+                return replace(o, n);
+        if ((n->type == NODE_SEQ && s->dict.recurse_array) ||
+            (n->type == NODE_STR && s->dict.recurse_str) || n->type == NODE_MAP)
+                return merge_into(s, o, n, depth + 1);
+        return 0;
+}
+
+static int merge_dict(const struct merge_spec *s, struct node *res, const struct node *new,
+                      unsigned depth)
+{
+        size_t dead = 0;
+        int r = 0;
+
+        if (new->type != NODE_MAP)
+                return 0;
+        for (size_t i = 0; i + 1 < new->n &&r >= 0; i += 2) {
                 const struct node *k = new->items[i], *v = new->items[i + 1];
                 const char *key = k->str;
-                struct node *cur;
+                struct node **cur;
 
                 if (!key)
                         continue;
-                cur = node_get(res, key);
+                cur = value_slot(res, key);
                 if (cur && v->type == NODE_NULL && s->dict.allow_delete) {
-                        node_del(res, key);
+                        dead += node_del_deferred(res, key);
                         continue;
                 }
-                if (node_set(res, key, cur ? dict_same_key(s, cur, v, depth) : node_copy(v)) < 0)
-                        return node_free(res);
+                if (cur)
+                        r = dict_same_key(s, cur, v, depth);
+                else
+                        r = node_set(res, key, node_copy(v));
         }
-        return res;
+        if (dead)
+                node_sweep(res);
+        return r;
 }
 
-static struct node *list_same_index(const struct merge_spec *s, const struct node *o,
-                                    const struct node *n, unsigned depth)
+static int list_same_index(const struct merge_spec *s, struct node **o, const struct node *n,
+                           unsigned depth)
 {
         if (s->list.method == LIST_NO_REPLACE)
-                return node_copy(o);
+                return 0;
         if ((n->type == NODE_SEQ && s->list.recurse_array) ||
             (n->type == NODE_STR && s->list.recurse_str) ||
             (n->type == NODE_MAP && s->list.recurse_dict))
-                return merge(s, o, n, depth + 1);
-        return node_copy(n);
+                return merge_into(s, o, n, depth + 1);
+        return replace(o, n);
 }
 
-static struct node *merge_list(const struct merge_spec *s, const struct node *old,
-                               const struct node *new, unsigned depth)
+/* Append copies of part's items (part itself when it is not a list) to seq. */
+static int append_copies(struct node *seq, const struct node *part)
 {
-        struct node *res;
+        size_t count = part->type == NODE_SEQ ? part->n : 1;
 
-        if (s->list.method == LIST_REPLACE && new->type != NODE_SEQ)
-                return node_copy(new);
-        if (s->list.method == LIST_APPEND || s->list.method == LIST_PREPEND) {
-                const struct node *first = s->list.method == LIST_APPEND ? old : new;
-                const struct node *second = s->list.method == LIST_APPEND ? new : old;
-                res = node_new(NODE_SEQ);
-                /* A value that is not a list goes in as one item. */
-                for (const struct node *part = first;; part = second) {
-                        if (part->type == NODE_SEQ) {
-                                for (size_t i = 0; res && i < part->n; i++)
-                                        if (node_append(res, node_copy(part->items[i])) < 0)
-                                                res = node_free(res);
-                        } else if (res && node_append(res, node_copy(part)) < 0)
-                                res = node_free(res);
-                        if (part == second)
-                                break;
-                }
-                if (res) {
-                        res->line = old->line;
-                        res->col = old->col;
-                        res->file = old->file;
-                }
-                return res;
-        }
-        res = node_copy(old);
-        if (new->type != NODE_SEQ)
-                return res; /* no_replace with something not a list */
-        for (size_t i = 0; res && i < res->n && i < new->n; i++) {
-                struct node *m = list_same_index(s, res->items[i], new->items[i], depth);
-                if (!m)
-                        return node_free(res);
-                node_free(res->items[i]);
-                res->items[i] = m;
-        }
-        return res;
-}
-
-static struct node *merge(const struct merge_spec *s, const struct node *old,
-                          const struct node *new, unsigned depth)
-{
-        if (depth > MERGE_DEPTH_MAX)
-                return node_copy(old);
-        switch (old->type) {
-        case NODE_MAP:
-                return s->has_dict ? merge_dict(s, old, new, depth) : node_copy(old);
-        case NODE_SEQ:
-                return s->has_list ? merge_list(s, old, new, depth) : node_copy(old);
-        case NODE_STR:
-                if (!s->has_str)
-                        return node_copy(old);
-                if (s->str.append && new->type == NODE_STR) {
-                        struct node *r;
-                        char *cat = malloc(old->len + new->len + 1);
-                        if (!cat)
-                                return NULL;
-                        memcpy(cat, old->str, old->len);
-                        memcpy(cat + old->len, new->str, new->len + 1);
-                        r = node_new_strn(cat, old->len + new->len);
-                        free(cat);
-                        if (r) {
-                                r->line = old->line;
-                                r->col = old->col;
-                                r->file = old->file;
-                        }
+        for (size_t i = 0; i < count; i++) {
+                struct node *c = node_copy(part->type == NODE_SEQ ? part->items[i] : part);
+                int r = node_append(seq, c);
+                if (r < 0) {
+                        node_free(c);
                         return r;
                 }
-                return node_copy(new);
+        }
+        return 0;
+}
+
+static int merge_list(const struct merge_spec *s, struct node **slot, const struct node *new,
+                      unsigned depth)
+{
+        struct node *old = *slot;
+
+        if (s->list.method == LIST_REPLACE && new->type != NODE_SEQ)
+                return replace(slot, new);
+        if (s->list.method == LIST_APPEND)
+                return append_copies(old, new);
+        if (s->list.method == LIST_PREPEND) {
+                /* copies of new's items, then the old ones moved over */
+                size_t count = new->type == NODE_SEQ ? new->n : 1, total = count + old->n;
+                struct node **items = calloc(total ? total : 1, sizeof(*items));
+                if (!items)
+                        return -ENOMEM;
+                for (size_t i = 0; i < count; i++) {
+                        items[i] = node_copy(new->type == NODE_SEQ ? new->items[i] : new);
+                        if (!items[i]) {
+                                while (i > 0)
+                                        node_free(items[--i]);
+                                free(items);
+                                return -ENOMEM;
+                        }
+                }
+                if (old->n)
+                        memcpy(items + count, old->items, old->n * sizeof(*items));
+                free(old->items);
+                old->items = items;
+                old->n = old->cap = total;
+                return 0;
+        }
+        if (new->type != NODE_SEQ)
+                return 0; /* no_replace with something not a list */
+        for (size_t i = 0; i < old->n && i < new->n; i++) {
+                int r = list_same_index(s, &old->items[i], new->items[i], depth);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int merge_into(const struct merge_spec *s, struct node **slot, const struct node *new,
+                      unsigned depth)
+{
+        struct node *old = *slot;
+
+        if (depth > MERGE_DEPTH_MAX)
+                return 0;
+        switch (old->type) {
+        case NODE_MAP:
+                return s->has_dict ? merge_dict(s, old, new, depth) : 0;
+        case NODE_SEQ:
+                return s->has_list ? merge_list(s, slot, new, depth) : 0;
+        case NODE_STR:
+                if (!s->has_str)
+                        return 0;
+                if (s->str.append && new->type == NODE_STR) {
+                        char *cat = malloc(old->len + new->len + 1);
+                        if (!cat)
+                                return -ENOMEM;
+                        memcpy(cat, old->str, old->len);
+                        memcpy(cat + old->len, new->str, new->len + 1);
+                        node_take_strn(old, cat, old->len + new->len);
+                        old->binary = false;
+                        return 0;
+                }
+                return replace(slot, new);
         default:
                 /* cloud-init has no merger for numbers, booleans or null: the old
                  * value stays */
-                return node_copy(old);
+                return 0;
         }
 }
 
 int merge_apply(const struct merge_spec *spec, struct node **dst, const struct node *src)
 {
-        struct node *m = merge(spec, *dst, src, 0);
-        if (!m)
-                return -ENOMEM;
-        node_free(*dst);
-        *dst = m;
-        return 0;
+        return merge_into(spec, dst, src, 0);
 }

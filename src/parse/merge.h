@@ -40,6 +40,8 @@ int merge_spec_parse(const char *text, struct merge_spec *spec, const char **ret
 /* Add the mergers of a merge_how/merge_type value (a string or a list). */
 int merge_spec_from_node(const struct node *v, struct merge_spec *spec);
 
-/* *dst merged with src by spec, as cloud-init's merger.merge(dst, src):
- * *dst is replaced by a new tree; src is left alone. */
+/* *dst merged with src by spec, as cloud-init's merger.merge(dst, src), in
+ * place: what src brings is copied into *dst (a value of another kind
+ * replaces *dst); src is left alone. On failure *dst is whole but may hold
+ * part of src. */
 int merge_apply(const struct merge_spec *spec, struct node **dst, const struct node *src);

@@ -13,19 +13,30 @@
 
 enum node_type { NODE_NULL, NODE_BOOL, NODE_INT, NODE_FLOAT, NODE_STR, NODE_SEQ, NODE_MAP };
 
+struct node_index;
+
 struct node {
         enum node_type type;
         bool binary; /* !!binary: str holds decoded bytes (may hold NULs) */
+        bool b; /* NODE_BOOL */
         uint32_t line, col; /* 1-based; 0 when made by code, not read from a file */
         const char *file; /* interned, lives until node_names_free() */
-        char *str; /* scalar text (decoded bytes for binary); NULL for containers */
+        char *str; /* scalar text (decoded bytes for binary); NULL for containers;
+                    * set it with node_take_strn(), never free it */
         size_t len;
         long long i; /* NODE_INT */
-        bool b; /* NODE_BOOL */
         struct node **items; /* NODE_SEQ: values; NODE_MAP: key, value, key, value, ... */
         size_t n; /* number of items (for a map: twice the number of pairs) */
         size_t cap;
+        /* A mapping of NODE_INDEX_MIN_PAIRS pairs or more gets a hash index of
+         * its keys on its first lookup, so that a loop of lookups costs O(1)
+         * each, not a scan. Appends through node_append() keep it; code that
+         * removes or reorders a mapping's items itself calls node_index_drop()
+         * (a shrunken or rearranged map is also detected and re-indexed). */
+        struct node_index *index;
 };
+
+#define NODE_INDEX_MIN_PAIRS 64
 
 struct node *node_new(enum node_type type);
 struct node *node_new_str(const char *s);
@@ -33,6 +44,8 @@ struct node *node_new_strn(const char *s, size_t len);
 struct node *node_new_int(long long v);
 struct node *node_new_bool(bool v);
 struct node *node_free(struct node *n);
+/* Give n the text s (len bytes, NUL-terminated, malloc'ed; n owns it now). */
+void node_take_strn(struct node *n, char *s, size_t len);
 static inline void node_freep(struct node **n)
 {
         node_free(*n);
@@ -55,6 +68,23 @@ size_t node_del(struct node *map, const char *key);
 /* Merge src into dst: mappings recursively, anything else replaced by a copy of
  * src's value. This is cloud-init's merging of system config files. */
 int node_merge(struct node *dst, const struct node *src);
+
+/* Position in map->items of the last key equal to key (same type, same
+ * bytes), or -1: O(1) on an indexed mapping. */
+long node_find(const struct node *map, const struct node *key);
+/* Remove the pairs named key but leave them in place, dead (value NULL),
+ * until node_sweep(map): many removals then cost one pass, not one each.
+ * Lookups skip dead pairs; nothing else may see map before the sweep. */
+size_t node_del_deferred(struct node *map, const char *key);
+void node_sweep(struct node *map);
+/* The keyed hash the index uses, for other tables of untrusted strings. */
+uint64_t node_key_hash(const char *s, size_t len);
+/* Forget map's index (after rearranging its items directly). */
+void node_index_drop(struct node *map);
+/* Whether map holds an index now (for tests). */
+bool node_is_indexed(const struct node *map);
+/* Key comparisons made by lookups so far (for tests: a scan shows here). */
+extern unsigned long long node_key_compares;
 
 /* Typed accessors. The text of a string node; NULL for any other node and
  * for a string with a NUL byte inside. */

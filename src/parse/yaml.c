@@ -21,14 +21,26 @@ struct frame {
         char *anchor;
 };
 
+struct yaml_budget yaml_boot_budget = YAML_BUDGET_DEFAULT;
+
+void yaml_budget_reset(void)
+{
+        yaml_boot_budget = YAML_BUDGET_DEFAULT;
+}
+
 struct loader {
         const struct yaml_limits *lim;
+        struct yaml_budget *budget;
         const char *file;
         struct yaml_error *err;
         struct frame *stack;
         size_t depth;
         struct anchor *anchors;
         size_t n_anchors, cap_anchors;
+        /* anchors by name: open addressing over their numbers, half full at
+         * most; the latest definition of a name in its slot */
+        uint32_t *anchor_slots;
+        size_t anchor_mask;
         size_t n_nodes;
         struct node *root;
         /* Merge-key entries taken out of their mapping: freed at the end, since
@@ -195,13 +207,41 @@ void yaml_resolve_plain(struct node *n)
                 n->type = NODE_FLOAT;
 }
 
-static int count_nodes(struct loader *l, size_t add, const yaml_mark_t *m)
+/* Count add nodes against the document's limit and the boot's budget;
+ * alias: they are copies that an alias or a merge key adds. */
+static int count_nodes(struct loader *l, size_t add, bool alias, const yaml_mark_t *m)
 {
+        struct yaml_budget *b = l->budget;
+
         if (add > l->lim->max_nodes || l->n_nodes > l->lim->max_nodes - add)
                 return fail(l, m, -E2BIG, "document has more than %zu nodes (aliases included)",
                             l->lim->max_nodes);
+        if (alias && (add > b->max_alias_nodes || b->alias_nodes > b->max_alias_nodes - add))
+                return fail(l, m, -E2BIG,
+                            "aliases expand to more than %zu nodes in this boot's documents "
+                            "together (the boot's alias budget)",
+                            b->max_alias_nodes);
+        if (add > b->max_nodes || b->nodes > b->max_nodes - add)
+                return fail(l, m, -E2BIG,
+                            "this boot's documents have more than %zu nodes together, aliases "
+                            "included (the boot's node budget)",
+                            b->max_nodes);
         l->n_nodes += add;
+        b->nodes += add;
+        if (alias)
+                b->alias_nodes += add;
         return 0;
+}
+
+/* The slot of name in the anchor table: its own, or the empty one it goes in. */
+static uint32_t *anchor_slot(struct loader *l, const char *name)
+{
+        for (size_t h = node_key_hash(name, strlen(name)) & l->anchor_mask;;
+             h = (h + 1) & l->anchor_mask) {
+                uint32_t q = l->anchor_slots[h];
+                if (q == 0 || streq(l->anchors[q - 1].name, name))
+                        return &l->anchor_slots[h];
+        }
 }
 
 static int add_anchor(struct loader *l, const char *name, struct node *n)
@@ -211,25 +251,38 @@ static int add_anchor(struct loader *l, const char *name, struct node *n)
         if (l->n_anchors == l->cap_anchors) {
                 size_t ncap = l->cap_anchors ? l->cap_anchors * 2 : 8;
                 struct anchor *p = realloc(l->anchors, ncap * sizeof(*p));
+                uint32_t *slots;
                 if (!p)
                         return -ENOMEM;
                 l->anchors = p;
                 l->cap_anchors = ncap;
+                /* the table at twice the anchors' room, refilled */
+                slots = calloc(2 * ncap, sizeof(*slots));
+                if (!slots)
+                        return -ENOMEM;
+                free(l->anchor_slots);
+                l->anchor_slots = slots;
+                l->anchor_mask = 2 * ncap - 1;
+                for (size_t i = 0; i < l->n_anchors; i++)
+                        *anchor_slot(l, l->anchors[i].name) = (uint32_t)i + 1;
         }
         l->anchors[l->n_anchors].name = strdup(name);
         if (!l->anchors[l->n_anchors].name)
                 return -ENOMEM;
-        l->anchors[l->n_anchors++].node = n;
+        l->anchors[l->n_anchors].node = n;
+        /* The latest definition wins, as a redefined anchor does in YAML. */
+        *anchor_slot(l, name) = (uint32_t)++l->n_anchors;
         return 0;
 }
 
 static struct node *find_anchor(struct loader *l, const char *name)
 {
-        /* The latest definition wins, as a redefined anchor does in YAML. */
-        for (size_t i = l->n_anchors; i > 0; i--)
-                if (streq(l->anchors[i - 1].name, name))
-                        return l->anchors[i - 1].node;
-        return NULL;
+        uint32_t q;
+
+        if (!l->anchor_slots)
+                return NULL;
+        q = *anchor_slot(l, name);
+        return q ? l->anchors[q - 1].node : NULL;
 }
 
 /* Attach n to the container on top of the stack (or make it the root). */
@@ -268,7 +321,7 @@ static int on_scalar(struct loader *l, yaml_event_t *e)
         struct node *n;
         int r;
 
-        r = count_nodes(l, 1, &e->start_mark);
+        r = count_nodes(l, 1, false, &e->start_mark);
         if (r < 0)
                 return r;
         n = node_new_strn((const char *)e->data.scalar.value, e->data.scalar.length);
@@ -293,9 +346,7 @@ static int on_scalar(struct loader *l, yaml_event_t *e)
                         return fail(l, &e->start_mark, -EBADMSG,
                                     "invalid base64 in !!binary scalar");
                 }
-                free(n->str);
-                n->str = raw;
-                n->len = raw_len;
+                node_take_strn(n, raw, raw_len);
                 n->binary = true;
         } else if (streq(tag, "int") || streq(tag, "bool") || streq(tag, "null") ||
                    streq(tag, "float")) {
@@ -337,7 +388,7 @@ static int on_start(struct loader *l, yaml_event_t *e, enum node_type type)
         if (l->depth >= l->lim->max_depth)
                 return fail(l, &e->start_mark, -E2BIG, "nesting deeper than %u levels",
                             l->lim->max_depth);
-        r = count_nodes(l, 1, &e->start_mark);
+        r = count_nodes(l, 1, false, &e->start_mark);
         if (r < 0)
                 return r;
         n = node_new(type);
@@ -353,17 +404,6 @@ static int on_start(struct loader *l, yaml_event_t *e, enum node_type type)
         l->stack[l->depth].anchor = anchor ? strdup(anchor) : NULL;
         l->depth++;
         return 0;
-}
-
-static bool has_key(const struct node *map, const struct node *key, size_t upto)
-{
-        for (size_t i = 0; i + 1 < upto; i += 2) {
-                const struct node *k = map->items[i];
-                if (k->type == key->type && k->len == key->len &&
-                    memcmp(k->str, key->str, k->len) == 0)
-                        return true;
-        }
-        return false;
 }
 
 /* YAML 1.1 merge keys: `<<: *base` or `<<: [*a, *b]`. Keys written in the
@@ -394,6 +434,7 @@ static int apply_merge_keys(struct loader *l, struct node *map, const yaml_mark_
                 map->items[j++] = map->items[i + 1];
         }
         map->n = j;
+        node_index_drop(map); /* rearranged */
 
         for (size_t s = 0; s < n_merges && r >= 0; s++) {
                 struct node *src = merges[s];
@@ -408,9 +449,9 @@ static int apply_merge_keys(struct loader *l, struct node *map, const yaml_mark_
                         }
                         for (size_t i = 0; i + 1 < one->n && r >= 0; i += 2) {
                                 struct node *kc, *vc;
-                                if (has_key(map, one->items[i], map->n))
+                                if (node_find(map, one->items[i]) >= 0)
                                         continue;
-                                r = count_nodes(l, node_count(one->items[i + 1]) + 1, m);
+                                r = count_nodes(l, node_count(one->items[i + 1]) + 1, true, m);
                                 if (r < 0)
                                         break;
                                 kc = node_copy(one->items[i]);
@@ -461,7 +502,7 @@ static int on_alias(struct loader *l, yaml_event_t *e)
 
         if (!target)
                 return fail(l, &e->start_mark, -EBADMSG, "found undefined alias *%s", name);
-        r = count_nodes(l, node_count(target), &e->start_mark);
+        r = count_nodes(l, node_count(target), true, &e->start_mark);
         if (r < 0)
                 return r;
         copy = node_copy(target);
@@ -475,6 +516,8 @@ int yaml_load(const char *data, size_t len, const char *file, const struct yaml_
 {
         struct yaml_limits def = YAML_LIMITS_DEFAULT;
         struct loader l = { .lim = lim ? lim : &def, .err = err };
+
+        l.budget = l.lim->budget ? l.lim->budget : &yaml_boot_budget;
         yaml_parser_t parser;
         bool done = false, seen_doc = false;
         int r = 0;
@@ -559,6 +602,7 @@ int yaml_load(const char *data, size_t len, const char *file, const struct yaml_
         for (size_t i = 0; i < l.n_anchors; i++)
                 free(l.anchors[i].name);
         free(l.anchors);
+        free(l.anchor_slots);
         node_free(l.graveyard);
 
         if (r == -ENOMEM && !err->msg[0])

@@ -130,33 +130,78 @@ int authkeys_collect(const struct node *v, char ***keys, size_t *n)
                         log_warning("%s: entry %zu is not one ssh key; skipped", pos, i);
                         continue;
                 }
-                p = realloc(*keys, (*n + 1) * sizeof(char *));
-                if (!p)
-                        return -ENOMEM;
-                *keys = p;
+                /* room for a power of two of keys: growing it doubles */
+                if ((*n & (*n - 1)) == 0) {
+                        p = realloc(*keys, (*n ? 2 * *n : 8) * sizeof(char *));
+                        if (!p)
+                                return -ENOMEM;
+                        *keys = p;
+                }
                 (*keys)[(*n)++] = k->str;
         }
         return 0;
 }
 
+unsigned long long authkeys_compares;
+
+/* The new keys by blob: open addressing over key numbers, half full at most,
+ * so that matching n keys against themselves and the file is O(n). */
+struct blob_set {
+        size_t mask;
+        uint32_t *slots; /* key number + 1; 0 when empty */
+};
+
+struct new_line {
+        const char *text, *blob; /* text NULL: not a key */
+        size_t len, blob_len;
+};
+
+/* The number of the key with blob b in set, or -1; with add, b as key i when
+ * absent. */
+static long blob_find(struct blob_set *set, const struct new_line *lines, const char *b, size_t bl,
+                      long add)
+{
+        for (size_t h = node_key_hash(b, bl) & set->mask;; h = (h + 1) & set->mask) {
+                uint32_t q = set->slots[h];
+                if (q == 0) {
+                        if (add >= 0)
+                                set->slots[h] = (uint32_t)add + 1;
+                        return -1;
+                }
+                authkeys_compares++;
+                if (lines[q - 1].blob_len == bl && memcmp(lines[q - 1].blob, b, bl) == 0)
+                        return (long)q - 1;
+        }
+}
+
+static int put_line(struct buf *out, const char *options, const struct new_line *l)
+{
+        if (options)
+                return buf_printf(out, "%s %.*s\n", options, (int)l->len, l->text);
+        return buf_printf(out, "%.*s\n", (int)l->len, l->text);
+}
+
 int authkeys_merge(const char *old, size_t old_len, char *const *keys, size_t n,
                    const char *options, struct buf *out)
 {
-        bool *used = calloc(n ? n : 1, sizeof(bool));
-        struct {
-                const char *text;
-                size_t len;
-        } *lines = NULL;
+        _cleanup_free_ bool *used = NULL;
+        _cleanup_free_ struct new_line *lines = NULL;
+        _cleanup_free_ uint32_t *slots = NULL;
+        struct blob_set set = { 0 };
+        size_t size = 16;
         int r = 0;
 
-        if (!used)
-                return -ENOMEM;
-        /* The new lines, as they will be written. */
+        if (n >= UINT32_MAX / 4)
+                return -E2BIG;
+        while (size < 2 * n)
+                size *= 2;
+        used = calloc(n ? n : 1, sizeof(bool));
         lines = calloc(n ? n : 1, sizeof(*lines));
-        if (!lines) {
-                free(used);
+        slots = calloc(size, sizeof(*slots));
+        if (!used || !lines || !slots)
                 return -ENOMEM;
-        }
+        set = (struct blob_set){ .mask = size - 1, .slots = slots };
+        /* The new lines, as they will be written. */
         for (size_t i = 0; i < n; i++) {
                 const char *o, *k, *b;
                 size_t ol, bl, kl = trimmed_len(keys[i], strlen(keys[i]));
@@ -168,56 +213,34 @@ int authkeys_merge(const char *old, size_t old_len, char *const *keys, size_t n,
                 /* options replace the key's own */
                 lines[i].text = options ? k : keys[i];
                 lines[i].len = kl - (size_t)(lines[i].text - keys[i]);
+                lines[i].blob = b;
+                lines[i].blob_len = bl;
                 /* a key given twice: the first wins */
-                for (size_t j = 0; j < i; j++) {
-                        const char *b2;
-                        size_t bl2;
-                        if (!used[j] && lines[j].text &&
-                            authkeys_blob(lines[j].text, lines[j].len, &b2, &bl2) && bl2 == bl &&
-                            memcmp(b, b2, bl) == 0)
-                                used[i] = true;
-                }
+                if (blob_find(&set, lines, b, bl, (long)i) >= 0)
+                        used[i] = true;
         }
         /* Existing lines stay; one with a blob we bring is replaced in place. */
-        for (const char *p = old, *end = old + old_len; p && p < end;) {
+        for (const char *p = old, *end = old ? old + old_len : NULL; p && p < end;) {
                 const char *nl = memchr(p, '\n', (size_t)(end - p));
                 size_t len = trimmed_len(p, (size_t)((nl ? nl : end) - p));
                 const char *b;
                 size_t bl;
-                bool replaced = false;
+                long i = -1;
 
                 if (authkeys_blob(p, len, &b, &bl))
-                        for (size_t i = 0; i < n && !replaced; i++) {
-                                const char *b2;
-                                size_t bl2;
-                                if (used[i] || !lines[i].text ||
-                                    !authkeys_blob(lines[i].text, lines[i].len, &b2, &bl2) ||
-                                    bl2 != bl || memcmp(b, b2, bl) != 0)
-                                        continue;
-                                if (options)
-                                        r = buf_printf(out, "%s %.*s\n", options, (int)lines[i].len,
-                                                       lines[i].text);
-                                else
-                                        r = buf_printf(out, "%.*s\n", (int)lines[i].len,
-                                                       lines[i].text);
-                                used[i] = replaced = true;
-                        }
-                if (!replaced && r >= 0 && (len > 0 || nl))
+                        i = blob_find(&set, lines, b, bl, -1);
+                if (i >= 0 && !used[i]) {
+                        r = put_line(out, options, &lines[i]);
+                        used[i] = true;
+                } else if (len > 0 || nl)
                         r = buf_printf(out, "%.*s\n", (int)len, p);
                 if (r < 0)
                         break;
                 p = nl ? nl + 1 : end;
         }
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                if (used[i] || !lines[i].text)
-                        continue;
-                if (options)
-                        r = buf_printf(out, "%s %.*s\n", options, (int)lines[i].len, lines[i].text);
-                else
-                        r = buf_printf(out, "%.*s\n", (int)lines[i].len, lines[i].text);
-        }
-        free(lines);
-        free(used);
+        for (size_t i = 0; i < n && r >= 0; i++)
+                if (!used[i] && lines[i].text)
+                        r = put_line(out, options, &lines[i]);
         return r;
 }
 
@@ -457,6 +480,10 @@ int authkeys_install(int root_fd, const struct passwd_entry *pw, char *const *ke
                 r = fs_write_atomic_at(dfd, rel, out.data ? out.data : "", out.len, 0600, pw->uid,
                                        pw->gid);
         buf_free(&out);
+        if (r == -E2BIG)
+                return log_error_errno(
+                        r, "%s would be larger than %u bytes with %zu keys; not written", path,
+                        AUTHKEYS_MAX, n);
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", path);
         log_info("Wrote %zu key%s to %s", n, n == 1 ? "" : "s", path);

@@ -19,6 +19,9 @@ int authkeys_path(int root_fd, const struct passwd_entry *pw, char **ret);
  * new key's own options (root's "Please login as ..." prefix). */
 int authkeys_merge(const char *old, size_t old_len, char *const *keys, size_t n,
                    const char *options, struct buf *out);
+/* Blob comparisons made by authkeys_merge() so far (for tests: pairwise
+ * matching shows here). */
+extern unsigned long long authkeys_compares;
 /* Find the base64 blob of an authorized_keys line; false for comments,
  * blanks and lines that are not keys. */
 bool authkeys_blob(const char *line, size_t len, const char **ret, size_t *ret_len);

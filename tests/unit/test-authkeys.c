@@ -57,6 +57,43 @@ static void test_merge_options_replace_key_options(void **state)
         free(out);
 }
 
+static void test_merge_of_many_keys_matches_by_hash(void **state)
+{
+        (void)state;
+        /* 5000 new keys (each given twice) against a file of 5000 lines, half
+         * of them the same keys: pairwise matching would compare ~10^7 blobs */
+        const size_t n = 5000;
+        char **keys = calloc(2 * n, sizeof(char *));
+        struct buf old = BUF_INIT(1u << 22), out = BUF_INIT(1u << 22);
+        unsigned long long before;
+        size_t lines = 0;
+
+        assert_non_null(keys);
+        for (size_t i = 0; i < n; i++) {
+                assert_true(asprintf(&keys[i], "ssh-ed25519 AAAAkey%zu new%zu", i, i) > 0);
+                assert_true(asprintf(&keys[n + i], "ssh-ed25519 AAAAkey%zu again%zu", i, i) > 0);
+                assert_int_equal(buf_printf(&old, "ssh-rsa AAAA%s%zu old%zu\n",
+                                            i % 2 ? "key" : "other", i, i),
+                                 0);
+        }
+        before = authkeys_compares;
+        assert_int_equal(authkeys_merge(old.data, old.len, keys, 2 * n, NULL, &out), 0);
+        if (authkeys_compares - before > 8 * 3 * n)
+                fail_msg("%llu blob comparisons for %zu keys", authkeys_compares - before, 3 * n);
+        for (size_t i = 0; i < out.len; i++)
+                lines += out.data[i] == '\n';
+        /* 5000 old lines (the odd ones replaced in place), 2500 keys added */
+        assert_int_equal(lines, n + n / 2);
+        assert_non_null(strstr(out.data, "ssh-rsa AAAAother0 old0\nssh-ed25519 AAAAkey1 new1\n"));
+        assert_null(strstr(out.data, "again"));
+        assert_non_null(strstr(out.data, "ssh-ed25519 AAAAkey4998 new4998\n"));
+        for (size_t i = 0; i < 2 * n; i++)
+                free(keys[i]);
+        free(keys);
+        buf_free(&old);
+        buf_free(&out);
+}
+
 static void test_blob_parsing(void **state)
 {
         (void)state;
@@ -264,6 +301,7 @@ int main(void)
                 cmocka_unit_test(test_merge_dedupes_and_tolerates_crlf),
                 cmocka_unit_test(test_merge_options_replace_key_options),
                 cmocka_unit_test(test_blob_parsing),
+                cmocka_unit_test(test_merge_of_many_keys_matches_by_hash),
                 cmocka_unit_test(test_path_from_sshd_config),
                 cmocka_unit_test(test_install_modes_owner_and_merge),
                 cmocka_unit_test(test_symlinked_ssh_dir_is_refused),

@@ -144,6 +144,72 @@ static void test_spec_parsing(void **state)
         assert_false(s.dict.replace); /* the first given wins */
 }
 
+static void test_parts_merge_in_place_without_copying_what_came_before(void **state)
+{
+        (void)state;
+        /* 256 parts of 1000 keys, each list(append)ed: the tree merged so far
+         * is not copied per part (its nodes stay where they are), and each
+         * key is found through the mapping's index */
+        struct merge_spec s = { 0 };
+        _cleanup_node_ struct node *acc = node_new(NODE_MAP);
+        struct node *first_list = NULL, *first_item = NULL;
+        unsigned long long before = node_key_compares;
+
+        assert_int_equal(merge_spec_parse("dict(recurse_array,no_replace)+list(append)", &s, NULL),
+                         0);
+        for (int p = 0; p < 256; p++) {
+                _cleanup_node_ struct node *part = node_new(NODE_MAP);
+                for (int k = 0; k < 1000; k++) {
+                        char key[16];
+                        struct node *l = node_new(NODE_SEQ);
+                        (void)snprintf(key, sizeof(key), "l%03d", k);
+                        assert_int_equal(node_append(l, node_new_int(p)), 0);
+                        assert_int_equal(node_set(part, key, l), 0);
+                }
+                assert_int_equal(merge_apply(&s, &acc, part), 0);
+                if (p == 0) {
+                        first_list = node_get(acc, "l000");
+                        first_item = first_list->items[0];
+                }
+        }
+        if (node_key_compares - before > 10ull * 256 * 1000)
+                fail_msg("%llu key comparisons for 256 parts of 1000 keys",
+                         node_key_compares - before);
+        assert_ptr_equal(node_get(acc, "l000"), first_list);
+        assert_ptr_equal(first_list->items[0], first_item);
+        assert_int_equal(acc->n, 2 * 1000);
+        assert_int_equal(node_get(acc, "l999")->n, 256);
+        assert_int_equal(node_get(acc, "l999")->items[255]->i, 255);
+}
+
+static void test_allow_delete_of_many_keys(void **state)
+{
+        (void)state;
+        /* a part that deletes 5000 of 10000 keys: one sweep, not one each */
+        struct merge_spec s = { 0 };
+        _cleanup_node_ struct node *acc = node_new(NODE_MAP), *part = node_new(NODE_MAP);
+        unsigned long long before;
+
+        assert_int_equal(merge_spec_parse("dict(allow_delete,no_replace)", &s, NULL), 0);
+        for (int k = 0; k < 10000; k++) {
+                char key[16];
+                (void)snprintf(key, sizeof(key), "k%d", k);
+                assert_int_equal(node_set(acc, key, node_new_int(k)), 0);
+                if (k % 2 == 0)
+                        assert_int_equal(node_set(part, key, node_new(NODE_NULL)), 0);
+        }
+        assert_int_equal(node_set(part, "new", node_new_int(-1)), 0);
+        before = node_key_compares;
+        assert_int_equal(merge_apply(&s, &acc, part), 0);
+        if (node_key_compares - before > 10ull * 10000)
+                fail_msg("%llu key comparisons", node_key_compares - before);
+        assert_int_equal(acc->n, 2 * 5001);
+        assert_null(node_get(acc, "k0"));
+        assert_int_equal(node_get(acc, "k1")->i, 1);
+        assert_string_equal(acc->items[0]->str, "k1"); /* order kept */
+        assert_int_equal(node_get(acc, "new")->i, -1);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -155,6 +221,8 @@ int main(void)
                 cmocka_unit_test(test_list_replace_by_index_keeps_the_rest),
                 cmocka_unit_test(test_without_a_dict_merger_the_part_changes_nothing),
                 cmocka_unit_test(test_spec_parsing),
+                cmocka_unit_test(test_parts_merge_in_place_without_copying_what_came_before),
+                cmocka_unit_test(test_allow_delete_of_many_keys),
         };
         return cmocka_run_group_tests_name("merge", tests, NULL, NULL);
 }

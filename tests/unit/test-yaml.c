@@ -142,7 +142,130 @@ static void test_billion_laughs_is_refused_fast(void **state)
                            "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
                            "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
                            "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
-        expect_error(bomb, -E2BIG, 0, 0, "more than 200000 nodes");
+        expect_error(bomb, -E2BIG, 0, 0, "the boot's alias budget");
+}
+
+/* n aliases of a 100-node list, as one document */
+static char *alias_doc(unsigned n)
+{
+        struct buf b = BUF_INIT(1u << 20);
+        assert_int_equal(buf_puts(&b, "a: &a [x"), 0);
+        for (unsigned i = 1; i < 99; i++)
+                assert_int_equal(buf_puts(&b, ", x"), 0);
+        assert_int_equal(buf_puts(&b, "]\nb: ["), 0);
+        for (unsigned i = 0; i < n; i++)
+                assert_int_equal(buf_puts(&b, i ? ", *a" : "*a"), 0);
+        assert_int_equal(buf_puts(&b, "]\n"), 0);
+        return buf_steal(&b, NULL);
+}
+
+static void test_alias_budget_is_shared_by_the_boots_documents(void **state)
+{
+        (void)state;
+        /* each document's aliases add 600 nodes: under the document's own
+         * limit, but the second one overdraws a budget of 1000 */
+        struct yaml_budget budget = { .max_nodes = 100000, .max_alias_nodes = 1000 };
+        struct yaml_limits lim = YAML_LIMITS_DEFAULT;
+        _cleanup_free_ char *doc = alias_doc(6);
+        struct yaml_error err;
+        struct node *n = NULL;
+
+        lim.budget = &budget;
+        assert_int_equal(yaml_load(doc, strlen(doc), "part1", &lim, &n, &err), 0);
+        assert_int_equal(budget.alias_nodes, 600);
+        node_free(n);
+        n = NULL;
+        assert_int_equal(yaml_load(doc, strlen(doc), "part2", &lim, &n, &err), -E2BIG);
+        assert_null(n);
+        if (!strstr(err.msg, "more than 1000 nodes in this boot's documents together (the boot's "
+                             "alias budget)"))
+                fail_msg("error \"%s\" does not name the alias budget", err.msg);
+        /* a document without aliases still loads */
+        assert_int_equal(yaml_load("c: 1\n", 5, "part3", &lim, &n, &err), 0);
+        node_free(n);
+
+        /* without a budget of its own, a load draws on the boot's */
+        yaml_budget_reset();
+        free(doc);
+        doc = alias_doc(600); /* 60000 nodes of aliases, twice: over 100000 */
+        assert_int_equal(load(doc, &n, &err), 0);
+        assert_int_equal(yaml_boot_budget.alias_nodes, 60000);
+        node_free(n);
+        n = NULL;
+        assert_int_equal(load(doc, &n, &err), -E2BIG);
+        assert_non_null(strstr(err.msg, "the boot's alias budget"));
+}
+
+static void test_node_budget_is_shared_by_the_boots_documents(void **state)
+{
+        (void)state;
+        struct yaml_budget budget = { .max_nodes = 25, .max_alias_nodes = 1000 };
+        struct yaml_limits lim = YAML_LIMITS_DEFAULT;
+        const char *doc = "[a, b, c, d, e, f, g, h, i, j, k, l, m, n, o]\n"; /* 16 nodes */
+        struct yaml_error err;
+        struct node *n = NULL;
+
+        lim.budget = &budget;
+        assert_int_equal(yaml_load(doc, strlen(doc), "one", &lim, &n, &err), 0);
+        node_free(n);
+        n = NULL;
+        assert_int_equal(budget.nodes, 16);
+        assert_int_equal(yaml_load(doc, strlen(doc), "two", &lim, &n, &err), -E2BIG);
+        assert_null(n);
+        assert_non_null(strstr(err.msg, "more than 25 nodes together, aliases included (the "
+                                        "boot's node budget)"));
+}
+
+static void test_merge_keys_of_a_large_mapping_are_matched_by_index(void **state)
+{
+        (void)state;
+        /* 2000 keys of its own and 2000 merged in: a scan per merged key
+         * would compare about 2000 * 4000 / 2 keys */
+        struct buf b = BUF_INIT(1u << 20);
+        struct yaml_error err;
+        struct node *n = NULL;
+        unsigned long long before;
+
+        assert_int_equal(buf_puts(&b, "base: &b\n"), 0);
+        for (unsigned i = 0; i < 2000; i++)
+                assert_int_equal(buf_printf(&b, "  m%u: %u\n", i, i), 0);
+        assert_int_equal(buf_puts(&b, "top:\n  <<: *b\n"), 0);
+        for (unsigned i = 0; i < 2000; i++)
+                assert_int_equal(buf_printf(&b, "  k%u: %u\n", i, i), 0);
+        assert_int_equal(buf_puts(&b, "  m7: own\n"), 0);
+        before = node_key_compares;
+        assert_int_equal(yaml_load(b.data, b.len, "t", NULL, &n, &err), 0);
+        if (node_key_compares - before > 20000)
+                fail_msg("%llu key comparisons to merge 2000 keys", node_key_compares - before);
+        /* the merged keys were looked up in an index, not by a scan */
+        assert_true(node_is_indexed(node_get(n, "top")));
+        assert_int_equal(node_get(n, "top")->n, 2 * 4000); /* m7 once */
+        assert_string_equal(node_get(node_get(n, "top"), "m7")->str, "own");
+        assert_int_equal(node_get(node_get(n, "top"), "m1999")->i, 1999);
+        node_free(n);
+        buf_free(&b);
+}
+
+static void test_many_anchors_and_aliases_load(void **state)
+{
+        (void)state;
+        /* 20000 anchors, each used once, and one name defined twice: the
+         * latest definition wins */
+        struct buf b = BUF_INIT(1u << 20);
+        struct yaml_error err;
+        struct node *n = NULL;
+
+        for (unsigned i = 0; i < 20000; i++)
+                assert_int_equal(buf_printf(&b, "a%u: &x%u v%u\n", i, i, i), 0);
+        assert_int_equal(buf_puts(&b, "again: &x5 redefined\nl: ["), 0);
+        for (unsigned i = 0; i < 20000; i++)
+                assert_int_equal(buf_printf(&b, "%s*x%u", i ? ", " : "", i), 0);
+        assert_int_equal(buf_puts(&b, "]\n"), 0);
+        assert_int_equal(yaml_load(b.data, b.len, "t", NULL, &n, &err), 0);
+        assert_string_equal(node_get(n, "l")->items[19999]->str, "v19999");
+        assert_string_equal(node_get(n, "l")->items[5]->str, "redefined");
+        node_free(n);
+        buf_free(&b);
 }
 
 static void test_small_aliases_expand(void **state)
@@ -263,28 +386,43 @@ static void test_json_round_trip(void **state)
         node_free(n);
 }
 
+/* Each test is a boot of its own. */
+static int reset_budget(void **state)
+{
+        (void)state;
+        yaml_budget_reset();
+        return 0;
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(test_booleans_in_any_case),
-                cmocka_unit_test(test_integers_octal_hex_and_sexagesimal),
-                cmocka_unit_test(test_null_float_and_strings),
-                cmocka_unit_test(test_positions_are_one_based),
-                cmocka_unit_test(test_syntax_error_names_line_and_column),
-                cmocka_unit_test(test_tab_indentation_is_an_error),
-                cmocka_unit_test(test_invalid_utf8_is_an_error),
-                cmocka_unit_test(test_nul_byte_is_an_error),
-                cmocka_unit_test(test_billion_laughs_is_refused_fast),
-                cmocka_unit_test(test_small_aliases_expand),
-                cmocka_unit_test(test_deep_nesting_is_refused),
-                cmocka_unit_test(test_huge_scalar_within_and_past_the_limit),
-                cmocka_unit_test(test_only_one_document),
-                cmocka_unit_test(test_empty_document_is_null),
-                cmocka_unit_test(test_merge_keys),
-                cmocka_unit_test(test_binary_tag_and_unknown_tags),
-                cmocka_unit_test(test_duplicate_keys_last_wins),
-                cmocka_unit_test(test_complex_keys_are_refused),
-                cmocka_unit_test(test_json_round_trip),
+                cmocka_unit_test_setup(test_booleans_in_any_case, reset_budget),
+                cmocka_unit_test_setup(test_integers_octal_hex_and_sexagesimal, reset_budget),
+                cmocka_unit_test_setup(test_null_float_and_strings, reset_budget),
+                cmocka_unit_test_setup(test_positions_are_one_based, reset_budget),
+                cmocka_unit_test_setup(test_syntax_error_names_line_and_column, reset_budget),
+                cmocka_unit_test_setup(test_tab_indentation_is_an_error, reset_budget),
+                cmocka_unit_test_setup(test_invalid_utf8_is_an_error, reset_budget),
+                cmocka_unit_test_setup(test_nul_byte_is_an_error, reset_budget),
+                cmocka_unit_test_setup(test_billion_laughs_is_refused_fast, reset_budget),
+                cmocka_unit_test_setup(test_alias_budget_is_shared_by_the_boots_documents,
+                                       reset_budget),
+                cmocka_unit_test_setup(test_node_budget_is_shared_by_the_boots_documents,
+                                       reset_budget),
+                cmocka_unit_test_setup(test_merge_keys_of_a_large_mapping_are_matched_by_index,
+                                       reset_budget),
+                cmocka_unit_test_setup(test_many_anchors_and_aliases_load, reset_budget),
+                cmocka_unit_test_setup(test_small_aliases_expand, reset_budget),
+                cmocka_unit_test_setup(test_deep_nesting_is_refused, reset_budget),
+                cmocka_unit_test_setup(test_huge_scalar_within_and_past_the_limit, reset_budget),
+                cmocka_unit_test_setup(test_only_one_document, reset_budget),
+                cmocka_unit_test_setup(test_empty_document_is_null, reset_budget),
+                cmocka_unit_test_setup(test_merge_keys, reset_budget),
+                cmocka_unit_test_setup(test_binary_tag_and_unknown_tags, reset_budget),
+                cmocka_unit_test_setup(test_duplicate_keys_last_wins, reset_budget),
+                cmocka_unit_test_setup(test_complex_keys_are_refused, reset_budget),
+                cmocka_unit_test_setup(test_json_round_trip, reset_budget),
         };
         int r = cmocka_run_group_tests_name("yaml", tests, NULL, NULL);
         node_names_free();
