@@ -47,22 +47,12 @@ bool runner_activated(const struct module *m, const struct node *cfg)
 
 void runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
 {
+        schema_report_stage(ctx->cfg, kind);
         for (const char *const *name = module_stage_list(kind); *name; name++) {
                 const struct module *m = module_find(*name);
 
-                if (!m) {
-                        char cc[96], pos[512];
-                        const char *key;
-                        (void)snprintf(cc, sizeof(cc), "cc_%s", *name);
-                        key = schema_module_key_in(cc, ctx->cfg);
-                        if (key) {
-                                schema_pos(node_get_key(ctx->cfg, key), pos, sizeof(pos));
-                                log_warning("%s: '%s' needs module %s, which this cloudboot does "
-                                            "not support yet; not applied",
-                                            pos, key, *name);
-                        }
-                        continue;
-                }
+                if (!m)
+                        continue; /* its keys are reported by schema_report_stage() */
                 if (!runner_activated(m, ctx->cfg)) {
                         log_debug("Module %s: none of its keys are set; skipped", m->name);
                         continue;

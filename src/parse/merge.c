@@ -212,7 +212,15 @@ static struct node *merge_dict(const struct merge_spec *s, const struct node *ol
                         node_del(res, key);
                         continue;
                 }
-                if (node_set(res, key, cur ? dict_same_key(s, cur, v, depth) : node_copy(v)) < 0)
+                if (!cur) {
+                        /* a copy of the key keeps its file:line:col for messages */
+                        if (node_append(res, node_copy(k)) < 0)
+                                return node_free(res);
+                        if (node_append(res, node_copy(v)) < 0) {
+                                node_free(res->items[--res->n]);
+                                return node_free(res);
+                        }
+                } else if (node_set(res, key, dict_same_key(s, cur, v, depth)) < 0)
                         return node_free(res);
         }
         return res;

@@ -221,6 +221,11 @@ int node_merge(struct node *dst, const struct node *src)
                         continue;
                 cur = node_get(dst, k->str);
                 if (cur && cur->type == NODE_MAP && v->type == NODE_MAP) {
+                        struct node *ck = (struct node *)node_get_key(dst, k->str);
+                        /* messages point at the source merged last */
+                        ck->file = k->file;
+                        ck->line = k->line;
+                        ck->col = k->col;
                         r = node_merge(cur, v);
                 } else {
                         struct node *kc;

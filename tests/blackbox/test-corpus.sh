@@ -21,13 +21,14 @@ for f in $(cd "$CORPUS" && find . -name '*.yaml' -o -name '*.txt' | sort); do
 	case "$first" in
 	"#cloud-config"|"#cloud-config "*|"## template: jinja"*)
 		[ "$rc" = 0 ] || fail "schema rejects $f"
-		# every note names a cloud-init module
-		if grep -q "note: '" "$OUT"; then
-			grep "note: '" "$OUT" | grep -vq "belongs to module cc_[a-z0-9_]*, which cloudboot does not support" &&
+		# every key not applied is named with its module and why
+		if grep -qE "(note|warning): '" "$OUT"; then
+			grep -E "(note|warning): '" "$OUT" |
+				grep -vqE "(needs module|is for module) [a-z0-9_]*, which|is a setting of cloud-init itself|has no effect" &&
 				fail "a note in $f does not name its module"
 		fi
 		n_valid=$((n_valid + 1))
-		grep -q "note: '" "$OUT" && continue
+		grep -qE "(note|warning): '" "$OUT" && continue
 		# supported all through: apply it
 		rm -rf "$R"/*
 		# a small real system: users the examples name as owners, a shell, zones
