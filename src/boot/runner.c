@@ -10,6 +10,7 @@
 #include "runner.h"
 #include "schema.h"
 #include "state.h"
+#include "status.h"
 
 int runner_run_module(const struct module_ctx *ctx, const struct module *m, enum freq freq,
                       bool force)
@@ -26,6 +27,8 @@ int runner_run_module(const struct module_ctx *ctx, const struct module *m, enum
         log_debug("start: %s/config-%s: running config-%s with frequency %s", ctx->stage, m->name,
                   m->name, freq_name(freq));
         r = m->run(ctx);
+        if (r < 0)
+                status_module_failed(m->name, r);
         log_debug("finish: %s/config-%s: %s", ctx->stage, m->name, r < 0 ? "FAIL" : "SUCCESS");
         log_set_module(NULL);
         /* The semaphore comes after the run: a crash mid-module redoes it next
