@@ -19,17 +19,18 @@ void status_module_failed(const char *module, int r)
 {
         char msg[256];
 
+        /* A command the module ran failed (-EPROTO: bootcmd, scripts, apt-get,
+         * useradd...): in cloud-init subp raises and the module fails. Input
+         * refused item by item (the rest applied) stays a warning. */
+        if (r != -EPROTO)
+                return;
         n_failed++;
-        if (r >= 0 || n_failures == FAILURES_MAX)
+        if (n_failures == FAILURES_MAX)
                 return;
         /* cloud-init writes str((name, exception)) */
-        if (r == -EPROTO || r == -EINVAL)
-                (void)snprintf(msg, sizeof(msg), "('%.64s', RuntimeError('module %.64s failed'))",
-                               module, module);
-        else
-                (void)snprintf(msg, sizeof(msg),
-                               "('%.64s', RuntimeError('module %.64s failed: %s'))", module, module,
-                               strerror(-r));
+        (void)snprintf(msg, sizeof(msg),
+                       "('%.64s', RuntimeError('module %.64s failed: a command it ran failed'))",
+                       module, module);
         failures[n_failures] = strdup(msg);
         if (failures[n_failures])
                 n_failures++;
