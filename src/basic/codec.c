@@ -9,7 +9,7 @@
 #include "codec.h"
 #include "macro.h"
 
-static int b64_value(unsigned char c)
+static int b64_value(unsigned char c, bool urlsafe)
 {
         if (c >= 'A' && c <= 'Z')
                 return c - 'A';
@@ -17,17 +17,20 @@ static int b64_value(unsigned char c)
                 return c - 'a' + 26;
         if (c >= '0' && c <= '9')
                 return c - '0' + 52;
-        if (c == '+' || c == '-')
+        if (c == '+' || (urlsafe && c == '-'))
                 return 62;
-        if (c == '/' || c == '_')
+        if (c == '/' || (urlsafe && c == '_'))
                 return 63;
         return -1;
 }
 
-static int b64_decode_full(const char *in, size_t len, size_t max, bool lenient, char **ret,
-                           size_t *ret_len, size_t *ret_skipped)
+static bool b64_space(unsigned char c)
 {
-        size_t skipped = 0;
+        return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len)
+{
         _cleanup_free_ char *out = NULL;
         uint32_t acc = 0;
         size_t o = 0, bits = 0, pad = 0;
@@ -41,26 +44,15 @@ static int b64_decode_full(const char *in, size_t len, size_t max, bool lenient,
                 unsigned char c = (unsigned char)in[i];
                 int v;
 
-                if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+                if (b64_space(c))
                         continue;
                 if (c == '=') {
                         pad++;
                         continue;
                 }
-                v = b64_value(c);
-                if (v < 0 && lenient) {
-                        skipped++;
-                        continue;
-                }
-                if (v < 0)
-                        return -EBADMSG;
-                if (pad) {
-                        if (lenient) {
-                                skipped += len - i;
-                                break; /* Python stops at the padding */
-                        }
-                        return -EBADMSG; /* data after padding */
-                }
+                v = b64_value(c, /* urlsafe= */ true);
+                if (v < 0 || pad)
+                        return -EBADMSG; /* garbage, or data after padding */
                 acc = (acc << 6) | (uint32_t)v;
                 bits += 6;
                 if (bits >= 8) {
@@ -69,8 +61,77 @@ static int b64_decode_full(const char *in, size_t len, size_t max, bool lenient,
                 }
         }
         /* A lone 6-bit group cannot encode a byte; leftover bits must be zero. */
-        if (!lenient && (bits >= 6 || (acc & ((1u << bits) - 1)) || pad > 2))
+        if (bits >= 6 || (acc & ((1u << bits) - 1)) || pad > 2)
                 return -EBADMSG;
+        if (o > max)
+                return -E2BIG;
+        out[o] = '\0';
+        *ret_len = o;
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+/* Python's binascii.a2b_base64 in its default (non-strict) mode, which
+ * base64.b64decode() and PyYAML's !!binary use: a character outside the
+ * standard alphabet (whitespace, '-', '_', anything) is discarded; padding
+ * ends the data once the group of four is complete (what follows is
+ * ignored); a '=' too early is discarded; a group left incomplete is an
+ * error ("Incorrect padding"), and so is a text that is not ASCII. */
+int b64_decode_lenient(const char *in, size_t len, size_t max, char **ret, size_t *ret_len,
+                       size_t *ret_skipped)
+{
+        _cleanup_free_ char *out = NULL;
+        size_t o = 0, skipped = 0, i;
+        unsigned quad = 0, pads = 0, left = 0;
+
+        if (len / 4 * 3 > max + 3)
+                return -E2BIG;
+        out = malloc(len / 4 * 3 + 4);
+        if (!out)
+                return -ENOMEM;
+        for (i = 0; i < len; i++) {
+                unsigned char c = (unsigned char)in[i];
+                int v;
+
+                if (c >= 0x80)
+                        return -EBADMSG; /* b64decode() wants ASCII text */
+                if (c == '=') {
+                        if (quad >= 2 && quad + ++pads >= 4)
+                                break;
+                        continue;
+                }
+                v = b64_value(c, /* urlsafe= */ false);
+                if (v < 0) {
+                        skipped += !b64_space(c);
+                        continue;
+                }
+                pads = 0;
+                switch (quad) {
+                case 0:
+                        left = (unsigned)v;
+                        break;
+                case 1:
+                        out[o++] = (char)((left << 2) | ((unsigned)v >> 4));
+                        left = (unsigned)v & 0x0f;
+                        break;
+                case 2:
+                        out[o++] = (char)((left << 4) | ((unsigned)v >> 2));
+                        left = (unsigned)v & 0x03;
+                        break;
+                default:
+                        out[o++] = (char)((left << 6) | (unsigned)v);
+                        left = 0;
+                }
+                quad = (quad + 1) % 4;
+        }
+        if (i == len && quad != 0)
+                return -EBADMSG; /* 1 more than a multiple of 4, or incorrect padding */
+        /* what follows the padding is ignored: count it unless it is blank */
+        for (i++; i < len; i++) {
+                if ((unsigned char)in[i] >= 0x80)
+                        return -EBADMSG;
+                skipped += !b64_space((unsigned char)in[i]);
+        }
         if (o > max)
                 return -E2BIG;
         out[o] = '\0';
@@ -79,17 +140,6 @@ static int b64_decode_full(const char *in, size_t len, size_t max, bool lenient,
         if (ret_skipped)
                 *ret_skipped = skipped;
         return 0;
-}
-
-int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len)
-{
-        return b64_decode_full(in, len, max, false, ret, ret_len, NULL);
-}
-
-int b64_decode_lenient(const char *in, size_t len, size_t max, char **ret, size_t *ret_len,
-                       size_t *ret_skipped)
-{
-        return b64_decode_full(in, len, max, true, ret, ret_len, ret_skipped);
 }
 
 int b64_encode(const void *in, size_t len, char **ret)

@@ -9,9 +9,11 @@
 
 /* Decode base64 (standard alphabet, whitespace ignored, padding optional). */
 int b64_decode(const char *in, size_t len, size_t max, char **ret, size_t *ret_len);
-/* The same, but skipping every character outside the alphabet, as Python's
- * base64 decoding does for PyYAML's !!binary: documents that cloud-init
- * reads must read the same here. */
+/* Python's base64.b64decode() (binascii non-strict mode), as cloud-init and
+ * PyYAML's !!binary decode: characters outside the standard alphabet are
+ * skipped (counted in *ret_skipped, whitespace not counted), data after the
+ * final padding is ignored, an incomplete last group is -EBADMSG ("Incorrect
+ * padding"), and so is a byte that is not ASCII. */
 int b64_decode_lenient(const char *in, size_t len, size_t max, char **ret, size_t *ret_len,
                        size_t *ret_skipped);
 /* Encode to base64 with padding, no line breaks. */

@@ -1,147 +1,395 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The cloud-config as a whole against the module registry: each top-level key
- * is checked with the schema of the module that owns it, and a key of a module
- * cloudboot lacks is named with that module (see config_schema.h). */
+/* The cloud-config as a whole against the module registry (see
+ * config_schema.h). The registry (module_all()) is the one source of the keys
+ * cloudboot implements and of their schemas; this file holds only data about
+ * what cloudboot does not do: cloud-init's keys that no module here reads,
+ * with the cloud-init module that would, and those modules' distros. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "config_schema.h"
+#include "log.h"
 #include "module.h"
 
-/* Every top-level key cloud-init's schema knows (v1, 26.2), with its owner, so
- * a key of a module cloudboot lacks is named as such rather than "unknown".
- * "base" keys belong to the configuration itself, not to a module. */
-static const struct {
+/* Keys of cloud-init's schema (v1, 25.x) whose module cloudboot does not
+ * implement, sorted by key (bsearch), module names without cc_. */
+struct unimpl {
         const char *key;
-        const char *owner;
-} known_keys[] = {
-        { "allow_public_ssh_keys", "cc_ssh" },
-        { "ansible", "cc_ansible" },
-        { "apk_repos", "cc_apk_configure" },
-        { "apt", "cc_apt_configure" },
-        { "apt_pipelining", "cc_apt_pipelining" },
-        { "apt_reboot_if_required", "cc_package_update_upgrade_install" },
-        { "apt_update", "cc_package_update_upgrade_install" },
-        { "apt_upgrade", "cc_package_update_upgrade_install" },
-        { "authkey_hash", "cc_ssh_authkey_fingerprints" },
-        { "autoinstall", "cc_ubuntu_autoinstall" },
-        { "bootcmd", "cc_bootcmd" },
-        { "byobu_by_default", "cc_byobu" },
-        { "ca-certs", "cc_ca_certs" },
-        { "ca_certs", "cc_ca_certs" },
-        { "chef", "cc_chef" },
-        { "chpasswd", "cc_set_passwords" },
-        { "cloud_config_modules", "base" },
-        { "cloud_final_modules", "base" },
-        { "cloud_init_modules", "base" },
-        { "create_hostname_file", "cc_set_hostname" },
-        { "device_aliases", "cc_disk_setup" },
-        { "disable_ec2_metadata", "cc_disable_ec2_metadata" },
-        { "disable_root", "cc_ssh" },
-        { "disable_root_opts", "cc_ssh" },
-        { "disk_setup", "cc_disk_setup" },
-        { "drivers", "cc_ubuntu_drivers" },
-        { "fan", "cc_fan" },
-        { "final_message", "cc_final_message" },
-        { "fqdn", "cc_set_hostname" },
-        { "fs_setup", "cc_disk_setup" },
-        { "groups", "cc_users_groups" },
-        { "growpart", "cc_growpart" },
-        { "grub-dpkg", "cc_grub_dpkg" },
-        { "grub_dpkg", "cc_grub_dpkg" },
-        { "hostname", "cc_set_hostname" },
-        { "keyboard", "cc_keyboard" },
-        { "landscape", "cc_landscape" },
-        { "launch-index", "base" },
-        { "locale", "cc_locale" },
-        { "locale_configfile", "cc_locale" },
-        { "lxd", "cc_lxd" },
-        { "manage_etc_hosts", "cc_update_etc_hosts" },
-        { "manage_resolv_conf", "cc_resolv_conf" },
-        { "mcollective", "cc_mcollective" },
-        { "merge_how", "base" },
-        { "merge_type", "base" },
-        { "migrate", "base" },
-        { "mount_default_fields", "cc_mounts" },
-        { "mounts", "cc_mounts" },
-        { "no_ssh_fingerprints", "cc_ssh_authkey_fingerprints" },
-        { "ntp", "cc_ntp" },
-        { "output", "base" },
-        { "package_reboot_if_required", "cc_package_update_upgrade_install" },
-        { "package_update", "cc_package_update_upgrade_install" },
-        { "package_upgrade", "cc_package_update_upgrade_install" },
-        { "packages", "cc_package_update_upgrade_install" },
-        { "password", "cc_set_passwords" },
-        { "phone_home", "cc_phone_home" },
-        { "power_state", "cc_power_state_change" },
-        { "prefer_fqdn_over_hostname", "cc_set_hostname" },
-        { "preserve_hostname", "cc_set_hostname" },
-        { "puppet", "cc_puppet" },
-        { "random_seed", "cc_seed_random" },
-        { "reporting", "base" },
-        { "resize_rootfs", "cc_resizefs" },
-        { "resolv_conf", "cc_resolv_conf" },
-        { "rh_subscription", "cc_rh_subscription" },
-        { "rpi", "cc_raspberry_pi" },
-        { "rsyslog", "cc_rsyslog" },
-        { "runcmd", "cc_runcmd" },
-        { "salt_minion", "cc_salt_minion" },
-        { "snap", "cc_snap" },
-        { "spacewalk", "cc_spacewalk" },
-        { "ssh", "cc_keys_to_console" },
-        { "ssh_authorized_keys", "cc_ssh" },
-        { "ssh_deletekeys", "cc_ssh" },
-        { "ssh_fp_console_blacklist", "cc_keys_to_console" },
-        { "ssh_genkeytypes", "cc_ssh" },
-        { "ssh_import_id", "cc_ssh_import_id" },
-        { "ssh_key_console_blacklist", "cc_keys_to_console" },
-        { "ssh_keys", "cc_ssh" },
-        { "ssh_publish_hostkeys", "cc_ssh" },
-        { "ssh_pwauth", "cc_set_passwords" },
-        { "ssh_quiet_keygen", "cc_ssh" },
-        { "swap", "cc_mounts" },
-        { "system_info", "base" },
-        { "timezone", "cc_timezone" },
-        { "ubuntu_advantage", "cc_ubuntu_pro" },
-        { "ubuntu_pro", "cc_ubuntu_pro" },
-        { "updates", "cc_install_hotplug" },
-        { "user", "cc_users_groups" },
-        { "users", "cc_users_groups" },
-        { "vendor_data", "cc_scripts_vendor" },
-        { "version", "base" },
-        { "wireguard", "cc_wireguard" },
-        { "write_files", "cc_write_files" },
-        { "yum_repo_dir", "cc_yum_add_repo" },
-        { "yum_repos", "cc_yum_add_repo" },
-        { "zypper", "cc_zypper_add_repo" },
+        const char *module;
+};
+static const struct unimpl not_implemented[] = {
+        { "ansible", "ansible" },
+        { "apk_repos", "apk_configure" },
+        { "apt", "apt_configure" },
+        { "apt_pipelining", "apt_pipelining" },
+        { "authkey_hash", "ssh_authkey_fingerprints" },
+        { "autoinstall", "ubuntu_autoinstall" },
+        { "byobu_by_default", "byobu" },
+        { "ca-certs", "ca_certs" },
+        { "ca_certs", "ca_certs" },
+        { "chef", "chef" },
+        { "device_aliases", "disk_setup" },
+        { "disable_ec2_metadata", "disable_ec2_metadata" },
+        { "disk_setup", "disk_setup" },
+        { "drivers", "ubuntu_drivers" },
+        { "fan", "fan" },
+        { "fs_setup", "disk_setup" },
+        { "growpart", "growpart" },
+        { "grub-dpkg", "grub_dpkg" },
+        { "grub_dpkg", "grub_dpkg" },
+        { "keyboard", "keyboard" },
+        { "landscape", "landscape" },
+        { "locale", "locale" },
+        { "locale_configfile", "locale" },
+        { "lxd", "lxd" },
+        { "manage_resolv_conf", "resolv_conf" },
+        { "mcollective", "mcollective" },
+        { "mount_default_fields", "mounts" },
+        { "mounts", "mounts" },
+        { "no_ssh_fingerprints", "ssh_authkey_fingerprints" },
+        { "ntp", "ntp" },
+        { "puppet", "puppet" },
+        { "random_seed", "seed_random" },
+        { "resize_rootfs", "resizefs" },
+        { "resolv_conf", "resolv_conf" },
+        { "rh_subscription", "rh_subscription" },
+        { "rpi", "raspberry_pi" },
+        { "rsyslog", "rsyslog" },
+        { "salt_minion", "salt_minion" },
+        { "snap", "snap" },
+        { "spacewalk", "spacewalk" },
+        { "ssh_import_id", "ssh_import_id" },
+        { "swap", "mounts" },
+        { "ubuntu_advantage", "ubuntu_pro" },
+        { "ubuntu_pro", "ubuntu_pro" },
+        { "updates", "install_hotplug" },
+        { "wireguard", "wireguard" },
+        { "yum_repo_dir", "yum_add_repo" },
+        { "yum_repos", "yum_add_repo" },
+        { "zypper", "zypper_add_repo" },
 };
 
-const char *schema_key_owner(const char *key)
+/* The configuration's own keys (cloud-init's base_config and the keys of its
+ * schema that no module owns), sorted by key. */
+struct base {
+        const char *key;
+        enum key_fate fate;
+};
+static const struct base base_keys[] = {
+        { "cloud_config_modules", KEY_APPLIED }, /* the module lists */
+        { "cloud_final_modules", KEY_APPLIED },
+        { "cloud_init_modules", KEY_APPLIED },
+        { "launch-index", KEY_BASE_IGNORED },
+        { "merge_how", KEY_APPLIED }, /* taken by the user-data merge */
+        { "merge_type", KEY_APPLIED },
+        { "migrate", KEY_NO_EFFECT }, /* cloud-init's migrator module is gone */
+        { "output", KEY_BASE_IGNORED },
+        { "reporting", KEY_BASE_IGNORED },
+        { "system_info", KEY_APPLIED },
+        { "vendor_data", KEY_APPLIED }, /* read by the pipeline and scripts_vendor */
+        { "version", KEY_NO_EFFECT },
+};
+
+/* cloud-init's module metadata `distros` for modules that do not run on all
+ * distros, sorted by module (25.x; computed lists that hold Debian, as for
+ * ca_certs, keyboard and ntp, count as all). */
+struct distros {
+        const char *module;
+        const char *distros; /* space-separated */
+};
+static const struct distros module_distros[] = {
+        { "apk_configure", "alpine" },
+        { "apt_configure", "ubuntu debian raspberry-pi-os" },
+        { "apt_pipelining", "ubuntu debian raspberry-pi-os" },
+        { "byobu", "ubuntu debian raspberry-pi-os" },
+        { "fan", "ubuntu" },
+        { "grub_dpkg", "ubuntu debian" },
+        { "landscape", "ubuntu" },
+        { "lxd", "ubuntu" },
+        { "raspberry_pi", "raspberry-pi-os" },
+        { "resolv_conf", "alpine azurelinux fedora mariner opensuse opensuse-leap opensuse-microos "
+                         "opensuse-tumbleweed photon rhel sle_hpc sle-micro sles openeuler" },
+        { "rh_subscription", "fedora rhel" },
+        { "snap", "ubuntu" },
+        { "spacewalk", "rhel fedora openeuler" },
+        { "ssh_import_id", "alpine cos debian raspberry-pi-os ubuntu" },
+        { "ubuntu_autoinstall", "ubuntu" },
+        { "ubuntu_drivers", "ubuntu" },
+        { "ubuntu_pro", "ubuntu" },
+        { "wireguard", "ubuntu" },
+        { "yum_add_repo", "almalinux amazon azurelinux centos cloudlinux eurolinux fedora mariner "
+                          "openeuler OpenCloudOS openmandriva photon rhel rocky TencentOS "
+                          "virtuozzo" },
+        { "zypper_add_repo", "opensuse opensuse-microos opensuse-tumbleweed opensuse-leap sle_hpc "
+                             "sle-micro sles" },
+};
+
+/* The registry's keys, sorted once: key -> first module that reads it. */
+struct owned {
+        const char *key;
+        const struct module *module;
+};
+#define OWNED_MAX 1024
+static struct owned owned[OWNED_MAX];
+static size_t n_owned;
+static bool owned_overflow;
+
+static int cmp_owned(const void *a, const void *b)
 {
-        for (size_t i = 0; i < ELEMENTSOF(known_keys); i++)
-                if (streq(known_keys[i].key, key))
-                        return known_keys[i].owner;
-        return NULL;
+        return strcmp(((const struct owned *)a)->key, ((const struct owned *)b)->key);
 }
 
-const char *schema_module_key_in(const char *cc_module, const struct node *cfg)
+static void owned_index(void)
 {
-        for (size_t i = 0; i < ELEMENTSOF(known_keys); i++)
-                if (streq(known_keys[i].owner, cc_module) && node_get_key(cfg, known_keys[i].key))
-                        return known_keys[i].key;
-        return NULL;
+        if (n_owned || owned_overflow)
+                return;
+        for (const struct module *const *m = module_all(); *m; m++)
+                for (const struct schema_prop *p = (*m)->keys; p && p->name; p++) {
+                        if (n_owned == OWNED_MAX) {
+                                owned_overflow = true; /* schema_tables_check() says so */
+                                break;
+                        }
+                        owned[n_owned++] = (struct owned){ p->name, *m };
+                }
+        /* stable for equal keys: the first module in the registry stays first */
+        for (size_t i = 1; i < n_owned; i++)
+                for (size_t j = i; j > 0 && cmp_owned(&owned[j - 1], &owned[j]) > 0; j--) {
+                        struct owned t = owned[j];
+                        owned[j] = owned[j - 1];
+                        owned[j - 1] = t;
+                }
+}
+
+static const struct owned *find_owned(const char *key)
+{
+        struct owned k = { .key = key };
+
+        owned_index();
+        return bsearch(&k, owned, n_owned, sizeof(owned[0]), cmp_owned);
 }
 
 static const struct schema_prop *find_prop(const char *key)
 {
-        for (const struct module *const *m = module_all(); *m; m++)
-                for (const struct schema_prop *p = (*m)->keys; p && p->name; p++)
-                        if (streq(p->name, key))
-                                return p;
+        const struct owned *o = find_owned(key);
+
+        if (!o)
+                return NULL;
+        for (const struct schema_prop *p = o->module->keys; p && p->name; p++)
+                if (streq(p->name, key))
+                        return p;
         return NULL;
 }
 
-void schema_validate_config(struct node *cfg, struct schema_report *rep)
+static int cmp_key(const void *key, const void *entry)
 {
+        /* every table starts with its key string */
+        return strcmp(key, *(const char *const *)entry);
+}
+
+static const struct unimpl *find_unimpl(const char *key)
+{
+        return bsearch(key, not_implemented, ELEMENTSOF(not_implemented),
+                       sizeof(not_implemented[0]), cmp_key);
+}
+
+static const struct base *find_base(const char *key)
+{
+        return bsearch(key, base_keys, ELEMENTSOF(base_keys), sizeof(base_keys[0]), cmp_key);
+}
+
+static const char *find_distros(const char *module)
+{
+        const struct distros *d = bsearch(module, module_distros, ELEMENTSOF(module_distros),
+                                          sizeof(module_distros[0]), cmp_key);
+        return d ? d->distros : NULL;
+}
+
+const char *schema_key_owner(const char *key)
+{
+        static char cc[96];
+        const struct owned *o = find_owned(key);
+        const struct unimpl *u = o ? NULL : find_unimpl(key);
+
+        if (!o && !u)
+                return find_base(key) ? "base" : NULL;
+        (void)snprintf(cc, sizeof(cc), "cc_%s", o ? o->module->name : u->module);
+        return cc;
+}
+
+/* The stage whose module list holds module, as this boot's lists say. The
+ * registry helper replaces module_stage_list() with the lists of cloud.cfg. */
+static bool listed(const struct node *cfg, const char *module, enum stage_kind *ret)
+{
+        (void)cfg;
+        for (int s = STAGE_INIT; s <= STAGE_FINAL; s++)
+                for (const char *const *n = module_stage_list((enum stage_kind)s); n && *n; n++)
+                        if (streq(*n, module)) {
+                                *ret = (enum stage_kind)s;
+                                return true;
+                        }
+        return false;
+}
+
+static bool distro_in(const char *distros, const char *distro)
+{
+        size_t len = strlen(distro);
+
+        for (const char *p = distros; *p;) {
+                size_t l = strcspn(p, " ");
+                if (l == len && strncmp(p, distro, len) == 0)
+                        return true;
+                p += l;
+                p += strspn(p, " ");
+        }
+        return false;
+}
+
+static const char *distro_of(const struct node *cfg)
+{
+        const char *d = node_str(node_get_path(cfg, "system_info.distro"));
+        return d && *d ? d : "debian";
+}
+
+void schema_key_verdict(const struct node *cfg, const char *key, struct key_verdict *ret)
+{
+        const struct owned *o = find_owned(key);
+        const struct unimpl *u = o ? NULL : find_unimpl(key);
+        const struct base *b = o || u ? NULL : find_base(key);
+        const char *distros;
+        enum stage_kind stage;
+
+        *ret = (struct key_verdict){ .fate = KEY_APPLIED, .stage = STAGE_INIT };
+        if (b) {
+                ret->fate = b->fate;
+                return;
+        }
+        if (!o && !u) {
+                ret->fate = KEY_UNKNOWN;
+                return;
+        }
+        ret->module = o ? o->module->name : u->module;
+        /* another module of the registry may read it from its own list */
+        if (o) {
+                size_t i = (size_t)(o - owned);
+                while (i > 0 && streq(owned[i - 1].key, key))
+                        i--;
+                for (; i < n_owned && streq(owned[i].key, key); i++)
+                        if (listed(cfg, owned[i].module->name, &ret->stage))
+                                return;
+                ret->fate = KEY_NOT_LISTED;
+                ret->stage = STAGE_INIT;
+                return;
+        }
+        distros = find_distros(u->module);
+        if (!listed(cfg, u->module, &stage)) {
+                ret->fate = KEY_NOT_LISTED;
+        } else {
+                ret->stage = stage;
+                ret->fate = KEY_NOT_IMPLEMENTED;
+        }
+        if (distros && !distro_in(distros, distro_of(cfg))) {
+                ret->fate = KEY_NOT_FOR_DISTRO;
+                ret->distros = distros;
+        }
+}
+
+/* The one line that says why key is not applied; "" when it is. */
+static void verdict_text(const struct key_verdict *v, const char *key, const char *distro,
+                         char *buf, size_t size)
+{
+        switch (v->fate) {
+        case KEY_NOT_IMPLEMENTED:
+                (void)snprintf(buf, size,
+                               "'%.64s' needs module %s, which this cloudboot does not "
+                               "implement; not applied",
+                               key, v->module);
+                break;
+        case KEY_BASE_IGNORED:
+                (void)snprintf(buf, size,
+                               "'%.64s' is a setting of cloud-init itself that cloudboot does not "
+                               "honour; not applied",
+                               key);
+                break;
+        case KEY_UNKNOWN:
+                (void)snprintf(buf, size,
+                               "unknown key '%.64s': no cloud-init module reads it; not applied",
+                               key);
+                break;
+        case KEY_NOT_LISTED:
+                (void)snprintf(buf, size,
+                               "'%.64s' is for module %s, which is not in this boot's module "
+                               "lists; not applied",
+                               key, v->module);
+                break;
+        case KEY_NOT_FOR_DISTRO:
+                (void)snprintf(buf, size,
+                               "'%.64s' is for module %s, which cloud-init runs only on %s, not "
+                               "on %s; not applied",
+                               key, v->module, v->distros, distro);
+                break;
+        case KEY_NO_EFFECT:
+                (void)snprintf(buf, size,
+                               "'%.64s' has no effect: cloud-init has no module that reads it",
+                               key);
+                break;
+        default:
+                buf[0] = '\0';
+        }
+}
+
+static bool is_warning(enum key_fate f)
+{
+        return f == KEY_NOT_IMPLEMENTED || f == KEY_BASE_IGNORED || f == KEY_UNKNOWN;
+}
+
+/* System configuration is cloudboot's own input, not the user's cloud-config:
+ * its keys are settings of the pipeline, not requests to a module. */
+static bool from_system_config(const struct node *k)
+{
+        return k->file && (startswith(k->file, "/etc/cloud/") || streq(k->file, "<built-in>") ||
+                           streq(k->file, "/run/cloud-init/cloud.cfg"));
+}
+
+/* Enough lines to see what is wrong; the rest counted in one line. */
+#define REPORT_MAX 100
+
+void schema_report_stage(const struct node *cfg, enum stage_kind stage)
+{
+        const char *distro = distro_of(cfg);
+        size_t shown = 0, more = 0;
+
+        if (!cfg || cfg->type != NODE_MAP || stage == STAGE_LOCAL)
+                return;
+        for (size_t i = 0; i + 1 < cfg->n; i += 2) {
+                const struct node *k = cfg->items[i];
+                struct key_verdict v;
+                char pos[512], msg[512];
+
+                if (!node_str(k) || from_system_config(k))
+                        continue;
+                schema_key_verdict(cfg, k->str, &v);
+                if (v.fate == KEY_APPLIED || v.stage != stage)
+                        continue;
+                if (shown == REPORT_MAX) {
+                        more++;
+                        continue;
+                }
+                shown++;
+                schema_pos(k, pos, sizeof(pos));
+                verdict_text(&v, k->str, distro, msg, sizeof(msg));
+                if (is_warning(v.fate))
+                        log_warning("%s: %s", pos, msg);
+                else
+                        log_info("%s: %s", pos, msg);
+        }
+        if (more)
+                log_warning("%zu more top-level keys are not applied (not listed one by one)",
+                            more);
+}
+
+static void validate(struct node *cfg, struct schema_report *rep, bool all)
+{
+        const char *distro = distro_of(cfg);
         size_t j = 0;
 
         if (cfg->type != NODE_MAP) {
@@ -154,7 +402,6 @@ void schema_validate_config(struct node *cfg, struct schema_report *rep)
         for (size_t i = 0; i + 1 < cfg->n; i += 2) {
                 struct node *k = cfg->items[i], *v = cfg->items[i + 1];
                 const struct schema_prop *p = k->type == NODE_STR ? find_prop(k->str) : NULL;
-                const char *owner = k->type == NODE_STR ? schema_key_owner(k->str) : NULL;
                 bool keep = true;
 
                 if (k->type != NODE_STR) {
@@ -164,13 +411,18 @@ void schema_validate_config(struct node *cfg, struct schema_report *rep)
                         keep = false;
                 } else if (p) {
                         keep = !p->schema || schema_check(p->schema, v, k->str, rep);
-                } else if (!owner) {
-                        schema_report_at(rep, SCHEMA_ERROR, k, "unknown key '%.64s'", k->str);
-                } else if (!streq(owner, "base")) {
-                        schema_report_at(
-                                rep, SCHEMA_NOTE, k,
-                                "'%s' belongs to module %s, which cloudboot does not support",
-                                k->str, owner);
+                }
+                if (all && k->type == NODE_STR) {
+                        struct key_verdict kv;
+                        char msg[512];
+                        schema_key_verdict(cfg, k->str, &kv);
+                        verdict_text(&kv, k->str, distro, msg, sizeof(msg));
+                        if (kv.fate != KEY_APPLIED)
+                                schema_report_at(rep,
+                                                 kv.fate == KEY_UNKNOWN ? SCHEMA_ERROR
+                                                 : is_warning(kv.fate)  ? SCHEMA_WARNING
+                                                                        : SCHEMA_NOTE,
+                                                 k, "%s", msg);
                 }
                 if (keep) {
                         cfg->items[j++] = k;
@@ -181,4 +433,57 @@ void schema_validate_config(struct node *cfg, struct schema_report *rep)
                 }
         }
         cfg->n = j;
+}
+
+void schema_validate_config(struct node *cfg, struct schema_report *rep)
+{
+        validate(cfg, rep, false);
+}
+
+void schema_validate_config_all(struct node *cfg, struct schema_report *rep)
+{
+        validate(cfg, rep, true);
+}
+
+static int check_sorted(const void *table, size_t n, size_t size, const char **ret_key)
+{
+        for (size_t i = 1; i < n; i++) {
+                const char *a = *(const char *const *)((const char *)table + (i - 1) * size);
+                const char *b = *(const char *const *)((const char *)table + i * size);
+                if (strcmp(a, b) >= 0) {
+                        *ret_key = b;
+                        return -EINVAL;
+                }
+        }
+        return 0;
+}
+
+int schema_tables_check(const char **ret_key)
+{
+        int r;
+
+        owned_index();
+        if (owned_overflow) {
+                *ret_key = "(the registry has more keys than OWNED_MAX)";
+                return -E2BIG;
+        }
+        r = check_sorted(not_implemented, ELEMENTSOF(not_implemented), sizeof(not_implemented[0]),
+                         ret_key);
+        if (r >= 0)
+                r = check_sorted(base_keys, ELEMENTSOF(base_keys), sizeof(base_keys[0]), ret_key);
+        if (r >= 0)
+                r = check_sorted(module_distros, ELEMENTSOF(module_distros),
+                                 sizeof(module_distros[0]), ret_key);
+        for (const struct module *const *m = module_all(); r >= 0 && *m; m++)
+                for (const struct schema_prop *p = (*m)->keys; p && p->name; p++)
+                        if (find_unimpl(p->name) || find_base(p->name)) {
+                                *ret_key = p->name;
+                                return -EINVAL;
+                        }
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(not_implemented); i++)
+                if (find_base(not_implemented[i].key) || module_find(not_implemented[i].module)) {
+                        *ret_key = not_implemented[i].key;
+                        return -EINVAL;
+                }
+        return r;
 }

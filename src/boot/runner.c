@@ -10,6 +10,7 @@
 #include "runner.h"
 #include "schema.h"
 #include "state.h"
+#include "status.h"
 
 int runner_run_module(const struct module_ctx *ctx, const struct module *m, enum freq freq,
                       bool force)
@@ -26,6 +27,8 @@ int runner_run_module(const struct module_ctx *ctx, const struct module *m, enum
         log_debug("start: %s/config-%s: running config-%s with frequency %s", ctx->stage, m->name,
                   m->name, freq_name(freq));
         r = m->run(ctx);
+        if (r < 0)
+                status_module_failed(m->name, r);
         log_debug("finish: %s/config-%s: %s", ctx->stage, m->name, r < 0 ? "FAIL" : "SUCCESS");
         log_set_module(NULL);
         /* The semaphore comes after the run: a crash mid-module redoes it next
@@ -47,22 +50,12 @@ bool runner_activated(const struct module *m, const struct node *cfg)
 
 void runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
 {
+        schema_report_stage(ctx->cfg, kind);
         for (const char *const *name = module_stage_list(kind); *name; name++) {
                 const struct module *m = module_find(*name);
 
-                if (!m) {
-                        char cc[96], pos[512];
-                        const char *key;
-                        (void)snprintf(cc, sizeof(cc), "cc_%s", *name);
-                        key = schema_module_key_in(cc, ctx->cfg);
-                        if (key) {
-                                schema_pos(node_get_key(ctx->cfg, key), pos, sizeof(pos));
-                                log_warning("%s: '%s' needs module %s, which this cloudboot does "
-                                            "not support yet; not applied",
-                                            pos, key, *name);
-                        }
-                        continue;
-                }
+                if (!m)
+                        continue; /* its keys are reported by schema_report_stage() */
                 if (!runner_activated(m, ctx->cfg)) {
                         log_debug("Module %s: none of its keys are set; skipped", m->name);
                         continue;

@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -162,134 +161,7 @@ int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw,
         return write_text(root_fd, RUN_DIR "/.instance-id", line, 0644);
 }
 
-static int set_str(struct node *map, const char *key, const char *value)
-{
-        return node_set(map, key, value ? node_new_str(value) : node_new(NODE_NULL));
-}
-
-static int set_copy(struct node *map, const char *key, const struct node *value)
-{
-        return node_set(map, key, value ? node_copy(value) : node_new(NODE_NULL));
-}
-
-/* Meta-data keys that hold credentials on some clouds: never world-readable. */
-static const char *const sensitive_md[] = { "security-credentials", "password", NULL };
-
-static int build_instance_data(const struct ds_result *r, const struct platform *plat,
-                               const char *description, bool sensitive, struct node **ret)
-{
-        _cleanup_node_ struct node *root = node_new(NODE_MAP);
-        struct node *v1 = node_new(NODE_MAP), *ds = node_new(NODE_MAP), *cb = node_new(NODE_MAP);
-        struct node *md = node_copy(r->md), *keys = node_new(NODE_SEQ);
-        struct utsname u;
-        const char *lh = node_get_str(r->md, "local-hostname");
-        int k = 0;
-
-        if (!root || !v1 || !ds || !cb || !md || !keys) {
-                node_free(v1);
-                node_free(ds);
-                node_free(cb);
-                node_free(md);
-                node_free(keys);
-                return -ENOMEM;
-        }
-        if (!sensitive)
-                for (const char *const *s = sensitive_md; *s; s++)
-                        if (node_get(md, *s))
-                                k = node_set(md, *s, node_new_str("redacted for non-root user"));
-        if (k >= 0)
-                k = node_set(root, "v1", v1);
-        if (k >= 0)
-                k = node_set(root, "ds", ds);
-        if (k >= 0)
-                k = node_set(ds, "meta_data", md);
-        if (k >= 0)
-                k = node_set(root, "sensitive_keys", keys);
-        if (k >= 0) {
-                for (const char *const *s = sensitive_md; *s && k >= 0; s++)
-                        k = node_append(keys, node_new_str(*s));
-        }
-        (void)uname(&u);
-        if (k >= 0)
-                k = set_str(v1, "instance_id", r->iid);
-        if (k >= 0)
-                k = set_str(v1, "instance-id", r->iid);
-        if (k >= 0)
-                k = set_str(v1, "local_hostname", lh);
-        if (k >= 0)
-                k = set_str(v1, "local-hostname", lh);
-        if (k >= 0)
-                k = set_str(v1, "cloud_name", r->cloud_name ? r->cloud_name : r->platform);
-        if (k >= 0)
-                k = set_str(v1, "cloud-name", r->cloud_name ? r->cloud_name : r->platform);
-        if (k >= 0)
-                k = set_str(v1, "cloud_id", r->cloud_name ? r->cloud_name : r->platform);
-        if (k >= 0)
-                k = set_str(v1, "platform", r->platform);
-        if (k >= 0)
-                k = set_str(v1, "subplatform", r->subplatform);
-        if (k >= 0)
-                k = set_copy(v1, "availability_zone", node_get(r->md, "availability-zone"));
-        if (k >= 0)
-                k = set_copy(v1, "region", node_get(r->md, "region"));
-        if (k >= 0)
-                k = node_set(v1, "public_ssh_keys", ds_public_keys(r->md));
-        if (k >= 0)
-                k = set_str(v1, "kernel_release", u.release);
-        if (k >= 0)
-                k = set_str(v1, "machine", u.machine);
-        if (k >= 0)
-                k = set_str(v1, "datasource", r->ds->name);
-        if (k >= 0 && plat)
-                k = set_str(v1, "hypervisor", plat->hypervisor);
-        if (k >= 0)
-                k = node_set(root, "_cloudboot", cb);
-        else
-                node_free(cb);
-        if (k >= 0)
-                k = set_str(cb, "description", description);
-        if (k >= 0)
-                k = set_str(cb, "dsmode", r->dsmode);
-        if (k >= 0)
-                k = set_str(cb, "user_data_name", r->ud_name);
-        if (k >= 0 && plat && plat->container[0])
-                k = set_str(cb, "container", plat->container);
-        if (k >= 0 && plat && plat->cloud)
-                k = set_str(cb, "dmi_cloud", plat->cloud);
-        if (k < 0)
-                return k;
-        *ret = TAKE_PTR(root);
-        return 0;
-}
-
-static int write_json(int root_fd, const char *path, const struct node *n, mode_t mode)
-{
-        struct buf b = BUF_INIT(64u * 1024 * 1024);
-        int r = json_write(&b, n, 1);
-
-        if (r >= 0)
-                r = buf_putc(&b, '\n');
-        if (r >= 0)
-                r = fs_write_atomic(root_fd, path, b.data, b.len, mode, FS_NO_OWNER, (gid_t)-1);
-        buf_free(&b);
-        return r;
-}
-
-int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
-                              const char *description)
-{
-        _cleanup_node_ struct node *pub = NULL, *sens = NULL;
-        int k;
-
-        k = build_instance_data(r, plat, description, false, &pub);
-        if (k >= 0)
-                k = build_instance_data(r, plat, description, true, &sens);
-        if (k >= 0)
-                k = write_json(root_fd, INSTANCE_DATA_SENSITIVE, sens, 0600);
-        if (k >= 0)
-                k = write_json(root_fd, INSTANCE_DATA, pub, 0644);
-        return k;
-}
+/* build_instance_data() and state_write_instance_data() are in instance_data.c. */
 
 static char *dup_opt(const char *s)
 {
@@ -343,7 +215,7 @@ int state_restore(int root_fd, struct instance *ret)
         if (k < 0)
                 return k;
         inst.iid_raw = strdup(iid);
-        inst.dsname = dup_opt(node_get_str(node_get(doc, "v1"), "datasource"));
+        inst.dsname = dup_opt(node_get_str(node_get(doc, "_cloudboot"), "datasource"));
         inst.platform = dup_opt(node_get_str(node_get(doc, "v1"), "platform"));
         inst.subplatform = dup_opt(node_get_str(node_get(doc, "v1"), "subplatform"));
         inst.description = dup_opt(node_get_str(node_get(doc, "_cloudboot"), "description"));

@@ -10,6 +10,46 @@
 #include "status.h"
 #include "yaml.h"
 
+/* Module failures of this stage, for its "errors" list. */
+#define FAILURES_MAX 64
+static char *failures[FAILURES_MAX];
+static unsigned n_failures, n_failed;
+
+void status_module_failed(const char *module, int r)
+{
+        char msg[256];
+
+        /* A command the module ran failed (-EPROTO: bootcmd, scripts, apt-get,
+         * useradd...): in cloud-init subp raises and the module fails. Input
+         * refused item by item (the rest applied) stays a warning. */
+        if (r != -EPROTO)
+                return;
+        n_failed++;
+        if (n_failures == FAILURES_MAX)
+                return;
+        /* cloud-init writes str((name, exception)) */
+        (void)snprintf(msg, sizeof(msg),
+                       "('%.64s', RuntimeError('module %.64s failed: a command it ran failed'))",
+                       module, module);
+        failures[n_failures] = strdup(msg);
+        if (failures[n_failures])
+                n_failures++;
+}
+
+unsigned status_module_failures(void)
+{
+        return n_failed;
+}
+
+static void failures_reset(void)
+{
+        for (unsigned i = 0; i < n_failures; i++) {
+                free(failures[i]);
+                failures[i] = NULL;
+        }
+        n_failures = 0;
+}
+
 static const char *const stages[] = { "init-local", "init", "modules-config", "modules-final" };
 
 static struct node *new_stage(void)
@@ -166,6 +206,9 @@ int status_stage_end(int root_fd, const char *stage, const char *datasource, con
         }
         if (fatal)
                 r = node_append(errors, node_new_str(fatal));
+        for (unsigned i = 0; i < n_failures && r >= 0; i++)
+                r = node_append(errors, node_new_str(failures[i]));
+        failures_reset();
         for (size_t i = 0; i < n && r >= 0; i++) {
                 const char *lvl = rec[i].level == LOG_LVL_ERROR ? "ERROR" : "WARNING";
                 struct node *list = node_get(recov, lvl);

@@ -19,6 +19,14 @@ int status_stage_begin(int root_fd, const char *stage);
 /* Record the end of a stage: its fatal errors (fatal, may be NULL) and the
  * warnings and errors logged meanwhile as recoverable_errors. */
 int status_stage_end(int root_fd, const char *stage, const char *datasource, const char *fatal);
+/* The runner calls this with a module's result r. When a command the module
+ * ran failed (r == -EPROTO), the failure goes to the stage's "errors", as
+ * cloud-init records a module's exception: `status` says error (exit 1), not
+ * degraded. Other errors are input refused item by item, already logged as
+ * warnings (recoverable). */
+void status_module_failed(const char *module, int r);
+/* How many modules failed (as above) in this process so far. */
+unsigned status_module_failures(void);
 /* Final stage: result.json with the errors of every stage. */
 int status_write_result(int root_fd, const char *datasource);
 /* Load status.json (through the /run link); -ENOENT when this boot has none. */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `cloudboot query`: instance-data by dotted key. root reads the sensitive
- * file; others the world-readable one. userdata/vendordata print the raw data. */
+ * file; others the world-readable one. As `cloud-init query` does, --all and
+ * --list-keys show v1's keys at the top too, and userdata, vendordata and
+ * combined_cloud_config (the merged cloud-config), which only root sees. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 
 #include "cli.h"
 #include "fs.h"
+#include "instance_data.h"
 #include "json.h"
 #include "state.h"
 #include "stage.h"
@@ -45,6 +48,66 @@ static int print_raw(int root_fd, const char *file)
         }
         fwrite(data, 1, len, stdout);
         return 0;
+}
+
+static struct node *redacted_file(const char *path)
+{
+        char text[512];
+        (void)snprintf(text, sizeof(text), "<%s> file:%s", INSTANCE_DATA_REDACTED, path);
+        return node_new_str(text);
+}
+
+static struct node *raw_file(int root_fd, const char *path)
+{
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+
+        if (fs_read_file(root_fd, path, 64u * 1024 * 1024, &data, &len) < 0)
+                return node_new(NODE_NULL);
+        return node_new_strn(data, len);
+}
+
+/* What `cloud-init query` adds to the file: v1's keys at the top, the raw
+ * user-data and vendor-data, and the merged cloud-config (computed as a
+ * stage computes it) — the last three for root only. */
+static int add_query_keys(int root_fd, struct node *doc, bool as_root, const char *key)
+{
+        static const char ud[] = CLOUD_DIR "/instance/user-data.txt",
+                          vd[] = CLOUD_DIR "/instance/vendor-data.txt",
+                          ccc[] = RUN_DIR "/combined-cloud-config.json";
+        const struct node *v1 = node_get(doc, "v1");
+        bool want_ccc = !key || streq(key, "combined_cloud_config") ||
+                        startswith(key, "combined_cloud_config.");
+        int r = 0;
+
+        for (size_t i = 0; v1 && v1->type == NODE_MAP && i + 1 < v1->n && r >= 0; i += 2)
+                if (node_str(v1->items[i]) && !node_get(doc, v1->items[i]->str))
+                        r = node_set(doc, v1->items[i]->str, node_copy(v1->items[i + 1]));
+        if (r >= 0 && !key)
+                r = node_set(doc, "userdata", as_root ? raw_file(root_fd, ud) : redacted_file(ud));
+        if (r >= 0 && !key)
+                r = node_set(doc, "vendordata",
+                             as_root ? raw_file(root_fd, vd) : redacted_file(vd));
+        if (r >= 0 && want_ccc) {
+                struct node *cfg = NULL;
+                if (!as_root)
+                        r = node_set(doc, "combined_cloud_config", redacted_file(ccc));
+                else if ((r = stage_merged_config(root_fd, &cfg)) >= 0)
+                        r = node_set(doc, "combined_cloud_config", cfg);
+        }
+        return r;
+}
+
+static int cmp_pairs(const void *a, const void *b)
+{
+        const struct node *const *x = a, *const *y = b;
+        return strcmp(x[0]->str ? x[0]->str : "", y[0]->str ? y[0]->str : "");
+}
+
+/* json.dumps(sort_keys=True), at the top level. */
+static void sort_keys(struct node *map)
+{
+        qsort(map->items, map->n / 2, 2 * sizeof(map->items[0]), cmp_pairs);
 }
 
 int cmd_query(const char *root, const char *instance_data, const char *key, bool all,
@@ -89,21 +152,19 @@ int cmd_query(const char *root, const char *instance_data, const char *key, bool
                 fprintf(stderr, "%s:%u:%u: %s\n", file, err.line, err.col, err.msg);
                 return 1;
         }
-        /* merged_cfg: what the modules see, computed as a stage computes it;
-         * it can hold secrets (passwords), so only root sees it */
-        if (!instance_data && doc->type == NODE_MAP &&
-            (!key || streq(key, "merged_cfg") || startswith(key, "merged_cfg."))) {
-                struct node *cfg = NULL;
-                if (geteuid() != 0)
-                        r = node_set(doc, "merged_cfg", node_new_str("redacted for non-root user"));
-                else if ((r = stage_merged_config(root_fd, &cfg)) >= 0)
-                        r = node_set(doc, "merged_cfg", cfg);
+        if (!instance_data && doc->type == NODE_MAP) {
+                r = add_query_keys(root_fd, doc, geteuid() == 0, key);
                 if (r < 0) {
-                        fprintf(stderr, "cloudboot query: cannot build merged_cfg: %s\n",
+                        fprintf(stderr, "cloudboot query: cannot build the instance-data: %s\n",
                                 strerror(-r));
                         return 1;
                 }
         }
+        /* cloudboot's own record is not instance-data: asked for by name only */
+        if (!key && doc->type == NODE_MAP)
+                (void)node_del(doc, "_cloudboot");
+        if (!key && doc->type == NODE_MAP)
+                sort_keys(doc);
         n = doc;
         if (key) {
                 /* v1 keys are also reachable at the top, as in cloud-init. */

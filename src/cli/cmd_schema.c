@@ -60,7 +60,7 @@ static int check(const char *config_file, const char *data, size_t len)
                 fprintf(stderr, "%s:%u:%u: error: %s\n", config_file, err.line, err.col, err.msg);
                 return 1;
         }
-        schema_validate_config(cfg, &rep);
+        schema_validate_config_all(cfg, &rep);
         if (rep.n_errors) {
                 fprintf(stderr, "%s: %u error%s\n", config_file, rep.n_errors,
                         rep.n_errors == 1 ? "" : "s");

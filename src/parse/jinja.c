@@ -18,7 +18,11 @@ struct val {
         const char *s; /* literal text (points into the template or a static) */
         size_t len;
         bool undefined;
-        char path[128]; /* for CI_MISSING_JINJA_VAR */
+        /* jinja's name of the undefined value, the last one looked up (for
+         * CI_MISSING_JINJA_VAR/<name>); or, when bad_deref, the error that
+         * jinja raises on a name looked up in an undefined value */
+        char path[128];
+        bool bad_deref;
 };
 
 struct ctx {
@@ -152,7 +156,6 @@ static int primary(struct ctx *c, struct lex *l, struct val *v)
         /* a path: name(.name | ['name'])* */
         const struct node *cur = NULL;
         bool first = true, missing = false;
-        size_t pl = 0;
         for (;;) {
                 const char *name;
                 size_t len;
@@ -177,22 +180,40 @@ static int primary(struct ctx *c, struct lex *l, struct val *v)
                         len = key.len;
                 } else
                         break;
-                pl += (size_t)snprintf(v->path + pl,
-                                       pl < sizeof(v->path) ? sizeof(v->path) - pl : 0, "%s%.*s",
-                                       first ? "" : ".", (int)len, name);
-                if (pl >= sizeof(v->path))
-                        pl = sizeof(v->path) - 1;
-                if (!missing) {
+                if (missing) {
+                        /* an attribute of an undefined value: jinja raises an error
+                         * naming the first name that was missing (kept in path) */
+                        if (!v->bad_deref) {
+                                char what[64];
+                                (void)snprintf(what, sizeof(what), "%.63s", v->path);
+                                if (v->n) /* the parent was defined */
+                                        (void)snprintf(v->path, sizeof(v->path),
+                                                       "'%s object' has no attribute '%s'",
+                                                       v->n->type == NODE_MAP ? "dict" : "str",
+                                                       what);
+                                else
+                                        (void)snprintf(v->path, sizeof(v->path),
+                                                       "'%s' is undefined", what);
+                        }
+                        v->bad_deref = true;
+                } else {
                         const struct node *next = lookup(first ? c->vars : cur, name, len);
                         /* v1's keys are also top-level names, as cloud-init aliases them */
                         if (!next && first)
                                 next = lookup(node_get(c->vars, "v1"), name, len);
+                        if (!next) {
+                                (void)snprintf(v->path, sizeof(v->path), "%.*s", (int)len, name);
+                                v->n = cur; /* the parent, for the message above */
+                        }
                         cur = next;
                         missing = !next;
                 }
                 first = false;
         }
-        v->n = missing ? NULL : cur;
+        if (!missing)
+                v->n = cur;
+        else
+                v->n = NULL;
         v->undefined = missing;
         return 0;
 }
@@ -401,6 +422,7 @@ int jinja_render(const char *text, size_t len, const struct node *vars, const ch
         struct ctx c = { .vars = vars, .name = name, .line = 1, .err = err };
         struct frame stack[IF_DEPTH_MAX];
         struct buf out = BUF_INIT(max);
+        struct buf missing = BUF_INIT(1024); /* names rendered as CI_MISSING_JINJA_VAR */
         const char *p = text, *end = text + len;
         unsigned depth = 0, line = 1;
         int r = 0;
@@ -454,10 +476,12 @@ int jinja_render(const char *text, size_t len, const struct node *vars, const ch
                                 r = fail(&c, "unexpected '%.*s' in {{ }}", l.p,
                                          (size_t)(l.end - l.p));
                         if (r >= 0 && ACTIVE) {
-                                if (v.undefined) {
-                                        log_warning("%s:%u: jinja: %s is not in instance-data; "
-                                                    "rendered as CI_MISSING_JINJA_VAR/%s",
-                                                    name, c.line, v.path, v.path);
+                                if (v.bad_deref)
+                                        /* cloud-init: "Ignoring jinja template for ...: <why>" */
+                                        r = fail(&c, "%.*s", v.path, strlen(v.path));
+                                else if (v.undefined) {
+                                        (void)buf_printf(&missing, "%s'%s'",
+                                                         missing.len ? ", " : "", v.path);
                                         r = buf_printf(&out, "CI_MISSING_JINJA_VAR/%s", v.path);
                                 } else
                                         text_of(&v, &out);
@@ -533,8 +557,14 @@ int jinja_render(const char *text, size_t len, const struct node *vars, const ch
                                        "the rendered template is larger than %zu bytes", max);
                 }
                 buf_free_secret(&out);
+                buf_free(&missing);
                 return r;
         }
+        /* one warning per template, as cloud-init words it */
+        if (missing.len)
+                log_warning("Could not render jinja template variables in file '%s': %s", name,
+                            missing.data);
+        buf_free(&missing);
         *ret = buf_steal(&out, ret_len);
         return 0;
 #undef ACTIVE

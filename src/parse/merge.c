@@ -237,8 +237,19 @@ static int merge_dict(const struct merge_spec *s, struct node *res, const struct
                 }
                 if (cur)
                         r = dict_same_key(s, cur, v, depth);
-                else
-                        r = node_set(res, key, node_copy(v));
+                else {
+                        /* a copy of the key keeps its file:line:col for messages */
+                        struct node *kc = node_copy(k), *vc = node_copy(v);
+
+                        if (!kc || !vc || node_append(res, kc) < 0) {
+                                node_free(kc);
+                                node_free(vc);
+                                r = -ENOMEM;
+                        } else if ((r = node_append(res, vc)) < 0) {
+                                node_free(vc);
+                                node_free(res->items[--res->n]);
+                        }
+                }
         }
         if (dead)
                 node_sweep(res);

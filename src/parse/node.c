@@ -543,6 +543,11 @@ int node_merge(struct node *dst, const struct node *src)
                 ref.len = strlen(k->str);
                 p = find_last(dst, &ref);
                 if (p >= 0 && dst->items[2 * p + 1]->type == NODE_MAP && v->type == NODE_MAP) {
+                        struct node *ck = dst->items[2 * p];
+                        /* messages point at the source merged last */
+                        ck->file = k->file;
+                        ck->line = k->line;
+                        ck->col = k->col;
                         r = node_merge(dst->items[2 * p + 1], v);
                         continue;
                 }

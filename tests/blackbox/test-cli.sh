@@ -26,7 +26,7 @@ hostname: h
 locale: en_GB.UTF-8
 YAML
 "$CLOUDBOOT" schema --config-file "$R/good.yaml" >"$OUT" 2>&1 || fail "schema rejects a valid file"
-grep -q "good.yaml:3:1: note: 'locale' belongs to module cc_locale" "$OUT" || fail "schema does not name the unsupported module"
+grep -q "good.yaml:3:1: warning: 'locale' needs module locale, which this cloudboot does not implement" "$OUT" || fail "schema does not name the unsupported module"
 grep -q "^Valid schema" "$OUT" || fail "schema does not say valid"
 cat >"$R/bad.yaml" <<'YAML'
 #cloud-config

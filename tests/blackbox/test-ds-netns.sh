@@ -85,7 +85,7 @@ pass "Ec2 at 169.254.169.254 through a veth pair, found by the DMI identity"
 # No DMI identity: not probed; ds=ec2 on the kernel command line asks for it.
 fresh "QEMU" "Standard PC (Q35 + ICH9, 2009)" 0c2b5c4e-0000-0000-0000-000000000000
 init
-expect_query v1.datasource None
+expect_query _cloudboot.datasource None
 fresh "QEMU" "Standard PC (Q35 + ICH9, 2009)" 0c2b5c4e-0000-0000-0000-000000000000
 mkdir -p "$R/proc"
 echo "root=/dev/vda ds=ec2" >"$R/proc/cmdline"
@@ -119,7 +119,7 @@ wait "$SRVPID" 2>/dev/null || true
 SRVPID=
 fresh "Amazon EC2" t3.micro ec2e1916-9099-7caf-fd21-012345abcdef
 init
-expect_query v1.datasource None
+expect_query _cloudboot.datasource None
 expect_output_has "PUT http://169.254.169.254/latest/api/token: Couldn't connect to server"
 pass "a metadata address that refuses ends the probe at once"
 
@@ -127,5 +127,5 @@ pass "a metadata address that refuses ends the probe at once"
 ip link set cb0 down
 fresh "Amazon EC2" t3.micro ec2e1916-9099-7caf-fd21-012345abcdef
 init
-expect_query v1.datasource None
+expect_query _cloudboot.datasource None
 pass "no route to the metadata address ends the probe at once"

@@ -243,7 +243,7 @@ ${4:-}"
 	t=$(($(date +%s) - t0))
 	[ $t -le 20 ] || fail "$1: the stage took $t s, past the datasource's deadline"
 	grep -qF -- "$3" "$OUT" || fail "$1: no log line '$3'"
-	expect_query v1.datasource None
+	expect_query _cloudboot.datasource None
 	pass "fault: $1"
 }
 port_free() { # a port nothing listens on: fakemeta's, after it stopped
@@ -313,7 +313,7 @@ $EC2_RULES"
 cfg "datasource_list: [Ec2, None]
 datasource: {Ec2: {metadata_urls: ['http://127.0.0.1:$PORT'], retries: 3}}"
 cb init >"$OUT" 2>&1 || fail "init exited $?"
-expect_query v1.datasource Ec2
+expect_query _cloudboot.datasource Ec2
 pass "fault: two 500s then success are retried to success"
 
 # A redirect within the same host is followed.
@@ -344,7 +344,7 @@ cfg "datasource_list: [OpenStack, None]
 datasource: {OpenStack: {metadata_urls: ['http://127.0.0.1:$PORT']}}"
 cb init >"$OUT" 2>&1 || fail "init exited $?"
 expect_output_has "http://127.0.0.1:$PORT/openstack/latest/meta_data.json:2:14:"
-expect_query v1.datasource None
+expect_query _cloudboot.datasource None
 pass "fault: invalid JSON (OpenStack) named with its position"
 
 # Off a cloud nothing is probed: the default datasource_list, no DMI identity.
@@ -356,5 +356,5 @@ expect_output_has "GCE: not probed"
 expect_output_has "Azure: not probed"
 expect_output_has "OpenStack: not probed"
 ! grep -q "GET \|PUT " "$OUT" || fail "a request was made off a cloud"
-expect_query v1.datasource None
+expect_query _cloudboot.datasource None
 pass "off a cloud the network datasources make no request"

@@ -54,7 +54,7 @@ for f in "$R"/var/log/cloud-init.log "$R"/var/log/cloud-init-output.log "$R"/run
 	! grep -q s3cr3t-marker "$f" || fail "secret file content found in $f"
 done
 # a temp root has no DMI: no hypervisor detected
-[ "$(cb query v1.hypervisor)" = none ] || fail "v1.hypervisor: $(cb query v1.hypervisor)"
+[ "$(cb query _cloudboot.hypervisor)" = none ] || fail "_cloudboot.hypervisor: $(cb query _cloudboot.hypervisor)"
 pass "first boot"
 
 # A new instance on a root whose DMI says Xen HVM: the platform is recorded and
@@ -68,6 +68,6 @@ hostname: xen-guest
 "
 boot
 expect_file /etc/hostname xen-guest
-[ "$(cb query v1.hypervisor)" = xen ] || fail "v1.hypervisor on Xen: $(cb query v1.hypervisor)"
+[ "$(cb query _cloudboot.hypervisor)" = xen ] || fail "_cloudboot.hypervisor on Xen: $(cb query _cloudboot.hypervisor)"
 grep -q '"hypervisor": "xen"' "$R/run/cloud-init/instance-data.json" || fail "instance-data.json has no hypervisor"
 pass "hypervisor recorded"

@@ -55,11 +55,11 @@ expect_mode "$(IDIR iid-formats)/user-data.txt.i" 600
 grep -q 'filename="setup.sh"' "$R$(IDIR iid-formats)/user-data.txt.i" || fail "user-data.txt.i lacks setup.sh"
 head -n 2 "$R$(IDIR iid-formats)/cloud-config.txt" | grep -q "cloud-config parts merged" ||
 	fail "cloud-config.txt is not the merged config"
-[ "$(q merged_cfg.hostname)" = tf-host ] || fail "query merged_cfg.hostname: $(q merged_cfg.hostname)"
-q merged_cfg.runcmd | grep -q "echo extra" || fail "query merged_cfg.runcmd lacks the second part"
-[ "$(q merged_cfg.system_info.default_user.name)" = debian ] || fail "merged_cfg lacks system config"
+[ "$(q combined_cloud_config.hostname)" = tf-host ] || fail "query combined_cloud_config.hostname: $(q combined_cloud_config.hostname)"
+q combined_cloud_config.runcmd | grep -q "echo extra" || fail "query combined_cloud_config.runcmd lacks the second part"
+[ "$(q combined_cloud_config.system_info.default_user.name)" = debian ] || fail "combined_cloud_config lacks system config"
 expect_status 2
-pass "user-data.txt.i, merged cloud-config.txt, query merged_cfg, status 2 for the unknown part"
+pass "user-data.txt.i, merged cloud-config.txt, query combined_cloud_config, status 2 for the unknown part"
 # a second boot: the boothook and the per-boot script run again, setup.sh does not
 rm -f "$R/var/tmp/setup.out"
 boot
@@ -142,6 +142,6 @@ expect_output_has "[part 1]:4: jinja: {% for %} is not supported by cloudboot; t
 expect_output_has "[part 3]:3:"
 expect_output_has "the cloud-config is not applied"
 expect_output_has "gzip content expands past the size limit; ignored"
-q merged_cfg.runcmd | grep -q after-the-last-part || fail "the part after the last boundary was lost"
+q combined_cloud_config.runcmd | grep -q after-the-last-part || fail "the part after the last boundary was lost"
 expect_status 2
 pass "unsupported jinja, broken YAML, a gzip bomb and a missing final boundary: the rest applies"

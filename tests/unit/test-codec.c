@@ -58,6 +58,44 @@ static void test_b64_lenient_skips_like_python(void **state)
         free(dec);
 }
 
+/* What base64.b64decode() gives in Python 3.11 and 3.13, case by case. */
+static void test_b64_lenient_is_python_b64decode(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *in;
+                int r;
+                const char *out;
+        } cases[] = {
+                { "Zm9vYmFy", 0, "foobar" },
+                { "Zm9vYg==", 0, "foob" },
+                { "Zm9vYg=", -EBADMSG, NULL }, /* Incorrect padding */
+                { "Zm9vYg", -EBADMSG, NULL }, /* Incorrect padding */
+                { "Zm9vY", -EBADMSG, NULL }, /* 1 more than a multiple of 4 */
+                { "Zm9vYg==garbage", 0, "foob" }, /* data after padding: ignored */
+                { "Zm9vYmE=Zm9v", 0, "fooba" },
+                { "=Zm9v", 0, "foo" }, /* a pad too early is discarded */
+                { "Zm9v-_Yg==", 0, "foob" }, /* the url-safe characters are not base64 */
+                { "Zm9v\nYmFy\n", 0, "foobar" },
+                { "Zm9v\xc3\xa9", -EBADMSG, NULL }, /* not ASCII: ValueError */
+                { "", 0, "" },
+                { "====", 0, "" },
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char *dec = NULL;
+                size_t len = 0, skipped = 0;
+                int r = b64_decode_lenient(cases[i].in, strlen(cases[i].in), 100, &dec, &len,
+                                           &skipped);
+                if (r != cases[i].r)
+                        fail_msg("b64decode(\"%s\") returned %d, expected %d", cases[i].in, r,
+                                 cases[i].r);
+                if (r == 0 && (len != strlen(cases[i].out) || memcmp(dec, cases[i].out, len)))
+                        fail_msg("b64decode(\"%s\") gave \"%.*s\", expected \"%s\"", cases[i].in,
+                                 (int)len, dec, cases[i].out);
+                free(dec);
+        }
+}
+
 static unsigned char *gz(const void *data, size_t len, size_t *ret_len)
 {
         z_stream z = { 0 };
@@ -127,6 +165,7 @@ int main(void)
                 cmocka_unit_test(test_b64_tolerates_whitespace_and_missing_padding),
                 cmocka_unit_test(test_b64_rejects_garbage),
                 cmocka_unit_test(test_b64_lenient_skips_like_python),
+                cmocka_unit_test(test_b64_lenient_is_python_b64decode),
                 cmocka_unit_test(test_gzip_decodes),
                 cmocka_unit_test(test_gzip_bomb_is_bounded),
                 cmocka_unit_test(test_buf_steal_of_nothing_is_an_empty_string),

@@ -62,7 +62,16 @@ static void test_default_and_missing(void **state)
         render_ok("{{ v1.zone|d(\"z2\") }}", "z2");
         render_ok("{{ v1.local_hostname | default('x') }}", "host-j");
         render_ok("{{ v1.region | default('r', true) }}", "r"); /* None is false */
-        render_ok("{{ v1.nope }}", "CI_MISSING_JINJA_VAR/v1.nope");
+        /* jinja's undefined name is the last one looked up, as cloud-init renders it */
+        render_ok("{{ v1.nope }}", "CI_MISSING_JINJA_VAR/nope");
+        render_ok("{{ nope }} {{ ds.meta_data.gone }}",
+                  "CI_MISSING_JINJA_VAR/nope CI_MISSING_JINJA_VAR/gone");
+        /* a name looked up in an undefined value is jinja's UndefinedError:
+         * cloud-init ignores the template */
+        render_bad("{{ nope.sub }}", 1, "'nope' is undefined");
+        render_bad("x\n{{ v1.nope.sub }}", 2, "'dict object' has no attribute 'nope'");
+        /* ... only where it is rendered */
+        render_ok("{% if v1.nope %}{{ nope.sub }}{% endif %}ok", "ok");
         render_ok("{{ v1.cloud_name | upper }}", "NOCLOUD");
 }
 

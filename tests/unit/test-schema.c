@@ -92,12 +92,79 @@ static void test_unknown_and_unsupported_keys(void **state)
         struct schema_report rep;
         struct node *cfg =
                 validate("hostnme: typo\nlocale: en_GB.UTF-8\nsystem_info: {}\n", &c, &rep);
+        /* the boot's validation leaves keys that are not applied to the stages */
+        assert_int_equal(rep.n_errors, 0);
+        assert_int_equal(c.len, 0);
+        node_free(cfg);
+
+        cfg = test_yaml("hostnme: typo\nlocale: en_GB.UTF-8\nsystem_info: {}\n"
+                        "wireguard: {}\noutput: {}\nversion: v1\n");
+        c = (struct collected){ 0 };
+        rep = (struct schema_report){ .emit = collect, .userdata = &c };
+        schema_validate_config_all(cfg, &rep);
         assert_int_equal(rep.n_errors, 1);
-        assert_has(&c, "test.yaml:1:1: error: unknown key 'hostnme'");
-        assert_has(&c, "test.yaml:2:1: note: 'locale' belongs to module cc_locale, which "
-                       "cloudboot does not support");
+        assert_int_equal(rep.n_warnings, 2);
+        assert_has(&c, "test.yaml:1:1: error: unknown key 'hostnme': no cloud-init module reads "
+                       "it; not applied");
+        assert_has(&c, "test.yaml:2:1: warning: 'locale' needs module locale, which this "
+                       "cloudboot does not implement; not applied");
+        assert_has(&c, "test.yaml:4:1: note: 'wireguard' is for module wireguard, which "
+                       "cloud-init runs only on ubuntu, not on debian; not applied");
+        assert_has(&c, "test.yaml:5:1: warning: 'output' is a setting of cloud-init itself");
+        assert_has(&c, "test.yaml:6:1: note: 'version' has no effect");
         assert_null(strstr(c.text, "system_info"));
         node_free(cfg);
+}
+
+static void test_key_verdicts(void **state)
+{
+        (void)state;
+        struct node *cfg = test_yaml("system_info: {distro: ubuntu}\n");
+        struct key_verdict v;
+
+        schema_key_verdict(NULL, "runcmd", &v);
+        assert_int_equal(v.fate, KEY_APPLIED);
+        assert_int_equal(v.stage, STAGE_CONFIG);
+        schema_key_verdict(NULL, "write_files", &v);
+        assert_int_equal(v.fate, KEY_APPLIED);
+        assert_int_equal(v.stage, STAGE_INIT);
+        schema_key_verdict(NULL, "ntp", &v);
+        assert_int_equal(v.fate, KEY_NOT_IMPLEMENTED);
+        assert_string_equal(v.module, "ntp");
+        assert_int_equal(v.stage, STAGE_CONFIG);
+        schema_key_verdict(NULL, "yum_repos", &v);
+        assert_int_equal(v.fate, KEY_NOT_FOR_DISTRO);
+        assert_int_equal(v.stage, STAGE_INIT);
+        schema_key_verdict(NULL, "snap", &v);
+        assert_int_equal(v.fate, KEY_NOT_FOR_DISTRO);
+        assert_int_equal(v.stage, STAGE_CONFIG);
+        /* on Ubuntu snap would run: not implemented; wireguard is in no list */
+        schema_key_verdict(cfg, "snap", &v);
+        assert_int_equal(v.fate, KEY_NOT_IMPLEMENTED);
+        schema_key_verdict(cfg, "wireguard", &v);
+        assert_int_equal(v.fate, KEY_NOT_LISTED);
+        schema_key_verdict(NULL, "reporting", &v);
+        assert_int_equal(v.fate, KEY_BASE_IGNORED);
+        schema_key_verdict(NULL, "merge_how", &v);
+        assert_int_equal(v.fate, KEY_APPLIED);
+        schema_key_verdict(NULL, "no-such-key", &v);
+        assert_int_equal(v.fate, KEY_UNKNOWN);
+        assert_string_equal(schema_key_owner("timezone"), "cc_timezone");
+        assert_string_equal(schema_key_owner("rpi"), "cc_raspberry_pi");
+        assert_string_equal(schema_key_owner("output"), "base");
+        assert_null(schema_key_owner("no-such-key"));
+        node_free(cfg);
+}
+
+/* One source of truth: a key is either in a module descriptor or in the table
+ * of keys cloudboot does not implement, never both; tables are sorted. */
+static void test_no_key_in_descriptor_and_not_implemented_table(void **state)
+{
+        (void)state;
+        const char *key = NULL;
+        int r = schema_tables_check(&key);
+        if (r < 0)
+                fail_msg("schema tables: key '%s' is out of order or declared twice", key);
 }
 
 static void test_top_level_must_be_a_mapping(void **state)
@@ -119,6 +186,8 @@ int main(void)
                 cmocka_unit_test(test_bad_write_files_item_is_dropped_alone),
                 cmocka_unit_test(test_unknown_and_unsupported_keys),
                 cmocka_unit_test(test_top_level_must_be_a_mapping),
+                cmocka_unit_test(test_key_verdicts),
+                cmocka_unit_test(test_no_key_in_descriptor_and_not_implemented_table),
         };
         int r = cmocka_run_group_tests_name("schema", tests, NULL, NULL);
         node_names_free();

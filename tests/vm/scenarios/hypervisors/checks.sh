@@ -8,15 +8,15 @@ provisioned() { # HOSTNAME: what every boot must show
 }
 case "$VM_BOOT" in
 1)
-	check hypervisor-kvm test "$(cloudboot query v1.hypervisor)" = kvm
+	check hypervisor-kvm test "$(cloudboot query _cloudboot.hypervisor)" = kvm
 	check provisioned-on-kvm provisioned vm-hv-kvm
 	;;
 2)
-	check hypervisor-xen test "$(cloudboot query v1.hypervisor)" = xen
+	check hypervisor-xen test "$(cloudboot query _cloudboot.hypervisor)" = xen
 	check provisioned-on-xen provisioned vm-hv-xen
 	;;
 *)
-	check hypervisor-virtualbox test "$(cloudboot query v1.hypervisor)" = virtualbox
+	check hypervisor-virtualbox test "$(cloudboot query _cloudboot.hypervisor)" = virtualbox
 	check provisioned-on-virtualbox provisioned vm-hv-vbox
 	;;
 esac

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* instance-data.json and its sensitive twin (see instance_data.h). */
+#include <gnu/libc-version.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/utsname.h>
+
+#include "codec.h"
+#include "fs.h"
+#include "instance_data.h"
+#include "json.h"
+#include "log.h"
+#include "state.h"
+#include "syscfg.h"
+#include "utf8.h"
+
+#define PATH_MAX_LEN 1024
+
+/* cloud-init's DataSource.sensitive_metadata_keys (25.1): names or paths. */
+static const char *const ci_sensitive[] = {
+        "combined_cloud_config",
+        "merged_cfg",
+        "merged_system_cfg",
+        "security-credentials",
+        "userdata",
+        "user-data",
+        "user_data",
+        "vendordata",
+        "vendor-data",
+        "ds/vendor_data",
+};
+
+bool instance_data_key_is_sensitive(const char *name, const char *path)
+{
+        for (size_t i = 0; i < ELEMENTSOF(ci_sensitive); i++)
+                if (strcasecmp(name, ci_sensitive[i]) == 0 ||
+                    strcasecmp(path, ci_sensitive[i]) == 0)
+                        return true;
+        /* beyond cloud-init: OpenStack's admin_pass and meta values, and any
+         * meta-data key whose name says it holds a secret */
+        if (strcasecmp(name, "admin_pass") == 0)
+                return true;
+        if (!startswith(path, "ds/"))
+                return false;
+        return strcasestr(name, "password") || strcasestr(name, "passwd") ||
+               strcasestr(name, "secret") || strcasestr(name, "token");
+}
+
+const char *instance_data_cloud_id(const char *cloud_name, const char *region, const char *platform)
+{
+        static const struct {
+                const char *prefix, *cloud_id, *cloud;
+        } by_region[] = {
+                { "cn-", "aws-china", "aws" },
+                { "us-gov-", "aws-gov", "aws" },
+                { "china", "azure-china", "azure" },
+        };
+        bool name_known = cloud_name && *cloud_name && !streq(cloud_name, "unknown");
+
+        if (region && *region && !streq(region, "unknown"))
+                for (size_t i = 0; i < ELEMENTSOF(by_region); i++)
+                        if (startswith(region, by_region[i].prefix) &&
+                            streq_ptr(cloud_name, by_region[i].cloud))
+                                return by_region[i].cloud_id;
+        return name_known ? cloud_name : platform;
+}
+
+static int set(struct node *map, const char *key, struct node *value)
+{
+        return node_set(map, key, value);
+}
+
+static int set_str(struct node *map, const char *key, const char *value)
+{
+        return set(map, key, value ? node_new_str(value) : node_new(NODE_NULL));
+}
+
+/* /etc/os-release of the target: ID, VERSION_ID, VERSION_CODENAME (cloud-init's
+ * get_linux_distro()). */
+struct os_release {
+        char id[64], version_id[64], codename[64];
+};
+
+static void os_release_value(const char *data, const char *key, char *out, size_t size)
+{
+        size_t kl = strlen(key);
+
+        out[0] = '\0';
+        for (const char *p = data; p && *p;) {
+                const char *nl = strchr(p, '\n');
+                size_t len = nl ? (size_t)(nl - p) : strlen(p);
+                if (len > kl && strncmp(p, key, kl) == 0 && p[kl] == '=') {
+                        const char *v = p + kl + 1;
+                        size_t vl = len - kl - 1;
+                        if (vl >= 2 && (v[0] == '"' || v[0] == '\'') && v[vl - 1] == v[0]) {
+                                v++;
+                                vl -= 2;
+                        }
+                        if (vl >= size)
+                                vl = size - 1;
+                        memcpy(out, v, vl);
+                        out[vl] = '\0';
+                }
+                p = nl ? nl + 1 : NULL;
+        }
+}
+
+static void os_release_read(int root_fd, struct os_release *ret)
+{
+        _cleanup_free_ char *data = NULL;
+        size_t len;
+
+        memset(ret, 0, sizeof(*ret));
+        if (fs_read_file(root_fd, "/etc/os-release", 64 * 1024, &data, &len) < 0 &&
+            fs_read_file(root_fd, "/usr/lib/os-release", 64 * 1024, &data, &len) < 0)
+                return;
+        os_release_value(data, "ID", ret->id, sizeof(ret->id));
+        os_release_value(data, "VERSION_ID", ret->version_id, sizeof(ret->version_id));
+        os_release_value(data, "VERSION_CODENAME", ret->codename, sizeof(ret->codename));
+}
+
+/* cloud-init's util._get_variant() for the distros it names. */
+static const char *variant_of(const char *id)
+{
+        static const char *const same[] = {
+                "almalinux", "alpine",          "aosc",      "arch",        "azurelinux",
+                "centos",    "cloudlinux",      "debian",    "eurolinux",   "fedora",
+                "mariner",   "miraclelinux",    "openeuler", "opencloudos", "openmandriva",
+                "photon",    "raspberry-pi-os", "rhel",      "rocky",       "suse",
+                "tencentos", "virtuozzo"
+        };
+        for (size_t i = 0; i < ELEMENTSOF(same); i++)
+                if (streq(id, same[i]))
+                        return same[i];
+        if (streq(id, "ubuntu") || streq(id, "linuxmint") || streq(id, "mint"))
+                return "ubuntu";
+        if (streq(id, "redhat"))
+                return "rhel";
+        if (startswith(id, "opensuse") || startswith(id, "sle"))
+                return "suse";
+        return "unknown";
+}
+
+static struct node *str_list(const char *const *items, size_t n)
+{
+        struct node *l = node_new(NODE_SEQ);
+
+        for (size_t i = 0; l && i < n; i++)
+                if (node_append(l, node_new_str(items[i] ? items[i] : "")) < 0)
+                        return node_free(l);
+        return l;
+}
+
+/* Python's platform.platform(): "Linux-6.1.0-18-amd64-x86_64-with-glibc2.36". */
+static void system_platform(const struct utsname *u, char *buf, size_t size)
+{
+        (void)snprintf(buf, size, "%s-%s-%s-with-glibc%s", u->sysname, u->release, u->machine,
+                       gnu_get_libc_version());
+}
+
+static struct node *sys_info(const struct utsname *u, const struct os_release *os)
+{
+        _cleanup_node_ struct node *si = node_new(NODE_MAP);
+        const char *uname_items[] = { u->sysname, u->nodename, u->release, u->version, u->machine };
+        const char *dist[] = { os->id, os->version_id, os->codename };
+        char plat[512];
+        int r;
+
+        if (!si)
+                return NULL;
+        system_platform(u, plat, sizeof(plat));
+        r = set(si, "dist", str_list(dist, ELEMENTSOF(dist)));
+        if (r >= 0)
+                r = set_str(si, "platform", plat);
+        /* there is no Python here: null rather than a made-up version */
+        if (r >= 0)
+                r = set(si, "python", node_new(NODE_NULL));
+        if (r >= 0)
+                r = set_str(si, "release", u->release);
+        if (r >= 0)
+                r = set_str(si, "system", u->sysname);
+        if (r >= 0)
+                r = set(si, "uname", str_list(uname_items, ELEMENTSOF(uname_items)));
+        if (r >= 0)
+                r = set_str(si, "variant", variant_of(os->id));
+        return r < 0 ? NULL : TAKE_PTR(si);
+}
+
+/* cloud-init's DataSource.cloud_name: meta-data's cloud-name, else the
+ * datasource's own (aws for Ec2), "unknown" for NoCloud, else its name. */
+static void cloud_name_of(const struct ds_result *r, char *buf, size_t size)
+{
+        const char *md_name = node_get_str(r->md, "cloud-name");
+        const char *name = md_name                                  ? md_name
+                           : r->cloud_name                          ? r->cloud_name
+                           : r->ds && streq(r->ds->name, "NoCloud") ? "unknown"
+                           : r->ds                                  ? r->ds->name
+                                                                    : "unknown";
+        size_t i;
+
+        for (i = 0; name[i] && i + 1 < size; i++)
+                buf[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+        buf[i] = '\0';
+}
+
+static const struct node *md_first(const struct node *md, const char *a, const char *b)
+{
+        const struct node *n = node_get(md, a);
+        return n ? n : node_get(md, b);
+}
+
+static struct node *copy_or_null(const struct node *n)
+{
+        return n ? node_copy(n) : node_new(NODE_NULL);
+}
+
+static struct node *build_v1(const struct ds_result *r, const struct utsname *u,
+                             const struct os_release *os)
+{
+        _cleanup_node_ struct node *v1 = node_new(NODE_MAP);
+        const char *beta[] = { "subplatform" };
+        const struct node *az = md_first(r->md, "availability-zone", "availability_zone");
+        const char *region = node_get_str(r->md, "region");
+        const char *lh = node_get_str(r->md, "local-hostname");
+        char cloud_name[64], plat[512];
+        int k;
+
+        if (!v1)
+                return NULL;
+        cloud_name_of(r, cloud_name, sizeof(cloud_name));
+        system_platform(u, plat, sizeof(plat));
+        /* in cloud-init's order (json.dumps sorts the keys) */
+        k = set(v1, "_beta_keys", str_list(beta, 1));
+        if (k >= 0)
+                k = set(v1, "availability-zone", copy_or_null(az));
+        if (k >= 0)
+                k = set(v1, "availability_zone", copy_or_null(az));
+        if (k >= 0)
+                k = set_str(v1, "cloud-name", cloud_name);
+        if (k >= 0)
+                k = set_str(v1, "cloud_id",
+                            instance_data_cloud_id(cloud_name, region, r->platform));
+        if (k >= 0)
+                k = set_str(v1, "cloud_name", cloud_name);
+        if (k >= 0)
+                k = set_str(v1, "distro", os->id);
+        if (k >= 0)
+                k = set_str(v1, "distro_release", os->codename);
+        if (k >= 0)
+                k = set_str(v1, "distro_version", os->version_id);
+        if (k >= 0)
+                k = set_str(v1, "instance-id", r->iid);
+        if (k >= 0)
+                k = set_str(v1, "instance_id", r->iid);
+        if (k >= 0)
+                k = set_str(v1, "kernel_release", u->release);
+        if (k >= 0)
+                k = set_str(v1, "local-hostname", lh);
+        if (k >= 0)
+                k = set_str(v1, "local_hostname", lh);
+        if (k >= 0)
+                k = set_str(v1, "machine", u->machine);
+        if (k >= 0)
+                k = set_str(v1, "platform", r->platform);
+        if (k >= 0)
+                k = set(v1, "public_ssh_keys", ds_public_keys(r->md));
+        if (k >= 0)
+                k = set(v1, "python_version", node_new(NODE_NULL));
+        if (k >= 0)
+                k = set(v1, "region", copy_or_null(node_get(r->md, "region")));
+        if (k >= 0)
+                k = set_str(v1, "subplatform", r->subplatform);
+        if (k >= 0)
+                k = set_str(v1, "system_platform", plat);
+        if (k >= 0)
+                k = set_str(v1, "variant", variant_of(os->id));
+        return k < 0 ? NULL : TAKE_PTR(v1);
+}
+
+static struct node *build_cloudboot(const struct ds_result *r, const struct platform *plat,
+                                    const char *description)
+{
+        _cleanup_node_ struct node *cb = node_new(NODE_MAP);
+        int k;
+
+        if (!cb)
+                return NULL;
+        k = set_str(cb, "datasource", r->ds ? r->ds->name : NULL);
+        if (k >= 0)
+                k = set_str(cb, "description", description);
+        if (k >= 0)
+                k = set_str(cb, "dsmode", r->dsmode);
+        if (k >= 0)
+                k = set_str(cb, "user_data_name", r->ud_name);
+        if (k >= 0 && plat)
+                k = set_str(cb, "hypervisor", plat->hypervisor);
+        if (k >= 0 && plat && plat->container[0])
+                k = set_str(cb, "container", plat->container);
+        if (k >= 0 && plat && plat->cloud)
+                k = set_str(cb, "dmi_cloud", plat->cloud);
+        return k < 0 ? NULL : TAKE_PTR(cb);
+}
+
+static struct node *system_cfg(int root_fd, const struct node *syscfg, const char *doc)
+{
+        struct node *c = NULL;
+
+        if (syscfg)
+                c = node_copy(syscfg);
+        else if (syscfg_load(root_fd, &c) < 0)
+                c = node_new(NODE_MAP);
+        if (c && c->type == NODE_MAP && node_set(c, "_doc", node_new_str(doc)) < 0)
+                c = node_free(c);
+        return c;
+}
+
+/* cloud-init's process_instance_metadata(): list the sensitive keys and the
+ * values that are not text (written base64, their path listed), depth first. */
+static int catalogue(struct node *n, char *path, size_t plen, unsigned depth, struct node *sens,
+                     struct node *b64)
+{
+        int r = 0;
+
+        if (n->type != NODE_MAP || depth > 64)
+                return 0;
+        for (size_t i = 0; i + 1 < n->n && r >= 0; i += 2) {
+                const char *name = node_str(n->items[i]);
+                struct node *v = n->items[i + 1];
+                int l;
+
+                if (!name)
+                        continue;
+                l = snprintf(path + plen, PATH_MAX_LEN - plen, "%s%s", plen ? "/" : "", name);
+                if (l < 0 || plen + (size_t)l >= PATH_MAX_LEN)
+                        continue;
+                if (instance_data_key_is_sensitive(name, path))
+                        r = node_append(sens, node_new_str(path));
+                if (r >= 0 && v->type == NODE_STR &&
+                    (v->binary || !utf8_is_valid(v->str, v->len))) {
+                        _cleanup_free_ char *enc = NULL;
+                        r = b64_encode(v->str, v->len, &enc);
+                        if (r >= 0)
+                                r = node_append(b64, node_new_str(path));
+                        if (r >= 0) {
+                                struct node *e = node_new_str(enc);
+                                if (!e)
+                                        r = -ENOMEM;
+                                else {
+                                        node_free(n->items[i + 1]);
+                                        n->items[i + 1] = e;
+                                }
+                        }
+                }
+                if (r >= 0)
+                        r = catalogue(n->items[i + 1], path, plen + (size_t)l, depth + 1, sens,
+                                      b64);
+                path[plen] = '\0';
+        }
+        return r;
+}
+
+static int cmp_str_nodes(const void *a, const void *b)
+{
+        return strcmp((*(struct node *const *)a)->str, (*(struct node *const *)b)->str);
+}
+
+int instance_data_build(int root_fd, const struct ds_result *r, const struct platform *plat,
+                        const char *description, const struct node *syscfg, struct node **ret)
+{
+        _cleanup_node_ struct node *root = node_new(NODE_MAP);
+        struct node *ds = node_new(NODE_MAP), *sens = node_new(NODE_SEQ), *b64 = node_new(NODE_SEQ);
+        struct os_release os;
+        struct utsname u;
+        char path[PATH_MAX_LEN] = "";
+        int k;
+
+        if (!root || !ds || !sens || !b64) {
+                node_free(ds);
+                node_free(sens);
+                node_free(b64);
+                return -ENOMEM;
+        }
+        if (uname(&u) < 0)
+                u = (struct utsname){ .sysname = "Linux" };
+        os_release_read(root_fd, &os);
+        k = set(root, "_cloudboot", build_cloudboot(r, plat, description));
+        if (k >= 0)
+                k = set(root, "base64_encoded_keys", b64);
+        else
+                node_free(b64);
+        if (k >= 0)
+                k = set(root, "ds", ds);
+        else
+                node_free(ds);
+        if (k >= 0)
+                k = set(ds, "_doc",
+                        node_new_str("EXPERIMENTAL: The structure and format of content scoped "
+                                     "under the 'ds' key may change in subsequent releases of "
+                                     "cloud-init."));
+        if (k >= 0)
+                k = set(ds, "meta_data", r->md ? node_copy(r->md) : node_new(NODE_MAP));
+        if (k >= 0)
+                k = set(root, "merged_cfg",
+                        system_cfg(root_fd, syscfg,
+                                   "DEPRECATED: Use merged_system_cfg. Will be dropped from "
+                                   "24.1"));
+        if (k >= 0)
+                k = set(root, "merged_system_cfg",
+                        system_cfg(root_fd, syscfg,
+                                   "Merged cloud-init system config from /etc/cloud/cloud.cfg "
+                                   "and /etc/cloud/cloud.cfg.d/"));
+        if (k >= 0)
+                k = set(root, "sensitive_keys", sens);
+        else
+                node_free(sens);
+        if (k >= 0)
+                k = set(root, "sys_info", sys_info(&u, &os));
+        if (k >= 0)
+                k = set(root, "v1", build_v1(r, &u, &os));
+        /* the lists are filled last, over everything above but themselves */
+        if (k >= 0)
+                k = catalogue(root, path, 0, 0, sens, b64);
+        if (k < 0)
+                return k;
+        if (sens->n > 1)
+                qsort(sens->items, sens->n, sizeof(sens->items[0]), cmp_str_nodes);
+        if (b64->n > 1)
+                qsort(b64->items, b64->n, sizeof(b64->items[0]), cmp_str_nodes);
+        *ret = TAKE_PTR(root);
+        return 0;
+}
+
+/* Replace the value at path ("a/b/c") with the redaction text, as cloud-init's
+ * redact_sensitive_keys() does. */
+static int redact_path(struct node *doc, const char *path)
+{
+        struct node *cur = doc;
+        char part[PATH_MAX_LEN];
+
+        while (cur && cur->type == NODE_MAP) {
+                size_t len = strcspn(path, "/");
+                bool last = path[len] == '\0';
+
+                if (len >= sizeof(part))
+                        return 0;
+                memcpy(part, path, len);
+                part[len] = '\0';
+                if (last)
+                        return node_get(cur, part)
+                                       ? node_set(cur, part, node_new_str(INSTANCE_DATA_REDACTED))
+                                       : 0;
+                cur = node_get(cur, part);
+                path += len + 1;
+        }
+        return 0;
+}
+
+int instance_data_redact(const struct node *full, struct node **ret)
+{
+        _cleanup_node_ struct node *pub = node_copy(full);
+        const struct node *sens = node_get(full, "sensitive_keys");
+        int r = 0;
+
+        if (!pub)
+                return -ENOMEM;
+        for (size_t i = 0; sens && sens->type == NODE_SEQ && i < sens->n && r >= 0; i++)
+                if (node_str(sens->items[i]))
+                        r = redact_path(pub, sens->items[i]->str);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(pub);
+        return 0;
+}
+
+static int write_json(int root_fd, const char *path, const struct node *n, mode_t mode)
+{
+        struct buf b = BUF_INIT(64u * 1024 * 1024);
+        int r = json_write(&b, n, 1);
+
+        if (r >= 0)
+                r = buf_putc(&b, '\n');
+        if (r >= 0)
+                r = fs_write_atomic(root_fd, path, b.data, b.len, mode, FS_NO_OWNER, (gid_t)-1);
+        buf_free_secret(&b);
+        return r;
+}
+
+/* Declared in state.h, where the stages look for it. */
+int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
+                              const char *description)
+{
+        _cleanup_node_ struct node *full = NULL, *pub = NULL;
+        int k = instance_data_build(root_fd, r, plat, description, NULL, &full);
+
+        if (k >= 0)
+                k = instance_data_redact(full, &pub);
+        /* the sensitive file first: the public one never holds more */
+        if (k >= 0)
+                k = write_json(root_fd, INSTANCE_DATA_SENSITIVE, full, 0600);
+        if (k >= 0)
+                k = write_json(root_fd, INSTANCE_DATA, pub, 0644);
+        return k;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Tests of src/boot/instance_data.c: cloud-init 25.1's instance-data keys and
+ * values, and no secret in the public file. */
+#include "testlib.h"
+#include "datasource.h"
+#include "instance_data.h"
+#include "state.h"
+
+static void fill(struct ds_result *r, const struct datasource *ds, const char *platform,
+                 const char *md)
+{
+        *r = (struct ds_result){ 0 };
+        r->ds = ds;
+        r->iid = strdup("i-1");
+        r->dsmode = strdup("net");
+        r->platform = strdup(platform);
+        r->subplatform = strdup("seed-dir (/s)");
+        r->ud_name = strdup("/s/user-data");
+        r->md = test_yaml(md);
+}
+
+static void test_v1_has_cloud_inits_keys(void **state)
+{
+        (void)state;
+        static const char *const keys[] = {
+                "_beta_keys",     "availability-zone", "availability_zone",
+                "cloud-name",     "cloud_id",          "cloud_name",
+                "distro",         "distro_release",    "distro_version",
+                "instance-id",    "instance_id",       "kernel_release",
+                "local-hostname", "local_hostname",    "machine",
+                "platform",       "public_ssh_keys",   "python_version",
+                "region",         "subplatform",       "system_platform",
+                "variant",
+        };
+        static const char *const top[] = {
+                "base64_encoded_keys", "ds",       "merged_cfg", "merged_system_cfg",
+                "sensitive_keys",      "sys_info", "v1"
+        };
+        struct troot t;
+        struct ds_result r;
+        struct node *full = NULL;
+        const struct node *v1;
+
+        troot_make(&t);
+        troot_write(&t, "/etc/os-release",
+                    "ID=debian\nVERSION_ID=\"13\"\nVERSION_CODENAME=trixie\n");
+        fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\nlocal-hostname: h\n");
+        assert_int_equal(instance_data_build(t.fd, &r, NULL, "DataSourceNoCloud", NULL, &full), 0);
+        v1 = node_get(full, "v1");
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (!node_get_key(v1, keys[i]))
+                        fail_msg("v1 lacks %s", keys[i]);
+        assert_int_equal(v1->n / 2, ELEMENTSOF(keys));
+        for (size_t i = 0; i < ELEMENTSOF(top); i++)
+                if (!node_get_key(full, top[i]))
+                        fail_msg("instance-data lacks %s", top[i]);
+        /* cloud-init 25.1 on NoCloud: cloud_name unknown, cloud_id the platform */
+        assert_string_equal(node_get_str(v1, "cloud_name"), "unknown");
+        assert_string_equal(node_get_str(v1, "cloud_id"), "nocloud");
+        assert_string_equal(node_get_str(v1, "distro"), "debian");
+        assert_string_equal(node_get_str(v1, "distro_version"), "13");
+        assert_string_equal(node_get_str(v1, "distro_release"), "trixie");
+        assert_string_equal(node_get_str(v1, "variant"), "debian");
+        assert_string_equal(node_get_str(v1, "local_hostname"), "h");
+        assert_string_equal(node_get_str(node_get(full, "_cloudboot"), "datasource"), "NoCloud");
+        assert_non_null(node_get_path(full, "merged_cfg.system_info"));
+        node_free(full);
+        ds_result_done(&r);
+
+        /* a cloud-name in meta-data wins, lowercased */
+        fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\ncloud-name: MyCloud\n");
+        assert_int_equal(instance_data_build(t.fd, &r, NULL, "x", NULL, &full), 0);
+        assert_string_equal(node_get_str(node_get(full, "v1"), "cloud_name"), "mycloud");
+        assert_string_equal(node_get_str(node_get(full, "v1"), "cloud_id"), "mycloud");
+        node_free(full);
+        ds_result_done(&r);
+        troot_free(&t);
+}
+
+static void test_cloud_id_is_canonical(void **state)
+{
+        (void)state;
+        assert_string_equal(instance_data_cloud_id("aws", "cn-north-1", "ec2"), "aws-china");
+        assert_string_equal(instance_data_cloud_id("aws", "us-gov-west-1", "ec2"), "aws-gov");
+        assert_string_equal(instance_data_cloud_id("aws", "us-east-1", "ec2"), "aws");
+        assert_string_equal(instance_data_cloud_id("azure", "chinaeast", "azure"), "azure-china");
+        assert_string_equal(instance_data_cloud_id("unknown", NULL, "nocloud"), "nocloud");
+        assert_string_equal(instance_data_cloud_id("openstack", NULL, "openstack"), "openstack");
+}
+
+static void test_secrets_are_redacted_in_the_public_copy(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result r;
+        struct node *full = NULL, *pub = NULL;
+        const struct node *sens;
+
+        troot_make(&t);
+        fill(&r, &ds_nocloud, "nocloud",
+             "instance-id: i-1\nadmin_pass: ap\nmeta: {password: pw, api_token: tk, role: web}\n"
+             "security-credentials: {k: v}\nvendor-data: vd\n");
+        assert_int_equal(instance_data_build(t.fd, &r, NULL, "x", NULL, &full), 0);
+        sens = node_get(full, "sensitive_keys");
+        assert_int_equal(sens->n, 7);
+        assert_string_equal(sens->items[0]->str, "ds/meta_data/admin_pass");
+        assert_string_equal(sens->items[1]->str, "ds/meta_data/meta/api_token");
+        assert_string_equal(sens->items[2]->str, "ds/meta_data/meta/password");
+        assert_string_equal(sens->items[3]->str, "ds/meta_data/security-credentials");
+        assert_string_equal(sens->items[4]->str, "ds/meta_data/vendor-data");
+        assert_string_equal(sens->items[5]->str, "merged_cfg");
+        assert_string_equal(sens->items[6]->str, "merged_system_cfg");
+        assert_int_equal(instance_data_redact(full, &pub), 0);
+        assert_string_equal(node_get_str(node_get_path(pub, "ds.meta_data"), "admin_pass"),
+                            INSTANCE_DATA_REDACTED);
+        assert_string_equal(node_get_str(node_get_path(pub, "ds.meta_data.meta"), "password"),
+                            INSTANCE_DATA_REDACTED);
+        assert_string_equal(node_get_str(node_get_path(pub, "ds.meta_data.meta"), "role"), "web");
+        assert_string_equal(node_get_str(pub, "merged_cfg"), INSTANCE_DATA_REDACTED);
+        assert_string_equal(node_get_str(node_get_path(full, "ds.meta_data.meta"), "password"),
+                            "pw");
+        node_free(pub);
+        node_free(full);
+        ds_result_done(&r);
+
+        /* the files: the public one 0644 without the secrets, the other 0600 */
+        fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\nadmin_pass: s3cr3t-ap\n");
+        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "x"), 0);
+        {
+                char *p = troot_read(&t, INSTANCE_DATA),
+                     *s = troot_read(&t, INSTANCE_DATA_SENSITIVE);
+                assert_null(strstr(p, "s3cr3t-ap"));
+                assert_non_null(strstr(s, "s3cr3t-ap"));
+                free(p);
+                free(s);
+        }
+        assert_int_equal(troot_mode(&t, INSTANCE_DATA) & 0777, 0644);
+        assert_int_equal(troot_mode(&t, INSTANCE_DATA_SENSITIVE) & 0777, 0600);
+        ds_result_done(&r);
+        troot_free(&t);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_v1_has_cloud_inits_keys),
+                cmocka_unit_test(test_cloud_id_is_canonical),
+                cmocka_unit_test(test_secrets_are_redacted_in_the_public_copy),
+        };
+        int r = cmocka_run_group_tests_name("instance-data", tests, NULL, NULL);
+        node_names_free();
+        return r;
+}
