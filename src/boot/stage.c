@@ -299,15 +299,13 @@ static int consume(struct boot *b, bool vendor, bool fetch, bool report, bool ru
                 if (r >= 0 && u.cfg)
                         r = buf_putc(&m, '\n');
                 if (r >= 0)
-                        r = fs_write_atomic(b->root_fd, path, m.data ? m.data : "", m.len, 0600,
-                                            FS_NO_OWNER, (gid_t)-1);
+                        r = fs_write_buf(b->root_fd, path, &m, 0600, FS_NO_OWNER, (gid_t)-1);
                 buf_free_secret(&m);
         }
         (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid,
                        vendor ? "vendor-data.txt.i" : "user-data.txt.i");
         if (r >= 0)
-                r = fs_write_atomic(b->root_fd, path, u.processed.data, u.processed.len, 0600,
-                                    FS_NO_OWNER, (gid_t)-1);
+                r = fs_write_buf(b->root_fd, path, &u.processed, 0600, FS_NO_OWNER, (gid_t)-1);
         for (size_t i = 0; r >= 0 && i < u.n_files; i++) {
                 _cleanup_free_ char *dir = NULL;
                 const char *base;
