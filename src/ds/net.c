@@ -30,8 +30,11 @@ static int add_url(struct ds_net *n, const char *url)
 {
         size_t len = strlen(url);
 
-        if (!startswith(url, "http://") && !startswith(url, "https://")) {
-                log_warning("%s: metadata URL %s is not http or https; ignored", n->name, url);
+        if (http_url_check(url) < 0) {
+                char shown[512];
+                http_url_redact(url, shown, sizeof(shown));
+                log_warning("%s: metadata URL %s is not an http or https URL; ignored", n->name,
+                            shown);
                 return 0;
         }
         while (len > 0 && url[len - 1] == '/')
