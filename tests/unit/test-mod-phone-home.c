@@ -167,6 +167,19 @@ static void test_url_check_and_redact(void **state)
         assert_string_equal(out, "(a malformed URL)");
 }
 
+/* The log's safety net: user-info that a caller did not redact is masked. */
+static void test_log_masks_userinfo(void **state)
+{
+        (void)state;
+        struct buf log = BUF_INIT(4096);
+        log_capture(&log);
+        log_warning("a https://user:pa55word@h.example/x and ftp://a@b/ and http://h/@x end");
+        log_capture(NULL);
+        assert_string_equal(log.data, "WARNING: a https://***@h.example/x and ftp://*@b/ and "
+                                      "http://h/@x end\n");
+        buf_free(&log);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -174,6 +187,7 @@ int main(void)
                 cmocka_unit_test(test_posts_only_listed_fields_and_reports_failure),
                 cmocka_unit_test(test_credentials_in_url_are_used_not_logged),
                 cmocka_unit_test(test_url_check_and_redact),
+                cmocka_unit_test(test_log_masks_userinfo),
         };
         int r = cmocka_run_group_tests_name("mod-phone-home", tests, NULL, NULL);
         node_names_free();
