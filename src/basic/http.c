@@ -156,9 +156,13 @@ void http_url_redact(const char *url, char *ret, size_t size)
         (void)curl.url_set(u, CURLUPART_OPTIONS, NULL, 0);
         (void)curl.url_set(u, CURLUPART_QUERY, NULL, 0);
         (void)curl.url_set(u, CURLUPART_FRAGMENT, NULL, 0);
-        if (curl.url_get(u, CURLUPART_URL, &shown, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK)
+        if (curl.url_get(u, CURLUPART_URL, &shown, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+                /* libcurl gives an empty path as "/": shown as it was given */
+                size_t n = strlen(shown), given = strcspn(url, "?#");
+                if (n > 0 && shown[n - 1] == '/' && given > 0 && url[given - 1] != '/')
+                        shown[n - 1] = '\0';
                 (void)snprintf(ret, size, "%s%s", shown, query || fragment ? "?..." : "");
-        else
+        } else
                 (void)snprintf(ret, size, "(a malformed URL)");
         curl.free(shown);
         curl.free(query);

@@ -161,6 +161,12 @@ static void test_url_check_and_redact(void **state)
         assert_string_equal(out, "http://h/p");
         http_url_redact("http://h/p#secret", out, sizeof(out));
         assert_string_equal(out, "http://h/p?...");
+        http_url_redact("http://u:p@169.254.169.254", out, sizeof(out));
+        assert_string_equal(out, "http://169.254.169.254");
+        http_url_redact("http://h/", out, sizeof(out));
+        assert_string_equal(out, "http://h/");
+        http_url_redact("http://h?x", out, sizeof(out));
+        assert_string_equal(out, "http://h?...");
         http_url_redact("ftp://u:p@h/f", out, sizeof(out));
         assert_string_equal(out, "ftp://h/f");
         http_url_redact("user:pass garbage", out, sizeof(out));
