@@ -39,8 +39,8 @@ static int bootcmd_run(const struct module_ctx *ctx)
                 return 0;
         r = shellify(list, "bootcmd", &script);
         if (r >= 0)
-                r = fs_write_atomic(ctx->root_fd, RUN_DIR "/bootcmd.sh", script.data, script.len,
-                                    0700, FS_NO_OWNER, (gid_t)-1);
+                r = fs_write_buf(ctx->root_fd, RUN_DIR "/bootcmd.sh", &script, 0700, FS_NO_OWNER,
+                                 (gid_t)-1);
         buf_free(&script);
         if (r < 0)
                 return r == -EINVAL ? r
@@ -70,8 +70,7 @@ static int runcmd_run(const struct module_ctx *ctx)
         r = shellify(list, "runcmd", &script);
         (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/scripts/runcmd", ctx->iid);
         if (r >= 0)
-                r = fs_write_atomic(ctx->root_fd, path, script.data, script.len, 0700, FS_NO_OWNER,
-                                    (gid_t)-1);
+                r = fs_write_buf(ctx->root_fd, path, &script, 0700, FS_NO_OWNER, (gid_t)-1);
         buf_free(&script);
         if (r < 0)
                 return r == -EINVAL ? r : log_warning_errno(r, "Cannot write %s: %m", path);

@@ -73,8 +73,7 @@ static int write_hostname_file(const struct module_ctx *ctx, const char *path, c
         if (r >= 0 && !placed)
                 r = buf_printf(&b, "%s\n", name);
         if (r >= 0)
-                r = fs_write_atomic(ctx->root_fd, path, b.data, b.len, 0644, FS_NO_OWNER,
-                                    (gid_t)-1);
+                r = fs_write_buf(ctx->root_fd, path, &b, 0644, FS_NO_OWNER, (gid_t)-1);
         buf_free(&b);
         return r;
 }
@@ -177,8 +176,8 @@ static int set_hostname_run(const struct module_ctx *ctx)
             node_set(doc, "fqdn", node_new_str(n.fqdn)) < 0 || json_write(&b, doc, 0) < 0 ||
             buf_putc(&b, '\n') < 0)
                 r = -ENOMEM;
-        else if (fs_write_atomic(ctx->root_fd, SET_HOSTNAME_FILE, b.data, b.len, 0644, FS_NO_OWNER,
-                                 (gid_t)-1) < 0)
+        else if (fs_write_buf(ctx->root_fd, SET_HOSTNAME_FILE, &b, 0644, FS_NO_OWNER, (gid_t)-1) <
+                 0)
                 r = log_error_errno(-EIO, "Cannot write %s", SET_HOSTNAME_FILE);
         buf_free(&b);
         host_names_done(&n);

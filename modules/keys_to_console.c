@@ -69,7 +69,10 @@ static int keys_to_console_run(const struct module_ctx *ctx)
                 buf_free(&fp);
         }
         fs_list_free(names, n);
-        if (fps.len || pubs.len) {
+        if (buf_error(&fps) < 0 || buf_error(&pubs) < 0)
+                log_warning_errno(buf_error(&fps) < 0 ? buf_error(&fps) : buf_error(&pubs),
+                                  "The host keys are not shown on the console: %m");
+        else if (fps.len || pubs.len) {
                 printf("#############################################################\n"
                        "-----BEGIN SSH HOST KEY FINGERPRINTS-----\n%s"
                        "-----END SSH HOST KEY FINGERPRINTS-----\n"

@@ -56,6 +56,7 @@ static int phone_home_run(const struct module_ctx *ctx)
         const char *key_names[] = { "rsa", "ecdsa", "ed25519" };
         struct http_field fields[7];
         struct buf url = BUF_INIT(8192);
+        char shown[1024];
         long tries = tries_n && tries_n->i > 0 ? tries_n->i : 10, status = 0;
         size_t n = 0;
         int r;
@@ -66,8 +67,14 @@ static int phone_home_run(const struct module_ctx *ctx)
         if (!ph)
                 return 0;
         r = template_render(node_get_str(ph, "url"), vars, &url);
-        if (r < 0)
+        if (r >= 0)
+                r = buf_error(&url);
+        if (r < 0) {
+                buf_free(&url);
                 return r;
+        }
+        /* What is recorded of the URL: never its user-info or query (tokens) */
+        http_url_redact(url.data, shown, sizeof(shown));
         (void)hostnames_resolve(&in, &names);
         for (size_t i = 0; i < 3; i++) {
                 char path[128], field[32];
@@ -100,18 +107,17 @@ static int phone_home_run(const struct module_ctx *ctx)
                         break;
                 }
                 if (r >= 0 && status >= 200 && status < 300) {
-                        log_info("phone_home: posted %zu fields to %s", n, url.data);
+                        log_info("phone_home: posted %zu fields to %s", n, shown);
                         break;
                 }
-                log_info("phone_home: try %ld of %ld to %s failed: %s", t, tries, url.data,
+                log_info("phone_home: try %ld of %ld to %s failed: %s", t, tries, shown,
                          r < 0 ? err : "HTTP status not 2xx");
                 r = -EIO;
                 if (t < tries)
                         (void)nanosleep(&(struct timespec){ .tv_sec = 3 }, NULL);
         }
         if (r < 0 && r != -ENOPKG)
-                log_warning("phone_home: posting to %s failed %ld times; giving up", url.data,
-                            tries);
+                log_warning("phone_home: posting to %s failed %ld times; giving up", shown, tries);
         for (size_t i = 0; i < 3; i++)
                 free(keys[i]);
         host_names_done(&names);

@@ -89,8 +89,8 @@ static int set_pwauth(const struct module_ctx *ctx, const char *value)
                 if (r >= 0 && !done)
                         r = buf_puts(&out, line);
                 if (r >= 0)
-                        r = fs_write_atomic(ctx->root_fd, "/etc/ssh/sshd_config", out.data, out.len,
-                                            0644, FS_NO_OWNER, (gid_t)-1);
+                        r = fs_write_buf(ctx->root_fd, "/etc/ssh/sshd_config", &out, 0644,
+                                         FS_NO_OWNER, (gid_t)-1);
                 buf_free(&out);
                 if (r < 0)
                         return log_warning_errno(r, "Cannot write /etc/ssh/sshd_config: %m");

@@ -153,10 +153,9 @@ static int supplied_keys(const struct module_ctx *ctx, const struct node *sk)
                                                        *cfg && cfg[strlen(cfg) - 1] != '\n' ? "\n"
                                                                                             : "",
                                                        line) >= 0)
-                                                (void)fs_write_atomic(ctx->root_fd,
-                                                                      "/etc/ssh/sshd_config",
-                                                                      b.data, b.len, 0644,
-                                                                      FS_NO_OWNER, (gid_t)-1);
+                                                (void)fs_write_buf(ctx->root_fd,
+                                                                   "/etc/ssh/sshd_config", &b, 0644,
+                                                                   FS_NO_OWNER, (gid_t)-1);
                                         buf_free(&b);
                                 }
                         }
@@ -297,7 +296,10 @@ static int authorized(const struct module_ctx *ctx)
                                 (void)buf_putc(&prefix, *p);
                 }
         }
-        if (passwd_entry_get(ctx->root_fd, "root", &pw) >= 0) {
+        if (buf_error(&prefix) < 0) /* cut short, the restriction could be lost */
+                r = log_warning_errno(buf_error(&prefix), "disable_root_opts: %m; root's keys "
+                                                          "are not installed");
+        else if (passwd_entry_get(ctx->root_fd, "root", &pw) >= 0) {
                 int k = authkeys_install(ctx->root_fd, &pw, keys, n, prefix.data);
                 if (k < 0)
                         r = k;

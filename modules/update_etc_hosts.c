@@ -65,8 +65,7 @@ static int render_template(const struct module_ctx *ctx, const struct host_names
                 text = strchr(text, '\n') + 1;
         r = template_render(text, vars, &out);
         if (r >= 0)
-                r = fs_write_atomic(ctx->root_fd, "/etc/hosts", out.data ? out.data : "", out.len,
-                                    0644, FS_NO_OWNER, (gid_t)-1);
+                r = fs_write_buf(ctx->root_fd, "/etc/hosts", &out, 0644, FS_NO_OWNER, (gid_t)-1);
         buf_free(&out);
         if (r < 0)
                 return log_error_errno(r, "Cannot write /etc/hosts: %m");
@@ -98,8 +97,7 @@ static int ensure_localhost(const struct module_ctx *ctx, const struct host_name
         if (r >= 0 && !done)
                 r = buf_printf(&out, "127.0.1.1 %s %s\n", n->fqdn, n->hostname);
         if (r >= 0)
-                r = fs_write_atomic(ctx->root_fd, "/etc/hosts", out.data, out.len, 0644,
-                                    FS_NO_OWNER, (gid_t)-1);
+                r = fs_write_buf(ctx->root_fd, "/etc/hosts", &out, 0644, FS_NO_OWNER, (gid_t)-1);
         buf_free(&out);
         if (r < 0)
                 return log_error_errno(r, "Cannot write /etc/hosts: %m");

@@ -427,16 +427,14 @@ static int write_sudoers(const struct module_ctx *ctx, const struct buf *rules)
                                sudoers && *sudoers && sudoers[strlen(sudoers) - 1] != '\n' ? "\n\n"
                                                                                            : "\n");
                 if (r >= 0)
-                        r = fs_write_atomic(ctx->root_fd, SUDOERS, out.data, out.len, 0440,
-                                            FS_NO_OWNER, (gid_t)-1);
+                        r = fs_write_buf(ctx->root_fd, SUDOERS, &out, 0440, FS_NO_OWNER, (gid_t)-1);
                 buf_free(&out);
                 if (r < 0)
                         return log_warning_errno(r, "Cannot write %s: %m", SUDOERS);
         }
         r = buf_printf(&out, "# Created by cloudboot v. %s\n%s", PACKAGE_VERSION, rules->data);
         if (r >= 0)
-                r = fs_write_atomic(ctx->root_fd, SUDOERS_FILE, out.data, out.len, 0440,
-                                    FS_NO_OWNER, (gid_t)-1);
+                r = fs_write_buf(ctx->root_fd, SUDOERS_FILE, &out, 0440, FS_NO_OWNER, (gid_t)-1);
         buf_free(&out);
         if (r < 0)
                 return log_warning_errno(r, "Cannot write %s: %m", SUDOERS_FILE);

@@ -4,6 +4,7 @@
  * given its owner and mode, and written atomically inside the target root; a
  * bad item is reported with its position and the others are still written. */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,35 @@ static int decode(const char *enc, const char *in, size_t len, char **ret, size_
         return 0;
 }
 
+#define LINK_REFUSED                                                                               \
+        "a symlink on the way belongs to a user other than root or sits in a directory another "   \
+        "user can write; not followed, not written"
+
+/* What is at path already: nothing, or a regular file (through symlinks that
+ * may be followed). A user's symlink, a device, a FIFO or a socket is refused
+ * here, with the item's position, before anything is read or written: never
+ * written into, never waited on. */
+static int check_target(int root_fd, const char *path, const struct node *item)
+{
+        struct stat st;
+        char pos[512];
+        int r = fs_stat(root_fd, path, /* follow= */ true, &st);
+
+        if (r == -ENOENT)
+                return 0;
+        where(item, pos, sizeof(pos));
+        if (r == -EACCES)
+                return log_warning_errno(r, "%s: write_files: %s: " LINK_REFUSED, pos, path);
+        if (r < 0) /* a missing parent, a name too long: fs_write_atomic says */
+                return 0;
+        if (!S_ISREG(st.st_mode))
+                return log_warning_errno(-EINVAL,
+                                         "%s: write_files: %s is %s, not a regular file; not "
+                                         "written",
+                                         pos, path, fs_type_name(st.st_mode));
+        return 0;
+}
+
 static int write_item(const struct module_ctx *ctx, const struct node *item)
 {
         const char *path = node_get_str(item, "path");
@@ -181,8 +211,11 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
                                          "not written",
                                          pos, path, enc);
         }
+        r = check_target(ctx->root_fd, path, item);
+        if (r < 0)
+                return r;
         if (node_get_bool(item, "append", false)) {
-                r = fs_read_file(ctx->root_fd, path, WRITE_FILES_MAX, &old, &old_len);
+                r = fs_read_regular(ctx->root_fd, path, WRITE_FILES_MAX, &old, &old_len);
                 if (r < 0 && r != -ENOENT)
                         return log_warning_errno(r, "%s: cannot read %s to append to it: %m", pos,
                                                  path);
@@ -201,6 +234,8 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
                 }
         }
         r = fs_write_atomic(ctx->root_fd, path, data, len, mode, uid, gid);
+        if (r == -EACCES)
+                return log_warning_errno(r, "%s: write_files: %s: " LINK_REFUSED, pos, path);
         if (r < 0)
                 return log_warning_errno(r, "%s: cannot write %s: %m", pos, path);
         log_info("Wrote %s (%zu bytes, mode %04o, owner %u:%u)", path, len, (unsigned)mode,

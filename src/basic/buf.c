@@ -6,13 +6,23 @@
 
 #include "buf.h"
 
+/* Keep the first failure: later appends see it. */
+static int fail(struct buf *b, int r)
+{
+        if (!b->error)
+                b->error = r;
+        return r;
+}
+
 static int buf_reserve(struct buf *b, size_t extra)
 {
         size_t need, ncap;
         char *p;
 
+        if (b->error)
+                return b->error;
         if (extra > b->max || b->len > b->max - extra)
-                return -E2BIG;
+                return fail(b, -E2BIG);
         need = b->len + extra + 1;
         if (need <= b->cap)
                 return 0;
@@ -23,7 +33,7 @@ static int buf_reserve(struct buf *b, size_t extra)
                 ncap = b->max + 1;
         p = realloc(b->data, ncap);
         if (!p)
-                return -ENOMEM;
+                return fail(b, -ENOMEM);
         b->data = p;
         b->cap = ncap;
         return 0;
@@ -60,7 +70,7 @@ int buf_printf(struct buf *b, const char *fmt, ...)
         n = vsnprintf(NULL, 0, fmt, ap);
         va_end(ap);
         if (n < 0)
-                return -EINVAL;
+                return fail(b, -EINVAL);
         r = buf_reserve(b, (size_t)n);
         if (r < 0)
                 return r;
@@ -75,6 +85,10 @@ char *buf_steal(struct buf *b, size_t *ret_len)
 {
         char *p;
 
+        if (b->error) {
+                buf_free_secret(b); /* what it held may be secret; it is incomplete */
+                return NULL;
+        }
         if (!b->data) {
                 /* nothing was appended: an empty string, terminated like any other */
                 if (buf_reserve(b, 0) < 0)
@@ -94,6 +108,7 @@ void buf_free(struct buf *b)
         free(b->data);
         b->data = NULL;
         b->len = b->cap = 0;
+        b->error = 0;
 }
 
 void buf_free_secret(struct buf *b)

@@ -24,8 +24,13 @@ struct exec_opts {
 
 /* Where command output goes (an fd opened O_APPEND); -1 for nowhere. */
 void exec_set_output(int fd);
-/* Run argv[0] (searched in PATH, or PATH inside the chroot). *ret_status is
- * the exit code, or 128+signal; -ETIMEDOUT when it ran too long (killed). */
+/* Run argv[0] (searched in PATH, or PATH inside the chroot), in a process
+ * group of its own. *ret_status is the exit code, or 128+signal. The wait ends
+ * when argv[0] itself exits: a process it leaves running in the background
+ * (holding its output or not) is not waited for. The timeout is the
+ * process's: when it passes, the whole group gets SIGTERM, then SIGKILL after
+ * a short grace; "NAME timed out after N s" is logged and -ETIMEDOUT
+ * returned. */
 int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status);
 /* Run and require exit 0: -EPROTO otherwise (the caller logs, with the name). */
 int exec_ok(const struct exec_opts *o, char *const argv[]);

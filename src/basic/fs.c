@@ -49,14 +49,30 @@ static inline void test_hook_after_write(void)
 
 static bool no_openat2;
 
-static int openat2_resolve(int dir_fd, const char *path, int flags, mode_t mode,
-                           unsigned long long resolve)
+static long openat2_call(int dir_fd, const char *path, int flags, mode_t mode,
+                         unsigned long long resolve)
 {
         struct open_how how = {
                 .flags = (unsigned long long)flags | O_CLOEXEC,
                 .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
                 .resolve = resolve,
         };
+
+        return syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+}
+
+/* Open path below dir_fd. With safe_links (RESOLVE_IN_ROOT), symlinks are
+ * followed only when resolve_link_trusted() says so. openat2 cannot look at
+ * a link's owner, so it is asked first with no symlinks at all: the common
+ * path (none on the way) costs one system call. When it meets one (-ELOOP),
+ * the walk in user space looks at each link it meets. */
+static int openat2_resolve(int dir_fd, const char *path, int flags, mode_t mode,
+                           unsigned long long resolve)
+{
+        bool safe_links = resolve & RESOLVE_IN_ROOT;
+        unsigned how = (resolve & RESOLVE_IN_ROOT ? RESOLVE_WALK_IN_ROOT : 0) |
+                       (resolve & RESOLVE_NO_SYMLINKS ? RESOLVE_WALK_NO_SYMLINKS : 0) |
+                       (safe_links ? RESOLVE_WALK_SAFE_LINKS : 0);
         long fd;
 
         while (*path == '/')
@@ -64,15 +80,16 @@ static int openat2_resolve(int dir_fd, const char *path, int flags, mode_t mode,
         if (!*path)
                 path = ".";
         if (!no_openat2) {
-                fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+                fd = openat2_call(dir_fd, path, flags, mode,
+                                  resolve | (safe_links ? RESOLVE_NO_SYMLINKS : 0));
                 if (fd >= 0)
                         return (int)fd;
-                if (errno != ENOSYS)
+                if (errno != ENOSYS && !(safe_links && errno == ELOOP))
                         return -errno;
-                no_openat2 = true; /* Linux < 5.6, or valgrind */
+                if (errno == ENOSYS)
+                        no_openat2 = true; /* Linux < 5.6, or valgrind */
         }
-        return resolve_open(dir_fd, path, flags, mode, resolve & RESOLVE_IN_ROOT,
-                            resolve & RESOLVE_NO_SYMLINKS);
+        return resolve_open(dir_fd, path, flags, mode, how);
 }
 
 int fs_open_root(const char *root)
@@ -279,6 +296,22 @@ int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len,
 }
 
 /* data into fd, with its mode and owner, on disk. */
+int fs_write_buf(int root_fd, const char *path, const struct buf *b, mode_t mode, uid_t uid,
+                 gid_t gid)
+{
+        if (buf_error(b) < 0)
+                return buf_error(b);
+        return fs_write_atomic(root_fd, path, b->data ? b->data : "", b->len, mode, uid, gid);
+}
+
+int fs_write_buf_at(int dfd, const char *name, const struct buf *b, mode_t mode, uid_t uid,
+                    gid_t gid)
+{
+        if (buf_error(b) < 0)
+                return buf_error(b);
+        return fs_write_atomic_at(dfd, name, b->data ? b->data : "", b->len, mode, uid, gid);
+}
+
 static int fill(int fd, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid)
 {
         size_t first = FIRST_PART(len);
@@ -334,10 +367,16 @@ static int write_temp(int dfd, const char *base, const void *data, size_t len, m
 int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, mode_t mode,
                        uid_t uid, gid_t gid)
 {
+        struct stat st;
         char tmp[256];
         int r;
 
         if (!*base || strchr(base, '/') || streq(base, ".") || streq(base, ".."))
+                return -EINVAL;
+        /* A device, FIFO or socket there is not ours to replace or write into. */
+        if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode) ||
+             S_ISSOCK(st.st_mode)))
                 return -EINVAL;
         if (unchanged(dfd, base, data, len, mode, uid, gid))
                 return 0;
@@ -358,10 +397,44 @@ int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, 
         return 0;
 }
 
-int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len)
+const char *fs_type_name(mode_t mode)
+{
+        switch (mode & S_IFMT) {
+        case S_IFREG:
+                return "a regular file";
+        case S_IFDIR:
+                return "a directory";
+        case S_IFLNK:
+                return "a symlink";
+        case S_IFCHR:
+                return "a character device";
+        case S_IFBLK:
+                return "a block device";
+        case S_IFIFO:
+                return "a FIFO";
+        case S_IFSOCK:
+                return "a socket";
+        default:
+                return "not a regular file";
+        }
+}
+
+int fs_stat(int root_fd, const char *path, bool follow, struct stat *ret)
+{
+        _cleanup_close_ int fd =
+                fs_open_in_root(root_fd, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0);
+
+        if (fd < 0)
+                return fd;
+        return fstat(fd, ret) < 0 ? -errno : 0;
+}
+
+static int read_file(int root_fd, const char *path, size_t max, bool regular_only, char **ret,
+                     size_t *ret_len)
 {
         /* O_NONBLOCK: opening a FIFO someone left there must not hang the boot */
-        _cleanup_close_ int fd = fs_open_in_root(root_fd, path, O_RDONLY | O_NONBLOCK, 0);
+        _cleanup_close_ int fd =
+                fs_open_in_root(root_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
         _cleanup_free_ char *data = NULL;
         struct stat st;
         size_t len = 0, cap;
@@ -372,7 +445,7 @@ int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *
                 return -errno;
         if (S_ISDIR(st.st_mode))
                 return -EISDIR;
-        if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+        if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode) || (regular_only && !S_ISREG(st.st_mode)))
                 return -EINVAL;
         if (S_ISCHR(st.st_mode) && fcntl(fd, F_SETFL, 0) < 0)
                 return -errno;
@@ -415,6 +488,16 @@ int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *
                 *ret_len = len;
         *ret = TAKE_PTR(data);
         return 0;
+}
+
+int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+        return read_file(root_fd, path, max, /* regular_only= */ false, ret, ret_len);
+}
+
+int fs_read_regular(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len)
+{
+        return read_file(root_fd, path, max, /* regular_only= */ true, ret, ret_len);
 }
 
 int fs_read_line(int root_fd, const char *path, char **ret)

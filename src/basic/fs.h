@@ -6,13 +6,18 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+
+#include "buf.h"
 
 #define FS_NO_OWNER ((uid_t)-1)
 
 /* Open a directory to act as the target root. */
 int fs_open_root(const char *root);
-/* open(2) of path inside the root. */
+/* open(2) of path inside the root. A symlink on the way (the last component
+ * too, unless O_NOFOLLOW) is followed only when root owns it and no other
+ * user can write its directory (resolve_link_trusted()); else -EACCES. */
 int fs_open_in_root(int root_fd, const char *path, int flags, mode_t mode);
 /* The same, but refuses every symlink on the way (for paths a user may own). */
 int fs_open_nofollow(int root_fd, const char *path, int flags, mode_t mode);
@@ -21,13 +26,31 @@ int fs_mkdir_p(int root_fd, const char *path, mode_t mode);
 /* Replace path with data atomically. Missing parents are created 0755. The
  * file gets mode, and uid/gid unless they are FS_NO_OWNER. When path is a
  * mount point (it cannot be renamed over), it is rewritten in place. A file
- * that already holds exactly this, with this mode and owner, is left alone. */
+ * that already holds exactly this, with this mode and owner, is left alone.
+ * A device, FIFO or socket there is -EINVAL: not written, not replaced. The
+ * owner and mode are set on the open file (fchown, fchmod), never by path. */
 int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
                     uid_t uid, gid_t gid);
 /* The same for name (one component) in the directory dfd: for callers that
  * walked to the directory themselves, refusing symlinks on the way. */
 int fs_write_atomic_at(int dfd, const char *name, const void *data, size_t len, mode_t mode,
                        uid_t uid, gid_t gid);
+/* fs_write_atomic() of a buffer's contents, refused with the buffer's error
+ * when an append to it failed (buf_error()): a text that could not be built
+ * whole is never installed, and what was there stays. */
+int fs_write_buf(int root_fd, const char *path, const struct buf *b, mode_t mode, uid_t uid,
+                 gid_t gid);
+int fs_write_buf_at(int dfd, const char *name, const struct buf *b, mode_t mode, uid_t uid,
+                    gid_t gid);
+/* Read a regular file as fs_read_file() does; anything else (a device, a
+ * FIFO, a socket, a directory) is -EINVAL, found without blocking: the open
+ * is O_NONBLOCK|O_NOCTTY and nothing is read from it. */
+int fs_read_regular(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len);
+/* fstat of path inside the root; with follow, a last component that is a
+ * symlink is followed (when it may be, as every one on the way). */
+int fs_stat(int root_fd, const char *path, bool follow, struct stat *ret);
+/* The kind of file mode names, for messages: "a FIFO", "a character device"... */
+const char *fs_type_name(mode_t mode);
 /* Read a whole file of at most max bytes: -E2BIG when larger. The data is
  * NUL-terminated (the terminator is not counted in *ret_len). */
 int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len);

@@ -31,6 +31,10 @@ static struct {
         void (*free)(void *);
         struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
         void (*slist_free_all)(struct curl_slist *);
+        CURLU *(*url)(void);
+        CURLUcode (*url_set)(CURLU *, CURLUPart, const char *, unsigned int);
+        CURLUcode (*url_get)(const CURLU *, CURLUPart, char **, unsigned int);
+        void (*url_cleanup)(CURLU *);
 } curl;
 
 static int load(void)
@@ -53,6 +57,10 @@ static int load(void)
         SYM(free, "curl_free");
         SYM(slist_append, "curl_slist_append");
         SYM(slist_free_all, "curl_slist_free_all");
+        SYM(url, "curl_url");
+        SYM(url_set, "curl_url_set");
+        SYM(url_get, "curl_url_get");
+        SYM(url_cleanup, "curl_url_cleanup");
 #undef SYM
         return 0;
 fail:
@@ -74,44 +82,126 @@ void http_response_done(struct http_response *r)
         *r = (struct http_response){ 0 };
 }
 
-/* "scheme://host:port" of url, lowercased, user-info dropped. */
+/* url taken apart by libcurl's URL API (any scheme: a file:// URL is still
+ * shown in a message), or NULL. */
+static CURLU *url_parse(const char *url)
+{
+        CURLU *u;
+
+        if (load() < 0 || !(u = curl.url()))
+                return NULL;
+        if (curl.url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+                curl.url_cleanup(u);
+                return NULL;
+        }
+        return u;
+}
+
+/* A part of u, lowercased (scheme and host compare without case); "" when absent. */
+static int url_part(CURLU *u, CURLUPart what, unsigned flags, char *ret, size_t size)
+{
+        char *v = NULL;
+        CURLUcode c = curl.url_get(u, what, &v, flags);
+        int r = 0;
+
+        ret[0] = '\0';
+        if (c == CURLUE_OK) {
+                if (snprintf(ret, size, "%s", v) >= (int)size)
+                        r = -ENAMETOOLONG;
+                for (char *p = ret; *p; p++)
+                        if (*p >= 'A' && *p <= 'Z')
+                                *p = (char)(*p - 'A' + 'a');
+        } else if (c == CURLUE_OUT_OF_MEMORY)
+                r = -ENOMEM;
+        curl.free(v);
+        return r;
+}
+
+int http_url_check(const char *url)
+{
+        CURLU *u = url_parse(url);
+        char scheme[16], host[256];
+        int r;
+
+        if (!u)
+                return curl.lib ? -EINVAL : -ENOPKG;
+        r = url_part(u, CURLUPART_SCHEME, 0, scheme, sizeof(scheme));
+        if (r >= 0)
+                r = url_part(u, CURLUPART_HOST, 0, host, sizeof(host));
+        curl.url_cleanup(u);
+        if (r < 0)
+                return r == -ENAMETOOLONG ? -EINVAL : r;
+        if (!streq(scheme, "http") && !streq(scheme, "https"))
+                return -EPROTONOSUPPORT;
+        return host[0] ? 0 : -EINVAL;
+}
+
+void http_url_redact(const char *url, char *ret, size_t size)
+{
+        CURLU *u = url_parse(url);
+        char *shown = NULL, *query = NULL, *fragment = NULL;
+
+        if (!u) {
+                (void)snprintf(ret, size, "%s",
+                               curl.lib ? "(a malformed URL)"
+                                        : "(a URL, not shown: libcurl cannot be loaded)");
+                return;
+        }
+        (void)curl.url_get(u, CURLUPART_QUERY, &query, 0);
+        (void)curl.url_get(u, CURLUPART_FRAGMENT, &fragment, 0);
+        /* user, password and login options: credentials; query and fragment:
+         * tokens and signatures */
+        (void)curl.url_set(u, CURLUPART_USER, NULL, 0);
+        (void)curl.url_set(u, CURLUPART_PASSWORD, NULL, 0);
+        (void)curl.url_set(u, CURLUPART_OPTIONS, NULL, 0);
+        (void)curl.url_set(u, CURLUPART_QUERY, NULL, 0);
+        (void)curl.url_set(u, CURLUPART_FRAGMENT, NULL, 0);
+        if (curl.url_get(u, CURLUPART_URL, &shown, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK) {
+                /* libcurl gives an empty path as "/": shown as it was given */
+                size_t n = strlen(shown), given = strcspn(url, "?#");
+                if (n > 0 && shown[n - 1] == '/' && given > 0 && url[given - 1] != '/')
+                        shown[n - 1] = '\0';
+                (void)snprintf(ret, size, "%s%s", shown, query || fragment ? "?..." : "");
+        } else
+                (void)snprintf(ret, size, "(a malformed URL)");
+        curl.free(shown);
+        curl.free(query);
+        curl.free(fragment);
+        curl.url_cleanup(u);
+}
+
+/* "scheme://host:port" of url, lowercased, without user-info. */
 static int origin(const char *url, char *ret, size_t size)
 {
-        const char *p = strstr(url, "://"), *host, *end, *at;
-        size_t n;
+        CURLU *u = url_parse(url);
+        char scheme[16], host[256], port[8];
+        int r;
 
-        if (!p)
+        if (!u)
                 return -EINVAL;
-        host = p + 3;
-        end = host + strcspn(host, "/?#");
-        at = memchr(host, '@', (size_t)(end - host));
-        if (at)
-                host = at + 1;
-        n = (size_t)(p + 3 - url) + (size_t)(end - host);
-        if (n >= size)
+        r = url_part(u, CURLUPART_SCHEME, 0, scheme, sizeof(scheme));
+        if (r >= 0)
+                r = url_part(u, CURLUPART_HOST, 0, host, sizeof(host));
+        if (r >= 0)
+                r = url_part(u, CURLUPART_PORT, CURLU_DEFAULT_PORT, port, sizeof(port));
+        curl.url_cleanup(u);
+        if (r < 0)
+                return r;
+        if (snprintf(ret, size, "%s://%s:%s", scheme, host, port) >= (int)size)
                 return -ENAMETOOLONG;
-        (void)snprintf(ret, size, "%.*s%.*s", (int)(p + 3 - url), url, (int)(end - host), host);
-        for (char *c = ret; *c; c++)
-                if (*c >= 'A' && *c <= 'Z')
-                        *c = (char)(*c - 'A' + 'a');
         return 0;
 }
 
-/* url for a log line: no user-info (a password may be there), no query (a
- * signed URL's signature may be there). */
-static void url_for_log(const char *url, char *ret, size_t size)
+/* The scheme of url, lowercased ("" when it has none). */
+static void scheme_of(const char *url, char *ret, size_t size)
 {
-        char o[512];
-        const char *path;
+        CURLU *u = url_parse(url);
 
-        if (origin(url, o, sizeof(o)) < 0) {
-                (void)snprintf(ret, size, "(a malformed URL)");
-                return;
+        ret[0] = '\0';
+        if (u) {
+                (void)url_part(u, CURLUPART_SCHEME, 0, ret, size);
+                curl.url_cleanup(u);
         }
-        path = strstr(url, "://") + 3;
-        path += strcspn(path, "/?#");
-        (void)snprintf(ret, size, "%s%.*s%s", o, (int)strcspn(path, "?#"), path,
-                       path[strcspn(path, "?#")] ? "?..." : "");
 }
 
 struct sink {
@@ -202,7 +292,7 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
                         (void)curl.easy_setopt(h, CURLOPT_POSTFIELDS, "");
         }
         c = curl.easy_perform(h);
-        url_for_log(url, shown, sizeof(shown));
+        http_url_redact(url, shown, sizeof(shown));
         if (c != CURLE_OK) {
                 r = errno_of(c, s.too_big);
                 if (r == -EFBIG)
@@ -263,17 +353,19 @@ static int fetch_once(CURL *h, const char *url, const struct http_request *req, 
                         log_info("Too many redirects from %s", first);
                         return -ELOOP;
                 }
-                if (!startswith(next, "http://") && !startswith(next, "https://")) {
+                if (http_url_check(next) == -EPROTONOSUPPORT) {
                         log_info("Not following a redirect from %s to a scheme other than "
                                  "http or https",
                                  first);
                         return -EPROTONOSUPPORT;
                 }
                 if (origin(next, to, sizeof(to)) < 0 || strcmp(first, to) != 0) {
+                        char a[16], b[16];
+                        scheme_of(first, a, sizeof(a));
+                        scheme_of(next, b, sizeof(b));
                         log_info("Not following a redirect from %s to %s", first,
                                  origin(next, to, sizeof(to)) < 0 ? "a malformed URL" : to);
-                        return strncmp(first, to, strcspn(first, ":")) != 0 ? -EPROTONOSUPPORT
-                                                                            : -EXDEV;
+                        return strcmp(a, b) != 0 ? -EPROTONOSUPPORT : -EXDEV;
                 }
         }
 }
@@ -300,7 +392,7 @@ int http_fetch(const char *url, const struct http_request *req, const struct htt
         *ret = (struct http_response){ 0 };
         r = load();
         if (r < 0) {
-                log_warning("libcurl.so.4 cannot be loaded: %s is not fetched", url);
+                log_warning("libcurl.so.4 cannot be loaded: nothing is fetched");
                 return r;
         }
         h = curl.easy_init();

@@ -37,15 +37,25 @@ struct http_response {
 void http_response_done(struct http_response *r);
 
 /* Retries of one request: after a timeout, a failed transfer, an HTTP 5xx
- * or 429 (not after a refused connection or no route: those are answers), up to retries more attempts with a backoff from 100 ms
- * doubling to 2 s, all ending by deadline_usec (CLOCK_MONOTONIC, 0: none).
- * Any other HTTP answer (200, 404, 401, ...) is returned as it is. */
+ * or 429 (not after a refused connection or no route: those are answers), up to retries more
+ * attempts with a backoff from 100 ms doubling to 2 s, all ending by deadline_usec
+ * (CLOCK_MONOTONIC, 0: none). Any other HTTP answer (200, 404, 401, ...) is returned as it is. */
 struct http_retry {
         unsigned retries;
         uint64_t deadline_usec;
 };
 
 uint64_t http_now_usec(void);
+
+/* URLs are taken apart by libcurl's URL API (curl_url), never by hand; these
+ * load libcurl, so a boot that touches no URL never does. */
+/* Is url an http or https URL with a host? 0; -EPROTONOSUPPORT for another
+ * scheme; -EINVAL when it is no URL; -ENOPKG without libcurl. */
+int http_url_check(const char *url);
+/* url as it may be recorded (a log line, status.json, result.json): scheme,
+ * host, port and path; user, password, query and fragment left out ("?..."
+ * marks that a query or fragment was there). Always a NUL-terminated text. */
+void http_url_redact(const char *url, char *ret, size_t size);
 
 /* Fetch url. 0 with ret->status set when the server answered; else -ENOPKG
  * (libcurl cannot be loaded), -ECONNREFUSED, -ETIMEDOUT, -EFBIG (body over

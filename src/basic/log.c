@@ -173,6 +173,28 @@ static void escape_controls(const char *in, char *out, size_t size)
         out[o] = '\0';
 }
 
+/* A safety net under http_url_redact(), which callers use for the URLs they
+ * log: user-info in anything shaped like scheme://user:password@host is
+ * masked in place, so that a caller that forgot cannot leak a password into
+ * the log, the journal or status.json. */
+static void mask_userinfo(char *msg)
+{
+        for (char *p = strstr(msg, "://"); p; p = strstr(p, "://")) {
+                char *auth = p + 3, *end = auth + strcspn(auth, "/?# \t\"'<>"), *at = NULL;
+
+                for (char *q = auth; q < end; q++)
+                        if (*q == '@')
+                                at = q;
+                if (at && at - auth >= 3) { /* never longer than it was */
+                        memmove(auth + 3, at, strlen(at) + 1);
+                        memcpy(auth, "***", 3);
+                        end = auth + 3;
+                } else if (at)
+                        memset(auth, '*', (size_t)(at - auth));
+                p = end;
+        }
+}
+
 static struct buf *deferred;
 
 void log_defer_warnings(struct buf *b)
@@ -187,6 +209,7 @@ static void log_va(enum log_level level, const char *fmt, va_list ap)
         if (level == LOG_LVL_DEBUG && !debug_on && file_fd < 0 && !capture)
                 return;
         (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+        mask_userinfo(msg);
         escape_controls(msg, shown, sizeof(shown));
         if (deferred && level == LOG_LVL_WARNING) {
                 /* shown has no newline: one line each */

@@ -41,9 +41,44 @@ static int prepend_target(char *rest, size_t size, const char *target)
         return 0;
 }
 
-int resolve_open(int dir_fd, const char *path, int flags, mode_t mode, bool in_root,
-                 bool no_symlinks)
+static bool uid_trusted(uid_t uid)
 {
+        return uid == 0 || uid == geteuid();
+}
+
+static bool gid_trusted(gid_t gid)
+{
+        return gid == 0 || gid == getegid();
+}
+
+bool resolve_link_trusted(const struct stat *link, const struct stat *dir)
+{
+        bool others_write = (dir->st_mode & S_IWOTH) ||
+                            ((dir->st_mode & S_IWGRP) && !gid_trusted(dir->st_gid)) ||
+                            ((dir->st_mode & S_IWUSR) && !uid_trusted(dir->st_uid));
+
+        if (!uid_trusted(link->st_uid))
+                return false;
+        if (!others_write)
+                return true;
+        /* In a sticky directory only its owner (and the entry's) can rename or
+         * replace the entry: the kernel's rule for /tmp. */
+        return (dir->st_mode & S_ISVTX) && dir->st_uid == link->st_uid;
+}
+
+/* May the symlink open as fd (its lstat in st) in dir_fd be followed? */
+static int check_link(int dir_fd, const struct stat *st)
+{
+        struct stat dst;
+
+        if (fstat(dir_fd, &dst) < 0)
+                return -errno;
+        return resolve_link_trusted(st, &dst) ? 0 : -EACCES;
+}
+
+int resolve_open(int dir_fd, const char *path, int flags, mode_t mode, unsigned how)
+{
+        bool in_root = how & RESOLVE_WALK_IN_ROOT, no_symlinks = how & RESOLVE_WALK_NO_SYMLINKS;
         struct walk w = { .fds = { dir_fd }, .depth = 0 };
         char rest[PATH_MAX * 2], comp[NAME_MAX + 1];
         unsigned links = 0;
@@ -80,7 +115,7 @@ int resolve_open(int dir_fd, const char *path, int flags, mode_t mode, bool in_r
                                 if (w.depth > 0)
                                         unwind(&w, w.depth - 1);
                                 else if (!in_root)
-                                        return -EXDEV;
+                                        return -EXDEV; /* nothing opened yet at depth 0 */
                         }
                         if (!last)
                                 continue;
@@ -107,14 +142,27 @@ int resolve_open(int dir_fd, const char *path, int flags, mode_t mode, bool in_r
                 if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
                         char target[PATH_MAX];
                         ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
+                        int saved = errno;
+
                         (void)close(fd);
+                        errno = saved;
                         if (no_symlinks || ++links > SYMLINKS_MAX) {
                                 unwind(&w, 0);
                                 return -ELOOP;
                         }
                         if (n < 0) {
+                                r = -errno;
                                 unwind(&w, 0);
-                                return -errno;
+                                return r;
+                        }
+                        /* Only the component itself was looked at (O_PATH|O_NOFOLLOW):
+                         * its owner and its directory decide before it is followed. */
+                        if (how & RESOLVE_WALK_SAFE_LINKS) {
+                                r = check_link(w.fds[w.depth], &st);
+                                if (r < 0) {
+                                        unwind(&w, 0);
+                                        return r;
+                                }
                         }
                         target[n] = '\0';
                         if (target[0] == '/') {

@@ -481,7 +481,7 @@ static int write_json(int root_fd, const char *path, const struct node *n, mode_
         if (r >= 0)
                 r = buf_putc(&b, '\n');
         if (r >= 0)
-                r = fs_write_atomic(root_fd, path, b.data, b.len, mode, FS_NO_OWNER, (gid_t)-1);
+                r = fs_write_buf(root_fd, path, &b, mode, FS_NO_OWNER, (gid_t)-1);
         buf_free_secret(&b);
         return r;
 }

@@ -526,7 +526,7 @@ int model_store(int root_fd, const char *path, const struct model *m)
 
         if (r < 0)
                 return r;
-        r = fs_write_atomic(root_fd, path, b.data, b.len, 0600, FS_NO_OWNER, (gid_t)-1);
+        r = fs_write_buf(root_fd, path, &b, 0600, FS_NO_OWNER, (gid_t)-1);
         buf_free_secret(&b);
         return r;
 }

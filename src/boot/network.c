@@ -165,9 +165,8 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                 if (r >= 0)
                         r = fs_mkdir_p(root_fd, dir, 0755);
                 if (r >= 0)
-                        r = fs_write_atomic(root_fd, files[i].path, files[i].data.data,
-                                            files[i].data.len, files[i].mode, FS_NO_OWNER,
-                                            (gid_t)-1);
+                        r = fs_write_buf(root_fd, files[i].path, &files[i].data, files[i].mode,
+                                         FS_NO_OWNER, (gid_t)-1);
                 if (r < 0)
                         log_warning_errno(r, "Cannot write %s: %m", files[i].path);
         }

@@ -295,6 +295,8 @@ static int consume(struct boot *b, bool vendor, const char *data, size_t len, bo
                 buf_free_secret(&t);
         }
         if (r >= 0)
+                r = buf_error(&u.processed);
+        if (r >= 0)
                 r = write_instance_file(b, vendor ? "vendor-data.txt.i" : "user-data.txt.i",
                                         u.processed.data, u.processed.len);
         for (size_t i = 0; r >= 0 && i < u.n_files; i++) {

@@ -30,8 +30,11 @@ static int add_url(struct ds_net *n, const char *url)
 {
         size_t len = strlen(url);
 
-        if (!startswith(url, "http://") && !startswith(url, "https://")) {
-                log_warning("%s: metadata URL %s is not http or https; ignored", n->name, url);
+        if (http_url_check(url) < 0) {
+                char shown[512];
+                http_url_redact(url, shown, sizeof(shown));
+                log_warning("%s: metadata URL %s is not an http or https URL; ignored", n->name,
+                            shown);
                 return 0;
         }
         while (len > 0 && url[len - 1] == '/')
@@ -120,14 +123,17 @@ int ds_net_result(struct ds_result *res, const char *platform, const char *base,
                   const char *ud_path)
 {
         const char *iid = node_get_str(res->md, "instance-id");
+        char shown[DS_NET_URL_LEN + 8];
 
+        /* recorded in status files and messages: no credentials */
+        http_url_redact(base, shown, sizeof(shown));
         res->iid = iid ? strdup(iid) : NULL;
         res->dsmode = strdup("net");
         res->platform = strdup(platform);
-        res->seed = strdup(base);
-        if (asprintf(&res->subplatform, "metadata (%s)", base) < 0)
+        res->seed = strdup(shown);
+        if (asprintf(&res->subplatform, "metadata (%s)", shown) < 0)
                 res->subplatform = NULL;
-        if (asprintf(&res->ud_name, "%s/%s", base, ud_path) < 0)
+        if (asprintf(&res->ud_name, "%s/%s", shown, ud_path) < 0)
                 res->ud_name = NULL;
         if (!res->iid || !res->dsmode || !res->platform || !res->seed || !res->subplatform ||
             !res->ud_name)

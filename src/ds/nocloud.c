@@ -332,7 +332,7 @@ static int read_seed_http(const struct ds_ctx *ctx, const char *base, struct see
         struct seed s = { 0 };
         _cleanup_free_ char *md = NULL;
         size_t md_len = 0;
-        char name[4200];
+        char name[4200], url[4200];
         int r;
 
         ds_net_limits(ctx, &ds_nocloud, &n);
@@ -354,8 +354,8 @@ static int read_seed_http(const struct ds_ctx *ctx, const char *base, struct see
                 seed_done(&s);
                 return r;
         }
-        (void)seed_url(base, "meta-data", name, sizeof(name));
-        name[strcspn(name, "?")] = 0;
+        (void)seed_url(base, "meta-data", url, sizeof(url));
+        http_url_redact(url, name, sizeof(name)); /* named in messages: no credentials */
         s.md = ds_parse_meta_data(md, md_len, name);
         if (!s.md) {
                 seed_done(&s);
@@ -386,7 +386,7 @@ static int probe_seedfrom(const struct ds_ctx *ctx, const char *given, struct ds
                 if (ctx->local_stage) /* the network stage's business */
                         return -ENOENT;
                 r = read_seed_http(ctx, seedfrom, &s);
-                (void)snprintf(shown, sizeof(shown), "%.*s", (int)strcspn(seedfrom, "?"), seedfrom);
+                http_url_redact(seedfrom, shown, sizeof(shown));
                 if (r < 0) {
                         if (r == -ENOENT)
                                 log_warning("seedfrom %s: meta-data or user-data is not there",
@@ -404,9 +404,10 @@ static int probe_seedfrom(const struct ds_ctx *ctx, const char *given, struct ds
                 return r < 0 ? r : res->subplatform ? 0 : -ENOMEM;
         }
         if (path[0] != '/') {
+                http_url_redact(seedfrom, shown, sizeof(shown));
                 log_warning("seedfrom %s: only http://, https://, file:// and absolute paths "
                             "are seeds",
-                            seedfrom);
+                            strstr(seedfrom, "://") ? shown : "(not a URL or a path)");
                 return -ENOENT;
         }
         r = read_seed(ctx->root_fd, path, path, ctx->user_data_max, &s);

@@ -547,8 +547,8 @@ int net_render(enum net_renderer r, const struct netcfg *cfg, struct net_file *f
                 k = -ENOENT;
         }
         for (size_t i = 0; k >= 0 && i < n; i++)
-                if (!files[i].data.data)
-                        k = -ENOMEM;
+                if (!files[i].data.data || buf_error(&files[i].data) < 0)
+                        k = buf_error(&files[i].data) < 0 ? buf_error(&files[i].data) : -ENOMEM;
         if (k < 0) {
                 net_files_done(files, n);
                 return k;

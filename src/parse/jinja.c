@@ -314,8 +314,11 @@ static int expr(struct ctx *c, struct lex *l, struct val *v, struct buf *tmp)
                                         len--;
                         }
                         size_t at = tmp->len;
-                        (void)buf_append(tmp, s + start, len - start);
+                        r = buf_error(&t) < 0 ? buf_error(&t)
+                                              : buf_append(tmp, s + start, len - start);
                         buf_free(&t);
+                        if (r < 0) /* never a value pointing past what tmp holds */
+                                return r;
                         *v = (struct val){ .s = tmp->data + at, .len = len - start };
                 } else
                         return fail(c, "the filter '%.*s' is not supported by cloudboot", f, n);
@@ -550,6 +553,8 @@ int jinja_render(const char *text, size_t len, const struct node *vars, const ch
                 c.line = line;
                 r = fail(&c, "%.*s: an if is not closed by endif", "end of template", 15);
         }
+        if (r >= 0)
+                r = buf_error(&out); /* an append that failed: the text is not whole */
         if (r < 0) {
                 if (r == -E2BIG) {
                         err->line = line;

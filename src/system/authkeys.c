@@ -293,6 +293,8 @@ int authkeys_path(int root_fd, const struct passwd_entry *pw, char **ret)
                                 specific = true;
                         }
                         expand_tokens(tok, pw, &b);
+                        if (buf_error(&b) < 0) /* a path cut short is another path */
+                                return buf_error(&b);
                         if (b.data && (specific || under(b.data, pw->home))) {
                                 *ret = buf_steal(&b, NULL);
                                 return *ret ? 0 : -ENOMEM;
@@ -477,8 +479,7 @@ int authkeys_install(int root_fd, const struct passwd_entry *pw, char *const *ke
         }
         r = authkeys_merge(old, old_len, keys, n, options, &out);
         if (r >= 0)
-                r = fs_write_atomic_at(dfd, rel, out.data ? out.data : "", out.len, 0600, pw->uid,
-                                       pw->gid);
+                r = fs_write_buf_at(dfd, rel, &out, 0600, pw->uid, pw->gid);
         buf_free(&out);
         if (r == -E2BIG)
                 return log_error_errno(

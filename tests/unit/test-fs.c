@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/fs.c: everything stays inside the root, writes are atomic. */
 #include <dirent.h>
+#include <sys/sysmacros.h>
 
 #include "resolve.h"
 #include "testlib.h"
@@ -123,8 +124,8 @@ static void test_read_file_is_bounded(void **state)
         troot_free(&t);
 }
 
-/* A FIFO where a file is read or written neither blocks nor is written
- * through: reading it is refused, writing replaces it. */
+/* A FIFO, socket or device where a file is read or written neither blocks
+ * nor is written through nor replaced: both are refused, the node stays. */
 static void test_fifo_neither_blocks_nor_is_written_through(void **state)
 {
         (void)state;
@@ -134,11 +135,124 @@ static void test_fifo_neither_blocks_nor_is_written_through(void **state)
         troot_make(&t);
         assert_int_equal(mkfifoat(t.fd, "fifo", 0644), 0);
         assert_int_equal(fs_read_file(t.fd, "/fifo", 100, &data, NULL), -EINVAL);
-        assert_int_equal(fs_write_atomic(t.fd, "/fifo", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1), 0);
+        assert_int_equal(fs_read_regular(t.fd, "/fifo", 100, &data, NULL), -EINVAL);
+        assert_int_equal(fs_write_atomic(t.fd, "/fifo", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1),
+                         -EINVAL);
         (void)snprintf(path, sizeof(path), "%s/fifo", t.path);
         assert_int_equal(lstat(path, &st), 0);
-        assert_true(S_ISREG(st.st_mode));
+        assert_true(S_ISFIFO(st.st_mode));
+        assert_int_equal(fs_stat(t.fd, "/fifo", true, &st), 0);
+        assert_string_equal(fs_type_name(st.st_mode), "a FIFO");
+        /* a character device (a null device, made where we may) */
+        if (mknodat(t.fd, "null", S_IFCHR | 0666, makedev(1, 3)) == 0) {
+                assert_int_equal(fs_read_regular(t.fd, "/null", 100, &data, NULL), -EINVAL);
+                assert_int_equal(
+                        fs_write_atomic(t.fd, "/null", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1),
+                        -EINVAL);
+                (void)snprintf(path, sizeof(path), "%s/null", t.path);
+                assert_int_equal(lstat(path, &st), 0);
+                assert_true(S_ISCHR(st.st_mode));
+        }
         troot_free(&t);
+}
+
+/* Make path (in t) a symlink to target owned by uid:gid, in a directory of
+ * mode dmode owned by duid. */
+static void make_link(struct troot *t, const char *dir, uid_t duid, mode_t dmode, const char *name,
+                      const char *target, uid_t uid)
+{
+        char d[512], l[600];
+        (void)snprintf(d, sizeof(d), "%s%s", t->path, dir);
+        assert_int_equal(mkdir(d, 0755), 0);
+        assert_int_equal(chown(d, duid, duid), 0);
+        assert_int_equal(chmod(d, dmode), 0);
+        (void)snprintf(l, sizeof(l), "%s/%s", d, name);
+        assert_int_equal(symlink(target, l), 0);
+        assert_int_equal(lchown(l, uid, uid), 0);
+}
+
+/* fs.protected_symlinks, strict: a link a user owns, or one in a directory a
+ * user can write, is not followed, on the way or at the end, by openat2's
+ * fast path or the walk; the image's own links (root's, in root's
+ * directories, or in sticky root directories) are. */
+static void test_user_symlinks_are_not_followed(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *data;
+        struct stat st;
+        int fd;
+        if (geteuid() != 0) {
+                skip();
+                return;
+        }
+        troot_make(&t);
+        troot_write(&t, "/etc/shadow", "secret");
+        make_link(&t, "/home", 0, 0755, "u", "/etc", 1000); /* user's link */
+        make_link(&t, "/h2", 1000, 0755, "cfg", "/etc", 0); /* root's, user's dir */
+        make_link(&t, "/ww", 0, 0777, "cfg", "/etc", 0); /* world-writable dir */
+        make_link(&t, "/tmp", 0, 01777, "cfg", "/etc", 0); /* sticky, root's: ok */
+        make_link(&t, "/tmp2", 0, 01777, "cfg", "/etc", 1000); /* sticky, user's link */
+        make_link(&t, "/img", 0, 0755, "cfg", "/etc", 0); /* the image's own: ok */
+        make_link(&t, "/grp", 0, 0775, "cfg", "/etc", 0); /* group 0 may write: ok */
+        for (int walk = 0; walk < 2; walk++) {
+                static const char *const refused[] = { "/home/u/shadow", "/h2/cfg/shadow",
+                                                       "/ww/cfg/shadow", "/tmp2/cfg/shadow",
+                                                       "/home/u",        "/h2/cfg" };
+                static const char *const followed[] = { "/tmp/cfg/shadow", "/img/cfg/shadow",
+                                                        "/grp/cfg/shadow" };
+                for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
+                        fd = walk ? resolve_open(t.fd, refused[i], O_RDONLY, 0,
+                                                 RESOLVE_WALK_IN_ROOT | RESOLVE_WALK_SAFE_LINKS)
+                                  : fs_open_in_root(t.fd, refused[i], O_RDONLY, 0);
+                        if (fd != -EACCES)
+                                fail_msg("%s: %d, expected -EACCES (walk %d)", refused[i], fd,
+                                         walk);
+                }
+                for (size_t i = 0; i < ELEMENTSOF(followed); i++) {
+                        fd = walk ? resolve_open(t.fd, followed[i], O_RDONLY, 0,
+                                                 RESOLVE_WALK_IN_ROOT | RESOLVE_WALK_SAFE_LINKS)
+                                  : fs_open_in_root(t.fd, followed[i], O_RDONLY, 0);
+                        if (fd < 0)
+                                fail_msg("%s: %d, expected it opened (walk %d)", followed[i], fd,
+                                         walk);
+                        close(fd);
+                }
+        }
+        /* the link itself may still be looked at, not through */
+        assert_int_equal(fs_stat(t.fd, "/home/u", false, &st), 0);
+        assert_true(S_ISLNK(st.st_mode));
+        assert_int_equal(fs_read_file(t.fd, "/home/u/shadow", 100, &data, NULL), -EACCES);
+        /* nothing is created through a user's directory link */
+        assert_int_equal(fs_write_atomic(t.fd, "/home/u/new", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1),
+                         -EACCES);
+        assert_int_equal(fs_mkdir_p(t.fd, "/home/u/sub/dir", 0755), -EACCES);
+        assert_false(fs_exists(t.fd, "/etc/new"));
+        assert_false(fs_exists(t.fd, "/etc/sub"));
+        troot_free(&t);
+}
+
+/* The rule itself, on stat buffers. */
+static void test_link_trust_rule(void **state)
+{
+        (void)state;
+        struct stat l = { .st_uid = 0, .st_mode = S_IFLNK | 0777 };
+        struct stat d = { .st_uid = 0, .st_gid = 0, .st_mode = S_IFDIR | 0755 };
+        uid_t other = geteuid() == 1000 ? 1001 : 1000;
+        assert_true(resolve_link_trusted(&l, &d));
+        d.st_mode = S_IFDIR | 0757;
+        assert_false(resolve_link_trusted(&l, &d));
+        d.st_mode = S_IFDIR | 01777;
+        assert_true(resolve_link_trusted(&l, &d));
+        d.st_uid = other;
+        assert_false(resolve_link_trusted(&l, &d)); /* sticky, but the dir is a user's */
+        d.st_mode = S_IFDIR | 0555;
+        assert_true(resolve_link_trusted(&l, &d)); /* the user's, but no one may write it */
+        d = (struct stat){ .st_uid = 0, .st_gid = other, .st_mode = S_IFDIR | 0775 };
+        assert_false(resolve_link_trusted(&l, &d)); /* a user group may write */
+        d.st_mode = S_IFDIR | 0755;
+        l.st_uid = other;
+        assert_false(resolve_link_trusted(&l, &d));
 }
 
 /* The user-space fallback for kernels without openat2 confines as openat2
@@ -159,23 +273,27 @@ static void test_resolve_open_fallback_stays_inside(void **state)
         for (int i = 0; i < 4; i++) {
                 static const char *const via[] = { "abs/passwd", "up/passwd", "/../../etc/passwd",
                                                    "etc/../../etc/./passwd" };
-                fd = resolve_open(t.fd, via[i], O_RDONLY, 0, true, false);
+                fd = resolve_open(t.fd, via[i], O_RDONLY, 0, RESOLVE_WALK_IN_ROOT);
                 assert_true(fd >= 0);
                 assert_int_equal(read(fd, buf, sizeof(buf) - 1), 6);
                 assert_string_equal(buf, "inside");
                 close(fd);
         }
         /* beneath, without symlinks: climbing is -EXDEV, any symlink -ELOOP */
-        assert_int_equal(resolve_open(t.fd, "../etc/passwd", O_RDONLY, 0, false, true), -EXDEV);
-        assert_int_equal(resolve_open(t.fd, "abs/passwd", O_RDONLY, 0, false, true), -ELOOP);
-        fd = resolve_open(t.fd, "etc/passwd", O_RDONLY, 0, false, true);
+        assert_int_equal(resolve_open(t.fd, "../etc/passwd", O_RDONLY, 0, RESOLVE_WALK_NO_SYMLINKS),
+                         -EXDEV);
+        assert_int_equal(resolve_open(t.fd, "abs/passwd", O_RDONLY, 0, RESOLVE_WALK_NO_SYMLINKS),
+                         -ELOOP);
+        fd = resolve_open(t.fd, "etc/passwd", O_RDONLY, 0, RESOLVE_WALK_NO_SYMLINKS);
         assert_true(fd >= 0);
         close(fd);
-        assert_int_equal(resolve_open(t.fd, "loop1", O_RDONLY, 0, true, false), -ELOOP);
-        assert_int_equal(resolve_open(t.fd, "abs", O_RDONLY | O_NOFOLLOW, 0, true, false), -ELOOP);
-        assert_int_equal(resolve_open(t.fd, "etc/passwd/x", O_RDONLY, 0, true, false), -ENOTDIR);
+        assert_int_equal(resolve_open(t.fd, "loop1", O_RDONLY, 0, RESOLVE_WALK_IN_ROOT), -ELOOP);
+        assert_int_equal(resolve_open(t.fd, "abs", O_RDONLY | O_NOFOLLOW, 0, RESOLVE_WALK_IN_ROOT),
+                         -ELOOP);
+        assert_int_equal(resolve_open(t.fd, "etc/passwd/x", O_RDONLY, 0, RESOLVE_WALK_IN_ROOT),
+                         -ENOTDIR);
         /* created through a dangling absolute symlink: inside the root */
-        fd = resolve_open(t.fd, "dangling", O_WRONLY | O_CREAT, 0600, true, false);
+        fd = resolve_open(t.fd, "dangling", O_WRONLY | O_CREAT, 0600, RESOLVE_WALK_IN_ROOT);
         assert_true(fd >= 0);
         close(fd);
         (void)snprintf(path, sizeof(path), "%s/new-file", t.path);
@@ -231,6 +349,8 @@ int main(void)
                 cmocka_unit_test(test_resolve_open_fallback_stays_inside),
                 cmocka_unit_test(test_rm_rf_does_not_follow_symlinks),
                 cmocka_unit_test(test_symlink_atomic_replaces),
+                cmocka_unit_test(test_user_symlinks_are_not_followed),
+                cmocka_unit_test(test_link_trust_rule),
         };
         return cmocka_run_group_tests_name("fs", tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
+#include "http.h"
 #include "testlib.h"
 
 struct server {
@@ -113,11 +114,86 @@ static void test_posts_only_listed_fields_and_reports_failure(void **state)
         troot_free(&t);
 }
 
+/* A URL with user:password and a token in the query: the request carries
+ * them (basic auth, the query), what is logged does not. */
+static void test_credentials_in_url_are_used_not_logged(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct server s;
+        pthread_t th;
+        char cfg[256], want[128];
+        troot_make(&t);
+        server_start(&s, 500, &th);
+        (void)snprintf(cfg, sizeof(cfg),
+                       "phone_home: {url: 'http://agent:s3cr3t-pw@127.0.0.1:%d/$INSTANCE_ID/"
+                       "?token=t0ken-value#frag', post: [instance_id], tries: 1}\n",
+                       s.port);
+        assert_int_equal(troot_run_module(&t, "phone_home", cfg, NULL), -EIO);
+        pthread_join(th, NULL);
+        close(s.fd);
+        assert_non_null(strstr(s.request, "POST /i-test/?token=t0ken-value HTTP/1.1"));
+        assert_non_null(strstr(s.request, "Authorization: Basic "));
+        (void)snprintf(want, sizeof(want), "posting to http://127.0.0.1:%d/i-test/?... failed",
+                       s.port);
+        assert_log_has(&t, want);
+        assert_null(strstr(t.log.data, "s3cr3t-pw"));
+        assert_null(strstr(t.log.data, "agent"));
+        assert_null(strstr(t.log.data, "t0ken-value"));
+        assert_null(strstr(t.log.data, "frag"));
+        troot_free(&t);
+}
+
+/* The URL helpers, on libcurl's URL API. */
+static void test_url_check_and_redact(void **state)
+{
+        (void)state;
+        char out[256];
+        assert_int_equal(http_url_check("http://h/"), 0);
+        assert_int_equal(http_url_check("HTTPS://u:p@H:8443/x?y"), 0);
+        assert_int_equal(http_url_check("file:///etc/passwd"), -EPROTONOSUPPORT);
+        assert_int_equal(http_url_check("ftp://h/"), -EPROTONOSUPPORT);
+        assert_int_equal(http_url_check("not a url"), -EINVAL);
+        assert_int_equal(http_url_check("http://"), -EINVAL);
+        http_url_redact("https://user:pw@h.example:8443/p/a?token=x#f", out, sizeof(out));
+        assert_string_equal(out, "https://h.example:8443/p/a?...");
+        http_url_redact("http://user@h/p", out, sizeof(out));
+        assert_string_equal(out, "http://h/p");
+        http_url_redact("http://h/p#secret", out, sizeof(out));
+        assert_string_equal(out, "http://h/p?...");
+        http_url_redact("http://u:p@169.254.169.254", out, sizeof(out));
+        assert_string_equal(out, "http://169.254.169.254");
+        http_url_redact("http://h/", out, sizeof(out));
+        assert_string_equal(out, "http://h/");
+        http_url_redact("http://h?x", out, sizeof(out));
+        assert_string_equal(out, "http://h?...");
+        http_url_redact("ftp://u:p@h/f", out, sizeof(out));
+        assert_string_equal(out, "ftp://h/f");
+        http_url_redact("user:pass garbage", out, sizeof(out));
+        assert_string_equal(out, "(a malformed URL)");
+}
+
+/* The log's safety net: user-info that a caller did not redact is masked. */
+static void test_log_masks_userinfo(void **state)
+{
+        (void)state;
+        struct buf log = BUF_INIT(4096);
+        log_capture(&log);
+        log_warning("a https://user:pa55word@h.example/x and ftp://a@b/ and http://h/@x end");
+        log_capture(NULL);
+        assert_string_equal(log.data, "WARNING: a https://***@h.example/x and ftp://*@b/ and "
+                                      "http://h/@x end\n");
+        buf_free(&log);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_posts_all_fields),
                 cmocka_unit_test(test_posts_only_listed_fields_and_reports_failure),
+                cmocka_unit_test(test_credentials_in_url_are_used_not_logged),
+                cmocka_unit_test(test_url_check_and_redact),
+                cmocka_unit_test(test_log_masks_userinfo),
         };
         int r = cmocka_run_group_tests_name("mod-phone-home", tests, NULL, NULL);
         node_names_free();

@@ -232,6 +232,48 @@ static void test_gzip_bomb_is_not_written(void **state)
         free(b64);
 }
 
+/* A user's symlink on the way (~/.bashrc -> /etc/shadow, ~/.config -> /etc)
+ * is refused with the item's position: the secret is not read into a file
+ * the user can read, nothing lands in /etc; a FIFO or device is refused
+ * without blocking. */
+static void test_user_links_and_special_files_refused(void **state)
+{
+        (void)state;
+        struct troot t;
+        char p[512];
+        if (geteuid() != 0) {
+                skip();
+                return;
+        }
+        troot_make(&t);
+        troot_write(&t, "/etc/shadow", "root:secret:1::::::\n");
+        troot_write(&t, "/home/u/.keep", "");
+        (void)snprintf(p, sizeof(p), "%s/home/u", t.path);
+        assert_int_equal(chown(p, 1000, 1000), 0);
+        (void)snprintf(p, sizeof(p), "%s/home/u/.bashrc", t.path);
+        assert_int_equal(symlink("/etc/shadow", p), 0);
+        assert_int_equal(lchown(p, 1000, 1000), 0);
+        (void)snprintf(p, sizeof(p), "%s/home/u/.config", t.path);
+        assert_int_equal(symlink("/etc", p), 0);
+        assert_int_equal(lchown(p, 1000, 1000), 0);
+        assert_int_equal(mkfifoat(t.fd, "fifo", 0644), 0);
+        assert_int_equal(run(&t, "write_files",
+                             "write_files:\n"
+                             "- {path: /home/u/.bashrc, content: x, append: true}\n"
+                             "- {path: /home/u/.config/evil, content: x}\n"
+                             "- {path: /fifo, content: x, append: true}\n"
+                             "- {path: /ok, content: ok}\n"),
+                         -EINVAL);
+        assert_file_eq(&t, "/etc/shadow", "root:secret:1::::::\n");
+        assert_false(fs_exists(t.fd, "/etc/evil"));
+        assert_file_eq(&t, "/ok", "ok");
+        assert_log_has(&t, "test.yaml:2:3: write_files: /home/u/.bashrc: a symlink on the way "
+                           "belongs to a user other than root");
+        assert_log_has(&t, "test.yaml:3:3: write_files: /home/u/.config/evil: a symlink");
+        assert_log_has(&t, "test.yaml:4:3: write_files: /fifo is a FIFO, not a regular file");
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -245,6 +287,7 @@ int main(void)
                 cmocka_unit_test(test_defer_splits_between_stages),
                 cmocka_unit_test(test_symlinked_directory_stays_in_root),
                 cmocka_unit_test(test_gzip_bomb_is_not_written),
+                cmocka_unit_test(test_user_links_and_special_files_refused),
         };
         int r = cmocka_run_group_tests_name("mod-write-files", tests, NULL, NULL);
         node_names_free();

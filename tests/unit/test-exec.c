@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Tests of src/basic/exec.c: the timeout is the process's, not its pipes'. */
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "exec.h"
+#include "testlib.h"
+
+/* Is the process pid gone (or a zombie nobody will reap: not ours)? */
+static bool gone(pid_t pid)
+{
+        char path[64], state = 0;
+        FILE *f;
+        (void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        f = fopen(path, "re");
+        if (!f)
+                return true;
+        if (fscanf(f, "%*d %*s %c", &state) != 1)
+                state = 'Z';
+        (void)fclose(f);
+        return state == 'Z' || state == 'X';
+}
+
+/* The pid a script wrote to file (it is not ours to wait for). */
+static pid_t pid_in(const char *file)
+{
+        long pid = 0;
+        for (int i = 0; i < 200 && pid <= 0; i++) {
+                FILE *f = fopen(file, "re");
+                if (f) {
+                        if (fscanf(f, "%ld", &pid) != 1)
+                                pid = 0;
+                        (void)fclose(f);
+                }
+                if (pid <= 0)
+                        (void)nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+        }
+        return (pid_t)pid;
+}
+
+static void test_exit_status_and_capture(void **state)
+{
+        (void)state;
+        struct buf out = BUF_INIT(1024);
+        struct exec_opts o = { .capture = &out };
+        int status = -1;
+        char *const argv[] = { "sh", "-c", "echo hello; exit 3", NULL };
+        assert_int_equal(exec_argv(&o, argv, &status), 0);
+        assert_int_equal(status, 3);
+        assert_string_equal(out.data, "hello\n");
+        buf_free(&out);
+}
+
+/* A command that closes stdout and stderr and keeps running: it is still
+ * killed at the deadline (before, the wait ended with the pipes and then
+ * waited for the process without end). */
+static void test_timeout_holds_when_fds_are_closed(void **state)
+{
+        (void)state;
+        struct buf log = BUF_INIT(1 << 16);
+        struct exec_opts o = { .timeout_sec = 1 };
+        int status = -1;
+        char *const argv[] = { "sh", "-c", "exec >&- 2>&-; sleep 30", NULL };
+        log_capture(&log);
+        assert_int_equal(exec_argv(&o, argv, &status), -ETIMEDOUT);
+        log_capture(NULL);
+        assert_non_null(strstr(log.data, "sh timed out after 1 s"));
+        buf_free(&log);
+}
+
+/* A command that ignores SIGTERM is killed after the grace. */
+static void test_timeout_kills_what_ignores_term(void **state)
+{
+        (void)state;
+        struct exec_opts o = { .timeout_sec = 1 };
+        char *const argv[] = { "sh", "-c", "trap '' TERM; exec >&-; while :; do sleep 1; done",
+                               NULL };
+        assert_int_equal(exec_argv(&o, argv, NULL), -ETIMEDOUT);
+}
+
+/* A grandchild that keeps the pipe open while the command goes on: the
+ * whole group is killed at the deadline, the grandchild too. */
+static void test_timeout_kills_the_group(void **state)
+{
+        (void)state;
+        char file[] = "/tmp/cloudboot-test-exec.XXXXXX";
+        char script[512];
+        int fd = mkstemp(file);
+        pid_t gc;
+        assert_true(fd >= 0);
+        close(fd);
+        (void)snprintf(script, sizeof(script), "sleep 30 & echo $! > %s; wait", file);
+        {
+                struct exec_opts o = { .timeout_sec = 1 };
+                char *const argv[] = { "sh", "-c", script, NULL };
+                assert_int_equal(exec_argv(&o, argv, NULL), -ETIMEDOUT);
+        }
+        gc = pid_in(file);
+        assert_true(gc > 0);
+        for (int i = 0; i < 100 && !gone(gc); i++)
+                (void)nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+        if (!gone(gc)) {
+                (void)kill(gc, SIGKILL);
+                fail_msg("the grandchild %d outlived the timeout", (int)gc);
+        }
+        (void)unlink(file);
+}
+
+/* A command that exits and leaves a background process holding its output:
+ * the wait ends with the command, its output is kept, its status returned. */
+static void test_background_holder_of_the_pipe_is_not_waited_for(void **state)
+{
+        (void)state;
+        char file[] = "/tmp/cloudboot-test-exec.XXXXXX";
+        char script[512];
+        struct buf out = BUF_INIT(1024);
+        int status = -1, fd = mkstemp(file);
+        pid_t gc;
+        assert_true(fd >= 0);
+        close(fd);
+        (void)snprintf(script, sizeof(script), "sleep 30 & echo $! > %s; echo done; exit 7", file);
+        {
+                struct exec_opts o = { .timeout_sec = 20, .capture = &out };
+                char *const argv[] = { "sh", "-c", script, NULL };
+                assert_int_equal(exec_argv(&o, argv, &status), 0);
+        }
+        assert_int_equal(status, 7);
+        assert_string_equal(out.data, "done\n");
+        gc = pid_in(file);
+        assert_true(gc > 0);
+        /* it was not waited for: still running, and not ours to end but the test's */
+        assert_false(gone(gc));
+        (void)kill(gc, SIGKILL);
+        (void)unlink(file);
+        buf_free(&out);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_exit_status_and_capture),
+                cmocka_unit_test(test_timeout_holds_when_fds_are_closed),
+                cmocka_unit_test(test_timeout_kills_what_ignores_term),
+                cmocka_unit_test(test_timeout_kills_the_group),
+                cmocka_unit_test(test_background_holder_of_the_pipe_is_not_waited_for),
+        };
+        return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
+}
