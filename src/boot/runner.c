@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Running modules: a stage's list in order, each gated by its activation keys
- * and its frequency's semaphore (see runner.h). */
+/* Running modules: a stage's list, from the merged config, in order, each
+ * gated by its activation keys and its frequency's semaphore (see runner.h). */
 #include <string.h>
 
 #include <systemd/sd-daemon.h>
 
 #include "config_schema.h"
+#include "external.h"
 #include "log.h"
 #include "runner.h"
 #include "schema.h"
@@ -25,7 +26,7 @@ int runner_run_module(const struct module_ctx *ctx, const struct module *m, enum
         (void)sd_notifyf(false, "STATUS=%s: running module %s", ctx->stage, m->name);
         log_debug("start: %s/config-%s: running config-%s with frequency %s", ctx->stage, m->name,
                   m->name, freq_name(freq));
-        r = m->run(ctx);
+        r = m->ext ? external_run(ctx, m, freq) : m->run(ctx);
         log_debug("finish: %s/config-%s: %s", ctx->stage, m->name, r < 0 ? "FAIL" : "SUCCESS");
         log_set_module(NULL);
         /* The semaphore comes after the run: a crash mid-module redoes it next
@@ -35,7 +36,7 @@ int runner_run_module(const struct module_ctx *ctx, const struct module *m, enum
         return r;
 }
 
-bool runner_activated(const struct module *m, const struct node *cfg)
+static bool keys_set(const struct module *m, const struct node *cfg)
 {
         if (!m->activate_keys)
                 return true;
@@ -45,28 +46,291 @@ bool runner_activated(const struct module *m, const struct node *cfg)
         return false;
 }
 
-void runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
+/* cloudboot's own modules, which no list needs to name (STAGE_LOCAL's). */
+static bool is_own(const char *name)
 {
-        for (const char *const *name = module_stage_list(kind); *name; name++) {
-                const struct module *m = module_find(*name);
+        for (const char *const *n = module_stage_list(STAGE_LOCAL); *n; n++)
+                if (streq(*n, name))
+                        return true;
+        return false;
+}
+
+static void list_warn(const struct node *at, const char *key, size_t i, const char *fmt,
+                      const char *what)
+{
+        char pos[512], msg[256];
+
+        schema_pos(at, pos, sizeof(pos));
+        (void)snprintf(msg, sizeof(msg), fmt, what);
+        log_warning("%s: %s item %zu: %s", pos, key, i, msg);
+}
+
+/* cloud-init's form_module_name: '-' is '_', a ".py" and a "cc_" go. */
+static bool entry_name(const struct node *n, char *buf, size_t size)
+{
+        const char *s = node_str(n);
+        size_t len;
+
+        if (!s)
+                return false;
+        while (*s == ' ' || *s == '\t')
+                s++;
+        len = strlen(s);
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+                len--;
+        if (len > 3 && strncmp(s + len - 3, ".py", 3) == 0)
+                len -= 3;
+        if (len > 3 && strncmp(s, "cc_", 3) == 0) {
+                s += 3;
+                len -= 3;
+        }
+        if (len == 0 || len >= size)
+                return false;
+        for (size_t i = 0; i < len; i++)
+                buf[i] = s[i] == '-' ? '_' : s[i];
+        buf[len] = '\0';
+        return module_name_valid(buf);
+}
+
+/* One list item into e; false (reported when report) when it is unusable. */
+static bool entry_parse(const struct node *item, const char *key, size_t i, bool report,
+                        struct runner_entry *e)
+{
+        const struct node *name = NULL, *freq = NULL;
+
+        *e = (struct runner_entry){ .at = item };
+        switch (item->type) {
+        case NODE_STR:
+                name = item;
+                break;
+        case NODE_SEQ:
+                /* [name, frequency, args...]: args are for cloud-init's Python
+                 * handlers; cloudboot's modules read only the config */
+                name = item->n > 0 ? item->items[0] : NULL;
+                freq = item->n > 1 ? item->items[1] : NULL;
+                break;
+        case NODE_MAP:
+                name = node_get(item, "name");
+                freq = node_get(item, "frequency");
+                break;
+        case NODE_NULL:
+                return false; /* cloud-init skips empty items */
+        default:
+                if (report)
+                        list_warn(item, key, i,
+                                  "must be a module name, a list or a mapping, not %s",
+                                  node_type_name(item->type));
+                return false;
+        }
+        if (!name) {
+                if (report)
+                        list_warn(item, key, i, "%s", "names no module");
+                return false;
+        }
+        if (!entry_name(name, e->name, sizeof(e->name))) {
+                /* never echoed: it may hold anything */
+                if (report)
+                        list_warn(name, key, i, "%s",
+                                  name->type == NODE_STR
+                                          ? "not a module name (letters, digits and _ only)"
+                                          : "the module name must be a string");
+                return false;
+        }
+        if (freq && freq->type != NODE_NULL) {
+                const char *f = node_str(freq);
+                if (f && freq_parse(f, &e->freq) >= 0)
+                        e->has_freq = true;
+                else if (report)
+                        list_warn(freq, key, i,
+                                  "unknown frequency; the module's own is used (give "
+                                  "once-per-instance, always or once)%s",
+                                  "");
+        }
+        return true;
+}
+
+size_t runner_stage_entries(const struct node *cfg, enum stage_kind kind, bool report,
+                            struct runner_entry *ret, size_t max)
+{
+        const char *key = stage_list_key(kind);
+        const struct node *list = key ? node_get(cfg, key) : NULL;
+        size_t n = 0;
+
+        if (!key || !node_get_key(cfg, key)) {
+                for (const char *const *name = module_stage_list(kind); *name && n < max; name++) {
+                        ret[n] = (struct runner_entry){ .at = NULL };
+                        (void)snprintf(ret[n].name, sizeof(ret[n].name), "%s", *name);
+                        n++;
+                }
+                return n;
+        }
+        if (!list || list->type == NODE_NULL)
+                return 0;
+        if (list->type != NODE_SEQ) {
+                if (report) {
+                        char pos[512];
+                        schema_pos(list, pos, sizeof(pos));
+                        log_warning("%s: %s must be a list, not %s; no module of this stage runs",
+                                    pos, key, node_type_name(list->type));
+                }
+                return 0;
+        }
+        for (size_t i = 0; i < list->n && n < max; i++)
+                if (entry_parse(list->items[i], key, i, report, &ret[n]))
+                        n++;
+        if (report && list->n > max) {
+                char pos[512];
+                schema_pos(list->items[max], pos, sizeof(pos));
+                log_warning("%s: %s has %zu items; only the first %zu are used", pos, key, list->n,
+                            max);
+        }
+        return n;
+}
+
+bool runner_module_listed(const struct node *cfg, const char *name)
+{
+        struct runner_entry e[RUNNER_LIST_MAX];
+
+        if (is_own(name))
+                return true;
+        for (enum stage_kind k = STAGE_INIT; k <= STAGE_FINAL; k++) {
+                size_t n = runner_stage_entries(cfg, k, false, e, ELEMENTSOF(e));
+                for (size_t i = 0; i < n; i++)
+                        if (streq(e[i].name, name))
+                                return true;
+        }
+        return false;
+}
+
+bool runner_activated(const struct module *m, const struct node *cfg)
+{
+        return runner_module_listed(cfg, m->name) && keys_set(m, cfg);
+}
+
+int runner_load_modules(int root_fd, const struct node *cfg)
+{
+        struct runner_entry e[RUNNER_LIST_MAX];
+
+        for (enum stage_kind k = STAGE_INIT; k <= STAGE_FINAL; k++) {
+                size_t n = runner_stage_entries(cfg, k, false, e, ELEMENTSOF(e));
+                for (size_t i = 0; i < n; i++)
+                        if (!module_builtin_find(e[i].name))
+                                return external_load(root_fd);
+        }
+        return 0;
+}
+
+const struct module *runner_find(int root_fd, const char *name)
+{
+        const struct module *m = module_find(name);
+
+        if (m || external_registry())
+                return m;
+        return external_load(root_fd) < 0 ? NULL : module_find(name);
+}
+
+/* The first module (in registry order) that reads key, or NULL. */
+static const struct module *key_owner(const char *key, const struct node *cfg, bool *ret_listed)
+{
+        const struct module *first = NULL;
+
+        *ret_listed = false;
+        for (const struct module *const *m = module_all(); *m; m++)
+                for (const struct schema_prop *p = (*m)->keys; p && p->name; p++) {
+                        if (!streq(p->name, key))
+                                continue;
+                        if (!first)
+                                first = *m;
+                        if (runner_module_listed(cfg, (*m)->name))
+                                *ret_listed = true;
+                }
+        return first;
+}
+
+void runner_report_unlisted(const struct node *cfg)
+{
+        if (!cfg || cfg->type != NODE_MAP)
+                return;
+        for (size_t i = 0; i + 1 < cfg->n; i += 2) {
+                const struct node *k = cfg->items[i];
+                const struct module *m;
+                bool listed;
+                char pos[512];
+
+                if (!node_str(k))
+                        continue;
+                m = key_owner(k->str, cfg, &listed);
+                if (!m || listed)
+                        continue;
+                schema_pos(k, pos, sizeof(pos));
+                log_info("%s: '%s' is set but module %s is not in this boot's module lists", pos,
+                         k->str, m->name);
+        }
+}
+
+/* A listed name that is no module: a cloud-init module cloudboot lacks is
+ * named at the key that asks for it; anything else is a warning at the list
+ * item. */
+static void report_missing(const struct module_ctx *ctx, const struct runner_entry *e,
+                           enum stage_kind kind)
+{
+        char cc[96], pos[512];
+        const char *key;
+
+        if (!module_is_cloud_init_name(e->name)) {
+                schema_pos(e->at, pos, sizeof(pos));
+                log_warning("%s: %s: no module named %s (neither built in nor installed in "
+                            "%s or %s); skipped",
+                            pos, stage_list_key(kind), e->name, EXTERNAL_DIR_PKG,
+                            EXTERNAL_DIR_LOCAL);
+                return;
+        }
+        (void)snprintf(cc, sizeof(cc), "cc_%.70s", e->name);
+        key = schema_module_key_in(cc, ctx->cfg);
+        if (key) {
+                schema_pos(node_get_key(ctx->cfg, key), pos, sizeof(pos));
+                log_warning("%s: '%s' needs module %s, which this cloudboot does not support yet; "
+                            "not applied",
+                            pos, key, e->name);
+        } else
+                log_debug("Module %s is listed but not supported; none of its keys are set",
+                          e->name);
+}
+
+int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
+{
+        struct runner_entry e[RUNNER_LIST_MAX];
+        size_t n;
+        int failed = 0;
+
+        if (kind == STAGE_INIT) {
+                /* cloudboot's own first, in case no datasource was found before
+                 * the network (the semaphore keeps it to once per instance) */
+                for (const char *const *own = module_stage_list(STAGE_LOCAL); *own; own++) {
+                        const struct module *m = module_find(*own);
+                        if (m && runner_run_module(ctx, m, m->freq, false) < 0)
+                                failed++;
+                }
+                runner_report_unlisted(ctx->cfg);
+        }
+        n = runner_stage_entries(ctx->cfg, kind, true, e, ELEMENTSOF(e));
+        if (kind != STAGE_LOCAL)
+                (void)runner_load_modules(ctx->root_fd, ctx->cfg);
+        for (size_t i = 0; i < n; i++) {
+                const struct module *m = module_find(e[i].name);
 
                 if (!m) {
-                        char cc[96], pos[512];
-                        const char *key;
-                        (void)snprintf(cc, sizeof(cc), "cc_%s", *name);
-                        key = schema_module_key_in(cc, ctx->cfg);
-                        if (key) {
-                                schema_pos(node_get_key(ctx->cfg, key), pos, sizeof(pos));
-                                log_warning("%s: '%s' needs module %s, which this cloudboot does "
-                                            "not support yet; not applied",
-                                            pos, key, *name);
-                        }
+                        report_missing(ctx, &e[i], kind);
                         continue;
                 }
-                if (!runner_activated(m, ctx->cfg)) {
+                if (kind == STAGE_INIT && is_own(m->name))
+                        continue; /* ran above */
+                if (!keys_set(m, ctx->cfg)) {
                         log_debug("Module %s: none of its keys are set; skipped", m->name);
                         continue;
                 }
-                (void)runner_run_module(ctx, m, m->freq, false);
+                if (runner_run_module(ctx, m, e[i].has_freq ? e[i].freq : m->freq, false) < 0)
+                        failed++;
         }
+        return failed;
 }
