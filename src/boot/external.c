@@ -116,6 +116,7 @@ static bool xlate_type(struct xlate *x, const struct node *t, struct schema *s)
                 xlate_error(x, t, "schema: %s", "type must be a name or a list of names");
                 return false;
         }
+        s->types = 0;
         for (size_t i = 0; i < t->n; i++) {
                 unsigned b = type_bit(node_str(t->items[i]));
                 if (!b) {

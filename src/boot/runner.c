@@ -7,6 +7,7 @@
 
 #include "config_schema.h"
 #include "external.h"
+#include "fs.h"
 #include "log.h"
 #include "runner.h"
 #include "schema.h"
@@ -156,24 +157,24 @@ size_t runner_stage_entries(const struct node *cfg, enum stage_kind kind, bool r
         const struct node *list = key ? node_get(cfg, key) : NULL;
         size_t n = 0;
 
-        if (!key || !node_get_key(cfg, key)) {
+        if (list && list->type != NODE_SEQ && list->type != NODE_NULL) {
+                /* a broken list must not stop the boot: the default one runs */
+                if (report) {
+                        char pos[512];
+                        schema_pos(list, pos, sizeof(pos));
+                        log_warning("%s: %s must be a list, not %s; the default list is used", pos,
+                                    key, node_type_name(list->type));
+                }
+                list = NULL;
+        } else if (key && node_get_key(cfg, key) && (!list || list->type == NODE_NULL))
+                return 0; /* null or empty: nothing of the stage runs */
+        if (!list) {
                 for (const char *const *name = module_stage_list(kind); *name && n < max; name++) {
                         ret[n] = (struct runner_entry){ .at = NULL };
                         (void)snprintf(ret[n].name, sizeof(ret[n].name), "%s", *name);
                         n++;
                 }
                 return n;
-        }
-        if (!list || list->type == NODE_NULL)
-                return 0;
-        if (list->type != NODE_SEQ) {
-                if (report) {
-                        char pos[512];
-                        schema_pos(list, pos, sizeof(pos));
-                        log_warning("%s: %s must be a list, not %s; no module of this stage runs",
-                                    pos, key, node_type_name(list->type));
-                }
-                return 0;
         }
         for (size_t i = 0; i < list->n && n < max; i++)
                 if (entry_parse(list->items[i], key, i, report, &ret[n]))
@@ -207,14 +208,34 @@ bool runner_activated(const struct module *m, const struct node *cfg)
         return runner_module_listed(cfg, m->name) && keys_set(m, cfg);
 }
 
+/* Could an external module answer to this listed name? Any name that is not
+ * built in, except a cloud-init module none of whose keys cfg sets (Debian's
+ * lists name many: they must not cost a directory scan every boot). */
+static bool wants_external(const char *name, const struct node *cfg)
+{
+        char cc[96];
+
+        if (module_builtin_find(name))
+                return false;
+        if (!module_is_cloud_init_name(name))
+                return true;
+        (void)snprintf(cc, sizeof(cc), "cc_%.70s", name);
+        return schema_module_key_in(cc, cfg) != NULL;
+}
+
 int runner_load_modules(int root_fd, const struct node *cfg)
 {
         struct runner_entry e[RUNNER_LIST_MAX];
 
+        if (external_registry())
+                return 0;
+        /* the admin's directory may replace built-ins: one stat when it is absent */
+        if (fs_exists(root_fd, EXTERNAL_DIR_LOCAL))
+                return external_load(root_fd);
         for (enum stage_kind k = STAGE_INIT; k <= STAGE_FINAL; k++) {
                 size_t n = runner_stage_entries(cfg, k, false, e, ELEMENTSOF(e));
                 for (size_t i = 0; i < n; i++)
-                        if (!module_builtin_find(e[i].name))
+                        if (wants_external(e[i].name, cfg))
                                 return external_load(root_fd);
         }
         return 0;

@@ -56,7 +56,10 @@ bool runner_module_listed(const struct node *cfg, const char *name);
  * boot's module lists" (info). */
 void runner_report_unlisted(const struct node *cfg);
 /* Load the external modules (external.h) when one of cfg's lists names a
- * module that is not built in; otherwise nothing is read. Call it once the
+ * module that is not built in (for a cloud-init module cloudboot lacks, such
+ * as Debian's lists name: only when one of its keys is set), or when
+ * /etc/cloud/modules.d exists (a module there may replace a built-in);
+ * otherwise nothing is read. Call it once the
  * system config is known, before user-data is validated, so that external
  * modules' keys are validated as built-ins' are. */
 int runner_load_modules(int root_fd, const struct node *cfg);
