@@ -561,6 +561,36 @@ static struct external *parse_descriptor(struct node *desc, const char *dir, con
         return e;
 }
 
+int external_parse(const char *data, size_t len, const char *dir, const char *file, bool local,
+                   const struct module **ret)
+{
+        _cleanup_node_ struct node *desc = NULL;
+        struct yaml_limits lim = { .max_bytes = EXTERNAL_DESC_MAX,
+                                   .max_depth = 2 * EXTERNAL_SCHEMA_DEPTH + 8,
+                                   .max_nodes = 20000 };
+        struct yaml_error err;
+        struct external *e;
+        char path[512];
+
+        (void)snprintf(path, sizeof(path), "%s/%s", dir, file);
+        if (yaml_load(data, len, path, &lim, &desc, &err) < 0) {
+                log_warning("%s:%u:%u: %s; module skipped", path, err.line, err.col, err.msg);
+                return -EBADMSG;
+        }
+        e = parse_descriptor(desc, dir, file, path, local);
+        if (!e)
+                return -EINVAL;
+        e->desc = TAKE_PTR(desc);
+        *ret = &e->mod;
+        return 0;
+}
+
+void external_module_free(const struct module *m)
+{
+        if (m)
+                external_free((struct external *)m->ext);
+}
+
 /* A key another module already owns would be validated by that module's
  * schema alone. */
 static const char *key_clash(const struct external *e, const struct module *const *mods)
@@ -624,11 +654,7 @@ static int load_dir(int root_fd, const char *dir, bool local)
         }
         for (size_t i = 0; i < n && r >= 0; i++) {
                 _cleanup_free_ char *data = NULL, *path = NULL;
-                _cleanup_node_ struct node *desc = NULL;
-                struct yaml_limits lim = { .max_bytes = EXTERNAL_DESC_MAX,
-                                           .max_depth = 2 * EXTERNAL_SCHEMA_DEPTH + 8,
-                                           .max_nodes = 20000 };
-                struct yaml_error err;
+                const struct module *m;
                 struct external *e;
                 size_t len = 0;
                 const char *dot = strrchr(names[i], '.');
@@ -642,15 +668,9 @@ static int load_dir(int root_fd, const char *dir, bool local)
                 }
                 if (read_descriptor(dfd, names[i], path, &data, &len) < 0)
                         continue;
-                if (yaml_load(data, len, path, &lim, &desc, &err) < 0) {
-                        log_warning("%s:%u:%u: %s; module skipped", path, err.line, err.col,
-                                    err.msg);
+                if (external_parse(data, len, dir, names[i], local, &m) < 0)
                         continue;
-                }
-                e = parse_descriptor(desc, dir, names[i], path, local);
-                if (!e)
-                        continue;
-                e->desc = TAKE_PTR(desc);
+                e = (struct external *)m->ext;
                 r = add_external(e);
                 if (r < 0)
                         external_free(e);

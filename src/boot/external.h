@@ -49,3 +49,11 @@ struct external_schema;
 int external_schema_from(const struct node *desc, const char *file, struct external_schema **ret,
                          const struct schema_prop **ret_props);
 struct external_schema *external_schema_free(struct external_schema *s);
+
+/* One descriptor's text (read from dir/file) as a module, not added to the
+ * registry: for load and the fuzzer. Problems are logged with file:line:col;
+ * -EBADMSG (not YAML/JSON) or -EINVAL (a rule broken). Free with
+ * external_module_free(). */
+int external_parse(const char *data, size_t len, const char *dir, const char *file, bool local,
+                   const struct module **ret);
+void external_module_free(const struct module *m);
