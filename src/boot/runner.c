@@ -150,13 +150,13 @@ static bool entry_parse(const struct node *item, const char *key, size_t i, bool
         return true;
 }
 
-size_t runner_stage_entries(const struct node *cfg, enum stage_kind kind, bool report,
-                            struct runner_entry *ret, size_t max)
+void runner_iter_init(struct runner_iter *it, const struct node *cfg, enum stage_kind kind,
+                      bool report)
 {
         const char *key = stage_list_key(kind);
         const struct node *list = key ? node_get(cfg, key) : NULL;
-        size_t n = 0;
 
+        *it = (struct runner_iter){ .key = key, .report = report };
         if (list && list->type != NODE_SEQ && list->type != NODE_NULL) {
                 /* a broken list must not stop the boot: the default one runs */
                 if (report) {
@@ -167,37 +167,65 @@ size_t runner_stage_entries(const struct node *cfg, enum stage_kind kind, bool r
                 }
                 list = NULL;
         } else if (key && node_get_key(cfg, key) && (!list || list->type == NODE_NULL))
-                return 0; /* null or empty: nothing of the stage runs */
-        if (!list) {
-                for (const char *const *name = module_stage_list(kind); *name && n < max; name++) {
-                        ret[n] = (struct runner_entry){ .at = NULL };
-                        (void)snprintf(ret[n].name, sizeof(ret[n].name), "%s", *name);
-                        n++;
+                return; /* null or empty: nothing of the stage runs */
+        if (list)
+                it->list = list;
+        else
+                it->defaults = module_stage_list(kind);
+}
+
+bool runner_iter_next(struct runner_iter *it, struct runner_entry *ret)
+{
+        if (it->defaults) {
+                if (!it->defaults[it->i])
+                        return false;
+                *ret = (struct runner_entry){ .at = NULL };
+                (void)snprintf(ret->name, sizeof(ret->name), "%s", it->defaults[it->i++]);
+                return true;
+        }
+        while (it->list && it->i < it->list->n) {
+                size_t i = it->i++;
+                if (i == RUNNER_LIST_MAX) {
+                        if (it->report) {
+                                char pos[512];
+                                schema_pos(it->list->items[i], pos, sizeof(pos));
+                                log_warning("%s: %s has %zu items; only the first %u are used", pos,
+                                            it->key, it->list->n, RUNNER_LIST_MAX);
+                        }
+                        return false;
                 }
-                return n;
+                if (entry_parse(it->list->items[i], it->key, i, it->report, ret))
+                        return true;
         }
-        for (size_t i = 0; i < list->n && n < max; i++)
-                if (entry_parse(list->items[i], key, i, report, &ret[n]))
+        return false;
+}
+
+size_t runner_stage_entries(const struct node *cfg, enum stage_kind kind, bool report,
+                            struct runner_entry *ret, size_t max)
+{
+        struct runner_entry past;
+        struct runner_iter it;
+        size_t n = 0;
+
+        /* on to the end, for the reports */
+        runner_iter_init(&it, cfg, kind, report);
+        while (runner_iter_next(&it, n < max ? &ret[n] : &past))
+                if (n < max)
                         n++;
-        if (report && list->n > max) {
-                char pos[512];
-                schema_pos(list->items[max], pos, sizeof(pos));
-                log_warning("%s: %s has %zu items; only the first %zu are used", pos, key, list->n,
-                            max);
-        }
         return n;
 }
 
 bool runner_module_listed(const struct node *cfg, const char *name)
 {
-        struct runner_entry e[RUNNER_LIST_MAX];
+        struct runner_entry e;
 
         if (is_own(name))
                 return true;
         for (enum stage_kind k = STAGE_INIT; k <= STAGE_FINAL; k++) {
-                size_t n = runner_stage_entries(cfg, k, false, e, ELEMENTSOF(e));
-                for (size_t i = 0; i < n; i++)
-                        if (streq(e[i].name, name))
+                struct runner_iter it;
+                runner_iter_init(&it, cfg, k, false);
+                while (runner_iter_next(&it, &e))
+                        if (streq(e.name, name))
                                 return true;
         }
         return false;
@@ -225,7 +253,7 @@ static bool wants_external(const char *name, const struct node *cfg)
 
 int runner_load_modules(int root_fd, const struct node *cfg)
 {
-        struct runner_entry e[RUNNER_LIST_MAX];
+        struct runner_entry e;
 
         if (external_registry())
                 return 0;
@@ -233,9 +261,10 @@ int runner_load_modules(int root_fd, const struct node *cfg)
         if (fs_exists(root_fd, EXTERNAL_DIR_LOCAL))
                 return external_load(root_fd);
         for (enum stage_kind k = STAGE_INIT; k <= STAGE_FINAL; k++) {
-                size_t n = runner_stage_entries(cfg, k, false, e, ELEMENTSOF(e));
-                for (size_t i = 0; i < n; i++)
-                        if (wants_external(e[i].name, cfg))
+                struct runner_iter it;
+                runner_iter_init(&it, cfg, k, false);
+                while (runner_iter_next(&it, &e))
+                        if (wants_external(e.name, cfg))
                                 return external_load(root_fd);
         }
         return 0;
@@ -320,8 +349,8 @@ static void report_missing(const struct module_ctx *ctx, const struct runner_ent
 
 int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
 {
-        struct runner_entry e[RUNNER_LIST_MAX];
-        size_t n;
+        struct runner_iter it;
+        struct runner_entry e;
         int failed = 0;
 
         if (kind == STAGE_INIT) {
@@ -334,14 +363,14 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
                 }
                 runner_report_unlisted(ctx->cfg);
         }
-        n = runner_stage_entries(ctx->cfg, kind, true, e, ELEMENTSOF(e));
         if (kind != STAGE_LOCAL)
                 (void)runner_load_modules(ctx->root_fd, ctx->cfg);
-        for (size_t i = 0; i < n; i++) {
-                const struct module *m = module_find(e[i].name);
+        runner_iter_init(&it, ctx->cfg, kind, true);
+        while (runner_iter_next(&it, &e)) {
+                const struct module *m = module_find(e.name);
 
                 if (!m) {
-                        report_missing(ctx, &e[i], kind);
+                        report_missing(ctx, &e, kind);
                         continue;
                 }
                 if (kind == STAGE_INIT && is_own(m->name))
@@ -350,7 +379,7 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
                         log_debug("Module %s: none of its keys are set; skipped", m->name);
                         continue;
                 }
-                if (runner_run_module(ctx, m, e[i].has_freq ? e[i].freq : m->freq, false) < 0)
+                if (runner_run_module(ctx, m, e.has_freq ? e.freq : m->freq, false) < 0)
                         failed++;
         }
         return failed;

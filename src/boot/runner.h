@@ -14,7 +14,7 @@
 
 #include "module.h"
 
-/* Most entries of one list that are looked at; the rest are reported once. */
+/* Most items of one list that are looked at; the rest are reported once. */
 #define RUNNER_LIST_MAX 256u
 
 /* One entry of a module list, as cloud-init reads them: NAME, cc_NAME,
@@ -25,6 +25,19 @@ struct runner_entry {
         bool has_freq;
         const struct node *at; /* the list item, for positions (NULL: compiled-in default) */
 };
+
+/* Walking a stage's list without copying it: init, then next until false.
+ * Same rules and reports as runner_stage_entries (below). */
+struct runner_iter {
+        const struct node *list; /* cfg's list, or NULL */
+        const char *const *defaults; /* or the compiled-in one */
+        const char *key;
+        size_t i;
+        bool report;
+};
+void runner_iter_init(struct runner_iter *it, const struct node *cfg, enum stage_kind kind,
+                      bool report);
+bool runner_iter_next(struct runner_iter *it, struct runner_entry *ret);
 
 /* The entries of a stage's list in cfg (the compiled-in default when cfg has
  * no such key), at most max; returns how many. Malformed entries (wrong type,
