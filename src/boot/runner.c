@@ -342,9 +342,8 @@ static void report_missing(const struct module_ctx *ctx, const struct runner_ent
                 log_warning("%s: '%s' needs module %s, which this cloudboot does not support yet; "
                             "not applied",
                             pos, key, e->name);
-        } else
-                log_debug("Module %s is listed but not supported; none of its keys are set",
-                          e->name);
+        }
+        /* none of its keys set: nothing is lost, nothing to say */
 }
 
 int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
