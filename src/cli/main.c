@@ -175,8 +175,10 @@ static int run_schema(struct args *a, int argc, char **argv)
                                    a->schema_type);
         if (a->docs)
                 return cmd_schema_docs();
-        if (a->system)
-                return (void)cmd_modules_load(a->root), cmd_schema_system(a->root);
+        if (a->system) {
+                (void)cmd_modules_load(a->root); /* external modules' keys, from the target */
+                return cmd_schema_system(a->root);
+        }
         if (!a->config_file)
                 return usage_error(a, "schema", "%s", "--config-file FILE or --system is needed");
         (void)cmd_modules_load(a->root); /* external modules' keys, from the target */
