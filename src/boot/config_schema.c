@@ -10,6 +10,7 @@
 #include "config_schema.h"
 #include "log.h"
 #include "module.h"
+#include "runner.h"
 
 /* Keys of cloud-init's schema (v1, 25.x) whose module cloudboot does not
  * implement, sorted by key (bsearch), module names without cc_. */
@@ -218,15 +219,20 @@ const char *schema_key_owner(const char *key)
 
 /* The stage whose module list holds module, as this boot's lists say. The
  * registry helper replaces module_stage_list() with the lists of cloud.cfg. */
+/* The stage whose list (cloud.cfg's, or the user's) names the module. */
 static bool listed(const struct node *cfg, const char *module, enum stage_kind *ret)
 {
-        (void)cfg;
-        for (int s = STAGE_INIT; s <= STAGE_FINAL; s++)
-                for (const char *const *n = module_stage_list((enum stage_kind)s); n && *n; n++)
-                        if (streq(*n, module)) {
+        for (int s = STAGE_INIT; s <= STAGE_FINAL; s++) {
+                struct runner_iter it;
+                struct runner_entry e;
+
+                runner_iter_init(&it, cfg, (enum stage_kind)s, /* report= */ false);
+                while (runner_iter_next(&it, &e))
+                        if (streq(e.name, module)) {
                                 *ret = (enum stage_kind)s;
                                 return true;
                         }
+        }
         return false;
 }
 

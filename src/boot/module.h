@@ -33,6 +33,8 @@ static inline const char *module_chroot(const struct module_ctx *ctx)
         return ctx->root_is_host ? NULL : ctx->root;
 }
 
+struct external;
+
 struct module {
         const char *name; /* cloud-init's name without cc_, e.g. "set_hostname" */
         enum freq freq;
@@ -40,6 +42,10 @@ struct module {
         /* Run only when one of these keys is set (cloud-init's activate_by_schema_keys). */
         const char *const *activate_keys;
         int (*run)(const struct module_ctx *ctx);
+        /* Set only for external modules (external.c; run is NULL for them):
+         * the descriptor's path in the target, and what external.c keeps. */
+        const char *source;
+        const struct external *ext;
 };
 
 /* The registry (src/modules.c). */
@@ -49,4 +55,22 @@ const char *const *module_stage_list(enum stage_kind stage);
 /* Every supported module, NULL-ended. */
 const struct module *const *module_all(void);
 const char *freq_name(enum freq f);
+/* cloud-init's frequency names: once-per-instance, per-instance, instance;
+ * always, per-always; once, per-once. */
 int freq_parse(const char *s, enum freq *ret);
+
+/* The built-in modules and lists alone, whatever external modules are loaded. */
+const struct module *const *module_builtins(void);
+const struct module *module_builtin_find(const char *name);
+/* The stage whose default list names the module: its place when a list
+ * names it nowhere else (external modules: the descriptor's stage). */
+enum stage_kind module_default_stage(const struct module *m);
+const char *stage_kind_name(enum stage_kind k);
+/* The config key of a stage's module list: "cloud_init_modules", ...; NULL
+ * for STAGE_LOCAL (cloudboot's own, compiled in). */
+const char *stage_list_key(enum stage_kind k);
+/* Is name one of cloud-init's modules (without cc_), built in here or not? */
+bool module_is_cloud_init_name(const char *name);
+/* A module name as lists and descriptors may give it: [a-z0-9_], 1 to 64
+ * characters, starting with a letter. */
+bool module_name_valid(const char *name);

@@ -4,6 +4,7 @@
  * does not have yet: the stage runner reports its keys as not applied. */
 #include <string.h>
 
+#include "external.h"
 #include "module.h"
 
 extern const struct module mod_set_hostname;
@@ -71,7 +72,6 @@ static const char *const local_list[] = {
 };
 
 static const char *const init_list[] = {
-        "machine_id",
         "seed_random",
         "bootcmd",
         "write_files",
@@ -133,7 +133,7 @@ static const char *const final_list[] = {
 };
 /* clang-format on */
 
-const struct module *module_find(const char *name)
+const struct module *module_builtin_find(const char *name)
 {
         for (const struct module *const *m = all; *m; m++)
                 if (streq((*m)->name, name))
@@ -141,7 +141,27 @@ const struct module *module_find(const char *name)
         return NULL;
 }
 
+/* With external modules loaded, the registry is theirs and the built-ins
+ * they do not replace (external.c); otherwise the built-ins alone. */
+const struct module *module_find(const char *name)
+{
+        const struct module *const *ext = external_registry();
+
+        if (!ext)
+                return module_builtin_find(name);
+        for (const struct module *const *m = ext; *m; m++)
+                if (streq((*m)->name, name))
+                        return *m;
+        return NULL;
+}
+
 const struct module *const *module_all(void)
+{
+        const struct module *const *ext = external_registry();
+        return ext ? ext : all;
+}
+
+const struct module *const *module_builtins(void)
 {
         return all;
 }
@@ -174,13 +194,85 @@ const char *freq_name(enum freq f)
 
 int freq_parse(const char *s, enum freq *ret)
 {
-        if (streq(s, "always"))
+        if (streq(s, "always") || streq(s, "per-always"))
                 *ret = FREQ_ALWAYS;
-        else if (streq(s, "once"))
+        else if (streq(s, "once") || streq(s, "per-once"))
                 *ret = FREQ_ONCE;
-        else if (streq(s, "instance") || streq(s, "once-per-instance"))
+        else if (streq(s, "instance") || streq(s, "once-per-instance") || streq(s, "per-instance"))
                 *ret = FREQ_INSTANCE;
         else
                 return -EINVAL;
         return 0;
+}
+
+static bool list_has(const char *const *list, const char *name)
+{
+        for (; *list; list++)
+                if (streq(*list, name))
+                        return true;
+        return false;
+}
+
+enum stage_kind module_default_stage(const struct module *m)
+{
+        if (m->ext)
+                return external_stage(m);
+        for (enum stage_kind k = STAGE_INIT; k <= STAGE_FINAL; k++)
+                if (list_has(module_stage_list(k), m->name))
+                        return k;
+        /* a built-in no default list names: where cloudboot's own run */
+        return STAGE_LOCAL;
+}
+
+const char *stage_kind_name(enum stage_kind k)
+{
+        static const char *const names[] = { "init-local", "init", "modules-config",
+                                             "modules-final" };
+        return names[k];
+}
+
+const char *stage_list_key(enum stage_kind k)
+{
+        static const char *const keys[] = { NULL, "cloud_init_modules", "cloud_config_modules",
+                                            "cloud_final_modules" };
+        return keys[k];
+}
+
+/* cloud-init's modules (cc_NAME, 22.4 to 25.x and a few older names that
+ * images still list), so that a list naming one cloudboot lacks is not taken
+ * for a typo. */
+/* clang-format off */
+static const char *const cloud_init_names[] = {
+        "ansible", "apk_configure", "apt_configure", "apt_pipelining", "bootcmd", "byobu",
+        "ca_certs", "chef", "debug", "disable_ec2_metadata", "disk_setup", "emit_upstart", "fan",
+        "final_message", "foo", "growpart", "grub_dpkg", "install_hotplug", "keyboard",
+        "keys_to_console", "landscape", "locale", "lxd", "mcollective", "migrator", "mounts",
+        "ntp", "package_update_upgrade_install", "phone_home", "power_state_change", "puppet",
+        "raspberry_pi", "refresh_rmc_and_interface", "reset_rmc", "resizefs", "resolv_conf",
+        "rh_subscription", "rightscale_userdata", "rsyslog", "runcmd", "salt_minion",
+        "scripts_per_boot", "scripts_per_instance", "scripts_per_once", "scripts_user",
+        "scripts_vendor", "seed_random", "set_hostname", "set_passwords", "snap", "snap_config",
+        "snappy", "spacewalk", "ssh", "ssh_authkey_fingerprints", "ssh_import_id", "timezone",
+        "ubuntu_advantage", "ubuntu_autoinstall", "ubuntu_drivers", "ubuntu_pro",
+        "update_etc_hosts", "update_hostname", "users_groups", "vyos", "wireguard",
+        "write_files", "write_files_deferred", "yum_add_repo", "zypper_add_repo", NULL,
+};
+/* clang-format on */
+
+bool module_is_cloud_init_name(const char *name)
+{
+        return list_has(cloud_init_names, name);
+}
+
+bool module_name_valid(const char *name)
+{
+        size_t n = strlen(name);
+
+        if (n == 0 || n > 64 || name[0] < 'a' || name[0] > 'z')
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= '0' && name[i] <= '9') ||
+                      name[i] == '_'))
+                        return false;
+        return true;
 }

@@ -115,6 +115,7 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         if (r < 0)
                 return log_error_errno(r, "Cannot load system config: %m");
         syscfg_limits(b->syscfg, &b->limits);
+        (void)runner_load_modules(b->root_fd, b->syscfg); /* external modules' keys, if listed */
         return 0;
 }
 
@@ -740,21 +741,31 @@ int stage_modules(const struct boot_opts *o, enum stage_kind kind)
 
 int stage_single(const struct boot_opts *o, const char *name, const char *freq_s)
 {
-        const struct module *m = module_find(name);
+        const struct module *m;
         struct boot b;
         enum freq freq;
         int r;
 
-        if (!m) {
-                log_error("Module %s is not supported by this cloudboot", name);
-                return 1;
-        }
-        freq = m->freq;
-        if (freq_s && freq_parse(freq_s, &freq) < 0) {
-                log_error("Unknown frequency '%s': use instance, always or once", freq_s);
+        /* cloud-init names modules cc_ssh or ssh; both work */
+        if (startswith(name, "cc_"))
+                name += 3;
+        if (!module_name_valid(name)) {
+                log_error("'%.64s' is not a module name", name);
                 return 1;
         }
         r = boot_open(o, "single", &b);
+        m = r >= 0 ? runner_find(b.root_fd, name) : NULL;
+        if (r >= 0 && !m) {
+                log_error("No module %s: neither built in nor installed as an external module",
+                          name);
+                r = -ENOENT;
+        }
+        freq = m ? m->freq : FREQ_INSTANCE;
+        if (r >= 0 && freq_s && freq_parse(freq_s, &freq) < 0) {
+                log_error("Unknown frequency '%.32s': use once-per-instance, always or once",
+                          freq_s);
+                r = -EINVAL;
+        }
         if (r >= 0)
                 r = restore_or_fail(&b);
         if (r < 0) {

@@ -26,3 +26,8 @@ int cmd_query(const char *root, const char *instance_data, const char *key, bool
 int cmd_clean(const char *root, const struct clean_opts *o);
 int cmd_analyze(const char *root, const char *action, const char *infile, const char *outfile);
 int cmd_collect_logs(const char *root, const char *tarfile, bool include_sensitive);
+/* `modules` without --mode: every module known (built-in and external) with its
+ * stage, frequency, source and whether this boot's lists name it. */
+int cmd_modules(const char *root);
+/* Load the target's external modules, so that `schema` knows their keys. */
+int cmd_modules_load(const char *root);

@@ -78,6 +78,8 @@ static const char *const usage_text =
         "  modules --mode config|final    run the config or final stage\n"
         "  single --name MODULE [--frequency instance|always|once]\n"
         "                                 run one module\n"
+        "  modules                        list the modules (built-in and external) and\n"
+        "                                 whether this boot's lists include them\n"
         "  status [--wait] [--long] [--format json|yaml|tabular]\n"
         "                                 show progress; exit 0 done, 1 error, 2 degraded\n"
         "  schema --config-file FILE      validate a cloud-config file\n"
@@ -125,7 +127,9 @@ static int run_modules(struct args *a, int argc, char **argv)
         struct boot_opts bo = boot_opts_of(a);
         (void)argc;
         (void)argv;
-        if (!a->mode || (!streq(a->mode, "config") && !streq(a->mode, "final")))
+        if (!a->mode)
+                return cmd_modules(a->root);
+        if (!streq(a->mode, "config") && !streq(a->mode, "final"))
                 return usage_error(a, "modules", "%s", "--mode config or --mode final is needed");
         return stage_modules(&bo, streq(a->mode, "final") ? STAGE_FINAL : STAGE_CONFIG);
 }
@@ -171,10 +175,13 @@ static int run_schema(struct args *a, int argc, char **argv)
                                    a->schema_type);
         if (a->docs)
                 return cmd_schema_docs();
-        if (a->system)
+        if (a->system) {
+                (void)cmd_modules_load(a->root); /* external modules' keys, from the target */
                 return cmd_schema_system(a->root);
+        }
         if (!a->config_file)
                 return usage_error(a, "schema", "%s", "--config-file FILE or --system is needed");
+        (void)cmd_modules_load(a->root); /* external modules' keys, from the target */
         return cmd_schema(a->config_file);
 }
 
@@ -284,11 +291,15 @@ static const struct command commands[] = {
           run_init },
         { "modules", "m:", modules_opts,
           "Usage: %s modules -m|--mode config|final\n"
-          "Run the modules of the config or the final stage.\n",
+          "Run the modules of the config or the final stage.\n"
+          "Without --mode: list every module known (built-in and external) with its stage,\n"
+          "frequency, whether this boot's module lists include it, and its source.\n",
           run_modules },
         { "single", "n:", single_opts,
           "Usage: %s single -n|--name MODULE [--frequency instance|always|once]\n"
           "Run one module now. --frequency always runs it even if it ran before.\n"
+          "MODULE may be external; FREQUENCY may be any of cloud-init's names\n"
+          "(once-per-instance, per-instance, always, per-always, once, per-once).\n"
           "  --report   accepted for cloud-init's sake; events always go to the log\n",
           run_single },
         { "status", "wl", status_opts,
