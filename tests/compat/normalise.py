@@ -210,10 +210,12 @@ def content(path, real, size):
             return ["%s| (content not compared: %s)" % (path, why)]
     with open(real, "rb") as f:
         data = f.read(MAX_TEXT + 1)
-    if path.endswith(".json") and size <= 1 << 20:
+    if (path.endswith(".json") or data.lstrip().startswith(b"{")) and size <= 1 << 20:
         try:
             with open(real, encoding="utf-8") as f:
                 v = json.load(f)
+            if not path.endswith(".json") and not isinstance(v, dict):
+                raise ValueError
             items = []
             flatten(v, "", items)
             return ["%s| %s = %s" % (path, k, text(x)) for k, x in items]
