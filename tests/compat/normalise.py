@@ -241,7 +241,10 @@ def content(path, real, size):
     lines = ["%s| %s" % (path, text(ln)) for ln in s.split("\n")]
     if s.endswith("\n"):
         lines.pop()
-    else:
+    if path.endswith("/.ssh/authorized_keys"):
+        # cloud-init writes the keys it adds from a Python set: random order.
+        lines.sort()
+    if not s.endswith("\n"):
         lines.append("%s\\ no newline at end" % path)
     return lines
 
