@@ -13,7 +13,7 @@ for tool in useradd groupadd usermod chpasswd ssh-keygen; do
 done
 make_target
 if [ -n "${CB_VALGRIND:-}" ] && [ -z "${COMPAT_CASES:-}" ]; then
-	COMPAT_CASES=${COMPAT_VALGRIND_CASES:-corpus-cc_write_files-example1,corpus-cc_users_groups-example1,corpus-cc_runcmd-example1,corpus-cc_set_hostname-example1}
+	COMPAT_CASES=${COMPAT_VALGRIND_CASES:-corpus-cc_write_files-example1,corpus-cc_runcmd-example1}
 	export COMPAT_CASES
 fi
 set +e
