@@ -64,7 +64,13 @@ static int openat2_resolve(int dir_fd, const char *path, int flags, mode_t mode,
         if (!*path)
                 path = ".";
         if (!no_openat2) {
-                fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+                /* EAGAIN: a rename anywhere raced the resolution of a ".."
+                 * (openat2(2) says: retry), a bounded number of times. */
+                for (int tries = 0; tries < 64; tries++) {
+                        fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+                        if (fd >= 0 || errno != EAGAIN)
+                                break;
+                }
                 if (fd >= 0)
                         return (int)fd;
                 if (errno != ENOSYS)
