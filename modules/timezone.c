@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* timezone (config stage, per instance): cloud-init's cc_timezone. The zone
  * must exist in the target's zoneinfo; then /etc/localtime becomes a
- * relative symlink to it and, on Debian-style systems, /etc/timezone names it.
- * An unknown zone changes nothing. */
+ * symlink to /usr/share/zoneinfo/ZONE (absolute, as cloud-init makes it)
+ * and, on Debian-style systems, /etc/timezone names it. An unknown zone
+ * changes nothing. */
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -60,7 +61,8 @@ static int timezone_run(const struct module_ctx *ctx)
                 if (r < 0)
                         return log_error_errno(r, "Cannot write /etc/timezone: %m");
         }
-        (void)snprintf(link, sizeof(link), "../usr/share/zoneinfo/%s", tz);
+        /* absolute, as cloud-init and Debian's tzdata make it */
+        (void)snprintf(link, sizeof(link), "/usr/share/zoneinfo/%s", tz);
         r = fs_symlink_atomic(ctx->root_fd, link, "/etc/localtime");
         if (r < 0)
                 return log_error_errno(r, "Cannot link /etc/localtime: %m");

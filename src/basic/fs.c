@@ -57,8 +57,16 @@ static long openat2_call(int dir_fd, const char *path, int flags, mode_t mode,
                 .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
                 .resolve = resolve,
         };
+        long fd = -1;
 
-        return syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+        /* EAGAIN: a rename anywhere raced the resolution of a ".." (openat2(2)
+         * says: retry), a bounded number of times */
+        for (int tries = 0; tries < 64; tries++) {
+                fd = syscall(SYS_openat2, dir_fd, path, &how, sizeof(how));
+                if (fd >= 0 || errno != EAGAIN)
+                        break;
+        }
+        return fd;
 }
 
 /* Open path below dir_fd. With safe_links (RESOLVE_IN_ROOT), symlinks are

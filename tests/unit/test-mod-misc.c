@@ -54,19 +54,29 @@ static void test_etc_hosts_modes(void **state)
                                           "manage_etc_hosts: false\nfqdn: web.example.com\n", NULL),
                          0);
         assert_file_eq(&t, "/etc/hosts", "127.0.0.1 localhost\n10.0.0.5 db\n");
-        /* localhost: the 127.0.1.1 line is added, the rest kept */
+        /* localhost: as cloud-init's HostsConf, entries re-joined with tabs, the
+         * 127.0.1.1 line added at the end, one more newline after the text */
         assert_int_equal(troot_run_module(&t, "update_etc_hosts",
                                           "manage_etc_hosts: localhost\nfqdn: web.example.com\n",
                                           NULL),
                          0);
         assert_file_eq(&t, "/etc/hosts",
-                       "127.0.0.1 localhost\n10.0.0.5 db\n127.0.1.1 web.example.com web\n");
+                       "127.0.0.1\tlocalhost\n10.0.0.5\tdb\n127.0.1.1\tweb.example.com\tweb\n\n");
+        /* another name: the old 127.0.1.1 entries move to the end, the new one follows */
         assert_int_equal(troot_run_module(&t, "update_etc_hosts",
                                           "manage_etc_hosts: localhost\nfqdn: api.example.com\n",
                                           NULL),
                          0);
         assert_file_eq(&t, "/etc/hosts",
-                       "127.0.0.1 localhost\n10.0.0.5 db\n127.0.1.1 api.example.com api\n");
+                       "127.0.0.1\tlocalhost\n10.0.0.5\tdb\n\n127.0.1.1\tweb.example.com\tweb\n"
+                       "127.0.1.1\tapi.example.com\tapi\n\n");
+        /* named already: the file is left alone (comments and spacing too) */
+        troot_write(&t, "/etc/hosts", "127.0.1.1  api.example.com api  # kept\n");
+        assert_int_equal(troot_run_module(&t, "update_etc_hosts",
+                                          "manage_etc_hosts: localhost\nfqdn: api.example.com\n",
+                                          NULL),
+                         0);
+        assert_file_eq(&t, "/etc/hosts", "127.0.1.1  api.example.com api  # kept\n");
         /* true: rendered from the template, every boot */
         assert_int_equal(troot_run_module(&t, "update_etc_hosts",
                                           "manage_etc_hosts: true\nfqdn: web.example.com\n", NULL),
@@ -77,9 +87,11 @@ static void test_etc_hosts_modes(void **state)
         assert_null(strstr(h, "10.0.0.5"));
         assert_null(strstr(h, "## template"));
         free(h);
-        /* a template of the image's own */
+        /* a template of the image's own; its jinja comments go, "-#}" with the
+         * whitespace after it, "#}" with one newline */
         troot_write(&t, "/etc/cloud/templates/hosts.debian.tmpl",
-                    "## template:jinja\n127.0.1.1 {{ fqdn }} {{hostname}} # mine\n");
+                    "## template:jinja\n{#\nabout {{hostname}}\n-#}\n  \n{# one #}\n"
+                    "127.0.1.1 {{ fqdn }} {{hostname}} # mine\n");
         assert_int_equal(troot_run_module(&t, "update_etc_hosts",
                                           "manage_etc_hosts: template\nhostname: solo\n", NULL),
                          0);

@@ -25,7 +25,7 @@ static void test_zone_set_on_debian(void **state)
         assert_int_equal(troot_run_module(&t, "timezone", "timezone: Africa/Dar_es_Salaam\n", NULL),
                          0);
         l = link_of(&t, "/etc/localtime");
-        assert_string_equal(l, "../usr/share/zoneinfo/Africa/Dar_es_Salaam");
+        assert_string_equal(l, "/usr/share/zoneinfo/Africa/Dar_es_Salaam");
         free(l);
         assert_file_eq(&t, "/etc/timezone", "Africa/Dar_es_Salaam\n");
         /* a second boot changes nothing */
@@ -63,7 +63,7 @@ static void test_unknown_or_bad_zone_changes_nothing(void **state)
                          -EINVAL);
         assert_int_equal(troot_run_module(&t, "timezone", "timezone: Europe\n", NULL), -ENOENT);
         l = link_of(&t, "/etc/localtime");
-        assert_string_equal(l, "../usr/share/zoneinfo/UTC");
+        assert_string_equal(l, "/usr/share/zoneinfo/UTC");
         free(l);
         assert_file_eq(&t, "/etc/timezone", "UTC\n");
         troot_free(&t);
