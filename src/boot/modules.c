@@ -28,6 +28,7 @@ extern const struct module mod_keys_to_console;
 extern const struct module mod_packages;
 extern const struct module mod_power_state;
 extern const struct module mod_phone_home;
+extern const struct module mod_apt_configure;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -53,6 +54,7 @@ static const struct module *const all[] = {
         &mod_packages,
         &mod_power_state,
         &mod_phone_home,
+        &mod_apt_configure,
         NULL,
 };
 
