@@ -28,6 +28,7 @@
 #include "module.h"
 #include "schema.h"
 #include "scripts.h"
+#include "sysconf.h"
 #include "template.h"
 
 #define APT_PROXY_FN "/etc/apt/apt.conf.d/90cloud-init-aptproxy"
@@ -75,31 +76,6 @@ static const struct schema_prop schema_keys[] = {
         { "apt", &s_apt, false },
         { NULL, NULL, false },
 };
-
-/* One line of text: no control character (tab allowed) can add a line or a field. */
-static bool line_ok(const char *s)
-{
-        for (; *s; s++)
-                if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
-                        return false;
-        return true;
-}
-
-/* Text of several lines: the same, newlines allowed, no carriage return. */
-static bool text_ok(const char *s)
-{
-        for (; *s; s++)
-                if (((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') || *s == 0x7f)
-                        return false;
-        return true;
-}
-
-static void refuse(const struct node *at, const char *key, const char *why)
-{
-        char pos[512];
-        schema_pos(at, pos, sizeof(pos));
-        log_error("%s: %s: %s", pos, key, why);
-}
 
 /* A file name of ours: one component, nothing odd. */
 static bool name_ok(const char *s)
@@ -287,7 +263,7 @@ static int keyserver_url(const char *server, const char *hex, char *ret, size_t 
 {
         const char *scheme = "https://", *host = server, *port = "";
         int n;
-        if (!line_ok(server) || strpbrk(server, " ?#") || !*server)
+        if (!sysconf_line_ok(server) || strpbrk(server, " ?#") || !*server)
                 return -EINVAL;
         if (startswith(server, "hkp://")) {
                 scheme = "http://";
@@ -347,21 +323,22 @@ static int add_key(struct apt_run *a, const struct node *ent, const char *stem, 
         if (!armour && node_str(idnode)) {
                 r = fetch_key(node_str(idnode), server ? server : DEFAULT_KEYSERVER, &fetched);
                 if (r < 0) {
-                        refuse(idnode, "keyid",
-                               r == -EINVAL ? "not a key id or keyserver"
-                                            : "cannot fetch the key from the keyserver");
+                        sysconf_refuse(idnode, "keyid",
+                                       r == -EINVAL ? "not a key id or keyserver"
+                                                    : "cannot fetch the key from the keyserver");
                         return r;
                 }
                 armour = fetched;
         }
         if (!armour) {
-                refuse(knode ? knode : idnode, knode ? "key" : "keyid", "must be a string");
+                sysconf_refuse(knode ? knode : idnode, knode ? "key" : "keyid", "must be a string");
                 return -EINVAL;
         }
         r = apt_dearmor(armour, &bin, &len);
         if (r < 0) {
-                refuse(knode ? knode : idnode, "key",
-                       "not an ASCII-armoured OpenPGP public key block (or its checksum is wrong)");
+                sysconf_refuse(knode ? knode : idnode, "key",
+                               "not an ASCII-armoured OpenPGP public key block (or its checksum is "
+                               "wrong)");
                 return r;
         }
         (void)snprintf(path, sizeof(path), "%s%s.gpg",
@@ -395,7 +372,7 @@ static const struct node *arch_mirror(const struct node *list, const char *arch)
 
 static bool url_ok(const char *s)
 {
-        return *s && line_ok(s) && !strpbrk(s, " \t\"") && strlen(s) < 1024;
+        return *s && sysconf_line_ok(s) && !strpbrk(s, " \t\"") && strlen(s) < 1024;
 }
 
 /* The mirror an entry names: uri, else the first of search whose host
@@ -406,7 +383,7 @@ static char *pick_mirror(const struct node *m, const char *which)
         if (node_str(uri)) {
                 if (url_ok(uri->str))
                         return strdup(uri->str);
-                refuse(uri, which, "uri must be one URL on one line");
+                sysconf_refuse(uri, which, "uri must be one URL on one line");
                 return NULL;
         }
         for (size_t i = 0; search && i < search->n; i++) {
@@ -721,8 +698,9 @@ static int apply_disable_suites(struct apt_run *a, const char *src, struct buf *
                                                         { "release", "$RELEASE" } };
                 const struct template_var vars[] = { { "RELEASE", a->release }, { NULL, NULL } };
                 struct buf b = BUF_INIT(512);
-                if (!s || !line_ok(s)) {
-                        refuse(list->items[i], "apt.disable_suites", "must be a suite name");
+                if (!s || !sysconf_line_ok(s)) {
+                        sysconf_refuse(list->items[i], "apt.disable_suites",
+                                       "must be a suite name");
                         continue;
                 }
                 for (size_t k = 0; k < ELEMENTSOF(known); k++)
@@ -755,8 +733,8 @@ static int generate_sources_list(struct apt_run *a)
 
         (void)snprintf(deb822_path, sizeof(deb822_path), APT_SOURCEPARTS "%s.sources", a->distro);
         if (node_str(tnode) && *tnode->str) {
-                if (!text_ok(tnode->str)) {
-                        refuse(tnode, "apt.sources_list", "holds a control character");
+                if (!sysconf_text_ok(tnode->str)) {
+                        sysconf_refuse(tnode, "apt.sources_list", "holds a control character");
                         return -EINVAL;
                 }
                 r = render(a, tnode->str, NULL, &rendered);
@@ -813,7 +791,8 @@ static int apply_apt_config(struct apt_run *a)
                 if (!node_str(v) || !*v->str)
                         continue;
                 if (!url_ok(v->str)) {
-                        refuse(v, key, "must be one URL on one line, without quotes or spaces");
+                        sysconf_refuse(v, key,
+                                       "must be one URL on one line, without quotes or spaces");
                         continue;
                 }
                 /* credentials in a proxy URL make the file a secret */
@@ -832,8 +811,8 @@ static int apply_apt_config(struct apt_run *a)
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", APT_PROXY_FN);
         if (node_str(conf) && *conf->str) {
-                if (!text_ok(conf->str)) {
-                        refuse(conf, "apt.conf", "holds a control character");
+                if (!sysconf_text_ok(conf->str)) {
+                        sysconf_refuse(conf, "apt.conf", "holds a control character");
                         return -EINVAL;
                 }
                 r = fs_write_atomic(a->ctx->root_fd, APT_CONFIG_FN, conf->str, conf->len, 0644,
@@ -867,9 +846,9 @@ static int apply_debconf(struct apt_run *a)
         for (size_t i = 0; i + 1 < sel->n && n < ELEMENTSOF(keys); i += 2) {
                 const char *k = node_str(sel->items[i]);
                 const struct node *v = sel->items[i + 1];
-                if (!k || !node_str(v) || !text_ok(v->str)) {
-                        refuse(v, "apt.debconf_selections",
-                               "each selection must be text without control characters");
+                if (!k || !node_str(v) || !sysconf_text_ok(v->str)) {
+                        sysconf_refuse(v, "apt.debconf_selections",
+                                       "each selection must be text without control characters");
                         continue;
                 }
                 keys[n++] = k;
@@ -942,19 +921,19 @@ static int add_sources(struct apt_run *a, regex_t *match)
                 int k;
 
                 if (!filename || ent->type != NODE_MAP) {
-                        refuse(ent, "apt.sources", "each entry must be a mapping");
+                        sysconf_refuse(ent, "apt.sources", "each entry must be a mapping");
                         r = -EINVAL;
                         continue;
                 }
-                if (!*filename || !line_ok(filename) || strstr(filename, "..") ||
+                if (!*filename || !sysconf_line_ok(filename) || strstr(filename, "..") ||
                     strlen(filename) > 200 || endswith(filename, "/")) {
-                        refuse(fnode ? fnode : src->items[i], "apt.sources.filename",
-                               "not a usable file name");
+                        sysconf_refuse(fnode ? fnode : src->items[i], "apt.sources.filename",
+                                       "not a usable file name");
                         r = -EINVAL;
                         continue;
                 }
-                if (snode && (!node_str(snode) || !text_ok(snode->str))) {
-                        refuse(snode, "apt.sources.source", "holds a control character");
+                if (snode && (!node_str(snode) || !sysconf_text_ok(snode->str))) {
+                        sysconf_refuse(snode, "apt.sources.source", "holds a control character");
                         r = -EINVAL;
                         continue;
                 }
@@ -965,8 +944,8 @@ static int add_sources(struct apt_run *a, regex_t *match)
                 if (!stem)
                         return -ENOMEM;
                 if ((node_get(ent, "key") || node_get(ent, "keyid")) && !name_ok(stem)) {
-                        refuse(fnode ? fnode : src->items[i], "apt.sources",
-                               "the key's file name would not be a plain name");
+                        sysconf_refuse(fnode ? fnode : src->items[i], "apt.sources",
+                                       "the key's file name would not be a plain name");
                         r = -EINVAL;
                         continue;
                 }
@@ -979,9 +958,9 @@ static int add_sources(struct apt_run *a, regex_t *match)
                 if (!snode)
                         continue;
                 k = render(a, snode->str, key_file, &text);
-                if (k < 0 || !text_ok(text.data ? text.data : "")) {
+                if (k < 0 || !sysconf_text_ok(text.data ? text.data : "")) {
                         buf_free(&text);
-                        refuse(snode, "apt.sources.source", "cannot be rendered");
+                        sysconf_refuse(snode, "apt.sources.source", "cannot be rendered");
                         r = -EINVAL;
                         continue;
                 }
@@ -1072,7 +1051,7 @@ static int apt_configure_run(const struct module_ctx *ctx)
                 return log_error_errno(k, "Out of memory");
         if (node_str(mnode)) {
                 if (*mnode->str && regcomp(&match, mnode->str, REG_EXTENDED | REG_NOSUB) != 0) {
-                        refuse(mnode, "apt.add_apt_repo_match", "not a regular expression");
+                        sysconf_refuse(mnode, "apt.add_apt_repo_match", "not a regular expression");
                         r = -EINVAL;
                 } else if (*mnode->str)
                         have_match = true;

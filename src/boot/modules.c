@@ -29,6 +29,7 @@ extern const struct module mod_packages;
 extern const struct module mod_power_state;
 extern const struct module mod_phone_home;
 extern const struct module mod_apt_configure;
+extern const struct module mod_apt_pipelining;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -55,6 +56,7 @@ static const struct module *const all[] = {
         &mod_power_state,
         &mod_phone_home,
         &mod_apt_configure,
+        &mod_apt_pipelining,
         NULL,
 };
 
