@@ -30,6 +30,7 @@ extern const struct module mod_power_state;
 extern const struct module mod_phone_home;
 extern const struct module mod_apt_configure;
 extern const struct module mod_apt_pipelining;
+extern const struct module mod_ntp;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -57,6 +58,7 @@ static const struct module *const all[] = {
         &mod_phone_home,
         &mod_apt_configure,
         &mod_apt_pipelining,
+        &mod_ntp,
         NULL,
 };
 

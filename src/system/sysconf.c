@@ -96,22 +96,17 @@ int sysconf_service(const struct sysconf_target *t, int root_fd, const char *uni
         int r;
 
         if (t->is_host) {
-                const char *en[] = { "systemctl", "enable", unit, NULL };
-                const char *act[] = { "systemctl", action, unit, NULL };
+                /* this machine: the action itself (cloud-init's manage_service), or
+                 * an enable when there is none */
+                const char *argv[] = { "systemctl", action ? action : "enable", unit, NULL };
                 if (!exec_have("systemctl")) {
-                        log_info("No systemctl: %s not enabled or %sed", unit,
-                                 action ? action : "start");
+                        log_info("No systemctl: %s left as it is", unit);
                         return 0;
                 }
-                r = sysconf_run(t, en, NULL, NULL, 0, 120, NULL);
+                r = sysconf_run(t, argv, NULL, NULL, 0, 300, NULL);
                 if (r < 0)
-                        return log_warning_errno(r, "systemctl enable %s failed", unit);
-                if (action) {
-                        r = sysconf_run(t, act, NULL, NULL, 0, 300, NULL);
-                        if (r < 0)
-                                return log_warning_errno(r, "systemctl %s %s failed", action, unit);
-                }
-                log_info("Enabled%s%s %s", action ? " and ran " : "", action ? action : "", unit);
+                        return log_warning_errno(r, "systemctl %s %s failed", argv[1], unit);
+                log_info("Ran systemctl %s %s", argv[1], unit);
                 return 0;
         }
         /* another system's tree: enable inside it (systemctl works offline in a
@@ -129,4 +124,78 @@ int sysconf_service(const struct sysconf_target *t, int root_fd, const char *uni
         log_info("Enabled %s in the target%s", unit,
                  action ? "; not restarted: the target is not this machine" : "");
         return 0;
+}
+
+bool sysconf_have(int root_fd, const char *name)
+{
+        static const char *const dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin",
+                                            "/usr/bin",        "/sbin",          "/bin" };
+        char path[512];
+        if (!*name || strlen(name) > 256)
+                return false;
+        if (name[0] == '/')
+                return fs_exists(root_fd, name);
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                (void)snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+                if (fs_exists(root_fd, path))
+                        return true;
+        }
+        return false;
+}
+
+int sysconf_install(const struct sysconf_target *t, int root_fd, const char *const *pkgs, size_t n)
+{
+        static const char *const apt_env[] = { "DEBIAN_FRONTEND=noninteractive", NULL };
+        static const struct {
+                const char *binary;
+                const char *const *env;
+                const char *update[4];
+                const char *install[8];
+        } pms[] = {
+                { "/usr/bin/apt-get",
+                  apt_env,
+                  { "apt-get", "--assume-yes", "update", NULL },
+                  { "apt-get", "--option=Dpkg::Options::=--force-confold",
+                    "--option=Dpkg::options::=--force-unsafe-io", "--assume-yes", "--quiet",
+                    "install", NULL } },
+                { "/usr/bin/dnf",
+                  NULL,
+                  { "dnf", "-y", "makecache", NULL },
+                  { "dnf", "-y", "install", NULL } },
+                { "/usr/bin/yum",
+                  NULL,
+                  { "yum", "-y", "makecache", NULL },
+                  { "yum", "-y", "install", NULL } },
+                { "/usr/bin/zypper",
+                  NULL,
+                  { "zypper", "--non-interactive", "refresh", NULL },
+                  { "zypper", "--non-interactive", "install", NULL } },
+                { "/sbin/apk", NULL, { "apk", "update", NULL }, { "apk", "add", NULL } },
+        };
+        const char *argv[64];
+        size_t k = 0;
+        int r;
+
+        if (n == 0)
+                return 0;
+        if (n > 32)
+                return -E2BIG;
+        for (size_t i = 0; i < ELEMENTSOF(pms); i++) {
+                if (!fs_exists(root_fd, pms[i].binary))
+                        continue;
+                r = sysconf_run(t, pms[i].update, pms[i].env, NULL, 0, 1800, NULL);
+                if (r < 0)
+                        log_warning_errno(r, "%s failed; installing anyway", pms[i].update[0]);
+                for (const char *const *a = pms[i].install; *a; a++)
+                        argv[k++] = *a;
+                for (size_t j = 0; j < n; j++)
+                        argv[k++] = pkgs[j];
+                argv[k] = NULL;
+                r = sysconf_run(t, argv, pms[i].env, NULL, 0, 3600, NULL);
+                if (r < 0)
+                        return log_error_errno(r, "Installing %s with %s failed", pkgs[0], argv[0]);
+                log_info("Installed %s%s with %s", pkgs[0], n > 1 ? " and more" : "", argv[0]);
+                return 0;
+        }
+        return log_error_errno(-ENOENT, "No package manager in the target to install %s", pkgs[0]);
 }

@@ -34,8 +34,15 @@ struct sysconf_target {
  * status in *ret_status when not NULL), or the exec error. */
 int sysconf_run(const struct sysconf_target *t, const char *const *argv, const char *const *env,
                 const void *input, size_t input_len, unsigned timeout_sec, int *ret_status);
-/* Enable unit (systemctl enable, by --root outside the host) and, on the host
- * only, run "systemctl <action> unit" (restart, reload...; NULL for none).
- * Logs what it does and what it skips. */
+/* On the host, "systemctl <action> unit" (reload-or-restart, restart...; NULL:
+ * enable). In another root, "systemctl enable unit" inside it and nothing
+ * more: this machine's services are never touched. Logs what it does. */
 int sysconf_service(const struct sysconf_target *t, int root_fd, const char *unit,
                     const char *action);
+/* Is the program in the target (an absolute path, or a name in the usual
+ * bin and sbin directories)? */
+bool sysconf_have(int root_fd, const char *name);
+/* Install packages in the target with its package manager (apt-get, dnf,
+ * yum, zypper, apk), refreshing the indexes first as cloud-init's
+ * install_packages does. Names must already be checked as words. */
+int sysconf_install(const struct sysconf_target *t, int root_fd, const char *const *pkgs, size_t n);
