@@ -31,6 +31,8 @@ extern const struct module mod_phone_home;
 extern const struct module mod_apt_configure;
 extern const struct module mod_apt_pipelining;
 extern const struct module mod_ntp;
+extern const struct module mod_locale;
+extern const struct module mod_keyboard;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -59,6 +61,8 @@ static const struct module *const all[] = {
         &mod_apt_configure,
         &mod_apt_pipelining,
         &mod_ntp,
+        &mod_locale,
+        &mod_keyboard,
         NULL,
 };
 
