@@ -17,7 +17,6 @@
 
 #include "buf.h"
 #include "fs.h"
-#include "jinja.h"
 #include "log.h"
 #include "module.h"
 #include "schema.h"
@@ -28,10 +27,7 @@
 static const struct schema s_str = { .types = T_STR };
 static const struct schema s_bool = { .types = T_BOOL };
 static const struct schema s_strs = { .types = T_SEQ, .items = &s_str };
-static const char *const clients[] = { "auto",    "chrony",   "ntp",
-                                       "ntpdate", "openntpd", "systemd-timesyncd",
-                                       NULL };
-static const struct schema s_client = { .types = T_STR, .enums = clients };
+static const struct schema s_client = { .types = T_STR };
 static const struct schema_prop config_props[] = {
         { "confpath", &s_str, false },  { "check_exe", &s_str, false },
         { "packages", &s_strs, false }, { "service_name", &s_str, false },
@@ -234,24 +230,227 @@ static int render_builtin(enum tmpl t, const struct hosts *h, struct buf *b)
         return r;
 }
 
-static struct node *str_list(const char *const *v, size_t n)
+/* The jinja that ntp templates use, rendered as jinja2 with trim_blocks
+ * renders it: text, {{ name }}, {% if name %}/{% else %}/{% endif %} and
+ * {% for x in name %}/{% endfor %} over servers, pools, peers and allow,
+ * with '-' whitespace control. Anything else is refused. */
+enum tok_kind { TK_TEXT, TK_VAR, TK_IF, TK_ELSE, TK_ENDIF, TK_FOR, TK_ENDFOR };
+
+struct tok {
+        enum tok_kind kind;
+        const char *s; /* text, or the name */
+        size_t len;
+        const char *var; /* for: the loop variable */
+        size_t var_len;
+};
+
+#define MAX_TOKS 4096
+
+struct tmpl_ctx {
+        const struct hosts *h;
+        const char *loop_var;
+        size_t loop_len;
+        const char *loop_val;
+};
+
+static bool ws(char c)
 {
-        struct node *l = node_new(NODE_SEQ);
-        for (size_t i = 0; l && i < n; i++)
-                if (node_append(l, node_new_str(v[i])) < 0)
-                        l = node_free(l);
-        return l;
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* A user's template: "## template: jinja" through the jinja subset, any other
- * text written as it is. */
+static int word(const char **p, const char *end, const char **ret, size_t *ret_len)
+{
+        while (*p < end && ws(**p))
+                (*p)++;
+        *ret = *p;
+        while (*p < end && ((**p >= 'a' && **p <= 'z') || (**p >= 'A' && **p <= 'Z') ||
+                            (**p >= '0' && **p <= '9') || **p == '_'))
+                (*p)++;
+        *ret_len = (size_t)(*p - *ret);
+        return *ret_len ? 0 : -EINVAL;
+}
+
+static int tokenize(const char *text, struct tok *toks, size_t *ret_n)
+{
+        const char *p = text;
+        size_t n = 0;
+        bool strip_next = false, trim_nl = false;
+
+        while (*p) {
+                const char *open = strstr(p, "{"), *t = p, *tend;
+                while (open && open[1] != '{' && open[1] != '%')
+                        open = strstr(open + 1, "{");
+                tend = open ? open : p + strlen(p);
+                if (strip_next)
+                        while (t < tend && ws(*t))
+                                t++;
+                if (trim_nl && t < tend && *t == '\n' && !strip_next)
+                        t++;
+                strip_next = trim_nl = false;
+                if (open && open[2] == '-')
+                        while (tend > t && ws(tend[-1]))
+                                tend--;
+                if (tend > t) {
+                        if (n == MAX_TOKS)
+                                return -E2BIG;
+                        toks[n++] = (struct tok){ TK_TEXT, t, (size_t)(tend - t), NULL, 0 };
+                }
+                if (!open)
+                        break;
+                {
+                        bool block = open[1] == '%';
+                        const char *close = strstr(open + 2, block ? "%}" : "}}"), *q, *e;
+                        struct tok tk = { 0 };
+                        if (!close || n == MAX_TOKS)
+                                return -EINVAL;
+                        q = open + 2 + (open[2] == '-');
+                        e = close - (close > q && close[-1] == '-');
+                        if (!block) {
+                                tk.kind = TK_VAR;
+                                if (word(&q, e, &tk.s, &tk.len) < 0)
+                                        return -EINVAL;
+                        } else {
+                                const char *kw;
+                                size_t kl;
+                                if (word(&q, e, &kw, &kl) < 0)
+                                        return -EINVAL;
+                                if (kl == 2 && !strncmp(kw, "if", 2)) {
+                                        tk.kind = TK_IF;
+                                        if (word(&q, e, &tk.s, &tk.len) < 0)
+                                                return -EINVAL;
+                                } else if (kl == 4 && !strncmp(kw, "else", 4))
+                                        tk.kind = TK_ELSE;
+                                else if (kl == 5 && !strncmp(kw, "endif", 5))
+                                        tk.kind = TK_ENDIF;
+                                else if (kl == 6 && !strncmp(kw, "endfor", 6))
+                                        tk.kind = TK_ENDFOR;
+                                else if (kl == 3 && !strncmp(kw, "for", 3)) {
+                                        const char *in;
+                                        size_t il;
+                                        tk.kind = TK_FOR;
+                                        if (word(&q, e, &tk.var, &tk.var_len) < 0 ||
+                                            word(&q, e, &in, &il) < 0 || il != 2 ||
+                                            strncmp(in, "in", 2) || word(&q, e, &tk.s, &tk.len) < 0)
+                                                return -EINVAL;
+                                } else
+                                        return -EINVAL;
+                        }
+                        while (q < e && ws(*q))
+                                q++;
+                        if (q != e)
+                                return -EINVAL;
+                        toks[n++] = tk;
+                        strip_next = close > open + 2 && close[-1] == '-';
+                        trim_nl = block;
+                        p = close + 2;
+                }
+        }
+        *ret_n = n;
+        return 0;
+}
+
+static bool is(const struct tok *t, const char *name)
+{
+        return t->len == strlen(name) && strncmp(t->s, name, t->len) == 0;
+}
+
+static int list_of(const struct hosts *h, const struct tok *t, const char *const **ret,
+                   size_t *ret_n)
+{
+        if (is(t, "servers"))
+                *ret = h->servers, *ret_n = h->n_servers;
+        else if (is(t, "pools"))
+                *ret = h->pools, *ret_n = h->n_pools;
+        else if (is(t, "peers"))
+                *ret = h->peers, *ret_n = h->n_peers;
+        else if (is(t, "allow"))
+                *ret = h->allow, *ret_n = h->n_allow;
+        else
+                return -EINVAL;
+        return 0;
+}
+
+/* The index of the token that closes the block opened at i (and of its else). */
+static int block_end(const struct tok *toks, size_t n, size_t i, size_t *ret_else, size_t *ret_end)
+{
+        size_t depth = 0;
+        *ret_else = 0;
+        for (size_t k = i + 1; k < n; k++) {
+                if (toks[k].kind == TK_IF || toks[k].kind == TK_FOR)
+                        depth++;
+                else if ((toks[k].kind == TK_ENDIF || toks[k].kind == TK_ENDFOR) && depth)
+                        depth--;
+                else if (toks[k].kind == TK_ELSE && !depth && toks[i].kind == TK_IF)
+                        *ret_else = k;
+                else if (!depth && toks[k].kind == (toks[i].kind == TK_IF ? TK_ENDIF : TK_ENDFOR)) {
+                        *ret_end = k;
+                        return 0;
+                } else if (!depth && (toks[k].kind == TK_ENDIF || toks[k].kind == TK_ENDFOR))
+                        return -EINVAL;
+        }
+        return -EINVAL;
+}
+
+static int eval(const struct tok *toks, size_t from, size_t to, struct tmpl_ctx *c, struct buf *b,
+                unsigned level)
+{
+        int r = 0;
+        if (level > 16)
+                return -ELOOP;
+        for (size_t i = from; i < to && r >= 0; i++) {
+                const struct tok *t = &toks[i];
+                const char *const *list;
+                size_t n, els, end;
+                switch (t->kind) {
+                case TK_TEXT:
+                        r = buf_append(b, t->s, t->len);
+                        break;
+                case TK_VAR:
+                        if (c->loop_var && t->len == c->loop_len &&
+                            !strncmp(t->s, c->loop_var, t->len))
+                                r = buf_puts(b, c->loop_val);
+                        else
+                                r = -EINVAL;
+                        break;
+                case TK_IF:
+                        if (list_of(c->h, t, &list, &n) < 0 ||
+                            block_end(toks, to, i, &els, &end) < 0)
+                                return -EINVAL;
+                        if (n)
+                                r = eval(toks, i + 1, els ? els : end, c, b, level + 1);
+                        else if (els)
+                                r = eval(toks, els + 1, end, c, b, level + 1);
+                        i = end;
+                        break;
+                case TK_FOR: {
+                        struct tmpl_ctx inner = *c;
+                        if (list_of(c->h, t, &list, &n) < 0 ||
+                            block_end(toks, to, i, &els, &end) < 0)
+                                return -EINVAL;
+                        inner.loop_var = t->var;
+                        inner.loop_len = t->var_len;
+                        for (size_t k = 0; k < n && r >= 0; k++) {
+                                inner.loop_val = list[k];
+                                r = eval(toks, i + 1, end, &inner, b, level + 1);
+                        }
+                        i = end;
+                        break;
+                }
+                default:
+                        return -EINVAL;
+                }
+        }
+        return r;
+}
+
+/* A user's template: "## template: jinja" rendered as above, any other text
+ * written as it is. */
 static int render_user(const struct node *tnode, const struct hosts *h, struct buf *b)
 {
         const char *text = tnode->str, *eol = strchr(text, '\n');
-        _cleanup_node_ struct node *vars = node_new(NODE_MAP);
-        _cleanup_free_ char *out = NULL;
-        struct yaml_error err;
-        size_t len;
+        _cleanup_free_ struct tok *toks = NULL;
+        struct tmpl_ctx c = { .h = h };
+        size_t n = 0;
         int r;
 
         if (!sysconf_text_ok(text)) {
@@ -260,22 +459,20 @@ static int render_user(const struct node *tnode, const struct hosts *h, struct b
         }
         if (!startswith(text, "## template:") || !eol)
                 return buf_puts(b, text);
-        if (!vars || node_set(vars, "servers", str_list(h->servers, h->n_servers)) < 0 ||
-            node_set(vars, "pools", str_list(h->pools, h->n_pools)) < 0 ||
-            node_set(vars, "peers", str_list(h->peers, h->n_peers)) < 0 ||
-            node_set(vars, "allow", str_list(h->allow, h->n_allow)) < 0)
+        toks = calloc(MAX_TOKS, sizeof(*toks));
+        if (!toks)
                 return -ENOMEM;
-        r = jinja_render(eol + 1, strlen(eol + 1), vars, "ntp.config.template", 1u << 20, &out,
-                         &len, &err);
+        r = tokenize(eol + 1, toks, &n);
+        if (r >= 0)
+                r = eval(toks, 0, n, &c, b, 0);
         if (r < 0) {
-                char why[300];
-                (void)snprintf(why, sizeof(why), "template line %u: %s", err.line, err.msg);
-                sysconf_refuse(tnode, "ntp.config.template", why);
-                return r;
+                sysconf_refuse(tnode, "ntp.config.template",
+                               "uses jinja beyond {{ x }}, if, else and for over servers, pools, "
+                               "peers and allow");
+                return -EINVAL;
         }
-        r = buf_append(b, out, len);
         /* cloud-init's jinja_render keeps the template's final newline */
-        if (r >= 0 && endswith(text, "\n") && (len == 0 || out[len - 1] != '\n'))
+        if (endswith(text, "\n"))
                 r = buf_putc(b, '\n');
         return r;
 }
@@ -287,7 +484,7 @@ static int ntp_run(const struct module_ctx *ctx)
         const char *choice = node_get_str(ntp, "ntp_client");
         struct sysconf_target tgt = { .chroot = ctx->root, .is_host = ctx->root_is_host };
         const struct client *c = NULL;
-        struct client mine;
+        struct client mine, custom = { .name = "custom", .tmpl = TMPL_NONE };
         const char *pkgs[16];
         size_t n_pkgs = 0;
         struct hosts h = { 0 };
@@ -307,6 +504,10 @@ static int ntp_run(const struct module_ctx *ctx)
                 for (size_t i = 0; i < ELEMENTSOF(known); i++)
                         if (streq(known[i].name, choice))
                                 c = &known[i];
+                /* a client of the user's own: ntp.config must say everything */
+                if (!c && sysconf_word_ok(choice, "._-", 64)) {
+                        c = &custom;
+                }
                 if (!c)
                         return log_error_errno(-EINVAL, "ntp: unknown ntp_client '%.64s'",
                                                sysconf_line_ok(choice) ? choice : "?");
@@ -318,7 +519,7 @@ static int ntp_run(const struct module_ctx *ctx)
                 if (!c)
                         c = &known[0];
         }
-        log_info("ntp: client %s", c->name);
+        log_info("ntp: client %s", streq(c->name, "custom") ? choice : c->name);
         mine = *c;
         conf = node_get(ntp, "config");
         if (conf && conf->type == NODE_MAP) {
@@ -381,6 +582,12 @@ static int ntp_run(const struct module_ctx *ctx)
                 }
         }
 
+        if (!mine.confpath || !mine.check_exe || !mine.service) {
+                buf_free(&b);
+                return log_error_errno(-EINVAL, "Invalid ntp configuration: missing required "
+                                                "ntp:config keys (confpath, check_exe, "
+                                                "service_name)");
+        }
         if (conf && node_get(conf, "template"))
                 k = node_str(node_get(conf, "template"))
                             ? render_user(node_get(conf, "template"), &h, &b)

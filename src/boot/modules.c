@@ -33,6 +33,7 @@ extern const struct module mod_apt_pipelining;
 extern const struct module mod_ntp;
 extern const struct module mod_locale;
 extern const struct module mod_keyboard;
+extern const struct module mod_rsyslog;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -63,6 +64,7 @@ static const struct module *const all[] = {
         &mod_ntp,
         &mod_locale,
         &mod_keyboard,
+        &mod_rsyslog,
         NULL,
 };
 

@@ -249,6 +249,43 @@ static void test_disabled_and_bad_values(void **state)
         troot_free(&t);
 }
 
+/* cloud-init's doc example 2 (module-docs/cc_ntp/example2.yaml): its jinja
+ * template with loops, rendered byte for byte as jinja2 renders it. */
+static void test_custom_client_with_loop_template(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *doc = NULL;
+        int fd = fs_open_root(getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : "../..");
+        troot_make(&t);
+        assert_true(fd >= 0);
+        assert_int_equal(fs_read_file(fd,
+                                      "tests/corpus/cloud-init-examples/module-docs/cc_ntp/"
+                                      "example2.yaml",
+                                      65536, &doc, NULL),
+                         0);
+        close(fd);
+        troot_write(&t, "/usr/bin/myntpclientd", "");
+        assert_int_equal(troot_run_module(&t, "ntp", doc, NULL), 0);
+        free(doc);
+        assert_file_eq(&t, "/etc/myntpclient/myntpclient.conf",
+                       "# My NTP Client config\n"
+                       "# poolspool 0.int.pool.ntp.org iburst\n"
+                       "pool 1.int.pool.ntp.org iburst\n"
+                       "pool ntp.myorg.org iburst\n"
+                       "# servers\n"
+                       "server ntp.server.local iburst\n"
+                       "server ntp.ubuntu.com iburst\n"
+                       "server 192.168.23.2 iburst\n"
+                       "# peerspeer km001\n"
+                       "peer km002\n"
+                       "# allowallow 192.168.23.0/32\n"
+                       "\n");
+        assert_log_has(&t, "ntp: client myntpclient");
+        assert_log_has(&t, "The target has no systemctl: myntpclient not enabled");
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -257,6 +294,7 @@ int main(void)
                 cmocka_unit_test(test_ntp_client_with_default_pools),
                 cmocka_unit_test(test_config_overrides_and_user_template),
                 cmocka_unit_test(test_disabled_and_bad_values),
+                cmocka_unit_test(test_custom_client_with_loop_template),
         };
         int r = cmocka_run_group_tests_name("mod-ntp", tests, NULL, NULL);
         node_names_free();
