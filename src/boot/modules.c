@@ -34,6 +34,7 @@ extern const struct module mod_ntp;
 extern const struct module mod_locale;
 extern const struct module mod_keyboard;
 extern const struct module mod_rsyslog;
+extern const struct module mod_seed_random;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -65,6 +66,7 @@ static const struct module *const all[] = {
         &mod_locale,
         &mod_keyboard,
         &mod_rsyslog,
+        &mod_seed_random,
         NULL,
 };
 
