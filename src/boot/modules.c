@@ -35,6 +35,7 @@ extern const struct module mod_locale;
 extern const struct module mod_keyboard;
 extern const struct module mod_rsyslog;
 extern const struct module mod_seed_random;
+extern const struct module mod_yum_add_repo;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -67,6 +68,7 @@ static const struct module *const all[] = {
         &mod_keyboard,
         &mod_rsyslog,
         &mod_seed_random,
+        &mod_yum_add_repo,
         NULL,
 };
 
