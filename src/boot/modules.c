@@ -36,6 +36,7 @@ extern const struct module mod_keyboard;
 extern const struct module mod_rsyslog;
 extern const struct module mod_seed_random;
 extern const struct module mod_yum_add_repo;
+extern const struct module mod_ca_certs;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -69,6 +70,7 @@ static const struct module *const all[] = {
         &mod_rsyslog,
         &mod_seed_random,
         &mod_yum_add_repo,
+        &mod_ca_certs,
         NULL,
 };
 
