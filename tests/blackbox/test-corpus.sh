@@ -75,7 +75,9 @@ local-hostname: corpus-host
 			*/cloud-config-add-apt-repos.txt | */cc_locale/example1.yaml | \
 			*/cc_locale/example2.yaml | */cc_ntp/example1.yaml | */cc_ntp/example2.yaml | \
 			*/cloud-config-ntp.txt | */cc_rsyslog/example2.yaml | \
-			*/cc_rsyslog/example3.yaml) want=2 ;;
+			*/cc_rsyslog/example3.yaml | */cc_ca_certs/example1.yaml | \
+			*/cc_seed_random/example1.yaml | */cc_seed_random/example2.yaml | \
+			*/cloud-config-ca-certs.txt) want=2 ;;
 		*) want=0 ;;
 		esac
 		if [ "$rc" != "$want" ]; then
