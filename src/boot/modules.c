@@ -37,6 +37,8 @@ extern const struct module mod_rsyslog;
 extern const struct module mod_seed_random;
 extern const struct module mod_yum_add_repo;
 extern const struct module mod_ca_certs;
+extern const struct module mod_ssh_import_id;
+extern const struct module mod_apk_configure;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -71,6 +73,8 @@ static const struct module *const all[] = {
         &mod_seed_random,
         &mod_yum_add_repo,
         &mod_ca_certs,
+        &mod_ssh_import_id,
+        &mod_apk_configure,
         NULL,
 };
 

@@ -4,6 +4,11 @@
 # every cloud-config example, names the module of each key it does not
 # support, and names the format of user-data that is not cloud-config; the
 # examples whose modules are all supported apply on a temporary root.
+# The examples name real hosts (keyservers, Launchpad, GitHub, phone_home
+# URLs): they are applied in a network namespace of their own, with no route.
+if [ -z "$CORPUS_NETNS" ] && [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
+	CORPUS_NETNS=1 exec unshare -n "$0" "$@"
+fi
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"
 
 CORPUS="$TOP_SRCDIR/tests/corpus/cloud-init-examples"

@@ -91,10 +91,10 @@ static void test_unknown_and_unsupported_keys(void **state)
         struct collected c;
         struct schema_report rep;
         struct node *cfg =
-                validate("hostnme: typo\nlocale: en_GB.UTF-8\nsystem_info: {}\n", &c, &rep);
+                validate("hostnme: typo\nbyobu_by_default: enable\nsystem_info: {}\n", &c, &rep);
         assert_int_equal(rep.n_errors, 1);
         assert_has(&c, "test.yaml:1:1: error: unknown key 'hostnme'");
-        assert_has(&c, "test.yaml:2:1: note: 'locale' belongs to module cc_locale, which "
+        assert_has(&c, "test.yaml:2:1: note: 'byobu_by_default' belongs to module cc_byobu, which "
                        "cloudboot does not support");
         assert_null(strstr(c.text, "system_info"));
         node_free(cfg);
