@@ -75,14 +75,16 @@ local-hostname: corpus-host
 		# settings modules: the test target has no package manager, no
 		# debconf-set-selections, locale-gen, rsyslog or ntp client to install;
 		# the apt examples hold placeholders (<key data>, keyid: keyid) and
-		# keyids of a real keyserver, which the test does not reach
+		# keyids of a real keyserver, and ssh_import_id ids of GitHub and
+		# Launchpad, which the test does not reach
 		*/cc_apt_configure/example1.yaml | */cloud-config-apt.txt | \
 			*/cloud-config-add-apt-repos.txt | */cc_locale/example1.yaml | \
 			*/cc_locale/example2.yaml | */cc_ntp/example1.yaml | */cc_ntp/example2.yaml | \
 			*/cloud-config-ntp.txt | */cc_rsyslog/example2.yaml | \
 			*/cc_rsyslog/example3.yaml | */cc_ca_certs/example1.yaml | \
 			*/cc_seed_random/example1.yaml | */cc_seed_random/example2.yaml | \
-			*/cloud-config-ca-certs.txt) want=2 ;;
+			*/cloud-config-ca-certs.txt | */cc_ssh_import_id/example1.yaml | \
+			*/cc_users_groups/example7.yaml) want=2 ;;
 		*) want=0 ;;
 		esac
 		if [ "$rc" != "$want" ]; then

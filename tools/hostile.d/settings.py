@@ -61,3 +61,15 @@ case("settings-rsyslog-control", "rsyslog configs and remotes with control chara
                 P + "rsyslog.remotes: name and line must be one line"],
      lacks=[("/etc/rsyslog.d/20-cloud-config.conf", "evil")],
      files=[SIB_FILE])
+case("settings-seed-file-climb", "a random_seed file that climbs out of the target: refused",
+     CC + 'random_seed: {file: ../../../hostile-escape, data: x}\n' + SIB,
+     expect_re=[P + "random_seed.file: must be an absolute path"], files=[SIB_FILE])
+case("settings-ca-cert-not-pem", "a CA certificate with an escape sequence: refused",
+     CC + 'ca_certs:\n  trusted: ["-----BEGIN CERTIFICATE-----\\n\\x1b]2;x\\x07\\n-----END CERTIFICATE-----\\n"]\n' + SIB,
+     expect_re=[P + "ca_certs.trusted: not a PEM certificate"],
+     absent=["/usr/local/share/ca-certificates/cloud-init-ca-cert-1.crt"], files=[SIB_FILE])
+# yum_add_repo and apk_configure are not in Debian's module lists: a boot
+# does not run them (their unit tests hold the refusals).
+case("settings-ssh-import-id-name", "an ssh_import_id id with shell and path characters: refused",
+     CC + 'ssh_import_id: ["gh:../../x", "lp:a;b", "c\\nd"]\n' + SIB,
+     expect_re=[P + "ssh_import_id: must be gh:USER, lp:USER or USER"], files=[SIB_FILE])
