@@ -761,8 +761,7 @@ static int generate_sources_list(struct apt_run *a)
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", path);
         log_info("Wrote %s", path);
-        if (path != (const char *)APT_SOURCES_LIST &&
-            fs_exists(a->ctx->root_fd, APT_SOURCES_LIST)) {
+        if (!streq(path, APT_SOURCES_LIST) && fs_exists(a->ctx->root_fd, APT_SOURCES_LIST)) {
                 log_info("Removing %s to favor deb822 source format", APT_SOURCES_LIST);
                 r = fs_unlink(a->ctx->root_fd, APT_SOURCES_LIST);
                 if (r < 0)
@@ -836,7 +835,7 @@ static int apply_debconf(struct apt_run *a)
         const struct node *sel = node_get(a->apt, "debconf_selections");
         const char *argv[] = { "debconf-set-selections", NULL };
         const char *keys[256];
-        struct buf in = BUF_INIT(TEXT_MAX);
+        struct buf in = BUF_INIT(TEXT_MAX), cap = BUF_INIT(65536);
         struct exec_opts o;
         size_t n = 0;
         int status = 0, r = 0;
@@ -868,9 +867,9 @@ static int apply_debconf(struct apt_run *a)
         o.input = in.data;
         o.input_len = in.len;
         o.timeout_sec = 300;
-        o.capture = &(struct buf)BUF_INIT(65536);
+        o.capture = &cap;
         r = exec_argv(&o, (char *const *)argv, &status);
-        buf_free(o.capture);
+        buf_free(&cap);
         buf_free(&in);
         if (r < 0 || status != 0)
                 return log_error_errno(r < 0 ? r : -EPROTO,
