@@ -85,8 +85,8 @@ static const struct schema_prop schema_keys[] = {
 };
 
 /* Keys of a user mapping cloud-init knows that cloudboot does not act on. */
-static const char *const unsupported_user_keys[] = { "doas", "ssh_import_id", "ssh_redirect_user",
-                                                     "snapuser", NULL };
+static const char *const unsupported_user_keys[] = { "doas", "ssh_redirect_user", "snapuser",
+                                                     NULL };
 
 static bool user_bool(const struct node *u, const char *key, bool def)
 {

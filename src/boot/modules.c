@@ -32,6 +32,17 @@ extern const struct module mod_phone_home;
 extern const struct module mod_mounts;
 extern const struct module mod_growpart;
 extern const struct module mod_resizefs;
+extern const struct module mod_apt_configure;
+extern const struct module mod_apt_pipelining;
+extern const struct module mod_ntp;
+extern const struct module mod_locale;
+extern const struct module mod_keyboard;
+extern const struct module mod_rsyslog;
+extern const struct module mod_seed_random;
+extern const struct module mod_yum_add_repo;
+extern const struct module mod_ca_certs;
+extern const struct module mod_ssh_import_id;
+extern const struct module mod_apk_configure;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -60,6 +71,17 @@ static const struct module *const all[] = {
         &mod_mounts,
         &mod_growpart,
         &mod_resizefs,
+        &mod_apt_configure,
+        &mod_apt_pipelining,
+        &mod_ntp,
+        &mod_locale,
+        &mod_keyboard,
+        &mod_rsyslog,
+        &mod_seed_random,
+        &mod_yum_add_repo,
+        &mod_ca_certs,
+        &mod_ssh_import_id,
+        &mod_apk_configure,
         NULL,
 };
 

@@ -23,10 +23,10 @@ set -e
 cat >"$R/good.yaml" <<'YAML'
 #cloud-config
 hostname: h
-locale: en_GB.UTF-8
+byobu_by_default: enable
 YAML
 "$CLOUDBOOT" schema --config-file "$R/good.yaml" >"$OUT" 2>&1 || fail "schema rejects a valid file"
-grep -q "good.yaml:3:1: warning: 'locale' needs module locale, which this cloudboot does not implement" "$OUT" || fail "schema does not name the unsupported module"
+grep -q "good.yaml:3:1: warning: 'byobu_by_default' needs module byobu, which this cloudboot does not implement" "$OUT" || fail "schema does not name the unsupported module"
 grep -q "^Valid schema" "$OUT" || fail "schema does not say valid"
 cat >"$R/bad.yaml" <<'YAML'
 #cloud-config
@@ -95,7 +95,7 @@ expect_absent /x
 cb single --name write_files --frequency always >"$OUT" 2>&1 || fail "single --frequency always"
 expect_file /x y
 set +e
-cb single --name locale >"$OUT" 2>&1
+cb single --name byobu >"$OUT" 2>&1
 rc=$?
 set -e
 [ $rc = 1 ] || fail "single of an unsupported module exits $rc"

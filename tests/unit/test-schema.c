@@ -91,13 +91,13 @@ static void test_unknown_and_unsupported_keys(void **state)
         struct collected c;
         struct schema_report rep;
         struct node *cfg =
-                validate("hostnme: typo\nlocale: en_GB.UTF-8\nsystem_info: {}\n", &c, &rep);
+                validate("hostnme: typo\nbyobu_by_default: enable\nsystem_info: {}\n", &c, &rep);
         /* the boot's validation leaves keys that are not applied to the stages */
         assert_int_equal(rep.n_errors, 0);
         assert_int_equal(c.len, 0);
         node_free(cfg);
 
-        cfg = test_yaml("hostnme: typo\nlocale: en_GB.UTF-8\nsystem_info: {}\n"
+        cfg = test_yaml("hostnme: typo\nbyobu_by_default: enable\nsystem_info: {}\n"
                         "wireguard: {}\noutput: {}\nversion: v1\n");
         c = (struct collected){ 0 };
         rep = (struct schema_report){ .emit = collect, .userdata = &c };
@@ -106,7 +106,7 @@ static void test_unknown_and_unsupported_keys(void **state)
         assert_int_equal(rep.n_warnings, 2);
         assert_has(&c, "test.yaml:1:1: error: unknown key 'hostnme': no cloud-init module reads "
                        "it; not applied");
-        assert_has(&c, "test.yaml:2:1: warning: 'locale' needs module locale, which this "
+        assert_has(&c, "test.yaml:2:1: warning: 'byobu_by_default' needs module byobu, which this "
                        "cloudboot does not implement; not applied");
         assert_has(&c, "test.yaml:4:1: note: 'wireguard' is for module wireguard, which "
                        "cloud-init runs only on ubuntu, not on debian; not applied");

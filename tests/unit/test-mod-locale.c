@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Tests of modules/locale.c on a Debian-shaped busybox target whose
+ * locale-gen and update-locale are fakes that record their argv and
+ * environment (the real update-locale writes the file: the fake does too). */
+#include "testlib.h"
+
+static const char fake_gen[] = "#!/bin/sh\n"
+                               "echo \"locale-gen $* LANG=$LANG LC_ALL=$LC_ALL\" >> /tmp/cmd.log\n";
+static const char fake_update[] = "#!/bin/sh\n"
+                                  "echo \"update-locale $* LANG=$LANG\" >> /tmp/cmd.log\n"
+                                  "f=${1#--locale-file=}\n"
+                                  "echo \"$2\" > \"$f\"\n";
+
+static bool target(struct troot *t)
+{
+        if (!troot_make_system(t))
+                return false;
+        assert_int_equal(fs_write_atomic(t->fd, "/usr/sbin/locale-gen", fake_gen,
+                                         sizeof(fake_gen) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_int_equal(fs_write_atomic(t->fd, "/usr/sbin/update-locale", fake_update,
+                                         sizeof(fake_update) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        troot_write(t, "/usr/share/i18n/SUPPORTED",
+                    "en_GB.UTF-8 UTF-8\n"
+                    "en_US.UTF-8 UTF-8\n"
+                    "en_US ISO-8859-1\n"
+                    "en_US.ISO-8859-15 ISO-8859-15\n"
+                    "fi_FI ISO-8859-1\n"
+                    "fi_FI@euro ISO-8859-15\n"
+                    "fi_FI.UTF-8 UTF-8\n");
+        assert_int_equal(fs_mkdir_p(t->fd, "/etc/default", 0755), 0);
+        troot_write(t, "/etc/locale.gen",
+                    "# This file lists locales\n"
+                    "#\n"
+                    "# en_GB.UTF-8 UTF-8\n"
+                    "# en_US.UTF-8 UTF-8\n"
+                    "# fi_FI ISO-8859-1\n");
+        return true;
+}
+
+static void test_locale_enabled_generated_and_set(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        if (!target(&t)) {
+                troot_free(&t);
+                skip();
+        }
+        assert_int_equal(troot_run_module(&t, "locale", "locale: en_US.UTF-8\n", NULL), 0);
+        assert_file_eq(&t, "/etc/locale.gen",
+                       "# This file lists locales\n"
+                       "#\n"
+                       "# en_GB.UTF-8 UTF-8\n"
+                       "en_US.UTF-8 UTF-8\n"
+                       "# fi_FI ISO-8859-1\n");
+        assert_file_eq(&t, "/tmp/cmd.log",
+                       "locale-gen --keep-existing LANG=C.UTF-8 LC_ALL=C.UTF-8\n"
+                       "update-locale --locale-file=/etc/default/locale LANG=en_US.UTF-8 "
+                       "LANG=C.UTF-8\n");
+        assert_file_eq(&t, "/etc/default/locale", "LANG=en_US.UTF-8\n");
+        /* the same again: nothing to do */
+        assert_int_equal(troot_run_module(&t, "locale", "locale: en_US.UTF-8\n", NULL), 0);
+        assert_log_has(&t, "locale: the system has LANG=en_US.UTF-8 already");
+        troot_free(&t);
+}
+
+static void test_utf8_preferred_and_configfile(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        if (!target(&t)) {
+                troot_free(&t);
+                skip();
+        }
+        assert_int_equal(troot_run_module(&t, "locale",
+                                          "locale: fi_FI\nlocale_configfile: /etc/locale.conf\n",
+                                          NULL),
+                         0);
+        assert_file_eq(&t, "/etc/locale.gen",
+                       "# This file lists locales\n"
+                       "#\n"
+                       "# en_GB.UTF-8 UTF-8\n"
+                       "# en_US.UTF-8 UTF-8\n"
+                       "# fi_FI ISO-8859-1\n"
+                       "fi_FI.UTF-8 UTF-8\n");
+        assert_file_eq(&t, "/etc/locale.conf", "LANG=fi_FI\n");
+        troot_free(&t);
+}
+
+static void test_c_locale_needs_no_generation(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        if (!target(&t)) {
+                troot_free(&t);
+                skip();
+        }
+        /* no locale key: the system's, else C.UTF-8, as cloud-init */
+        assert_int_equal(troot_run_module(&t, "locale", "{}\n", NULL), 0);
+        assert_file_eq(&t, "/tmp/cmd.log",
+                       "update-locale --locale-file=/etc/default/locale LANG=C.UTF-8 "
+                       "LANG=C.UTF-8\n");
+        troot_free(&t);
+}
+
+static void test_false_bad_and_no_tools(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        assert_int_equal(troot_run_module(&t, "locale", "locale: false\n", NULL), 0);
+        assert_log_has(&t, "locale: disabled by config");
+        assert_int_equal(troot_run_module(&t, "locale", "{}\n", NULL), 0);
+        assert_log_has(&t, "no locale configured and no update-locale in the target");
+        assert_int_equal(troot_run_module(&t, "locale", "locale: \"en_US\\nLC_ALL=x\"\n", NULL),
+                         -EINVAL);
+        assert_log_has(&t, "test.yaml:1:9: locale: must be a locale name");
+        assert_int_equal(
+                troot_run_module(&t, "locale", "locale: de_DE\nlocale_configfile: ../x\n", NULL),
+                -EINVAL);
+        assert_log_has(&t, "test.yaml:2:20: locale_configfile: must be an absolute path");
+        assert_false(fs_exists(t.fd, "/etc/locale.gen"));
+        troot_free(&t);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_locale_enabled_generated_and_set),
+                cmocka_unit_test(test_utf8_preferred_and_configfile),
+                cmocka_unit_test(test_c_locale_needs_no_generation),
+                cmocka_unit_test(test_false_bad_and_no_tools),
+        };
+        int r = cmocka_run_group_tests_name("mod-locale", tests, NULL, NULL);
+        node_names_free();
+        return r;
+}
