@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "config_schema.h"
+#include "external.h"
 #include "log.h"
 #include "module.h"
 #include "runner.h"
@@ -20,53 +21,33 @@ struct unimpl {
 };
 static const struct unimpl not_implemented[] = {
         { "ansible", "ansible" },
-        { "apk_repos", "apk_configure" },
-        { "apt", "apt_configure" },
-        { "apt_pipelining", "apt_pipelining" },
         { "authkey_hash", "ssh_authkey_fingerprints" },
         { "autoinstall", "ubuntu_autoinstall" },
         { "byobu_by_default", "byobu" },
-        { "ca-certs", "ca_certs" },
-        { "ca_certs", "ca_certs" },
         { "chef", "chef" },
-        { "device_aliases", "disk_setup" },
         { "disable_ec2_metadata", "disable_ec2_metadata" },
         { "disk_setup", "disk_setup" },
         { "drivers", "ubuntu_drivers" },
         { "fan", "fan" },
         { "fs_setup", "disk_setup" },
-        { "growpart", "growpart" },
         { "grub-dpkg", "grub_dpkg" },
         { "grub_dpkg", "grub_dpkg" },
-        { "keyboard", "keyboard" },
         { "landscape", "landscape" },
-        { "locale", "locale" },
-        { "locale_configfile", "locale" },
         { "lxd", "lxd" },
         { "manage_resolv_conf", "resolv_conf" },
         { "mcollective", "mcollective" },
-        { "mount_default_fields", "mounts" },
-        { "mounts", "mounts" },
         { "no_ssh_fingerprints", "ssh_authkey_fingerprints" },
-        { "ntp", "ntp" },
         { "puppet", "puppet" },
-        { "random_seed", "seed_random" },
-        { "resize_rootfs", "resizefs" },
         { "resolv_conf", "resolv_conf" },
         { "rh_subscription", "rh_subscription" },
         { "rpi", "raspberry_pi" },
-        { "rsyslog", "rsyslog" },
         { "salt_minion", "salt_minion" },
         { "snap", "snap" },
         { "spacewalk", "spacewalk" },
-        { "ssh_import_id", "ssh_import_id" },
-        { "swap", "mounts" },
         { "ubuntu_advantage", "ubuntu_pro" },
         { "ubuntu_pro", "ubuntu_pro" },
         { "updates", "install_hotplug" },
         { "wireguard", "wireguard" },
-        { "yum_repo_dir", "yum_add_repo" },
-        { "yum_repos", "yum_add_repo" },
         { "zypper", "zypper_add_repo" },
 };
 
@@ -142,8 +123,16 @@ static int cmp_owned(const void *a, const void *b)
 
 static void owned_index(void)
 {
-        if (n_owned || owned_overflow)
+        /* built for the registry as it is: external modules loaded later
+         * (runner_load_modules) bring keys of their own */
+        static const void *built_for;
+        const void *now = external_registry();
+
+        if ((n_owned || owned_overflow) && built_for == now)
                 return;
+        n_owned = 0;
+        owned_overflow = false;
+        built_for = now;
         for (const struct module *const *m = module_all(); *m; m++)
                 for (const struct schema_prop *p = (*m)->keys; p && p->name; p++) {
                         if (n_owned == OWNED_MAX) {

@@ -240,14 +240,14 @@ int status_write_result(int root_fd, const char *datasource)
 {
         _cleanup_node_ struct node *doc = load_or_new(root_fd);
         _cleanup_node_ struct node *res = node_new(NODE_MAP);
-        struct node *v1 = node_new(NODE_MAP), *errors = node_new(NODE_SEQ),
-                    *recov = node_new(NODE_MAP);
+        struct node *v1 = node_new(NODE_MAP), *errors = node_new(NODE_SEQ);
         int r;
 
-        if (!doc || !res || !v1 || !errors || !recov) {
+        /* cloud-init's result.json holds the datasource and the errors only:
+         * recoverable errors are status.json's */
+        if (!doc || !res || !v1 || !errors) {
                 node_free(v1);
                 node_free(errors);
-                node_free(recov);
                 return -ENOMEM;
         }
         r = node_set(res, "v1", v1);
@@ -258,27 +258,11 @@ int status_write_result(int root_fd, const char *datasource)
                 r = node_set(v1, "errors", errors);
         else
                 node_free(errors);
-        if (r >= 0)
-                r = node_set(v1, "recoverable_errors", recov);
-        else
-                node_free(recov);
         for (size_t i = 0; i < ELEMENTSOF(stages) && r >= 0; i++) {
                 const struct node *s = node_get(node_get(doc, "v1"), stages[i]);
-                const struct node *e = node_get(s, "errors"),
-                                  *re = node_get(s, "recoverable_errors");
+                const struct node *e = node_get(s, "errors");
                 for (size_t j = 0; e && e->type == NODE_SEQ && j < e->n && r >= 0; j++)
                         r = node_append(errors, node_copy(e->items[j]));
-                for (size_t j = 0; re && re->type == NODE_MAP && j + 1 < re->n && r >= 0; j += 2) {
-                        const struct node *lvl = re->items[j], *msgs = re->items[j + 1];
-                        struct node *dst;
-                        if (!node_str(lvl) || msgs->type != NODE_SEQ)
-                                continue;
-                        if (!node_get(recov, lvl->str))
-                                r = node_set(recov, lvl->str, node_new(NODE_SEQ));
-                        dst = node_get(recov, lvl->str);
-                        for (size_t m = 0; m < msgs->n && r >= 0; m++)
-                                r = node_append(dst, node_copy(msgs->items[m]));
-                }
         }
         if (r < 0)
                 return r;

@@ -90,13 +90,19 @@ local-hostname: corpus-host
 		# the apt examples hold placeholders (<key data>, keyid: keyid) and
 		# keyids of a real keyserver, and ssh_import_id ids of GitHub and
 		# Launchpad, which the test does not reach
+		# a tool the module runs fails or is missing there (apt-get update on a
+		# placeholder source, locale-gen, update-ca-certificates, the seed
+		# command): the module fails, so status says error as cloud-init's does
 		*/cc_apt_configure/example1.yaml | */cloud-config-apt.txt | \
-			*/cloud-config-add-apt-repos.txt | */cc_locale/example1.yaml | \
-			*/cc_locale/example2.yaml | */cc_ntp/example1.yaml | */cc_ntp/example2.yaml | \
+			*/cc_locale/example1.yaml | */cc_locale/example2.yaml | \
+			*/cc_ca_certs/example1.yaml | */cloud-config-ca-certs.txt | \
+			*/cc_seed_random/example1.yaml) want=1 ;;
+		*/cloud-config-add-apt-repos.txt | \
+			*/cc_ntp/example1.yaml | */cc_ntp/example2.yaml | \
 			*/cloud-config-ntp.txt | */cc_rsyslog/example2.yaml | \
-			*/cc_rsyslog/example3.yaml | */cc_ca_certs/example1.yaml | \
-			*/cc_seed_random/example1.yaml | */cc_seed_random/example2.yaml | \
-			*/cloud-config-ca-certs.txt | */cc_ssh_import_id/example1.yaml | \
+			*/cc_rsyslog/example3.yaml | \
+			*/cc_seed_random/example2.yaml | \
+			*/cc_ssh_import_id/example1.yaml | \
 			*/cc_users_groups/example7.yaml) want=2 ;;
 		*) want=0 ;;
 		esac

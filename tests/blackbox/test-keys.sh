@@ -35,7 +35,12 @@ while IFS="$TAB" read -r key value; do
 	set -e
 	if grep -qxF -- "$key" "$R.applied"; then
 		[ "$rc" = 0 ] || fail "schema rejects '$key: $value'"
-		grep -q "'$key'" "$OUT" && fail "'$key' is applied, but schema says it is not"
+		if grep -q "'$key'" "$OUT"; then
+			# a module cloudboot has but Debian's lists do not run (yum, apk)
+			grep -q "note: '$key' is for module .*, which is not in this boot's module lists; not applied" "$OUT" ||
+				fail "'$key' is applied, but schema says it is not"
+			echo "$key: $value" >>"$R.info"
+		fi
 		continue
 	fi
 	line=$(grep -F "$R.doc:2:1: " "$OUT" | grep -F "'$key'") ||
@@ -105,9 +110,9 @@ cb status --long >"$OUT" 2>&1 || true
 grep -q "^status: done" "$OUT" || fail "status is not done with keys not implemented"
 # in the stage whose module list would run the module
 log="$R/var/log/cloud-init.log"
-grep -F "'ntp' needs module ntp" "$log" | grep -qF "modules-config:" || fail "ntp is not reported by modules-config"
+grep -F "'byobu_by_default' needs module byobu" "$log" | grep -qF "modules-config:" || fail "byobu_by_default is not reported by modules-config"
 grep -F "'ansible' needs module ansible" "$log" | grep -qF "modules-final:" || fail "ansible is not reported by modules-final"
-grep -F "'mounts' needs module mounts" "$log" | grep -qF " init:" || fail "mounts is not reported by init"
+grep -F "'disk_setup' needs module disk_setup" "$log" | grep -qF " init:" || fail "disk_setup is not reported by init"
 grep -F "unknown key 'no_such_key'" "$log" | grep -qF " init:" || fail "an unknown key is not reported by init"
 pass "boot: $(wc -l <"$R.warn") keys not implemented, each a warning at its line; status degraded (2)"
 

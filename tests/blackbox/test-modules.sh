@@ -163,7 +163,7 @@ expect_absent /etc/issue
 grep -q "the text holds a control character" "$R/var/log/cloud-init-output.log" || fail "the module's stderr is not in the output log"
 grep -q "Module issue failed: /etc/cloud/modules.d/issue exited with status 1" "$R/var/lib/cloud/data/result.json" ||
 	fail "result.json does not show the module's failure"
-expect_status 2
+expect_status 1
 cb status --long >"$OUT" 2>&1 || true
 expect_output_has "Module issue failed"
 pass "an external module's failure shows in result.json and status"

@@ -56,7 +56,7 @@ grep -q "Reading /run/cloud-init/instance-data-sensitive.json for a jinja templa
 expect_file /var/tmp/script.out ran
 expect_file /var/tmp/boothook.out $IID
 expect_file /var/tmp/part2.out part2
-[ "$(cb query merged_cfg.final_message)" = vendor-one ] || fail "merged_cfg.final_message: $(cb query merged_cfg.final_message)"
+[ "$(cb query combined_cloud_config.final_message)" = vendor-one ] || fail "combined_cloud_config.final_message: $(cb query combined_cloud_config.final_message)"
 grep -q "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG" || fail "vendor-data's warning was not reported"
 [ "$(grep -c "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG")" = 1 ] || fail "vendor-data's warning was reported more than once"
 grep "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG" | grep -q "WARNING\]: init:" || fail "the warning is not the init stage's"
@@ -124,8 +124,8 @@ printf '#cloud-config\nfinal_message: vendor-two\nntp_vendor_marker: 1\n' >"$R/v
 : >"$LOG"
 boot
 [ "$(processed user-data)" = "init-local: 4;" ] || fail "changed inputs: user-data parts processed: '$(processed user-data)'"
-[ "$(cb query merged_cfg.final_message)" = vendor-two ] ||
-	fail "changed vendor-data: merged_cfg.final_message is '$(cb query merged_cfg.final_message)'"
+[ "$(cb query combined_cloud_config.final_message)" = vendor-two ] ||
+	fail "changed vendor-data: combined_cloud_config.final_message is '$(cb query combined_cloud_config.final_message)'"
 grep -q "vendor-two" "$R$IDIR/vendor-cloud-config.txt" ||
 	fail "vendor-cloud-config.txt was not rewritten"
 pass "a changed vendor-data is processed again and applies"
@@ -139,8 +139,8 @@ printf 'final_message: syscfg-two\n' >"$R/etc/cloud/cloud.cfg.d/10-final.cfg"
 : >"$LOG"
 boot
 [ "$(processed user-data)" = "init-local: 4;" ] || fail "changed cloud.cfg.d: user-data parts processed: '$(processed user-data)'"
-[ "$(cb query merged_cfg.final_message)" = syscfg-two ] ||
-	fail "changed cloud.cfg.d: merged_cfg.final_message is '$(cb query merged_cfg.final_message)'"
+[ "$(cb query combined_cloud_config.final_message)" = syscfg-two ] ||
+	fail "changed cloud.cfg.d: combined_cloud_config.final_message is '$(cb query combined_cloud_config.final_message)'"
 pass "a changed cloud.cfg.d file makes the model be built again, and applies"
 
 # A model that is not intact is never used: built again.
@@ -160,7 +160,7 @@ final_message: jinja-{{ v1.instance_id }}
 : >"$LOG"
 boot
 [ "$(grep -c "for a jinja template" "$LOG")" = 1 ] || fail "instance-data was not read once for the template"
-[ "$(cb query merged_cfg.final_message)" = "jinja-$IID" ] || fail "template: $(cb query merged_cfg.final_message)"
+[ "$(cb query combined_cloud_config.final_message)" = "jinja-$IID" ] || fail "template: $(cb query combined_cloud_config.final_message)"
 seed "instance-id: $IID
 " "#cloud-config
 # ## template: jinja
@@ -169,5 +169,5 @@ final_message: plain-{{ v1.instance_id }}
 : >"$LOG"
 boot
 grep -q "for a jinja template" "$LOG" && fail "a template header past the first line was taken for one"
-[ "$(cb query merged_cfg.final_message)" = "plain-{{ v1.instance_id }}" ] || fail "not a template: $(cb query merged_cfg.final_message)"
+[ "$(cb query combined_cloud_config.final_message)" = "plain-{{ v1.instance_id }}" ] || fail "not a template: $(cb query combined_cloud_config.final_message)"
 pass "jinja: only '## template: jinja' on the first line makes a template"

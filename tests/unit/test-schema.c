@@ -128,11 +128,11 @@ static void test_key_verdicts(void **state)
         schema_key_verdict(NULL, "write_files", &v);
         assert_int_equal(v.fate, KEY_APPLIED);
         assert_int_equal(v.stage, STAGE_INIT);
-        schema_key_verdict(NULL, "ntp", &v);
+        schema_key_verdict(NULL, "puppet", &v);
         assert_int_equal(v.fate, KEY_NOT_IMPLEMENTED);
-        assert_string_equal(v.module, "ntp");
-        assert_int_equal(v.stage, STAGE_CONFIG);
-        schema_key_verdict(NULL, "yum_repos", &v);
+        assert_string_equal(v.module, "puppet");
+        assert_int_equal(v.stage, STAGE_FINAL);
+        schema_key_verdict(NULL, "zypper", &v);
         assert_int_equal(v.fate, KEY_NOT_FOR_DISTRO);
         assert_int_equal(v.stage, STAGE_INIT);
         schema_key_verdict(NULL, "snap", &v);
