@@ -161,8 +161,10 @@ issue:
 boot
 expect_absent /etc/issue
 grep -q "the text holds a control character" "$R/var/log/cloud-init-output.log" || fail "the module's stderr is not in the output log"
-grep -q "Module issue failed: /etc/cloud/modules.d/issue exited with status 1" "$R/var/lib/cloud/data/result.json" ||
+grep -qF "('issue', RuntimeError('module issue failed" "$R/var/lib/cloud/data/result.json" ||
 	fail "result.json does not show the module's failure"
+grep -q "Module issue failed: /etc/cloud/modules.d/issue exited with status 1" "$R/var/lib/cloud/data/status.json" ||
+	fail "status.json does not say how the module failed"
 expect_status 1
 cb status --long >"$OUT" 2>&1 || true
 expect_output_has "Module issue failed"
