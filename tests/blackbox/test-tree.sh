@@ -24,5 +24,9 @@ for md in "$TOP_SRCDIR/README.md" "$TOP_SRCDIR"/docs/*.md; do
 		[ -e "$dir/$link" ] || fail "$md links to $link, which does not exist"
 	done
 done
+# every page of docs/ is installed (dist_cbdocs_DATA)
+for md in "$TOP_SRCDIR"/docs/*.md; do
+	grep -q "docs/$(basename "$md")" "$TOP_SRCDIR/Makefile.am" || fail "docs/$(basename "$md") is not in Makefile.am's dist_cbdocs_DATA"
+done
 grep -q 'Apache License' "$TOP_SRCDIR/LICENSE" || fail "LICENSE is not the Apache License"
 pass "layers and licence lines hold ($n files)"
