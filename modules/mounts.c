@@ -415,7 +415,8 @@ static int make_swapfile(const struct module_ctx *ctx, const char *path, unsigne
         }
         r = -posix_fallocate(fd, 0, (off_t)(mib * MIB));
         if (r == -EOPNOTSUPP || r == -EINVAL) {
-                static const char zero[1 << 16];
+                /* in .bss, not in the binary: never written */
+                static char zero[1 << 16];
                 r = 0;
                 for (unsigned long long done = 0; done < mib * MIB && r >= 0; done += sizeof(zero))
                         r = write(fd, zero, sizeof(zero)) == (ssize_t)sizeof(zero) ? 0 : -EIO;
