@@ -61,6 +61,13 @@ struct entry {
         char *f[N_FIELDS]; /* NULL: no value (a null the defaults did not fill) */
 };
 
+/* For an array of N_FIELDS strings owned by the caller (a cleanup). */
+static void fields_free(char *(*f)[N_FIELDS])
+{
+        for (size_t i = 0; i < N_FIELDS; i++)
+                free((*f)[i]);
+}
+
 static void entry_done(struct entry *e)
 {
         for (size_t i = 0; i < N_FIELDS; i++) {
@@ -818,7 +825,7 @@ static int mounts_run(const struct module_ctx *ctx)
         int r;
 
         /* mount_default_fields: six fields, nulls allowed */
-        _cleanup_free_ char *defbuf[N_FIELDS] = { 0 };
+        char *defbuf[N_FIELDS] __attribute__((cleanup(fields_free))) = { 0 };
         if (defaults && defaults->type == NODE_SEQ) {
                 for (size_t i = 0; i < N_FIELDS; i++) {
                         def[i] = NULL;
