@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
 # A container provisioned from a seed directory, sourced by cloudboot-vm-check.
-check container-detected test "$(cloudboot query v1.hypervisor)" = container
+check container-detected test "$(cloudboot query _cloudboot.hypervisor)" = container
 check container-datasource sh -c 'cloudboot query v1.subplatform | grep -q "seed-dir (/var/lib/cloud/seed/nocloud)"'
 check container-hostname test "$(hostname)" = vm-container
 check container-etc-hostname test "$(cat /etc/hostname)" = vm-container
