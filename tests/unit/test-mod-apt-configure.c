@@ -254,12 +254,8 @@ static void test_commands_in_target(void **state)
         assert_int_equal(fs_write_atomic(t.fd, "/usr/bin/apt-get", fake, sizeof(fake) - 1, 0755,
                                          FS_NO_OWNER, (gid_t)-1),
                          0);
-        assert_int_equal(fs_write_atomic(t.fd, "/usr/bin/debconf-set-selections", fake,
-                                         sizeof(fake) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
-                         0);
-        assert_int_equal(fs_write_atomic(t.fd, "/usr/bin/add-apt-repository", fake,
-                                         sizeof(fake) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
-                         0);
+        troot_write_exec(&t, "/usr/bin/debconf-set-selections", fake);
+        troot_write_exec(&t, "/usr/bin/add-apt-repository", fake);
         assert_int_equal(troot_run_module(&t, "apt_configure",
                                           "apt:\n"
                                           "  debconf_selections:\n"

@@ -23,12 +23,8 @@ static bool target(struct troot *t)
 {
         if (!troot_make_system(t))
                 return false;
-        assert_int_equal(fs_write_atomic(t->fd, "/usr/sbin/update-ca-certificates", fake,
-                                         sizeof(fake) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
-                         0);
-        assert_int_equal(fs_write_atomic(t->fd, "/usr/bin/debconf-set-selections", fake,
-                                         sizeof(fake) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
-                         0);
+        troot_write_exec(t, "/usr/sbin/update-ca-certificates", fake);
+        troot_write_exec(t, "/usr/bin/debconf-set-selections", fake);
         troot_write(t, "/etc/ca-certificates.conf",
                     "# comment\nmozilla/A.crt\n!mozilla/B.crt\n\nmozilla/C.crt\n");
         return true;

@@ -15,12 +15,8 @@ static bool target(struct troot *t)
 {
         if (!troot_make_system(t))
                 return false;
-        assert_int_equal(fs_write_atomic(t->fd, "/usr/sbin/locale-gen", fake_gen,
-                                         sizeof(fake_gen) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
-                         0);
-        assert_int_equal(fs_write_atomic(t->fd, "/usr/sbin/update-locale", fake_update,
-                                         sizeof(fake_update) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
-                         0);
+        troot_write_exec(t, "/usr/sbin/locale-gen", fake_gen);
+        troot_write_exec(t, "/usr/sbin/update-locale", fake_update);
         troot_write(t, "/usr/share/i18n/SUPPORTED",
                     "en_GB.UTF-8 UTF-8\n"
                     "en_US.UTF-8 UTF-8\n"

@@ -12,9 +12,7 @@ static bool target(struct troot *t, const char *pm)
 {
         if (!troot_make_system(t))
                 return false;
-        assert_int_equal(
-                fs_write_atomic(t->fd, pm, fake, sizeof(fake) - 1, 0755, FS_NO_OWNER, (gid_t)-1),
-                0);
+        troot_write_exec(t, pm, fake);
         return true;
 }
 

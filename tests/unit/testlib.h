@@ -57,6 +57,13 @@ static inline void troot_write(struct troot *t, const char *path, const char *co
 }
 
 /* Contents of a file in the root (caller frees), or NULL if missing. */
+/* A program in the target (a fake tool the module under test runs): 0755. */
+static inline void troot_write_exec(struct troot *t, const char *path, const char *text)
+{
+        assert_int_equal(
+                fs_write_atomic(t->fd, path, text, strlen(text), 0755, FS_NO_OWNER, (gid_t)-1), 0);
+}
+
 static inline char *troot_read(struct troot *t, const char *path)
 {
         char *data = NULL;
