@@ -41,11 +41,22 @@ struct ds_result {
         char *ud_name; /* the user-data's name in messages (a path) */
 };
 
+enum ds_ephemeral {
+        DS_EPHEMERAL_NONE,
+        DS_EPHEMERAL_DHCP,
+        DS_EPHEMERAL_LINKLOCAL,
+};
+
 struct datasource {
         const char *name; /* as in datasource_list: "NoCloud" */
         bool local; /* can be found before the network is up */
         const char *cloud; /* the DMI cloud (platform.h) it serves, or NULL */
         int (*probe)(const struct ds_ctx *ctx, struct ds_result *ret);
+        /* How a network datasource is read in init-local, before the
+         * system's network is up (cloud-init's DataSource*Local): over an
+         * ephemeral DHCP lease on the primary NIC, or an IPv4 link-local
+         * address. NONE: only in the init stage, once the network is up. */
+        enum ds_ephemeral ephemeral;
 };
 
 void ds_result_done(struct ds_result *r);
