@@ -14,6 +14,8 @@
 #include "schema.h"
 #include "scripts.h"
 #include "state.h"
+#include "users.h"
+#include "valid.h"
 #include "yaml.h"
 
 /* Everything one translated schema allocated, freed together. */
@@ -789,8 +791,10 @@ int external_run(const struct module_ctx *ctx, const struct module *m, enum freq
         const struct external *e = ext_of(m);
         struct buf input = BUF_INIT(EXTERNAL_INPUT_MAX);
         char env_api[32], env_root[32], env_iid[600], env_ds[600], env_stage[64], env_freq[64],
-                env_work[600];
-        char *envv[] = { env_api, env_root, env_iid, env_ds, env_stage, env_freq, env_work, NULL };
+                env_work[600], env_user[128];
+        char *envv[] = { env_api,  env_root, env_iid, env_ds, env_stage,
+                         env_freq, env_work, NULL,    NULL };
+        _cleanup_(node_freep) struct node *users = NULL;
         char *argv[] = { e->program, NULL };
         struct exec_opts o;
         int status = 0, r;
@@ -823,6 +827,17 @@ int external_run(const struct module_ctx *ctx, const struct module *m, enum freq
         (void)snprintf(env_freq, sizeof(env_freq), "CLOUDBOOT_FREQUENCY=%s", freq_name(freq));
         (void)snprintf(env_work, sizeof(env_work),
                        "CLOUDBOOT_WORKDIR=" CLOUD_DIR "/instance/modules/%s", m->name);
+        /* The default user, as users_groups makes it: modules that act for
+         * "the default user" (byobu, ansible's run_user...) get its name
+         * without the whole configuration. */
+        if (users_normalize(ctx->cfg, &users) >= 0) {
+                const char *name = users_default_name(users);
+
+                if (name && valid_user_name(name) == NULL &&
+                    snprintf(env_user, sizeof(env_user), "CLOUDBOOT_DEFAULT_USER=%s", name) <
+                            (int)sizeof(env_user))
+                        envv[7] = env_user;
+        }
         exec_opts_target(ctx, &o);
         o.env = envv;
         o.timeout_sec = e->timeout;

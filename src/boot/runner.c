@@ -318,9 +318,9 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
                 }
         }
         /* every key this stage is answerable for: applied, or said why not */
-        schema_report_stage(ctx->cfg, kind);
         if (kind != STAGE_LOCAL)
                 (void)runner_load_modules(ctx->root_fd, ctx->cfg);
+        schema_report_stage(ctx->cfg, kind);
         runner_iter_init(&it, ctx->cfg, kind, true);
         while (runner_iter_next(&it, &e)) {
                 const struct module *m = module_find(e.name);

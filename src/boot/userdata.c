@@ -18,6 +18,7 @@
 #include "config_schema.h"
 #include "schema.h"
 #include "state.h"
+#include "runner.h"
 #include "userdata.h"
 #include "yaml.h"
 
@@ -270,6 +271,10 @@ static int cloud_config(struct st *s, const char *data, size_t len, const char *
                             where);
         if (s->env->report) {
                 struct schema_report rep = { .emit = report_schema };
+                /* a key of an external module (cloud-init's byobu, puppet...
+                 * installed in /usr/lib/cloudboot/modules) is checked by its
+                 * descriptor's schema here, at its position, as a built-in's */
+                (void)runner_load_modules(s->env->root_fd, n);
                 schema_validate_config(n, &rep);
         }
         if (!s->u->cfg && !(s->u->cfg = node_new(NODE_MAP)))

@@ -86,3 +86,25 @@ make_target() {
 		cp "/usr/share/zoneinfo/$z" "$R/usr/share/zoneinfo/$z"
 	done
 }
+
+# install_extmod NAME: the built external module (modules/ext/NAME and its
+# descriptor) into the target's /usr/lib/cloudboot/modules, with the shared
+# libraries it needs, since cloudboot runs it chrooted in the target.
+install_extmod() {
+	d="$R/usr/lib/cloudboot/modules"
+	prog="$TOP_BUILDDIR/modules/ext/$1"
+	[ -x "$prog" ] || fail "modules/ext/$1 is not built"
+	mkdir -p "$d"
+	install -m 0755 "$prog" "$d/$1"
+	install -m 0644 "$prog.json" "$d/$1.json"
+	for lib in $(ldd "$prog" | sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+		mkdir -p "$R$(dirname "$lib")"
+		[ -e "$R$lib" ] || cp -L "$lib" "$R$lib"
+	done
+	# json-c is loaded with dlopen when the first JSON is read: not in ldd
+	lib=$(ldconfig -p | sed -n 's/.*libjson-c\.so\.5 .*=> \(\/.*\)/\1/p' | head -n1)
+	if [ -n "$lib" ] && [ ! -e "$R$lib" ]; then
+		mkdir -p "$R$(dirname "$lib")"
+		cp -L "$lib" "$R$lib"
+	fi
+}

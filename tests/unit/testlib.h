@@ -173,8 +173,19 @@ static inline bool troot_make_system(struct troot *t)
 #include "module.h"
 #include "config_schema.h"
 #include "schema.h"
+static inline int troot_run_mod(struct troot *t, const struct module *m, const char *cfg_text,
+                                const char *md_text);
 static inline int troot_run_module(struct troot *t, const char *mod, const char *cfg_text,
                                    const char *md_text)
+{
+        return troot_run_mod(t, module_find(mod), cfg_text, md_text);
+}
+
+/* The same for a module given by its descriptor (an external module compiled
+ * into the test with EXTMOD_NO_MAIN): the config is validated by the whole
+ * registry's schema, then by the module's own keys. */
+static inline int troot_run_mod(struct troot *t, const struct module *m, const char *cfg_text,
+                                const char *md_text)
 {
         struct node *cfg = test_yaml(cfg_text), *md = test_yaml(md_text ? md_text : "{}");
         struct schema_report rep = { 0 };
@@ -188,7 +199,12 @@ static inline int troot_run_module(struct troot *t, const char *mod, const char 
                                   .md = md };
         int r;
         schema_validate_config(cfg, &rep);
-        r = module_find(mod)->run(&ctx);
+        for (const struct schema_prop *p = m->keys; p && p->name; p++) {
+                struct node *v = node_get(cfg, p->name);
+                if (v && p->schema && !schema_check(p->schema, v, p->name, &rep))
+                        node_del(cfg, p->name);
+        }
+        r = m->run(&ctx);
         node_free(cfg);
         node_free(md);
         return r;
