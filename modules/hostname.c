@@ -153,7 +153,7 @@ static int set_hostname_run(const struct module_ctx *ctx)
         /* Skip when this exact pair was set before. */
         if (fs_read_file(ctx->root_fd, SET_HOSTNAME_FILE, 4096, &prev, NULL) >= 0) {
                 struct yaml_error err;
-                if (yaml_load(prev, strlen(prev), SET_HOSTNAME_FILE, NULL, &prev_doc, &err) >= 0 &&
+                if (json_load(prev, strlen(prev), SET_HOSTNAME_FILE, &prev_doc, &err) >= 0 &&
                     streq_ptr(node_get_str(prev_doc, "hostname"), n.hostname) &&
                     streq_ptr(node_get_str(prev_doc, "fqdn"), n.fqdn)) {
                         log_debug("No hostname changes; skipping set_hostname");

@@ -233,7 +233,7 @@ static struct node *jinja_vars(void *userdata)
         log_debug("Reading %s for a jinja template", INSTANCE_DATA_SENSITIVE);
         if (fs_read_file(b->root_fd, INSTANCE_DATA_SENSITIVE, DS_METADATA_MAX * 4, &json, &jl) <
                     0 ||
-            yaml_load(json, jl, INSTANCE_DATA_SENSITIVE, NULL, &vars, &err) < 0)
+            json_load(json, jl, INSTANCE_DATA_SENSITIVE, &vars, &err) < 0)
                 return NULL;
         return vars;
 }

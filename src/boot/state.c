@@ -204,7 +204,7 @@ int state_restore(int root_fd, struct instance *ret)
         k = fs_read_file(root_fd, INSTANCE_DATA_SENSITIVE, 64u * 1024 * 1024, &data, &len);
         if (k < 0)
                 return k;
-        k = yaml_load(data, len, INSTANCE_DATA_SENSITIVE, NULL, &doc, &err);
+        k = json_load(data, len, INSTANCE_DATA_SENSITIVE, &doc, &err);
         if (k < 0)
                 return log_warning_errno(k, "%s:%u:%u: %s", INSTANCE_DATA_SENSITIVE, err.line,
                                          err.col, err.msg);

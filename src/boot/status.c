@@ -2,6 +2,7 @@
 /* status.json and result.json (see status.h). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fs.h"
 #include "json.h"
@@ -90,7 +91,7 @@ int status_load(int root_fd, const char *path, struct node **ret)
 
         if (r < 0)
                 return r;
-        r = yaml_load(data, len, path, NULL, ret, &err);
+        r = json_load(data, len, path, ret, &err);
         if (r < 0)
                 return log_debug_errno(r, "%s:%u:%u: %s", path, err.line, err.col, err.msg);
         if ((*ret)->type != NODE_MAP || !node_get(*ret, "v1")) {
@@ -121,16 +122,43 @@ static int save_status(int root_fd, const struct node *doc)
         return save(root_fd, STATUS_JSON, STATUS_LINK, "../../var/lib/cloud/data/status.json", doc);
 }
 
+/* status.json as this process last read or wrote it: a stage reads the
+ * file once, at its beginning, and updates its copy after (the stages of a
+ * boot run one after the other). Keyed by the root's inode, since tests run
+ * several roots in one process. */
+static struct {
+        struct node *doc;
+        dev_t dev;
+        ino_t ino;
+} cache;
+
+static void cache_drop(void)
+{
+        cache.doc = node_free(cache.doc);
+}
+
+/* The status document of root_fd's root, owned by the cache. */
 static struct node *load_or_new(int root_fd)
 {
+        struct stat st;
         struct node *doc = NULL;
+
+        if (fstat(root_fd, &st) < 0)
+                st = (struct stat){ 0 };
+        if (cache.doc && cache.dev == st.st_dev && cache.ino == st.st_ino)
+                return cache.doc;
+        cache_drop();
         if (status_load(root_fd, STATUS_JSON, &doc) < 0)
                 doc = new_status();
+        cache.doc = doc;
+        cache.dev = st.st_dev;
+        cache.ino = st.st_ino;
         return doc;
 }
 
 int status_reset(int root_fd)
 {
+        cache_drop();
         (void)fs_unlink(root_fd, STATUS_LINK);
         (void)fs_unlink(root_fd, RESULT_LINK);
         (void)fs_unlink(root_fd, RESULT_JSON);
@@ -163,7 +191,7 @@ static struct node *new_uptime(void)
 
 int status_stage_begin(int root_fd, const char *stage)
 {
-        _cleanup_node_ struct node *doc = load_or_new(root_fd);
+        struct node *doc = load_or_new(root_fd);
         struct node *s;
         int r;
 
@@ -186,7 +214,7 @@ int status_stage_begin(int root_fd, const char *stage)
 
 int status_stage_end(int root_fd, const char *stage, const char *datasource, const char *fatal)
 {
-        _cleanup_node_ struct node *doc = load_or_new(root_fd);
+        struct node *doc = load_or_new(root_fd);
         const struct log_record *rec;
         size_t n = log_records(&rec);
         struct node *s, *recov, *errors;
@@ -238,7 +266,7 @@ int status_stage_end(int root_fd, const char *stage, const char *datasource, con
 
 int status_write_result(int root_fd, const char *datasource)
 {
-        _cleanup_node_ struct node *doc = load_or_new(root_fd);
+        struct node *doc = load_or_new(root_fd);
         _cleanup_node_ struct node *res = node_new(NODE_MAP);
         struct node *v1 = node_new(NODE_MAP), *errors = node_new(NODE_SEQ);
         int r;

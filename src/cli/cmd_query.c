@@ -147,7 +147,7 @@ int cmd_query(const char *root, const char *instance_data, const char *key, bool
                         strerror(-r));
                 return 1;
         }
-        r = yaml_load(data, len, file, NULL, &doc, &err);
+        r = json_load(data, len, file, &doc, &err);
         if (r < 0) {
                 fprintf(stderr, "%s:%u:%u: %s\n", file, err.line, err.col, err.msg);
                 return 1;

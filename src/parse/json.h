@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Serialise a struct node tree as JSON (for status.json, result.json and
- * instance-data). Reading JSON back goes through yaml_load(): JSON is a
- * subset of the YAML flow style that libyaml parses. */
+/* JSON: written from a struct node tree (status.json, result.json,
+ * instance-data), and read with json-c (json_read.c). Every JSON document is
+ * read here: what metadata services and config drives send, cloudboot's own
+ * state files, an external module's stdin. Documents a person writes that
+ * may be YAML or JSON (cloud-config, network-config in YAML, module
+ * descriptors) go through yaml_load() instead, whose nodes carry the
+ * line and column a message must point at. */
 #pragma once
 
 #include "buf.h"
