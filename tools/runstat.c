@@ -3,13 +3,17 @@
  * included) and peak RSS (KB) from getrusage to OUTFILE: the benchmark's
  * stopwatch, finer than GNU time's 10 ms. With -t SECS the command (in its
  * own process group) is killed after SECS seconds of wall time and the line
- * ends with " timeout". Usage: runstat [-t SECS] OUTFILE COMMAND... */
+ * ends with " timeout". With -f the line has two more fields: wall time
+ * (microseconds) and the bytes the command and its children passed to
+ * write() (wchar of /proc/self/io, which takes in the reaped children's).
+ * Usage: runstat [-f] [-t SECS] OUTFILE COMMAND... */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t expired;
@@ -29,6 +33,15 @@ int main(int argc, char **argv)
         pid_t pid;
         FILE *out;
 
+        struct timespec t0, t1;
+        long long wchar = -1;
+        int full = 0;
+
+        if (argc > 1 && strcmp(argv[1], "-f") == 0) {
+                full = 1;
+                argv++;
+                argc--;
+        }
         if (argc > 2 && strcmp(argv[1], "-t") == 0) {
                 char *end;
                 unsigned long v = strtoul(argv[2], &end, 10);
@@ -43,6 +56,7 @@ int main(int argc, char **argv)
                 fprintf(stderr, "usage: runstat [-t SECS] OUTFILE COMMAND [ARGS...]\n");
                 return 2;
         }
+        (void)clock_gettime(CLOCK_MONOTONIC, &t0);
         pid = fork();
         if (pid < 0)
                 return 1;
@@ -63,13 +77,30 @@ int main(int argc, char **argv)
                 expired = 0;
                 secs = (unsigned)-1; /* remember it timed out */
         }
+        (void)clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (full) {
+                FILE *io = fopen("/proc/self/io", "r");
+                char line[128];
+
+                while (io && fgets(line, sizeof(line), io))
+                        if (sscanf(line, "wchar: %lld", &wchar) == 1)
+                                break;
+                if (io)
+                        fclose(io);
+        }
         out = fopen(argv[a], "w");
         if (!out)
                 return 1;
-        fprintf(out, "%ld %ld%s\n",
+        fprintf(out, "%ld %ld",
                 (long)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000L + ru.ru_utime.tv_usec +
                         ru.ru_stime.tv_usec,
-                ru.ru_maxrss, secs == (unsigned)-1 ? " timeout" : "");
+                ru.ru_maxrss);
+        if (full)
+                fprintf(out, " %lld %lld",
+                        (long long)(t1.tv_sec - t0.tv_sec) * 1000000LL +
+                                (t1.tv_nsec - t0.tv_nsec) / 1000,
+                        wchar);
+        fprintf(out, "%s\n", secs == (unsigned)-1 ? " timeout" : "");
         fclose(out);
         return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
