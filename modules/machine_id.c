@@ -5,8 +5,10 @@
  * when /etc/machine-id is missing, empty, "uninitialized" or malformed, or
  * when it is the very ID the previous instance recorded (the disk was cloned
  * from a provisioned machine). /var/lib/dbus/machine-id becomes a link to it. */
+#include <errno.h>
+#include <stdint.h>
 #include <string.h>
-#include <systemd/sd-id128.h>
+#include <sys/random.h>
 
 #include "fs.h"
 #include "log.h"
@@ -27,12 +29,37 @@ static bool id_valid(const char *s)
         return true;
 }
 
+/* 128 random bits as 32 lowercase hex digits, marked as a version 4 UUID as
+ * systemd's sd_id128_randomize() marks machine IDs. */
+static int random_id(char id[static 33])
+{
+        static const char hex[] = "0123456789abcdef";
+        uint8_t b[16];
+        size_t got = 0;
+
+        while (got < sizeof(b)) {
+                ssize_t n = getrandom(b + got, sizeof(b) - got, 0);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                got += (size_t)n;
+        }
+        b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
+        b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
+        for (size_t i = 0; i < sizeof(b); i++) {
+                id[2 * i] = hex[b[i] >> 4];
+                id[2 * i + 1] = hex[b[i] & 15];
+        }
+        id[32] = 0;
+        return 0;
+}
+
 static int machine_id_run(const struct module_ctx *ctx)
 {
         _cleanup_free_ char *cur = NULL, *recorded = NULL;
-        char id[SD_ID128_STRING_MAX], line[64], path[512];
+        char id[33], line[64], path[512];
         const char *why = NULL;
-        sd_id128_t rnd;
         int r;
 
         r = fs_read_line(ctx->root_fd, MACHINE_ID, &cur);
@@ -51,10 +78,9 @@ static int machine_id_run(const struct module_ctx *ctx)
                 why = "the ID of the previous instance (a cloned disk)";
 
         if (why) {
-                r = sd_id128_randomize(&rnd);
+                r = random_id(id);
                 if (r < 0)
                         return log_error_errno(r, "Cannot make a machine ID: %m");
-                (void)sd_id128_to_string(rnd, id);
                 (void)snprintf(line, sizeof(line), "%s\n", id);
                 /* In place when it is a mount point (systemd's transient ID at
                  * first boot); systemd-machine-id-commit then keeps this one. */

@@ -5,10 +5,10 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
-#include <systemd/sd-journal.h>
 
 #include "fs.h"
 #include "log.h"
+#include "sdproto.h"
 
 #define LOG_MSG_MAX 4096
 #define LOG_RECORDS_MAX 256
@@ -139,10 +139,19 @@ static void log_emit(enum log_level level, const char *msg)
         }
 
         if (stderr_is_journal()) {
-                (void)sd_journal_send(
-                        "MESSAGE=%s%s", prefix, msg, "PRIORITY=%i", level_prio[level],
-                        "SYSLOG_IDENTIFIER=cloudboot", "STAGE=%s", cur_stage ? cur_stage : "",
-                        "MODULE=%s", cur_module ? cur_module : "", "INSTANCE_ID=%s", cur_iid, NULL);
+                char message[LOG_MSG_MAX + sizeof(prefix)], prio[4];
+
+                (void)snprintf(message, sizeof(message), "%s%s", prefix, msg);
+                (void)snprintf(prio, sizeof(prio), "%d", level_prio[level]);
+                const struct journal_field f[] = {
+                        { "MESSAGE", message },
+                        { "PRIORITY", prio },
+                        { "SYSLOG_IDENTIFIER", "cloudboot" },
+                        { "STAGE", cur_stage ? cur_stage : "" },
+                        { "MODULE", cur_module ? cur_module : "" },
+                        { "INSTANCE_ID", cur_iid },
+                };
+                (void)sd_proto_journal(f, ELEMENTSOF(f));
                 return;
         }
         if (level == LOG_LVL_DEBUG && !debug_on)

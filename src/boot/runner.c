@@ -3,8 +3,8 @@
  * gated by its activation keys and its frequency's semaphore (see runner.h). */
 #include <string.h>
 
-#include <systemd/sd-daemon.h>
 
+#include "sdproto.h"
 #include "config_schema.h"
 #include "external.h"
 #include "fs.h"
@@ -25,7 +25,7 @@ int runner_run_module(const struct module_ctx *ctx, const struct module *m, enum
         }
         log_set_module(m->name);
         /* `systemctl status` shows which module runs (NotifyAccess=main) */
-        (void)sd_notifyf(false, "STATUS=%s: running module %s", ctx->stage, m->name);
+        sd_proto_status("%s: running module %s", ctx->stage, m->name);
         log_debug("start: %s/config-%s: running config-%s with frequency %s", ctx->stage, m->name,
                   m->name, freq_name(freq));
         r = m->ext ? external_run(ctx, m, freq) : m->run(ctx);

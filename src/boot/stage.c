@@ -14,8 +14,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <systemd/sd-daemon.h>
 
+#include "sdproto.h"
 #include "cmdline.h"
 #include "syscfg.h"
 #include "datasource.h"
@@ -146,7 +146,7 @@ static int boot_start(const struct boot_opts *o, const char *stage, struct boot 
         else if (r >= 0) {
                 /* the stage's event, for `analyze`; its finish is in finish() */
                 log_debug("start: %s: cloudboot %s running %s", stage, PACKAGE_VERSION, stage);
-                (void)sd_notifyf(false, "STATUS=%s: starting", stage);
+                sd_proto_status("%s: starting", stage);
                 return 1;
         }
         boot_done(b);
@@ -560,7 +560,7 @@ static int finish(struct boot *b, const char *fatal)
 {
         log_debug("finish: %s: %s%s%s", b->stage, fatal ? "FAIL" : "SUCCESS", fatal ? ": " : "",
                   fatal ? fatal : "");
-        (void)sd_notifyf(false, "STATUS=%s: %s", b->stage, fatal ? fatal : "done");
+        sd_proto_status("%s: %s", b->stage, fatal ? fatal : "done");
         int r = status_stage_end(b->root_fd, b->stage, b->have_inst ? b->inst.description : NULL,
                                  fatal);
         if (r < 0)

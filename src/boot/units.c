@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* systemd's view of the stage units over sd-bus (see units.h). */
+/* systemd's view of the stage units over sd-bus (see units.h). Only
+ * `status --wait` asks, so libsystemd is loaded with dlopen then, not linked
+ * into every stage. */
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <systemd/sd-bus.h>
-#include <systemd/sd-daemon.h>
 
 #include "macro.h"
 #include "units.h"
@@ -16,9 +19,65 @@ static const char *const stage_units[] = {
         "cloudboot-final.service", "cloudboot.target",
 };
 
+/* The sd-bus calls used here, from libsystemd.so.0 on first use. */
+static struct {
+        void *lib;
+        int (*booted)(void);
+        int (*open_system)(sd_bus **);
+        sd_bus *(*flush_close_unref)(sd_bus *);
+        int (*path_encode)(const char *, const char *, char **);
+        int (*get_property_string)(sd_bus *, const char *, const char *, const char *,
+                                   const char *, sd_bus_error *, char **);
+        int (*get_property)(sd_bus *, const char *, const char *, const char *, const char *,
+                            sd_bus_error *, sd_bus_message **, const char *);
+        int (*get_property_trivial)(sd_bus *, const char *, const char *, const char *,
+                                    const char *, sd_bus_error *, char, void *);
+        int (*message_read)(sd_bus_message *, const char *, ...);
+        sd_bus_message *(*message_unref)(sd_bus_message *);
+        void (*error_free)(sd_bus_error *);
+} sd;
+
+static bool sd_load(void)
+{
+        static const struct {
+                const char *name;
+                size_t off;
+        } syms[] = {
+#define SYM(field, name) { name, offsetof(typeof(sd), field) }
+                SYM(booted, "sd_booted"),
+                SYM(open_system, "sd_bus_open_system"),
+                SYM(flush_close_unref, "sd_bus_flush_close_unref"),
+                SYM(path_encode, "sd_bus_path_encode"),
+                SYM(get_property_string, "sd_bus_get_property_string"),
+                SYM(get_property, "sd_bus_get_property"),
+                SYM(get_property_trivial, "sd_bus_get_property_trivial"),
+                SYM(message_read, "sd_bus_message_read"),
+                SYM(message_unref, "sd_bus_message_unref"),
+                SYM(error_free, "sd_bus_error_free"),
+#undef SYM
+        };
+
+        if (sd.lib)
+                return true;
+        sd.lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
+        if (!sd.lib)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(syms); i++) {
+                void *f = dlsym(sd.lib, syms[i].name);
+                if (!f) {
+                        (void)dlclose(sd.lib);
+                        sd.lib = NULL;
+                        return false;
+                }
+                memcpy((char *)&sd + syms[i].off, &f, sizeof(f));
+        }
+        return true;
+}
+
 static void bus_unrefp(sd_bus **b)
 {
-        sd_bus_flush_close_unref(*b);
+        if (*b)
+                sd.flush_close_unref(*b);
 }
 
 /* ActiveState and whether a job is queued for one unit. */
@@ -31,22 +90,22 @@ static int unit_state(sd_bus *bus, const char *unit, char **ret_active, bool *re
         const char *job_path;
         int r;
 
-        r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, &path);
+        r = sd.path_encode("/org/freedesktop/systemd1/unit", unit, &path);
         if (r < 0)
                 return r;
-        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path,
+        r = sd.get_property_string(bus, "org.freedesktop.systemd1", path,
                                        "org.freedesktop.systemd1.Unit", "ActiveState", &err,
                                        ret_active);
         if (r < 0) {
-                sd_bus_error_free(&err);
+                sd.error_free(&err);
                 return r;
         }
-        r = sd_bus_get_property(bus, "org.freedesktop.systemd1", path,
+        r = sd.get_property(bus, "org.freedesktop.systemd1", path,
                                 "org.freedesktop.systemd1.Unit", "Job", &err, &reply, "(uo)");
         if (r >= 0)
-                r = sd_bus_message_read(reply, "(uo)", &job_id, &job_path);
-        sd_bus_message_unref(reply);
-        sd_bus_error_free(&err);
+                r = sd.message_read(reply, "(uo)", &job_id, &job_path);
+        sd.message_unref(reply);
+        sd.error_free(&err);
         *ret_job = r >= 0 && job_id != 0;
         return 0;
 }
@@ -78,7 +137,7 @@ enum units_outlook units_outlook(char *failed, size_t size)
         if (test_answer(&t, failed, size))
                 return t;
 #endif
-        if (sd_booted() <= 0 || sd_bus_open_system(&bus) < 0)
+        if (!sd_load() || sd.booted() <= 0 || sd.open_system(&bus) < 0)
                 return UNITS_UNKNOWN;
         for (size_t i = 0; i < ELEMENTSOF(stage_units); i++) {
                 _cleanup_free_ char *active = NULL;
@@ -97,10 +156,10 @@ enum units_outlook units_outlook(char *failed, size_t size)
                 return UNITS_PENDING;
         /* Jobs still queued: the boot goes on, and a seed device may yet
          * appear and start cloudboot.target (the udev rule). */
-        if (sd_bus_get_property_trivial(
+        if (sd.get_property_trivial(
                     bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                     "org.freedesktop.systemd1.Manager", "NJobs", &err, 'u', &njobs) < 0) {
-                sd_bus_error_free(&err);
+                sd.error_free(&err);
                 return UNITS_UNKNOWN;
         }
         return njobs > 0 ? UNITS_PENDING : UNITS_IDLE;
