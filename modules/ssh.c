@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "authkeys.h"
 #include "datasource.h"
@@ -217,7 +219,10 @@ static int host_keys(const struct module_ctx *ctx)
         const struct node *sk = node_get(ctx->cfg, "ssh_keys");
         const struct node *types = node_get(ctx->cfg, "ssh_genkeytypes");
         _cleanup_free_ char *host = hostname_file_read(ctx->root_fd, HOSTNAME_FILE);
+        const char *started[ELEMENTSOF(genkey_types)];
+        pid_t pids[ELEMENTSOF(genkey_types)];
         char comment[300];
+        size_t n = 0;
         int r = 0;
 
         if (node_get_bool(ctx->cfg, "ssh_deletekeys", true))
@@ -227,17 +232,48 @@ static int host_keys(const struct module_ctx *ctx)
         if (!exec_have("ssh-keygen"))
                 return log_warning_errno(-ENOENT, "ssh-keygen is not installed: no host keys made");
         (void)snprintf(comment, sizeof(comment), "root@%s", host ? host : "localhost");
+        /* One ssh-keygen per type, all at once: a first boot waits for the
+         * slowest key (RSA) alone, not for the sum, and the fast ones are in
+         * place first. Each runs in a child of ours that writes its key into
+         * the target; a child's failure is said here, for status.json. */
         for (size_t i = 0; i < (types ? types->n : 3); i++) {
                 const char *t = types ? node_str(types->items[i]) : key_types[i];
                 char path[128];
+                bool dup = false;
+                pid_t pid;
 
                 if (!t)
                         continue;
+                for (size_t j = 0; j < n; j++)
+                        dup |= streq(started[j], t);
                 (void)snprintf(path, sizeof(path), "/etc/ssh/ssh_host_%s_key", t);
-                if (fs_exists(ctx->root_fd, path))
+                if (dup || n == ELEMENTSOF(started) || fs_exists(ctx->root_fd, path))
                         continue;
-                if (generate_key(ctx, t, comment) < 0)
+                (void)fflush(NULL);
+                pid = fork();
+                if (pid == 0) {
+                        int k = generate_key(ctx, t, comment);
+                        (void)fflush(NULL);
+                        _exit(k < 0 ? 1 : 0);
+                }
+                if (pid < 0) {
+                        /* no process to spare: this one here and now */
+                        if (generate_key(ctx, t, comment) < 0)
+                                r = -EPROTO;
+                        continue;
+                }
+                started[n] = t;
+                pids[n++] = pid;
+        }
+        for (size_t j = 0; j < n; j++) {
+                int status = 0;
+
+                while (waitpid(pids[j], &status, 0) < 0 && errno == EINTR)
+                        ;
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                        log_warning("No %s host key was made", started[j]);
                         r = -EPROTO;
+                }
         }
         return r;
 }
