@@ -1,0 +1,370 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The JSON metadata clouds of issue #23 section 3 (DigitalOcean, Hetzner,
+# Oracle, Vultr, Scaleway, Akamai) against fakemeta serving their documented
+# responses (tests/fixtures/ds/<cloud>) at their real addresses, in a network
+# namespace of the test's own (as test-ds-netns.sh): found by the DMI
+# identity, what each gives (instance-id, cloud_name, cloud_id, platform,
+# user-data, vendor-data, network configuration), nothing asked off its
+# cloud, and none found on a 404, a timeout or a malformed document.
+if [ -z "${CB_IN_NETNS:-}" ]; then
+	[ "$(id -u)" = 0 ] || { echo "SKIP: network namespaces need root"; exit 77; }
+	command -v unshare >/dev/null && command -v ip >/dev/null || { echo "SKIP: unshare or ip missing"; exit 77; }
+	unshare -n true 2>/dev/null || { echo "SKIP: cannot create a network namespace here"; exit 77; }
+	CB_IN_NETNS=1 exec unshare -n sh "$0" "$@"
+fi
+. "$TOP_SRCDIR/tests/blackbox/lib.sh"
+: "${FAKEMETA:?FAKEMETA must name the fakemeta test helper}"
+
+FIX="$TOP_SRCDIR/tests/fixtures/ds"
+NS=cbtest-clouds-$$
+SRV="$R.srv"
+LOG="$R.reqlog"
+SRVPID=
+cleanup() {
+	[ -z "$SRVPID" ] || kill "$SRVPID" 2>/dev/null || true
+	ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$R" "$OUT" "$SRV" "$R.rules" "$R.port" "$LOG"
+}
+
+ip link set lo up
+ip netns add "$NS" || { echo "SKIP: ip netns add failed"; exit 77; }
+ip link add cb0 type veth peer name cb1 netns "$NS"
+ip addr add 169.254.0.2/16 dev cb0
+ip link set cb0 up
+ip -n "$NS" link set lo up
+ip -n "$NS" addr add 169.254.169.254/16 dev cb1
+ip -n "$NS" addr add 169.254.42.42/16 dev cb1
+ip -n "$NS" link set cb1 up
+
+# serve LISTEN CLOUD RULES: fakemeta with the cloud's fixture, logging requests
+serve() {
+	[ -z "$SRVPID" ] || { kill "$SRVPID"; wait "$SRVPID" 2>/dev/null || true; }
+	rm -rf "$SRV"
+	cp -r "$FIX/$2" "$SRV"
+	chmod -R u+w "$SRV" # distcheck: the source tree is read-only
+	printf '%s\n' "$3" >"$R.rules"
+	: >"$R.port"
+	: >"$LOG"
+	ip netns exec "$NS" "$FAKEMETA" --listen "$1" --rules "$R.rules" --log "$LOG" "$SRV" >"$R.port" &
+	SRVPID=$!
+	i=0
+	while [ ! -s "$R.port" ]; do
+		sleep 0.05
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "fakemeta did not start on $1"
+	done
+}
+# fresh SYS_VENDOR PRODUCT_SERIAL [CHASSIS_ASSET_TAG]: a target with that DMI
+# identity, two NICs (eth0, eth1) and systemd-networkd
+fresh() {
+	rm -rf "$R" "$OUT"
+	mkdir -p "$R/sys/class/dmi/id" "$R/etc/cloud/cloud.cfg.d" "$R/usr/lib/systemd"
+	echo "$1" >"$R/sys/class/dmi/id/sys_vendor"
+	echo "Standard PC (i440FX + PIIX, 1996)" >"$R/sys/class/dmi/id/product_name"
+	echo "$2" >"$R/sys/class/dmi/id/product_serial"
+	echo "${3:-}" >"$R/sys/class/dmi/id/chassis_asset_tag"
+	: >"$R/usr/lib/systemd/systemd-networkd"
+	printf 'cloud_init_modules: []\ncloud_config_modules: []\ncloud_final_modules: []\n' >"$R/etc/cloud/cloud.cfg"
+	# short limits: the failure cases end in seconds
+	printf 'datasource:\n' >"$R/etc/cloud/cloud.cfg.d/90-limits.cfg"
+	for ds in DigitalOcean Hetzner Oracle Vultr Scaleway Akamai; do
+		printf '  %s: {timeout: 1, max_wait: 3, retries: 1}\n' "$ds" >>"$R/etc/cloud/cloud.cfg.d/90-limits.cfg"
+	done
+}
+nic() { # NAME IFINDEX MAC
+	mkdir -p "$R/sys/class/net/$1/device"
+	echo "$2" >"$R/sys/class/net/$1/ifindex"
+	echo "$3" >"$R/sys/class/net/$1/address"
+	echo 1 >"$R/sys/class/net/$1/type"
+}
+init() { timeout 120 "$CLOUDBOOT" --root "$R" init >"$OUT" 2>&1 || fail "init exited $?"; }
+expect_query() { # KEY VALUE
+	got=$(cb query "$1" 2>&1)
+	[ "$got" = "$2" ] || fail "query $1 gives '$got', expected '$2'"
+}
+expect_none() { # WHY
+	expect_query _cloudboot.datasource None
+	expect_output_has "$1"
+}
+expect_instance_file() { # NAME CONTENT
+	iid=$(cb query v1.instance_id)
+	expect_file "/var/lib/cloud/instances/$iid/$1" "$2"
+}
+expect_net() { # FILE LINE...
+	f=/etc/systemd/network/$1
+	[ -f "$R$f" ] || fail "$f was not written"
+	shift
+	for l in "$@"; do
+		grep -qxF "$l" "$R$f" || { cat "$R$f" >&2; fail "$f lacks '$l'"; }
+	done
+}
+no_requests() { # WHAT
+	[ ! -s "$LOG" ] || { cat "$LOG" >&2; fail "$1: the metadata service was asked"; }
+}
+# probed_off_cloud CLOUD LISTEN: a plain QEMU machine asks nothing
+probed_off_cloud() {
+	fresh QEMU 0
+	: >"$LOG"
+	init
+	expect_query _cloudboot.datasource None
+	no_requests "$1 off its cloud"
+}
+
+# --- DigitalOcean -------------------------------------------------------
+serve 169.254.169.254:80 digitalocean ""
+fresh DigitalOcean 2756294
+nic eth0 2 04:01:2a:0f:2a:01
+nic eth1 3 04:01:2a:0f:2a:02
+init
+expect_query v1.instance_id 2756294
+expect_query v1.cloud_name digitalocean
+expect_query v1.cloud_id digitalocean
+expect_query v1.platform digitalocean
+expect_query v1.subplatform "metadata (http://169.254.169.254/metadata/v1.json)"
+expect_query v1.local_hostname sample-droplet
+expect_query v1.availability_zone nyc3
+expect_instance_file user-data.txt "#cloud-config
+# digitalocean user-data"
+expect_instance_file vendor-data.txt "#cloud-config
+# digitalocean vendor-data"
+expect_net 10-cloudboot-eth0.link "MACAddress=04:01:2a:0f:2a:01" "Name=eth0"
+expect_net 10-cloudboot-eth0.network "Address=104.131.20.105/18" \
+	"Gateway=104.131.0.1" "Address=10.17.0.5/16" "DNS=8.8.8.8"
+expect_net 10-cloudboot-eth1.network "Address=10.132.255.113/16"
+grep -q "Gateway=10.132.0.1" "$R/etc/systemd/network/10-cloudboot-eth1.network" &&
+	fail "the private interface got a gateway"
+grep -q "88888888" "$R/run/cloud-init/instance-data.json" 2>/dev/null &&
+	fail "the auth_key reached instance-data.json"
+pass "DigitalOcean: droplet metadata, user-data, vendor-data and network from v1.json"
+probed_off_cloud DigitalOcean
+pass "DigitalOcean: nothing asked off its DMI identity"
+
+serve 169.254.169.254:80 digitalocean "* * status 404"
+fresh DigitalOcean 2756294
+init
+expect_none "DigitalOcean: no droplet metadata at http://169.254.169.254/metadata/v1.json"
+pass "DigitalOcean: a 404 finds no datasource"
+
+serve 169.254.169.254:80 digitalocean ""
+printf '{"droplet_id": 1, "hostname": ' >"$SRV/metadata/v1.json"
+fresh DigitalOcean 2756294
+init
+expect_none "http://169.254.169.254/metadata/v1.json:"
+pass "DigitalOcean: a malformed document finds no datasource"
+
+serve 169.254.169.254:80 digitalocean "* * delay 5000"
+fresh DigitalOcean 2756294
+init
+expect_none "Timeout was reached"
+pass "DigitalOcean: a service that does not answer in time finds no datasource"
+
+# --- Hetzner ------------------------------------------------------------
+serve 169.254.169.254:80 hetzner ""
+fresh Hetzner 123456
+nic eth0 2 96:00:00:08:19:da
+nic enp7s0 3 86:00:00:aa:5d:f8
+init
+expect_query v1.instance_id 123456
+expect_query v1.cloud_name hetzner
+expect_query v1.cloud_id hetzner
+expect_query v1.platform hetzner
+expect_query v1.subplatform unknown
+expect_query v1.local_hostname cloudinit-test
+expect_instance_file user-data.txt "#cloud-config
+# hetzner user-data"
+expect_instance_file vendor-data.txt "#cloud-config
+# hetzner vendor-data"
+expect_net 10-cloudboot-eth0.link "MACAddress=96:00:00:08:19:da" "Name=eth0"
+expect_net 10-cloudboot-eth0.network "Address=2a01:4f8:beef:beef::1/64" \
+	"DNS=185.12.64.1"
+expect_net 10-cloudboot-enp7s0.link "MACAddress=86:00:00:aa:5d:f8" "Name=enp7s0"
+expect_net 10-cloudboot-enp7s0.network "DHCP=ipv4"
+pass "Hetzner: metadata (YAML), private networks, base64 user-data, vendor_data"
+probed_off_cloud Hetzner
+pass "Hetzner: nothing asked off its DMI identity"
+
+fresh Hetzner 999
+init
+expect_none "Hetzner: the instance-id 123456 of http://169.254.169.254/hetzner/v1/metadata is not the DMI serial 999"
+pass "Hetzner: an instance-id that is not the DMI serial is refused"
+
+serve 169.254.169.254:80 hetzner "GET /hetzner/v1/userdata status 204"
+fresh Hetzner 123456
+init
+expect_query v1.instance_id 123456
+[ ! -s "$R/var/lib/cloud/instances/$(cb query v1.instance_id)/user-data.txt" ] || fail "a 204 gave user-data"
+pass "Hetzner: 204 No Content is no user-data"
+
+serve 169.254.169.254:80 hetzner "GET /hetzner/v1/metadata status 404"
+fresh Hetzner 123456
+init
+expect_none "Hetzner: cannot read http://169.254.169.254/hetzner/v1/metadata"
+pass "Hetzner: a 404 finds no datasource"
+
+serve 169.254.169.254:80 hetzner ""
+printf 'instance-id: [123\n' >"$SRV/hetzner/v1/metadata/.listing"
+fresh Hetzner 123456
+init
+expect_none "http://169.254.169.254/hetzner/v1/metadata:"
+pass "Hetzner: malformed YAML finds no datasource"
+
+# --- Oracle -------------------------------------------------------------
+ORACLE_RULES="* /opc/v2/* require Authorization:Bearer Oracle 401"
+serve 169.254.169.254:80 oracle "$ORACLE_RULES"
+fresh QEMU 0 OracleCloud.com
+nic ens3 2 02:00:17:05:d1:db
+nic ens4 3 00:00:17:02:2b:b1
+init
+expect_query v1.instance_id ocid1.instance.oc1.phx.anyhqljtniwq6syc3nex55sep5w34qbwmw6TRUNCATED
+expect_query v1.cloud_name oracle
+expect_query v1.cloud_id oracle
+expect_query v1.platform oracle
+expect_query v1.subplatform "metadata (http://169.254.169.254/opc/v2/)"
+expect_query v1.local_hostname instance-20200320-1400
+expect_query v1.availability_zone phx-ad-3
+expect_instance_file user-data.txt "#cloud-config
+# oracle user-data"
+expect_net 10-cloudboot-ens3.link "MACAddress=02:00:17:05:d1:db" "Name=ens3"
+expect_net 10-cloudboot-ens3.network "DHCP=ipv4" "MTUBytes=9000"
+[ ! -e "$R/etc/systemd/network/10-cloudboot-ens4.network" ] ||
+	fail "a secondary VNIC was configured without configure_secondary_nics"
+grep -q "^  Authorization: Bearer Oracle" "$LOG" || fail "v2 was asked without its header"
+pass "Oracle: IMDSv2 with its header, primary VNIC on DHCP with MTU 9000"
+
+fresh QEMU 0 OracleCloud.com
+nic ens3 2 02:00:17:05:d1:db
+nic ens4 3 00:00:17:02:2b:b1
+printf 'datasource: {Oracle: {configure_secondary_nics: true}}\n' >"$R/etc/cloud/cloud.cfg.d/91-oracle.cfg"
+init
+expect_net 10-cloudboot-ens4.link "MACAddress=00:00:17:02:2b:b1" "Name=ens4"
+expect_net 10-cloudboot-ens4.network "Address=10.0.0.231/24"
+pass "Oracle: configure_secondary_nics gives the secondary VNIC its static address"
+probed_off_cloud Oracle
+pass "Oracle: nothing asked off its DMI identity"
+
+# v2 missing: v1 answers, without the header
+serve 169.254.169.254:80 oracle ""
+mv "$SRV/opc/v2" "$SRV/opc/v1"
+fresh QEMU 0 OracleCloud.com
+init
+expect_query v1.subplatform "metadata (http://169.254.169.254/opc/v1/)"
+expect_query v1.cloud_name oracle
+awk '/^GET \/opc\/v1\/instance\//{v1=1; next} /^[A-Z]/{v1=0} v1 && /Authorization/{bad=1} END{exit bad}' "$LOG" ||
+	fail "v1 was asked with v2's Authorization header"
+pass "Oracle: IMDSv1 when v2 is not there"
+
+serve 169.254.169.254:80 oracle ""
+printf '[1, 2]' >"$SRV/opc/v2/instance/.listing"
+fresh QEMU 0 OracleCloud.com
+init
+expect_none "http://169.254.169.254/opc/v2/instance/: not a JSON object"
+pass "Oracle: an instance document that is not an object finds no datasource"
+
+# --- Vultr --------------------------------------------------------------
+serve 169.254.169.254:80 vultr "* * require Metadata-Token:cloudinit 401"
+fresh Vultr 42872224
+nic ens3 2 56:00:03:1b:4e:ca
+nic ens7 3 5a:00:03:1b:4e:ca
+init
+expect_query v1.instance_id 29bea708-2e6e-480a-90ad-0e6b5d5ad62f
+expect_query v1.cloud_name vultr
+expect_query v1.cloud_id vultr
+expect_query v1.platform vultr
+expect_query v1.region us
+expect_query v1.local_hostname CLOUDINIT_2
+expect_instance_file user-data.txt "#cloud-config
+# vultr user-data"
+expect_instance_file vendor-data.txt "#cloud-config
+# vultr vendor-data"
+expect_net 10-cloudboot-ens3.link "MACAddress=56:00:03:1b:4e:ca" "Name=ens3"
+expect_net 10-cloudboot-ens3.network "Address=2002:19f0:5:28a7::/64"
+expect_net 10-cloudboot-ens7.link "MACAddress=5a:00:03:1b:4e:ca" "Name=ens7"
+expect_net 10-cloudboot-ens7.network "Address=10.1.112.3/20"
+pass "Vultr: v1.json with Metadata-Token, generated network configuration"
+probed_off_cloud Vultr
+pass "Vultr: nothing asked off its DMI identity"
+
+fresh QEMU 0
+mkdir -p "$R/proc"
+echo "root=/dev/vda vultr quiet" >"$R/proc/cmdline"
+serve 169.254.169.254:80 vultr ""
+init
+expect_query v1.cloud_name vultr
+pass "Vultr: 'vultr' on the kernel command line names the cloud"
+
+serve 169.254.169.254:80 vultr "* * status 500"
+fresh Vultr 42872224
+init
+expect_none "Vultr: no metadata at http://169.254.169.254/v1.json"
+pass "Vultr: a server error finds no datasource"
+
+# --- Scaleway -----------------------------------------------------------
+SCW_RULES="GET /user_data/* privport 403
+GET /vendor_data/* privport 403"
+serve 169.254.42.42:80 scaleway "$SCW_RULES"
+fresh Scaleway 0
+nic ens2 2 de:00:00:aa:bb:cc
+init
+expect_query v1.instance_id 00000000-0000-0000-0000-000000000000
+expect_query v1.cloud_name scaleway
+expect_query v1.cloud_id scaleway
+expect_query v1.platform scaleway
+expect_query v1.availability_zone fr-par-1
+expect_query v1.region fr-par
+expect_query v1.local_hostname scaleway.host
+expect_instance_file user-data.txt "#cloud-config
+# scaleway user-data"
+expect_instance_file vendor-data.txt "#cloud-config
+# scaleway vendor-data"
+expect_net 10-cloudboot-ens2.network "DHCP=ipv4" "Address=2001:bc8:1640:1a1e::1/64"
+pass "Scaleway: conf, user-data and vendor-data from a privileged port, network"
+
+serve 169.254.42.42:80 scaleway "GET /user_data/* status 404
+GET /vendor_data/* status 404"
+fresh Scaleway 0
+init
+expect_query v1.instance_id 00000000-0000-0000-0000-000000000000
+[ ! -s "$R/var/lib/cloud/instances/$(cb query v1.instance_id)/user-data.txt" ] || fail "a 404 gave user-data"
+pass "Scaleway: a 404 on user_data is no user-data"
+probed_off_cloud Scaleway
+pass "Scaleway: nothing asked off its DMI identity"
+
+serve 169.254.42.42:80 scaleway "GET /conf status 404"
+fresh Scaleway 0
+init
+expect_none "Scaleway: no metadata at http://169.254.42.42/conf?format=json"
+pass "Scaleway: a 404 on conf finds no datasource"
+
+# --- Akamai -------------------------------------------------------------
+AKAMAI_RULES="PUT /v1/token body akamaitoken123
+* /v1/* require Metadata-Token:akamaitoken123 401"
+serve 169.254.169.254:80 akamai "$AKAMAI_RULES"
+fresh Linode 123456
+init
+expect_query v1.instance_id 123456
+expect_query v1.cloud_name akamai
+expect_query v1.cloud_id akamai
+expect_query v1.platform akamai
+expect_query v1.region us-ord
+expect_instance_file user-data.txt "#cloud-config
+# akamai user-data"
+grep -q "^  Metadata-Token-Expiry-Seconds: 300" "$LOG" || fail "the token was asked without its expiry"
+pass "Akamai: token, instance and base64 user-data"
+probed_off_cloud Akamai
+pass "Akamai: nothing asked off its DMI identity"
+
+serve 169.254.169.254:80 akamai "PUT /v1/token status 403"
+fresh Akamai 777
+init
+expect_query v1.instance_id 777
+expect_query v1.cloud_name akamai
+pass "Akamai: a refused token leaves the DMI serial as the instance-id, as cloud-init"
+
+fresh Akamai 777
+printf 'v4=0;v6=0\n' >"$R/sys/class/dmi/id/board_serial"
+: >"$LOG"
+init
+expect_query v1.instance_id 777
+no_requests "Akamai with v4=0;v6=0"
+pass "Akamai: the DMI flags v4=0;v6=0 keep it off the network"
