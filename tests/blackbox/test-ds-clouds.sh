@@ -368,3 +368,66 @@ init
 expect_query v1.instance_id 777
 no_requests "Akamai with v4=0;v6=0"
 pass "Akamai: the DMI flags v4=0;v6=0 keep it off the network"
+
+# --- hostile metadata ---------------------------------------------------
+# (tools/gen-hostile feeds seed files, not a metadata service: the hostile
+# values of these clouds are served here.) A value with a line break never
+# becomes a line of a network file; the rest still applies.
+serve 169.254.169.254:80 digitalocean ""
+sed -i 's|"ip_address": "104.131.20.105"|"ip_address": "104.131.20.105\\nDNS=6.6.6.6"|; s|"hostname": "sample-droplet"|"hostname": "evil\\nhost"|; s|"8.8.8.8"|"8.8.8.8\\nDNS=6.6.6.7"|' "$SRV/metadata/v1.json"
+fresh DigitalOcean 2756294
+nic eth0 2 04:01:2a:0f:2a:01
+nic eth1 3 04:01:2a:0f:2a:02
+init
+expect_query v1.instance_id 2756294
+expect_query v1.local_hostname 2756294
+expect_output_has "DigitalOcean: interfaces.public[0].ipv4 ip_address is not an address; the interface is left out"
+expect_output_has "DigitalOcean: dns.nameservers[2] is not an address; left out"
+expect_net 10-cloudboot-eth1.network "Address=10.132.255.113/16"
+! grep -rq "6\.6\.6\." "$R/etc/systemd/network" || fail "an injected line reached a network file"
+[ ! -e "$R/etc/systemd/network/10-cloudboot-eth0.network" ] || fail "the hostile public NIC was written"
+pass "DigitalOcean: values with line breaks are left out, the rest applies"
+
+serve 169.254.169.254:80 vultr ""
+sed -i 's|"mac": "5a:00:03:1b:4e:ca",|"mac": "5a:00:03:1b:4e:ca", "mtu": "1500\\n[Network]",|' "$SRV/v1.json"
+fresh Vultr 42872224
+nic ens3 2 56:00:03:1b:4e:ca
+nic ens7 3 5a:00:03:1b:4e:ca
+init
+expect_output_has "Vultr: interfaces[1].mtu is not an MTU; the interface is left out"
+expect_net 10-cloudboot-ens3.network "DHCP=ipv4"
+[ ! -e "$R/etc/systemd/network/10-cloudboot-ens7.network" ] || fail "the hostile NIC was written"
+pass "Vultr: an MTU with a line break leaves its NIC out"
+
+serve 169.254.169.254:80 oracle ""
+sed -i 's|"macAddr" : "02:00:17:05:D1:DB"|"macAddr" : "02:00:17:05:D1:DB\\nName=x"|' "$SRV/opc/v2/vnics/.listing"
+fresh QEMU 0 OracleCloud.com
+nic ens3 2 02:00:17:05:d1:db
+init
+expect_query v1.cloud_name oracle
+expect_output_has "Oracle: vnics[0].macAddr is not a MAC address; left out"
+[ ! -e "$R/etc/systemd/network/10-cloudboot-ens3.link" ] || fail "the hostile VNIC was written"
+pass "Oracle: a macAddr with a line break is left out"
+
+serve 169.254.169.254:80 hetzner ""
+sed -i 's|- address: 2a01:4f8:beef:beef::1/64|- address: "2a01:4f8:beef:beef::1/64\\nDNS=6.6.6.6"|' "$SRV/hetzner/v1/metadata/.listing"
+fresh Hetzner 123456
+nic eth0 2 96:00:00:08:19:da
+init
+expect_query v1.instance_id 123456
+! grep -rq "6\.6\.6\." "$R/etc/systemd/network" 2>/dev/null || fail "an injected line reached a network file"
+pass "Hetzner: a network-config address with a line break is refused"
+
+serve 169.254.169.254:80 digitalocean "* * huge 40000000"
+fresh DigitalOcean 2756294
+init
+expect_none "DigitalOcean: no droplet metadata at http://169.254.169.254/metadata/v1.json"
+pass "DigitalOcean: a document past the size limit finds no datasource"
+
+serve 169.254.169.254:80 akamai "PUT /v1/token body tok
+* /v1/instance redirect http://198.51.100.1/v1/instance"
+fresh Akamai 777
+init
+expect_query v1.instance_id 777
+expect_output_has "Akamai: cannot read http://169.254.169.254/v1/instance"
+pass "Akamai: a redirect to another host is not followed"
