@@ -90,3 +90,4 @@ extern const struct datasource ds_oracle;
 extern const struct datasource ds_vultr;
 extern const struct datasource ds_scaleway;
 extern const struct datasource ds_akamai;
+extern const struct datasource ds_upcloud;

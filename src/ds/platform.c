@@ -194,6 +194,8 @@ static const char *detect_cloud(int root_fd, const struct platform *p)
                 return "scaleway";
         if (streq(vendor, "Linode") || streq(vendor, "Akamai"))
                 return "akamai";
+        if (streq(vendor, "UpCloud"))
+                return "upcloud";
         return NULL;
 }
 

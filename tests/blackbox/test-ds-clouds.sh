@@ -68,7 +68,7 @@ fresh() {
 	printf 'cloud_init_modules: []\ncloud_config_modules: []\ncloud_final_modules: []\n' >"$R/etc/cloud/cloud.cfg"
 	# short limits: the failure cases end in seconds
 	printf 'datasource:\n' >"$R/etc/cloud/cloud.cfg.d/90-limits.cfg"
-	for ds in DigitalOcean Hetzner Oracle Vultr Scaleway Akamai; do
+	for ds in DigitalOcean Hetzner Oracle Vultr Scaleway Akamai UpCloud; do
 		printf '  %s: {timeout: 1, max_wait: 3, retries: 1}\n' "$ds" >>"$R/etc/cloud/cloud.cfg.d/90-limits.cfg"
 	done
 }
@@ -368,6 +368,38 @@ init
 expect_query v1.instance_id 777
 no_requests "Akamai with v4=0;v6=0"
 pass "Akamai: the DMI flags v4=0;v6=0 keep it off the network"
+
+# --- UpCloud ------------------------------------------------------------
+serve 169.254.169.254:80 upcloud ""
+fresh UpCloud 0
+echo 00322b68-0096-4042-9406-faad61922128 >"$R/sys/class/dmi/id/product_uuid"
+nic eth0 2 3a:d6:ba:4a:36:e7
+nic eth1 3 3a:d6:ba:4a:84:cc
+nic eth2 4 3a:d6:ba:4a:63:e7
+init
+expect_query v1.instance_id 00322b68-0096-4042-9406-faad61922128
+expect_query v1.cloud_name upcloud
+expect_query v1.cloud_id upcloud
+expect_query v1.platform upcloud
+expect_query v1.subplatform "metadata (http://169.254.169.254/metadata/v1.json)"
+expect_query v1.availability_zone fi-hel2
+expect_query v1.local_hostname test.example.com
+expect_instance_file user-data.txt "#cloud-config
+# upcloud user-data"
+expect_instance_file vendor-data.txt "#cloud-config
+# upcloud vendor-data"
+expect_net 10-cloudboot-eth0.network "DHCP=ipv4" "Address=94.237.105.50/32" "DNS=94.237.127.9"
+expect_net 10-cloudboot-eth1.network "Address=10.6.3.27/22" "Gateway=10.6.0.1"
+expect_net 10-cloudboot-eth2.network "DHCP=ipv6"
+pass "UpCloud: server metadata, user-data, vendor-data and network from v1.json"
+probed_off_cloud UpCloud
+pass "UpCloud: nothing asked off its DMI identity"
+
+serve 169.254.169.254:80 upcloud "* * status 404"
+fresh UpCloud 0
+init
+expect_none "UpCloud: no server metadata at http://169.254.169.254/metadata/v1.json"
+pass "UpCloud: a 404 finds no datasource"
 
 # --- hostile metadata ---------------------------------------------------
 # (tools/gen-hostile feeds seed files, not a metadata service: the hostile

@@ -123,6 +123,7 @@ static void test_clouds_by_dmi(void **state)
                 { "sys_vendor", "Scaleway\n", "scaleway" },
                 { "sys_vendor", "Linode\n", "akamai" },
                 { "sys_vendor", "Akamai\n", "akamai" },
+                { "sys_vendor", "UpCloud\n", "upcloud" },
                 /* whole values only, as ds-identify compares them */
                 { "sys_vendor", "DigitalOcean Spaces\n", NULL },
                 { "chassis_asset_tag", "OracleCloud.com.evil\n", NULL },
