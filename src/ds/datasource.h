@@ -91,3 +91,4 @@ extern const struct datasource ds_vultr;
 extern const struct datasource ds_scaleway;
 extern const struct datasource ds_akamai;
 extern const struct datasource ds_upcloud;
+extern const struct datasource ds_aliyun;

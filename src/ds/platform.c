@@ -196,6 +196,8 @@ static const char *detect_cloud(int root_fd, const struct platform *p)
                 return "akamai";
         if (streq(vendor, "UpCloud"))
                 return "upcloud";
+        if (streq(product, "Alibaba Cloud ECS"))
+                return "aliyun";
         return NULL;
 }
 

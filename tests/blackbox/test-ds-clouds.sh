@@ -35,6 +35,8 @@ ip link set cb0 up
 ip -n "$NS" link set lo up
 ip -n "$NS" addr add 169.254.169.254/16 dev cb1
 ip -n "$NS" addr add 169.254.42.42/16 dev cb1
+ip -n "$NS" addr add 100.100.100.200/24 dev cb1
+ip addr add 100.100.100.2/24 dev cb0
 ip -n "$NS" link set cb1 up
 
 # serve LISTEN CLOUD RULES: fakemeta with the cloud's fixture, logging requests
@@ -68,7 +70,7 @@ fresh() {
 	printf 'cloud_init_modules: []\ncloud_config_modules: []\ncloud_final_modules: []\n' >"$R/etc/cloud/cloud.cfg"
 	# short limits: the failure cases end in seconds
 	printf 'datasource:\n' >"$R/etc/cloud/cloud.cfg.d/90-limits.cfg"
-	for ds in DigitalOcean Hetzner Oracle Vultr Scaleway Akamai UpCloud; do
+	for ds in DigitalOcean Hetzner Oracle Vultr Scaleway Akamai UpCloud AliYun; do
 		printf '  %s: {timeout: 1, max_wait: 3, retries: 1}\n' "$ds" >>"$R/etc/cloud/cloud.cfg.d/90-limits.cfg"
 	done
 }
@@ -400,6 +402,46 @@ fresh UpCloud 0
 init
 expect_none "UpCloud: no server metadata at http://169.254.169.254/metadata/v1.json"
 pass "UpCloud: a 404 finds no datasource"
+
+# --- AliYun -------------------------------------------------------------
+# (100.100.100.200 is served from the server namespace too)
+ALIYUN_RULES="PUT /latest/api/token body ecstoken42
+* /2016-01-01/* require X-aliyun-ecs-metadata-token:ecstoken42 401"
+serve 100.100.100.200:80 aliyun "$ALIYUN_RULES"
+fresh "Alibaba Cloud" 0
+echo "Alibaba Cloud ECS" >"$R/sys/class/dmi/id/product_name"
+nic eth0 2 00:16:3e:14:59:58
+init
+expect_query v1.instance_id i-bp15ojxppkmsnyjxxxxx
+expect_query v1.cloud_name aliyun
+expect_query v1.cloud_id aliyun
+expect_query v1.platform aliyun
+expect_query v1.local_hostname aliyun-test-vm-00
+expect_instance_file user-data.txt "#cloud-config
+# aliyun user-data"
+expect_instance_file vendor-data.txt "#cloud-config
+# aliyun vendor-data"
+expect_net 10-cloudboot-eth0.network "DHCP=ipv4"
+grep -q "^  X-aliyun-ecs-metadata-token-ttl-seconds: 21600" "$LOG" || fail "the token was asked without its TTL"
+pass "AliYun: token, meta-data/all, user-data, vendor-data, network"
+probed_off_cloud AliYun
+pass "AliYun: nothing asked off its DMI identity"
+
+serve 100.100.100.200:80 aliyun "PUT /latest/api/token status 403"
+fresh "Alibaba Cloud" 0
+echo "Alibaba Cloud ECS" >"$R/sys/class/dmi/id/product_name"
+init
+expect_none "AliYun: no API token from http://100.100.100.200/latest/api/token"
+pass "AliYun: a refused token finds no datasource"
+
+serve 100.100.100.200:80 aliyun "PUT /latest/api/token body ecstoken42
+GET /2016-01-01/user-data status 404
+GET /2016-01-01/vendor-data status 404"
+fresh "Alibaba Cloud" 0
+echo "Alibaba Cloud ECS" >"$R/sys/class/dmi/id/product_name"
+init
+expect_query v1.instance_id i-bp15ojxppkmsnyjxxxxx
+pass "AliYun: no user-data or vendor-data (404) is none"
 
 # --- hostile metadata ---------------------------------------------------
 # (tools/gen-hostile feeds seed files, not a metadata service: the hostile

@@ -124,6 +124,7 @@ static void test_clouds_by_dmi(void **state)
                 { "sys_vendor", "Linode\n", "akamai" },
                 { "sys_vendor", "Akamai\n", "akamai" },
                 { "sys_vendor", "UpCloud\n", "upcloud" },
+                { "product_name", "Alibaba Cloud ECS\n", "aliyun" },
                 /* whole values only, as ds-identify compares them */
                 { "sys_vendor", "DigitalOcean Spaces\n", NULL },
                 { "chassis_asset_tag", "OracleCloud.com.evil\n", NULL },
