@@ -101,6 +101,9 @@ expect_net() { # FILE LINE...
 		grep -qxF "$l" "$R$f" || { cat "$R$f" >&2; fail "$f lacks '$l'"; }
 	done
 }
+expect_key() { # TEXT: one of v1.public_ssh_keys holds it
+	cb query v1.public_ssh_keys | grep -qF "$1" || { cb query v1.public_ssh_keys >&2; fail "no public key holds '$1'"; }
+}
 no_requests() { # WHAT
 	[ ! -s "$LOG" ] || { cat "$LOG" >&2; fail "$1: the metadata service was asked"; }
 }
@@ -126,6 +129,7 @@ expect_query v1.platform digitalocean
 expect_query v1.subplatform "metadata (http://169.254.169.254/metadata/v1.json)"
 expect_query v1.local_hostname sample-droplet
 expect_query v1.availability_zone nyc3
+expect_key "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ do-test@example"
 expect_instance_file user-data.txt "#cloud-config
 # digitalocean user-data"
 expect_instance_file vendor-data.txt "#cloud-config
@@ -173,6 +177,7 @@ expect_query v1.cloud_id hetzner
 expect_query v1.platform hetzner
 expect_query v1.subplatform unknown
 expect_query v1.local_hostname cloudinit-test
+expect_key "test-key@workstation"
 expect_instance_file user-data.txt "#cloud-config
 # hetzner user-data"
 expect_instance_file vendor-data.txt "#cloud-config
@@ -225,6 +230,7 @@ expect_query v1.platform oracle
 expect_query v1.subplatform "metadata (http://169.254.169.254/opc/v2/)"
 expect_query v1.local_hostname instance-20200320-1400
 expect_query v1.availability_zone phx-ad-3
+expect_key "oracle-test@example"
 expect_instance_file user-data.txt "#cloud-config
 # oracle user-data"
 expect_net 10-cloudboot-ens3.link "MACAddress=02:00:17:05:d1:db" "Name=ens3"
@@ -275,6 +281,7 @@ expect_query v1.cloud_id vultr
 expect_query v1.platform vultr
 expect_query v1.region us
 expect_query v1.local_hostname CLOUDINIT_2
+expect_key "vultr-test@example"
 expect_instance_file user-data.txt "#cloud-config
 # vultr user-data"
 expect_instance_file vendor-data.txt "#cloud-config
@@ -315,6 +322,8 @@ expect_query v1.platform scaleway
 expect_query v1.availability_zone fr-par-1
 expect_query v1.region fr-par
 expect_query v1.local_hostname scaleway.host
+expect_key "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABCCCCC"
+expect_key "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABDDDDD"
 expect_instance_file user-data.txt "#cloud-config
 # scaleway user-data"
 expect_instance_file vendor-data.txt "#cloud-config
@@ -386,6 +395,7 @@ expect_query v1.platform upcloud
 expect_query v1.subplatform "metadata (http://169.254.169.254/metadata/v1.json)"
 expect_query v1.availability_zone fi-hel2
 expect_query v1.local_hostname test.example.com
+expect_key "test2@example.com"
 expect_instance_file user-data.txt "#cloud-config
 # upcloud user-data"
 expect_instance_file vendor-data.txt "#cloud-config
@@ -417,6 +427,7 @@ expect_query v1.cloud_name aliyun
 expect_query v1.cloud_id aliyun
 expect_query v1.platform aliyun
 expect_query v1.local_hostname aliyun-test-vm-00
+expect_key "ssh-rsa AAAAB3Nza aliyun-skp"
 expect_instance_file user-data.txt "#cloud-config
 # aliyun user-data"
 expect_instance_file vendor-data.txt "#cloud-config
