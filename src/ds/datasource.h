@@ -92,3 +92,4 @@ extern const struct datasource ds_scaleway;
 extern const struct datasource ds_akamai;
 extern const struct datasource ds_upcloud;
 extern const struct datasource ds_aliyun;
+extern const struct datasource ds_exoscale;

@@ -198,6 +198,8 @@ static const char *detect_cloud(int root_fd, const struct platform *p)
                 return "upcloud";
         if (streq(product, "Alibaba Cloud ECS"))
                 return "aliyun";
+        if (has_prefix(product, "Exoscale"))
+                return "exoscale";
         return NULL;
 }
 

@@ -70,7 +70,7 @@ fresh() {
 	printf 'cloud_init_modules: []\ncloud_config_modules: []\ncloud_final_modules: []\n' >"$R/etc/cloud/cloud.cfg"
 	# short limits: the failure cases end in seconds
 	printf 'datasource:\n' >"$R/etc/cloud/cloud.cfg.d/90-limits.cfg"
-	for ds in DigitalOcean Hetzner Oracle Vultr Scaleway Akamai UpCloud AliYun; do
+	for ds in DigitalOcean Hetzner Oracle Vultr Scaleway Akamai UpCloud AliYun Exoscale; do
 		printf '  %s: {timeout: 1, max_wait: 3, retries: 1}\n' "$ds" >>"$R/etc/cloud/cloud.cfg.d/90-limits.cfg"
 	done
 }
@@ -453,6 +453,40 @@ echo "Alibaba Cloud ECS" >"$R/sys/class/dmi/id/product_name"
 init
 expect_query v1.instance_id i-bp15ojxppkmsnyjxxxxx
 pass "AliYun: no user-data or vendor-data (404) is none"
+
+# --- Exoscale -----------------------------------------------------------
+serve 169.254.169.254:80 exoscale ""
+fresh "Exoscale" 0
+echo "Exoscale Compute Platform" >"$R/sys/class/dmi/id/product_name"
+init
+expect_query v1.instance_id 1e3a6e48-3ad4-4e06-9d2c-3b9fd9a9bd06
+expect_query v1.cloud_name exoscale
+expect_query v1.cloud_id exoscale
+expect_query v1.platform exoscale
+expect_query v1.subplatform "metadata (http://169.254.169.254)"
+expect_query v1.local_hostname myname
+expect_query v1.availability_zone ch-gva-2
+expect_key "exoscale-test@example"
+expect_instance_file user-data.txt "#cloud-config
+# exoscale user-data"
+! grep -q ":8080" "$OUT" || fail "the password server was asked"
+pass "Exoscale: the 1.0/meta-data tree and user-data"
+probed_off_cloud Exoscale
+pass "Exoscale: nothing asked off its DMI identity"
+
+serve 169.254.169.254:80 exoscale "GET /1.0/user-data status 404"
+fresh "Exoscale" 0
+echo "Exoscale Compute Platform" >"$R/sys/class/dmi/id/product_name"
+init
+expect_query v1.instance_id 1e3a6e48-3ad4-4e06-9d2c-3b9fd9a9bd06
+pass "Exoscale: no user-data (404) is none"
+
+serve 169.254.169.254:80 exoscale "GET /1.0/meta-data/instance-id status 404"
+fresh "Exoscale" 0
+echo "Exoscale Compute Platform" >"$R/sys/class/dmi/id/product_name"
+init
+expect_none "Exoscale: no metadata service at http://169.254.169.254/1.0/meta-data/instance-id"
+pass "Exoscale: no instance-id finds no datasource"
 
 # --- hostile metadata ---------------------------------------------------
 # (tools/gen-hostile feeds seed files, not a metadata service: the hostile

@@ -125,6 +125,7 @@ static void test_clouds_by_dmi(void **state)
                 { "sys_vendor", "Akamai\n", "akamai" },
                 { "sys_vendor", "UpCloud\n", "upcloud" },
                 { "product_name", "Alibaba Cloud ECS\n", "aliyun" },
+                { "product_name", "Exoscale Compute Platform\n", "exoscale" },
                 /* whole values only, as ds-identify compares them */
                 { "sys_vendor", "DigitalOcean Spaces\n", NULL },
                 { "chassis_asset_tag", "OracleCloud.com.evil\n", NULL },
