@@ -17,7 +17,7 @@
 static const char builtin_defaults[] =
         "datasource_list: [NoCloud, ConfigDrive, Credentials, Azure, GCE, OpenStack, Ec2, "
         "DigitalOcean, Hetzner, Oracle, Vultr, Scaleway, Akamai, "
-        "UpCloud, AliYun, Exoscale, "
+        "UpCloud, AliYun, Exoscale, CloudStack, "
         "None]\n"
         "preserve_hostname: false\n"
         "system_info:\n"

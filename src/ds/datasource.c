@@ -14,7 +14,7 @@ static const struct datasource *const registry[] = {
         &ds_nocloud, &ds_credentials, &ds_configdrive, &ds_azure,
         &ds_gce,     &ds_openstack,   &ds_ec2,         &ds_none,
         &ds_digitalocean, &ds_hetzner, &ds_oracle, &ds_vultr, &ds_scaleway, &ds_akamai,
-        &ds_upcloud, &ds_aliyun, &ds_exoscale,
+        &ds_upcloud, &ds_aliyun, &ds_exoscale, &ds_cloudstack,
 };
 
 /* Local seeds first: they cost a few stat calls and are media someone
@@ -25,7 +25,7 @@ static const char *const default_list[] = { "NoCloud", "ConfigDrive", "Credentia
                                             "Ec2",
                                             "DigitalOcean", "Hetzner", "Oracle", "Vultr",
                                             "Scaleway", "Akamai",
-                                            "UpCloud", "AliYun", "Exoscale",
+                                            "UpCloud", "AliYun", "Exoscale", "CloudStack",
                                             "None",        NULL };
 
 const struct datasource *ds_lookup(const char *name)

@@ -93,3 +93,4 @@ extern const struct datasource ds_akamai;
 extern const struct datasource ds_upcloud;
 extern const struct datasource ds_aliyun;
 extern const struct datasource ds_exoscale;
+extern const struct datasource ds_cloudstack;

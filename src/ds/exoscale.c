@@ -16,79 +16,8 @@
 
 #define LEAF_MAX (64u * 1024)
 #define CRAWL_REQUESTS_MAX 64
-#define CRAWL_DEPTH_MAX 3
 
 static const char *const default_urls[] = { "http://169.254.169.254", NULL };
-
-struct crawl {
-        const struct ds_net *n;
-        const char *base;
-        unsigned budget;
-};
-
-static int crawl_dir(struct crawl *c, const char *dir, struct node *into, unsigned depth);
-
-/* One line of a listing: a leaf's value, a sub-directory, or in public-keys/
- * "0=name", whose key is at 0/openssh-key. */
-static int crawl_entry(struct crawl *c, const char *dir, const char *line, size_t len,
-                       struct node *into, unsigned depth)
-{
-        const char *eq = endswith(dir, "public-keys/") ? memchr(line, '=', len) : NULL;
-        bool is_dir = len > 0 && line[len - 1] == '/';
-        char key[128], path[512];
-        struct http_response resp;
-        int r;
-
-        (void)snprintf(key, sizeof(key), "%.*s",
-                       (int)(eq ? (size_t)(eq - line) : is_dir ? len - 1 : len), line);
-        if (!key[0] || strchr(key, '/') || strchr(key, '?') || streq(key, ".") ||
-            streq(key, "..") || strlen(dir) + strlen(key) + 16 > sizeof(path))
-                return 0;
-        if (is_dir) {
-                struct node *sub = node_new(NODE_MAP);
-                (void)snprintf(path, sizeof(path), "%s%s/", dir, key);
-                r = sub ? crawl_dir(c, path, sub, depth + 1) : -ENOMEM;
-                if (r >= 0)
-                        return node_set(into, key, sub);
-                node_free(sub);
-                return r;
-        }
-        if (c->budget == 0)
-                return 0;
-        c->budget--;
-        (void)snprintf(path, sizeof(path), "%s%s%s", dir, key, eq ? "/openssh-key" : "");
-        r = md_get(c->n, c->base, path, NULL, NULL, LEAF_MAX, &resp);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
-        while (resp.len > 0 && resp.body[resp.len - 1] == '\n')
-                resp.body[--resp.len] = 0;
-        r = ds_set_strn(into, key, resp.body, resp.len);
-        http_response_done(&resp);
-        return r;
-}
-
-static int crawl_dir(struct crawl *c, const char *dir, struct node *into, unsigned depth)
-{
-        struct http_response resp;
-        int r;
-
-        if (depth > CRAWL_DEPTH_MAX || c->budget == 0)
-                return 0;
-        c->budget--;
-        r = md_get(c->n, c->base, dir, NULL, NULL, LEAF_MAX, &resp);
-        if (r < 0)
-                return r;
-        for (const char *p = resp.body; *p && r >= 0;) {
-                size_t len = strcspn(p, "\r\n");
-                r = crawl_entry(c, dir, p, len, into, depth);
-                p += len;
-                p += strspn(p, "\r\n");
-        }
-        http_response_done(&resp);
-        return r;
-}
 
 static int exoscale_probe(const struct ds_ctx *ctx, struct ds_result *res)
 {
@@ -97,7 +26,7 @@ static int exoscale_probe(const struct ds_ctx *ctx, struct ds_result *res)
         const char *version = node_get_str(cfg, "api_version");
         const char *given_urls[] = { given, NULL };
         struct http_response resp;
-        struct crawl c = { .budget = CRAWL_REQUESTS_MAX };
+        struct md_crawl c = { .budget = CRAWL_REQUESTS_MAX };
         char path[160];
         struct ds_net n;
         int r = -ENOENT;
@@ -124,7 +53,7 @@ static int exoscale_probe(const struct ds_ctx *ctx, struct ds_result *res)
         if (!res->md)
                 return -ENOMEM;
         (void)snprintf(path, sizeof(path), "%s/meta-data/", version);
-        r = crawl_dir(&c, path, res->md, 0);
+        r = md_crawl(&c, path, res->md);
         if (r < 0) {
                 log_warning_errno(r, "Exoscale: cannot read the meta-data from %s/%s: %m", c.base,
                                   path);

@@ -12,6 +12,9 @@
 #include "valid.h"
 #include "yaml.h"
 
+#define MD_LEAF_MAX (64u * 1024)
+#define MD_CRAWL_DEPTH_MAX 3
+
 int md_get(const struct ds_net *n, const char *base, const char *path, const char *method,
            const char *const *headers, size_t max, struct http_response *ret)
 {
@@ -224,4 +227,73 @@ int md_fallback_nic(int root_fd, char *ret, size_t size)
         }
         fs_list_free(names, n);
         return r;
+}
+
+static int crawl_dir(struct md_crawl *c, const char *dir, struct node *into, unsigned depth);
+
+/* One line of a listing: a leaf's value, a sub-directory, or in public-keys/
+ * "0=name", whose key is at 0/openssh-key. */
+static int crawl_entry(struct md_crawl *c, const char *dir, const char *line, size_t len,
+                       struct node *into, unsigned depth)
+{
+        const char *eq = endswith(dir, "public-keys/") ? memchr(line, '=', len) : NULL;
+        bool is_dir = len > 0 && line[len - 1] == '/';
+        char key[128], path[512];
+        struct http_response resp;
+        int r;
+
+        (void)snprintf(key, sizeof(key), "%.*s",
+                       (int)(eq ? (size_t)(eq - line) : is_dir ? len - 1 : len), line);
+        if (!key[0] || strchr(key, '/') || strchr(key, '?') || streq(key, ".") ||
+            streq(key, "..") || strlen(dir) + strlen(key) + 16 > sizeof(path))
+                return 0;
+        if (is_dir) {
+                struct node *sub = node_new(NODE_MAP);
+                (void)snprintf(path, sizeof(path), "%s%s/", dir, key);
+                r = sub ? crawl_dir(c, path, sub, depth + 1) : -ENOMEM;
+                if (r >= 0)
+                        return node_set(into, key, sub);
+                node_free(sub);
+                return r;
+        }
+        if (c->budget == 0)
+                return 0;
+        c->budget--;
+        (void)snprintf(path, sizeof(path), "%s%s%s", dir, key, eq ? "/openssh-key" : "");
+        r = md_get(c->n, c->base, path, NULL, NULL, MD_LEAF_MAX, &resp);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        while (resp.len > 0 && resp.body[resp.len - 1] == '\n')
+                resp.body[--resp.len] = 0;
+        r = ds_set_strn(into, key, resp.body, resp.len);
+        http_response_done(&resp);
+        return r;
+}
+
+static int crawl_dir(struct md_crawl *c, const char *dir, struct node *into, unsigned depth)
+{
+        struct http_response resp;
+        int r;
+
+        if (depth > MD_CRAWL_DEPTH_MAX || c->budget == 0)
+                return 0;
+        c->budget--;
+        r = md_get(c->n, c->base, dir, NULL, NULL, MD_LEAF_MAX, &resp);
+        if (r < 0)
+                return r;
+        for (const char *p = resp.body; *p && r >= 0;) {
+                size_t len = strcspn(p, "\r\n");
+                r = crawl_entry(c, dir, p, len, into, depth);
+                p += len;
+                p += strspn(p, "\r\n");
+        }
+        http_response_done(&resp);
+        return r;
+}
+
+int md_crawl(struct md_crawl *c, const char *dir, struct node *into)
+{
+        return crawl_dir(c, dir, into, 0);
 }

@@ -52,3 +52,13 @@ int md_maybe_b64(char **data, size_t *len, size_t max);
  * the one with a device (not loopback or virtual) of the lowest ifindex.
  * -ENOENT when there is none. */
 int md_fallback_nic(int root_fd, char *ret, size_t size);
+/* An EC2-style tree (Exoscale, CloudStack): dir's listing, a line per
+ * entry, "name/" for a directory, a value per leaf; in public-keys/ lines
+ * "0=name" whose key is at 0/openssh-key. At most budget requests, three
+ * levels deep; a 404 leaf is left out. */
+struct md_crawl {
+        const struct ds_net *n;
+        const char *base;
+        unsigned budget;
+};
+int md_crawl(struct md_crawl *c, const char *dir, struct node *into);

@@ -200,6 +200,9 @@ static const char *detect_cloud(int root_fd, const struct platform *p)
                 return "aliyun";
         if (has_prefix(product, "Exoscale"))
                 return "exoscale";
+        /* not in a container: its DMI would be the host's */
+        if (has_prefix(product, "CloudStack") && !streq(p->hypervisor, "container"))
+                return "cloudstack";
         return NULL;
 }
 

@@ -488,6 +488,80 @@ init
 expect_none "Exoscale: no metadata service at http://169.254.169.254/1.0/meta-data/instance-id"
 pass "Exoscale: no instance-id finds no datasource"
 
+# --- CloudStack ---------------------------------------------------------
+cs_fresh() {
+	fresh "Apache Software Foundation" 0
+	echo "CloudStack KVM Hypervisor" >"$R/sys/class/dmi/id/product_name"
+}
+serve 169.254.169.254:80 cloudstack ""
+cs_fresh
+mkdir -p "$R/run/systemd/netif/leases"
+printf 'ADDRESS=169.254.0.2\nSERVER_ADDRESS=169.254.169.254\n' >"$R/run/systemd/netif/leases/2"
+init
+expect_query v1.instance_id i-3-29-VM
+expect_query v1.cloud_name cloudstack
+expect_query v1.cloud_id cloudstack
+expect_query v1.platform cloudstack
+expect_query v1.subplatform "metadata (http://169.254.169.254/)"
+expect_query v1.local_hostname cs-vm-1
+expect_query v1.availability_zone zone1
+expect_key "cloudstack-test@example"
+expect_instance_file user-data.txt "#cloud-config
+# cloudstack user-data"
+expect_output_has "CloudStack: the virtual router is 169.254.169.254, from a systemd-networkd lease"
+pass "CloudStack: the virtual router from a networkd lease, its meta-data tree and user-data"
+
+cs_fresh
+mkdir -p "$R/var/lib/dhcp"
+printf 'lease {\n  interface "eth0";\n  option dhcp-server-identifier 10.9.9.9;\n}\nlease {\n  interface "eth0";\n  option dhcp-server-identifier 169.254.169.254;\n}\n' >"$R/var/lib/dhcp/dhclient.eth0.leases"
+init
+expect_query v1.instance_id i-3-29-VM
+expect_output_has "CloudStack: the virtual router is 169.254.169.254, from a dhclient lease"
+pass "CloudStack: the virtual router from the newest dhclient lease"
+
+cs_fresh
+mkdir -p "$R/proc/net"
+printf 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t00000000\tFEA9FEA9\t0003\t0\t0\t0\t00000000\t0\t0\t0\neth0\t0000FEA9\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n' >"$R/proc/net/route"
+init
+expect_query v1.instance_id i-3-29-VM
+expect_output_has "CloudStack: the virtual router is 169.254.169.254, from the default gateway"
+pass "CloudStack: the virtual router from the default route"
+
+cs_fresh
+mkdir -p "$R/var/lib/cloud/seed/cs"
+printf 'instance-id: i-seeded\nlocal-hostname: seeded\n' >"$R/var/lib/cloud/seed/cs/meta-data"
+printf '#cloud-config\n# seeded\n' >"$R/var/lib/cloud/seed/cs/user-data"
+: >"$LOG"
+init
+expect_query v1.instance_id i-seeded
+expect_query v1.subplatform "seed-dir (/var/lib/cloud/seed/cs)"
+no_requests "CloudStack with a seed"
+pass "CloudStack: a seed in /var/lib/cloud/seed/cs is used without the network"
+
+cs_fresh
+init
+expect_none "CloudStack: no virtual router found"
+pass "CloudStack: no lease and no default route finds no datasource"
+probed_off_cloud CloudStack
+pass "CloudStack: nothing asked off its DMI identity"
+
+serve 169.254.169.254:80 cloudstack "GET /latest/meta-data/instance-id status 404"
+cs_fresh
+mkdir -p "$R/run/systemd/netif/leases"
+printf 'SERVER_ADDRESS=169.254.169.254\n' >"$R/run/systemd/netif/leases/2"
+init
+expect_none "CloudStack: no metadata service at http://169.254.169.254/latest/meta-data/instance-id"
+pass "CloudStack: no instance-id finds no datasource"
+
+cs_fresh
+mkdir -p "$R/run/systemd/netif/leases"
+printf 'SERVER_ADDRESS=169.254.169.254\nDNS=6.6.6.6\n' >"$R/run/systemd/netif/leases/1"
+printf 'SERVER_ADDRESS=169.254.169.254/../../x\n' >"$R/run/systemd/netif/leases/0"
+serve 169.254.169.254:80 cloudstack ""
+init
+expect_query v1.instance_id i-3-29-VM
+pass "CloudStack: a lease value that is not an address is skipped"
+
 # --- hostile metadata ---------------------------------------------------
 # (tools/gen-hostile feeds seed files, not a metadata service: the hostile
 # values of these clouds are served here.) A value with a line break never

@@ -126,6 +126,7 @@ static void test_clouds_by_dmi(void **state)
                 { "sys_vendor", "UpCloud\n", "upcloud" },
                 { "product_name", "Alibaba Cloud ECS\n", "aliyun" },
                 { "product_name", "Exoscale Compute Platform\n", "exoscale" },
+                { "product_name", "CloudStack KVM Hypervisor\n", "cloudstack" },
                 /* whole values only, as ds-identify compares them */
                 { "sys_vendor", "DigitalOcean Spaces\n", NULL },
                 { "chassis_asset_tag", "OracleCloud.com.evil\n", NULL },
