@@ -92,9 +92,9 @@ static struct node *keys_list(const struct node *pk)
 }
 
 /* The NICs of <root>/sys/class/net that the metadata lists by MAC. */
-static int build_netcfg(const struct ds_ctx *ctx, const struct node *net, struct ds_result *res)
+int aliyun_netcfg(const struct ds_ctx *ctx, const struct node *md, struct ds_result *res)
 {
-        const struct node *macs = node_get_path(net, "interfaces.macs");
+        const struct node *macs = node_get_path(node_get(md, "network"), "interfaces.macs");
         _cleanup_node_ struct node *doc = node_new(NODE_MAP);
         struct node *eths = node_new(NODE_MAP);
         int r;
@@ -193,7 +193,7 @@ static int aliyun_probe(const struct ds_ctx *ctx, struct ds_result *res)
         }
         res->md = TAKE_PTR(md);
         if (r >= 0)
-                r = build_netcfg(ctx, node_get(res->md, "network"), res);
+                r = aliyun_netcfg(ctx, res->md, res);
         if (r >= 0)
                 r = ds_net_result(res, "aliyun", base, API_VERSION "/user-data");
         if (r >= 0)

@@ -42,7 +42,7 @@ static int add_subnet(struct node *subnets, const struct node *raw, const char *
         why = !ip ? "has no ip_address" : valid_ip(ip, &family) ? "ip_address is not an address" : NULL;
         if (!why && family == AF_INET6) {
                 const char *cidr = md_scalar(node_get(raw, "cidr"), buf, sizeof(buf));
-                uint64_t c;
+                uint64_t c = 0;
                 if (!cidr || valid_parse_uint(cidr, 0, 128, &c) < 0)
                         why = "cidr is not a prefix length from 0 to 128";
                 prefix = (unsigned)c;
@@ -131,7 +131,7 @@ static int add_nic(const struct ds_ctx *ctx, struct node *config, const char *ki
         return r;
 }
 
-static int build_netcfg(const struct ds_ctx *ctx, const struct node *full, struct ds_result *res)
+int digitalocean_netcfg(const struct ds_ctx *ctx, const struct node *full, struct ds_result *res)
 {
         const struct node *ifaces = node_get(full, "interfaces");
         const struct node *ns = node_get_path(full, "dns.nameservers");
@@ -237,7 +237,7 @@ static int digitalocean_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 r = md_take_text(node_get(full, "vendor_data"), ctx->user_data_max, name,
                                  &res->vd, &res->vd_len);
         if (r >= 0)
-                r = build_netcfg(ctx, full, res);
+                r = digitalocean_netcfg(ctx, full, res);
         if (r >= 0)
                 r = ds_net_result(res, "digitalocean", base, "user_data");
         if (r >= 0)

@@ -73,9 +73,9 @@ static int add_private(const struct ds_ctx *ctx, struct node *config, const stru
         return 0;
 }
 
-static int build_netcfg(const struct ds_ctx *ctx, struct ds_result *res)
+int hetzner_netcfg(const struct ds_ctx *ctx, const struct node *md, struct ds_result *res)
 {
-        const struct node *given = node_get(res->md, "network-config");
+        const struct node *given = node_get(md, "network-config");
         _cleanup_node_ struct node *doc = NULL;
         struct node *config;
         int r;
@@ -90,7 +90,7 @@ static int build_netcfg(const struct ds_ctx *ctx, struct ds_result *res)
                 return -ENOMEM;
         config = node_get(doc, "config");
         if (config && config->type == NODE_SEQ) {
-                r = add_private(ctx, config, node_get(res->md, "private-networks"));
+                r = add_private(ctx, config, node_get(md, "private-networks"));
                 if (r < 0)
                         return r;
         }
@@ -193,7 +193,7 @@ static int hetzner_probe(const struct ds_ctx *ctx, struct ds_result *res)
         }
         http_response_done(&ud);
         if (r >= 0)
-                r = build_netcfg(ctx, res);
+                r = hetzner_netcfg(ctx, res->md, res);
         if (r >= 0)
                 r = ds_net_result(res, "hetzner", base, "userdata");
         if (r >= 0)

@@ -62,3 +62,15 @@ struct md_crawl {
         unsigned budget;
 };
 int md_crawl(struct md_crawl *c, const char *dir, struct node *into);
+
+/* The network configuration (res->netcfg) each cloud's document gives, NICs
+ * found by MAC under ctx->root_fd; for the probes and tests/fuzz. A value
+ * that is wrong leaves its interface out, logged; -ENOMEM only. */
+int digitalocean_netcfg(const struct ds_ctx *ctx, const struct node *full, struct ds_result *res);
+int hetzner_netcfg(const struct ds_ctx *ctx, const struct node *md, struct ds_result *res);
+int oracle_netcfg(const struct ds_ctx *ctx, const struct node *vnics, bool set_primary,
+                  bool set_secondary, struct ds_result *res);
+int vultr_netcfg(const struct ds_ctx *ctx, const struct node *md, struct ds_result *res);
+int scaleway_netcfg(const struct ds_ctx *ctx, const struct node *conf, struct ds_result *res);
+int upcloud_netcfg(const struct ds_ctx *ctx, const struct node *full, struct ds_result *res);
+int aliyun_netcfg(const struct ds_ctx *ctx, const struct node *md, struct ds_result *res);

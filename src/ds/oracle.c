@@ -124,8 +124,8 @@ static int add_vnic(const struct ds_ctx *ctx, struct node *config, const struct 
         return r;
 }
 
-static int build_netcfg(const struct ds_ctx *ctx, const struct node *vnics, bool set_primary,
-                        bool set_secondary, struct ds_result *res)
+int oracle_netcfg(const struct ds_ctx *ctx, const struct node *vnics, bool set_primary,
+                  bool set_secondary, struct ds_result *res)
 {
         _cleanup_node_ struct node *doc = node_new(NODE_MAP);
         struct node *config = node_new(NODE_SEQ);
@@ -136,7 +136,7 @@ static int build_netcfg(const struct ds_ctx *ctx, const struct node *vnics, bool
                 return r;
         }
         r = node_set(doc, "version", node_new_int(1));
-        if (r < 0 || !vnics || vnics->n == 0)
+        if (r < 0 || !vnics || vnics->type != NODE_SEQ || vnics->n == 0)
                 return r;
         if (!set_primary && node_get(vnics->items[0], "nicIndex")) {
                 log_warning("Oracle: the VNIC metadata says this is a bare metal machine; "
@@ -225,7 +225,7 @@ static int oracle_probe(const struct ds_ctx *ctx, struct ds_result *res)
                         log_warning("Oracle: cannot read %s/%s; no network configuration from "
                                     "the IMDS",
                                     base, path);
-                else if ((r = build_netcfg(ctx, vnics, primary, secondary, res)) < 0)
+                else if ((r = oracle_netcfg(ctx, vnics, primary, secondary, res)) < 0)
                         return r;
         }
         r = ds_net_result(res, "oracle", base, "instance/metadata/user_data");

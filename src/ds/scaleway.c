@@ -83,8 +83,9 @@ static int add_keys(struct node *md, const struct node *conf)
         return r;
 }
 
-static int build_netcfg(const struct ds_ctx *ctx, const struct node *ips, struct ds_result *res)
+int scaleway_netcfg(const struct ds_ctx *ctx, const struct node *conf, struct ds_result *res)
 {
+        const struct node *ips = node_get(conf, "public_ips");
         _cleanup_node_ struct node *doc = node_new(NODE_MAP);
         struct node *eths = node_new(NODE_MAP), *cfg = node_new(NODE_MAP);
         struct node *addrs = node_new(NODE_SEQ), *routes = node_new(NODE_SEQ);
@@ -205,7 +206,7 @@ static int scaleway_probe(const struct ds_ctx *ctx, struct ds_result *res)
         if (r < 0 && r != -ENOMEM)
                 return -ENOENT;
         if (r >= 0)
-                r = build_netcfg(ctx, node_get(conf, "public_ips"), res);
+                r = scaleway_netcfg(ctx, conf, res);
         if (r >= 0)
                 r = ds_net_result(res, "scaleway", base, "user_data/cloud-init");
         if (r >= 0)

@@ -133,9 +133,9 @@ static int add_nic(const struct ds_ctx *ctx, struct node *config, const struct n
         return r;
 }
 
-static int build_netcfg(const struct ds_ctx *ctx, const struct node *network,
-                        struct ds_result *res)
+int upcloud_netcfg(const struct ds_ctx *ctx, const struct node *full, struct ds_result *res)
 {
+        const struct node *network = node_get(full, "network");
         const struct node *ifaces = node_get(network, "interfaces"), *dns = node_get(network, "dns");
         _cleanup_node_ struct node *doc = node_new(NODE_MAP);
         struct node *config = node_new(NODE_SEQ);
@@ -220,7 +220,7 @@ static int upcloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 r = md_take_text(node_get(full, "vendor_data"), ctx->user_data_max, name,
                                  &res->vd, &res->vd_len);
         if (r >= 0)
-                r = build_netcfg(ctx, node_get(full, "network"), res);
+                r = upcloud_netcfg(ctx, full, res);
         if (r >= 0)
                 r = ds_net_result(res, "upcloud", base, "user_data");
         if (r >= 0)

@@ -222,9 +222,28 @@ static int name_cloud_interfaces(const struct ds_ctx *ctx, struct node *doc)
         return r;
 }
 
+int vultr_netcfg(const struct ds_ctx *ctx, const struct node *md, struct ds_result *res)
+{
+        _cleanup_node_ struct node *doc = NULL;
+        int r;
+
+        if (node_get(md, "cloud_interfaces") &&
+            node_get(md, "cloud_interfaces")->type == NODE_MAP) {
+                doc = node_copy(node_get(md, "cloud_interfaces"));
+                r = doc ? name_cloud_interfaces(ctx, doc) : -ENOMEM;
+        } else {
+                doc = node_new(NODE_MAP);
+                r = doc ? generate(ctx, node_get(md, "interfaces"), doc) : -ENOMEM;
+        }
+        if (r >= 0)
+                r = md_set_netcfg(res, doc);
+        /* -ENOENT: a NIC not found, logged; the fallback applies */
+        return r == -ENOENT ? 0 : r;
+}
+
 static int vultr_probe(const struct ds_ctx *ctx, struct ds_result *res)
 {
-        _cleanup_node_ struct node *md = NULL, *doc = NULL;
+        _cleanup_node_ struct node *md = NULL;
         const struct node *region;
         const char *base = NULL, *s;
         char buf[256], name[DS_NET_URL_LEN + 32];
@@ -274,18 +293,9 @@ static int vultr_probe(const struct ds_ctx *ctx, struct ds_result *res)
             !(node_get(md, "vendor-data")->type == NODE_SEQ && node_get(md, "vendor-data")->n == 0))
                 r = md_take_text(node_get(md, "vendor-data"), ctx->user_data_max, name, &res->vd,
                                  &res->vd_len);
-        if (r < 0)
-                return r;
-        if (node_get(md, "cloud_interfaces")) {
-                doc = node_copy(node_get(md, "cloud_interfaces"));
-                r = doc ? name_cloud_interfaces(ctx, doc) : -ENOMEM;
-        } else {
-                doc = node_new(NODE_MAP);
-                r = doc ? generate(ctx, node_get(md, "interfaces"), doc) : -ENOMEM;
-        }
         if (r >= 0)
-                r = md_set_netcfg(res, doc);
-        else if (r != -ENOENT)
+                r = vultr_netcfg(ctx, md, res);
+        if (r < 0)
                 return r;
         r = ds_net_result(res, "vultr", base, "v1.json");
         if (r >= 0)
