@@ -285,6 +285,9 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
         (void)curl.easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)req->body_max);
         (void)curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
         (void)curl.easy_setopt(h, CURLOPT_WRITEDATA, &s);
+        /* set either way: a handle may serve several requests */
+        (void)curl.easy_setopt(h, CURLOPT_LOCALPORT, req->privileged_port ? 1L : 0L);
+        (void)curl.easy_setopt(h, CURLOPT_LOCALPORTRANGE, req->privileged_port ? 1023L : 1L);
         (void)curl.easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
         if (req->method && strcmp(req->method, "GET") != 0) {
                 (void)curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);

@@ -10,6 +10,7 @@
  * failure, the time). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,10 @@ struct http_request {
         const char *const *headers;
         size_t body_max; /* a longer body ends the attempt with -EFBIG */
         unsigned timeout_ms; /* one attempt, connecting included */
+        /* Connect from a privileged local port (1-1023), which only root can
+         * bind: Scaleway's metadata service gives user-data only to such a
+         * client. */
+        bool privileged_port;
 };
 
 struct http_response {

@@ -15,7 +15,10 @@
 
 /* What cloud-init would assume with an empty cloud.cfg on Debian. */
 static const char builtin_defaults[] =
-        "datasource_list: [NoCloud, ConfigDrive, Credentials, Azure, GCE, OpenStack, Ec2, None]\n"
+        "datasource_list: [NoCloud, ConfigDrive, Credentials, Azure, GCE, OpenStack, Ec2, "
+        "DigitalOcean, Hetzner, Oracle, Vultr, Scaleway, Akamai, "
+        "UpCloud, AliYun, Exoscale, CloudStack, "
+        "None]\n"
         "preserve_hostname: false\n"
         "system_info:\n"
         "  distro: debian\n"

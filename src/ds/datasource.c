@@ -13,6 +13,8 @@
 static const struct datasource *const registry[] = {
         &ds_nocloud, &ds_credentials, &ds_configdrive, &ds_azure,
         &ds_gce,     &ds_openstack,   &ds_ec2,         &ds_none,
+        &ds_digitalocean, &ds_hetzner, &ds_oracle, &ds_vultr, &ds_scaleway, &ds_akamai,
+        &ds_upcloud, &ds_aliyun, &ds_exoscale, &ds_cloudstack,
 };
 
 /* Local seeds first: they cost a few stat calls and are media someone
@@ -20,7 +22,11 @@ static const struct datasource *const registry[] = {
  * their own cloud (ds/net.h), so off a cloud they cost nothing. */
 static const char *const default_list[] = { "NoCloud", "ConfigDrive", "Credentials",
                                             "Azure",   "GCE",         "OpenStack",
-                                            "Ec2",     "None",        NULL };
+                                            "Ec2",
+                                            "DigitalOcean", "Hetzner", "Oracle", "Vultr",
+                                            "Scaleway", "Akamai",
+                                            "UpCloud", "AliYun", "Exoscale", "CloudStack",
+                                            "None",        NULL };
 
 const struct datasource *ds_lookup(const char *name)
 {

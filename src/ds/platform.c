@@ -140,6 +140,25 @@ static const char *detect_hypervisor(int root_fd, const struct platform *p)
         return "none";
 }
 
+/* Is word one of the blank-separated words of <root>/proc/cmdline? (Vultr
+ * and Scaleway may be named there, as ds-identify reads it.) */
+static bool cmdline_has_word(int root_fd, const char *word)
+{
+        _cleanup_free_ char *line = NULL;
+        size_t len = strlen(word);
+
+        if (fs_read_line(root_fd, "/proc/cmdline", &line) < 0)
+                return false;
+        for (const char *p = line; *p;) {
+                size_t n = strcspn(p, " \t");
+                if (n == len && strncmp(p, word, len) == 0)
+                        return true;
+                p += n;
+                p += strspn(p, " \t");
+        }
+        return false;
+}
+
 /* The cloud a DMI identity names, as cloud-init's ds-identify reads it. */
 static const char *detect_cloud(int root_fd, const struct platform *p)
 {
@@ -160,6 +179,30 @@ static const char *detect_cloud(int root_fd, const struct platform *p)
             streq(tag, "OpenTelekomCloud") || streq(tag, "SAP CCloud VM") ||
             streq(tag, "HUAWEICLOUD"))
                 return "openstack";
+        /* the clouds of issue #23 section 3, as ds-identify's dscheck_* */
+        if (streq(vendor, "DigitalOcean"))
+                return "digitalocean";
+        if (streq(vendor, "Hetzner"))
+                return "hetzner";
+        if (streq(tag, "OracleCloud.com"))
+                return "oracle";
+        if (streq(vendor, "Vultr") || cmdline_has_word(root_fd, "vultr") ||
+            fs_exists(root_fd, "/etc/vultr"))
+                return "vultr";
+        if (streq(vendor, "Scaleway") || cmdline_has_word(root_fd, "scaleway") ||
+            fs_exists(root_fd, "/var/run/scaleway"))
+                return "scaleway";
+        if (streq(vendor, "Linode") || streq(vendor, "Akamai"))
+                return "akamai";
+        if (streq(vendor, "UpCloud"))
+                return "upcloud";
+        if (streq(product, "Alibaba Cloud ECS"))
+                return "aliyun";
+        if (has_prefix(product, "Exoscale"))
+                return "exoscale";
+        /* not in a container: its DMI would be the host's */
+        if (has_prefix(product, "CloudStack") && !streq(p->hypervisor, "container"))
+                return "cloudstack";
         return NULL;
 }
 

@@ -24,6 +24,7 @@
  *                        until the client goes
  *   reset                promise the file, send half of it, then reset (RST)
  *   redirect URL         answer 302 to URL
+ *   privport N           answer N unless the client's source port is below 1024
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* accept4, strcasestr; config.h defines it in the build tree */
@@ -222,6 +223,18 @@ static void serve(int fd, int dirfd)
                         }
                         if (sp)
                                 *sp = ' ';
+                } else if (!strcmp(r->action, "privport")) {
+                        struct sockaddr_storage peer;
+                        socklen_t plen = sizeof(peer);
+                        unsigned port = 65535;
+                        if (getpeername(fd, (struct sockaddr *)&peer, &plen) == 0)
+                                port = ntohs(peer.ss_family == AF_INET6
+                                                     ? ((struct sockaddr_in6 *)&peer)->sin6_port
+                                                     : ((struct sockaddr_in *)&peer)->sin_port);
+                        if (port >= 1024) {
+                                answer(fd, atoi(r->arg), NULL, "unprivileged\n", 13);
+                                return;
+                        }
                 } else if (!strcmp(r->action, "fail-first")) {
                         int k = 0, code = 500;
                         (void)sscanf(r->arg, "%d %d", &k, &code);

@@ -116,6 +116,20 @@ static void test_clouds_by_dmi(void **state)
                 { "product_name", "OpenStack Nova\n", "openstack" },
                 { "product_name", "OpenStack Compute\n", "openstack" },
                 { "product_name", "Standard PC (i440FX + PIIX, 1996)\n", NULL },
+                { "sys_vendor", "DigitalOcean\n", "digitalocean" },
+                { "sys_vendor", "Hetzner\n", "hetzner" },
+                { "chassis_asset_tag", "OracleCloud.com\n", "oracle" },
+                { "sys_vendor", "Vultr\n", "vultr" },
+                { "sys_vendor", "Scaleway\n", "scaleway" },
+                { "sys_vendor", "Linode\n", "akamai" },
+                { "sys_vendor", "Akamai\n", "akamai" },
+                { "sys_vendor", "UpCloud\n", "upcloud" },
+                { "product_name", "Alibaba Cloud ECS\n", "aliyun" },
+                { "product_name", "Exoscale Compute Platform\n", "exoscale" },
+                { "product_name", "CloudStack KVM Hypervisor\n", "cloudstack" },
+                /* whole values only, as ds-identify compares them */
+                { "sys_vendor", "DigitalOcean Spaces\n", NULL },
+                { "chassis_asset_tag", "OracleCloud.com.evil\n", NULL },
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 struct troot t;
@@ -127,6 +141,36 @@ static void test_clouds_by_dmi(void **state)
                 if (!cases[i].want ? p.cloud != NULL
                                    : !p.cloud || strcmp(p.cloud, cases[i].want) != 0)
                         fail_msg("%s=%s: cloud %s, want %s", cases[i].field, cases[i].value,
+                                 p.cloud ? p.cloud : "(none)",
+                                 cases[i].want ? cases[i].want : "(none)");
+                troot_free(&t);
+        }
+}
+
+/* Vultr and Scaleway may be named by a word of the kernel command line or a
+ * marker file instead of the DMI, as ds-identify finds them. */
+static void test_clouds_by_cmdline_and_marker(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *path, *content, *want;
+        } cases[] = {
+                { "/proc/cmdline", "root=/dev/vda vultr quiet\n", "vultr" },
+                { "/proc/cmdline", "initrd=initrd showopts scaleway nousb\n", "scaleway" },
+                { "/proc/cmdline", "root=/dev/vda novultr scaleway=0\n", NULL },
+                { "/etc/vultr", "", "vultr" },
+                { "/var/run/scaleway", "", "scaleway" },
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct troot t;
+                struct platform p;
+
+                troot_make(&t);
+                troot_write(&t, cases[i].path, cases[i].content);
+                platform_detect(t.fd, &p);
+                if (!cases[i].want ? p.cloud != NULL
+                                   : !p.cloud || strcmp(p.cloud, cases[i].want) != 0)
+                        fail_msg("%s=%s: cloud %s, want %s", cases[i].path, cases[i].content,
                                  p.cloud ? p.cloud : "(none)",
                                  cases[i].want ? cases[i].want : "(none)");
                 troot_free(&t);
@@ -158,6 +202,7 @@ int main(void)
                 cmocka_unit_test(test_xen_pv_without_dmi),
                 cmocka_unit_test(test_container_wins_over_host_dmi),
                 cmocka_unit_test(test_clouds_by_dmi),
+                cmocka_unit_test(test_clouds_by_cmdline_and_marker),
                 cmocka_unit_test(test_long_dmi_value_is_truncated),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
