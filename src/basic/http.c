@@ -286,6 +286,7 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
         (void)curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
         (void)curl.easy_setopt(h, CURLOPT_WRITEDATA, &s);
         (void)curl.easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
+        (void)curl.easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, req->unix_socket);
         if (req->method && strcmp(req->method, "GET") != 0) {
                 (void)curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
                 if (strcmp(req->method, "PUT") == 0) /* with Content-Length: 0 */

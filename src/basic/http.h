@@ -26,6 +26,9 @@ struct http_request {
         const char *const *headers;
         size_t body_max; /* a longer body ends the attempt with -EFBIG */
         unsigned timeout_ms; /* one attempt, connecting included */
+        /* connect to this AF_UNIX socket (a host path) instead of the URL's
+         * host, which then only names the server (LXD's /dev/lxd/sock) */
+        const char *unix_socket;
 };
 
 struct http_response {

@@ -15,7 +15,8 @@
 
 /* What cloud-init would assume with an empty cloud.cfg on Debian. */
 static const char builtin_defaults[] =
-        "datasource_list: [NoCloud, ConfigDrive, Credentials, Azure, GCE, OpenStack, Ec2, None]\n"
+        "datasource_list: [NoCloud, ConfigDrive, Credentials, LXD, OpenNebula, VMware, Azure, GCE,\n"
+        "  OpenStack, Ec2, None]\n"
         "preserve_hostname: false\n"
         "system_info:\n"
         "  distro: debian\n"

@@ -13,12 +13,16 @@
 static const struct datasource *const registry[] = {
         &ds_nocloud, &ds_credentials, &ds_configdrive, &ds_azure,
         &ds_gce,     &ds_openstack,   &ds_ec2,         &ds_none,
+        &ds_vmware,
+        &ds_opennebula,
+        &ds_lxd,
 };
 
 /* Local seeds first: they cost a few stat calls and are media someone
  * attached on purpose. The network datasources after them are probed only on
  * their own cloud (ds/net.h), so off a cloud they cost nothing. */
 static const char *const default_list[] = { "NoCloud", "ConfigDrive", "Credentials",
+                                            "LXD", "OpenNebula", "VMware",
                                             "Azure",   "GCE",         "OpenStack",
                                             "Ec2",     "None",        NULL };
 

@@ -84,3 +84,6 @@ extern const struct datasource ds_openstack;
 extern const struct datasource ds_gce;
 extern const struct datasource ds_azure;
 extern const struct datasource ds_none;
+extern const struct datasource ds_vmware;
+extern const struct datasource ds_opennebula;
+extern const struct datasource ds_lxd;
