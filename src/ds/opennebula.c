@@ -160,8 +160,11 @@ static const char *read_end(struct cur *c)
 {
         skip_blanks(c);
         if (peek(c) == ';') {
+                /* "A=1; B=2": the next statement starts here */
                 step(c);
                 skip_blanks(c);
+                if (is_name_start(peek(c)))
+                        return NULL;
         }
         if (peek(c) == '#')
                 skip_line(c);
@@ -188,6 +191,7 @@ int one_context_parse(const char *data, size_t len, const char *name, struct nod
                 unsigned line, col;
                 size_t n = 0;
                 const char *why = NULL;
+                bool assign = false;
                 int err = 0;
 
                 skip_blanks(&c);
@@ -217,6 +221,7 @@ int one_context_parse(const char *data, size_t len, const char *name, struct nod
                         why = "not a variable assignment";
                 if (!why) {
                         struct buf v = BUF_INIT(ONE_CONTEXT_MAX);
+                        assign = true;
                         step(&c);
                         why = read_value(&c, &v, &err);
                         if (!why)
@@ -250,7 +255,7 @@ int one_context_parse(const char *data, size_t len, const char *name, struct nod
                 }
                 if (err == -ENOMEM)
                         return err;
-                if (n > 0 && why)
+                if (assign)
                         log_warning("%s:%u:%u: %s: %s; line skipped", name, line, col, var, why);
                 else
                         log_warning("%s:%u:%u: %s; line skipped", name, line, col, why);
@@ -346,7 +351,7 @@ static int add_str(struct node *seq, const char *s)
 
 /* Blank-separated words of v (may be NULL) not already in seq, each checked. */
 static int add_words(const struct onet *o, struct node *seq, const struct node *v,
-                     const char *(*check)(const char *), const char *what)
+                     const char *(*check)(const char *), const char *var)
 {
         if (!v)
                 return 0;
@@ -360,7 +365,7 @@ static int add_words(const struct onet *o, struct node *seq, const struct node *
                         for (size_t i = 0; i < seq->n; i++)
                                 dup = dup || streq(seq->items[i]->str, w);
                         if (check(w))
-                                bad(o, v, "\"%.64s\" is not %s: %s", w, what, check(w));
+                                bad(o, v, "%s: \"%.64s\" %s", var, w, check(w));
                         else if (!dup && add_str(seq, w) < 0)
                                 return -ENOMEM;
                 }
@@ -382,15 +387,19 @@ static int nameservers(const struct onet *o, const char *dev, struct node *conf)
         int r = ns && addr && search ? 0 : -ENOMEM;
         const struct node *dns = node_get(o->ctx, "DNS"), *sd = node_get(o->ctx, "SEARCH_DOMAIN");
 
+        char var[ONE_NAME_MAX + 32];
+
+        (void)snprintf(var, sizeof(var), "%s_DNS", dev);
         if (r >= 0)
-                r = add_words(o, addr, field(o, dev, "DNS"), check_ip, "an IP address");
+                r = add_words(o, addr, field(o, dev, "DNS"), check_ip, var);
         if (r >= 0)
-                r = add_words(o, addr, node_str(dns) ? dns : NULL, check_ip, "an IP address");
+                r = add_words(o, addr, node_str(dns) ? dns : NULL, check_ip, "DNS");
+        (void)snprintf(var, sizeof(var), "%s_SEARCH_DOMAIN", dev);
         if (r >= 0)
-                r = add_words(o, search, field(o, dev, "SEARCH_DOMAIN"), valid_dns_name,
-                              "a DNS name");
+                r = add_words(o, search, field(o, dev, "SEARCH_DOMAIN"), valid_dns_name, var);
         if (r >= 0)
-                r = add_words(o, search, node_str(sd) ? sd : NULL, valid_dns_name, "a DNS name");
+                r = add_words(o, search, node_str(sd) ? sd : NULL, valid_dns_name,
+                              "SEARCH_DOMAIN");
         if (r >= 0 && addr->n)
                 r = node_set(ns, "addresses", TAKE_PTR(addr));
         if (r >= 0 && search->n)
@@ -571,12 +580,13 @@ static bool context_dev(const struct node *ctx, const char *mac, char *ret, size
         return false;
 }
 
-int one_network_config(int root_fd, const struct node *ctx, char **ret, size_t *ret_len)
+int one_network_config(int root_fd, const struct node *ctx, const char *name, char **ret,
+                       size_t *ret_len)
 {
         _cleanup_node_ struct node *doc = NULL;
         struct node *eths;
         struct nic nics[NICS_MAX];
-        struct onet o = { .ctx = ctx, .file = "context.sh" };
+        struct onet o = { .ctx = ctx, .file = name };
         struct buf b = BUF_INIT(DS_METADATA_MAX);
         size_t n;
         int r;
@@ -739,7 +749,7 @@ static int read_context(const struct ds_ctx *ctx, int fd, const char *top, const
         if (r >= 0)
                 r = user_data(ctx, res->md, file, res);
         if (r >= 0)
-                r = one_network_config(ctx->root_fd, res->md, &res->netcfg, &res->netcfg_len);
+                r = one_network_config(ctx->root_fd, res->md, file, &res->netcfg, &res->netcfg_len);
         if (r < 0)
                 return r;
         res->ud_name = strdup(file);

@@ -21,6 +21,7 @@
 int one_context_parse(const char *data, size_t len, const char *name, struct node **ret);
 
 /* cloud-init's network-config (version 2) for the context's ETHx_*
- * variables and the physical NICs of <root>/sys/class/net, as JSON text;
- * *ret NULL when the context has no ETHx_IP* variable. */
-int one_network_config(int root_fd, const struct node *ctx, char **ret, size_t *ret_len);
+ * variables and the physical NICs of <root>/sys/class/net, as JSON text
+ * (name: the context file in messages); *ret NULL when the context has no ETHx_IP* variable. */
+int one_network_config(int root_fd, const struct node *ctx, const char *name, char **ret,
+                       size_t *ret_len);
