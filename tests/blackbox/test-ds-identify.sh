@@ -39,6 +39,12 @@ expect_file /run/cloud-init/cloud.cfg "datasource_list: [ OpenNebula, None ]"
 cb init --local >>"$OUT" 2>&1 || fail "init --local exited $?"
 grep -q "DataSourceOpenNebula" "$R/run/cloud-init/status.json" ||
 	fail "the stage did not use OpenNebula: $(cat "$R/run/cloud-init/status.json")"
+for k in cloud_name cloud_id platform; do
+	grep -q "\"$k\": \"opennebula\"" "$R/run/cloud-init/instance-data.json" ||
+		fail "instance-data.json: $k is not opennebula"
+done
+grep -q '"subplatform": "seed-dir (/var/lib/cloud/seed/opennebula)"' "$R/run/cloud-init/instance-data.json" ||
+	fail "instance-data.json: subplatform"
 pass "OpenNebula context: enabled, the stage reads it"
 
 # the policy disables: the marker `status` reads
