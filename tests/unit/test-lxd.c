@@ -10,11 +10,14 @@
 #include "exec.h"
 
 static pid_t server = -1;
+static int server_out = -1; /* its stdout, read until "ready" */
 
 static const char *top(void)
 {
         return getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : "../..";
 }
+
+static void stop(void);
 
 /* Start the fake devlxd on <root>/dev/lxd/sock; false if it cannot run. */
 static bool serve(struct troot *t, const char *status_rule)
@@ -24,29 +27,45 @@ static bool serve(struct troot *t, const char *status_rule)
         (void)snprintf(helper, sizeof(helper), "%s/tests/helpers/fake-lxd.py", top());
         (void)snprintf(fix, sizeof(fix), "%s/tests/fixtures/ds/lxd", top());
         (void)snprintf(sock, sizeof(sock), "%s/dev/lxd/sock", t->path);
+        stop(); /* one a failed test left */
         assert_int_equal(fs_mkdir_p(t->fd, "/dev/lxd", 0755), 0);
         if (!exec_have("python3"))
                 return false;
+        int pipefd[2];
+        /* the system's python3, not a wrapper that may print on its own */
+        const char *py = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+        char out[4096];
+        size_t got = 0;
+        assert_int_equal(pipe(pipefd), 0);
         server = fork();
         assert_true(server >= 0);
         if (server == 0) {
-                int devnull = open("/dev/null", O_WRONLY);
-                if (devnull >= 0)
-                        (void)dup2(devnull, STDOUT_FILENO);
+                (void)dup2(pipefd[1], STDOUT_FILENO);
+                (void)close(pipefd[0]);
+                (void)close(pipefd[1]);
                 if (status_rule)
-                        execlp("python3", "python3", helper, sock, fix, "--status", status_rule,
-                               (char *)NULL);
+                        execlp(py, py, helper, sock, fix, "--status", status_rule, (char *)NULL);
                 else
-                        execlp("python3", "python3", helper, sock, fix, (char *)NULL);
+                        execlp(py, py, helper, sock, fix, (char *)NULL);
                 _exit(127);
         }
-        for (int i = 0; i < 200; i++) {
-                if (fs_exists(t->fd, "/dev/lxd/sock"))
-                        return true;
-                usleep(25000);
+        (void)close(pipefd[1]);
+        /* "ready" once it listens: a socket file alone may not accept yet */
+        for (;;) {
+                ssize_t n = read(pipefd[0], out + got, sizeof(out) - 1 - got);
+                if (n <= 0)
+                        break;
+                got += (size_t)n;
+                out[got] = 0;
+                if (strstr(out, "ready\n") || got >= sizeof(out) - 1)
+                        break;
         }
-        fail_msg("the fake devlxd did not start");
-        return false;
+        out[got] = 0;
+        if (!strstr(out, "ready\n"))
+                fail_msg("the fake devlxd did not start");
+        /* kept open until stop(): the server's later output must not kill it */
+        server_out = pipefd[0];
+        return true;
 }
 
 static void stop(void)
@@ -56,6 +75,9 @@ static void stop(void)
                 (void)waitpid(server, NULL, 0);
         }
         server = -1;
+        if (server_out >= 0)
+                (void)close(server_out);
+        server_out = -1;
 }
 
 static void make(struct troot *t)
@@ -150,5 +172,6 @@ int main(void)
                 cmocka_unit_test(test_failures),
         };
         signal(SIGPIPE, SIG_IGN);
+        atexit(stop);
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
