@@ -35,7 +35,7 @@
 #define DI_CFG "/etc/cloud/ds-identify.cfg"
 
 /* The labels any datasource's check asks for, looked up once. */
-static const char *const seed_labels[] = { "cidata", "CIDATA", "config-2", "CONFIG-2",
+static const char *const seed_labels[] = { "cidata",  "CIDATA", "config-2", "CONFIG-2",
                                            "CONTEXT", "CDROM",  NULL };
 
 enum check { NOT_FOUND, MAYBE, FOUND };
@@ -101,7 +101,7 @@ static void parse_policy(const char *s, size_t len, struct gen_policy *p)
                         p->maybe_all = IS("maybe=all");
                 else if (IS("notfound=enabled") || IS("notfound=disabled"))
                         p->notfound_enabled = IS("notfound=enabled");
-                /* anything else: ds-identify warns and keeps the default */
+                        /* anything else: ds-identify warns and keeps the default */
 #undef IS
                 s += n;
                 len -= n;
@@ -114,8 +114,8 @@ static void parse_policy(const char *s, size_t len, struct gen_policy *p)
 
 static const char *mode_name(enum gen_mode m)
 {
-        return m == GEN_MODE_REPORT    ? "report"
-               : m == GEN_MODE_ENABLED ? "enabled"
+        return m == GEN_MODE_REPORT     ? "report"
+               : m == GEN_MODE_ENABLED  ? "enabled"
                : m == GEN_MODE_DISABLED ? "disabled"
                                         : "search";
 }
@@ -273,8 +273,7 @@ static enum check check_configdrive(struct gen *g)
 
 static enum check check_credentials(struct gen *g)
 {
-        return has_path(g, "/run/credentials/@system/cloudboot.user-data",
-                        "a system credential") ||
+        return has_path(g, "/run/credentials/@system/cloudboot.user-data", "a system credential") ||
                                has_path(g, "/run/credentials/@system/cloudboot.meta-data",
                                         "a system credential")
                        ? FOUND
@@ -313,8 +312,7 @@ static enum check check_lxd(struct gen *g)
                 (void)snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", ports[i]);
                 if (fs_read_line(g->root_fd, path, &name) >= 0 &&
                     (streq(name, "com.canonical.lxd") || streq(name, "org.linuxcontainers.lxd"))) {
-                        say(g->res->reason, sizeof(g->res->reason), "the LXD virtio port %s",
-                            name);
+                        say(g->res->reason, sizeof(g->res->reason), "the LXD virtio port %s", name);
                         c = FOUND;
                 }
         }
@@ -327,8 +325,19 @@ static enum check check_lxd(struct gen *g)
  * decides. */
 static enum check check_vmware(struct gen *g)
 {
-        static const char *const tools[] = { "/usr/bin/vmware-rpctool", "/usr/bin/vmtoolsd",
-                                             "/bin/vmware-rpctool", "/bin/vmtoolsd", NULL };
+        static const char *const tools[] = {
+                "/usr/bin/vmware-rpctool",
+                "/usr/bin/vmtoolsd",
+                "/usr/sbin/vmware-rpctool",
+                "/usr/sbin/vmtoolsd",
+                "/bin/vmware-rpctool",
+                "/bin/vmtoolsd",
+                "/sbin/vmware-rpctool",
+                "/sbin/vmtoolsd",
+                "/usr/local/bin/vmware-rpctool",
+                "/usr/local/bin/vmtoolsd",
+                NULL,
+        };
 
         if (!streq(g->plat.hypervisor, "vmware") ||
             !strcasestr(g->plat.dmi[DMI_PRODUCT_NAME], "vmware"))
@@ -359,9 +368,12 @@ static enum check check(struct gen *g, const struct datasource *ds)
                 const char *name;
                 enum check (*fn)(struct gen *g);
         } checks[] = {
-                { "NoCloud", check_nocloud },         { "ConfigDrive", check_configdrive },
-                { "Credentials", check_credentials }, { "OpenNebula", check_opennebula },
-                { "LXD", check_lxd },                 { "VMware", check_vmware },
+                { "NoCloud", check_nocloud },
+                { "ConfigDrive", check_configdrive },
+                { "Credentials", check_credentials },
+                { "OpenNebula", check_opennebula },
+                { "LXD", check_lxd },
+                { "VMware", check_vmware },
         };
         for (size_t i = 0; i < ELEMENTSOF(checks); i++)
                 if (streq(checks[i].name, ds->name))
@@ -488,9 +500,8 @@ void generator_identify(int root_fd, bool probe_devices, struct gen_result *res)
                     (int)(wl > 200 ? 200 : wl), word ? word : res->dsname);
         }
         if (res->dsname[0]) {
-                const struct datasource *ds =
-                        ds_lookup(strncasecmp(res->dsname, "nocloud", 7) == 0 ? "NoCloud"
-                                                                               : res->dsname);
+                const struct datasource *ds = ds_lookup(
+                        strncasecmp(res->dsname, "nocloud", 7) == 0 ? "NoCloud" : res->dsname);
                 if (!res->reason[0])
                         say(res->reason, sizeof(res->reason), "%s names datasource %s", DI_CFG,
                             res->dsname);
@@ -524,7 +535,9 @@ void generator_identify(int root_fd, bool probe_devices, struct gen_result *res)
                 res->reason[0] = 0;
                 c = check(&g, list[i]);
                 logf_(res, "check for '%s' returned %s%s%s\n", list[i]->name,
-                      c == FOUND ? "found" : c == MAYBE ? "maybe" : "not-found",
+                      c == FOUND   ? "found"
+                      : c == MAYBE ? "maybe"
+                                   : "not-found",
                       c != NOT_FOUND ? ": " : "", c != NOT_FOUND ? res->reason : "");
                 if (c == FOUND && (!res->policy.found_first || res->n == 0)) {
                         if (res->n == 0)
@@ -648,7 +661,9 @@ int generator_run(const char *root, const char *early_dir)
                                       FS_NO_OWNER, (gid_t)-1);
         /* ds-identify.log: the facts, each check, the result and the time taken */
         int k = snprintf(tail, sizeof(tail), "%s\ndecided in %llu us, returning %d\n",
-                         d == GEN_ENABLED ? "enabled" : d == GEN_DISABLED ? "disabled" : "not found",
+                         d == GEN_ENABLED    ? "enabled"
+                         : d == GEN_DISABLED ? "disabled"
+                                             : "not found",
                          (unsigned long long)(now_usec() - t0), d == GEN_ENABLED ? 0 : 1);
         if (k > 0) {
                 struct buf b = BUF_INIT(sizeof(res.log) + sizeof(line) + sizeof(tail));

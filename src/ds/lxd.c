@@ -81,8 +81,9 @@ static int find_socket(int root_fd, char *ret, size_t size)
 /* The config routes (/1.0/config/KEY) we read, in cloud-init's order:
  * sorted, so that cloud-init.* comes before user.* and wins. */
 static const char *const keys[] = {
-        "cloud-init.network-config", "cloud-init.user-data", "cloud-init.vendor-data",
-        "user.meta-data",            "user.network-config",  "user.user-data",
+        "cloud-init.network-config", "cloud-init.user-data",
+        "cloud-init.vendor-data",    "user.meta-data",
+        "user.network-config",       "user.user-data",
         "user.vendor-data",          NULL,
 };
 
@@ -136,8 +137,7 @@ static int read_config(const struct ds_ctx *ctx, const struct lxd *l, struct ds_
                 if (!listed(routes, *k))
                         continue;
                 if (dst && *dst) {
-                        log_warning("LXD: ignoring config %s in favor of cloud-init.%s", *k,
-                                    what);
+                        log_warning("LXD: ignoring config %s in favor of cloud-init.%s", *k, what);
                         continue;
                 }
                 (void)snprintf(path, sizeof(path), "/1.0/config/%s", *k);
@@ -149,13 +149,13 @@ static int read_config(const struct ds_ctx *ctx, const struct lxd *l, struct ds_
                 if (dst) {
                         *dst = TAKE_PTR(resp.body);
                         *dst_len = resp.len;
-                        if (streq(what, "user-data") && asprintf(&res->ud_name, BASE "/config/%s",
-                                                                  *k) < 0)
+                        if (streq(what, "user-data") &&
+                            asprintf(&res->ud_name, BASE "/config/%s", *k) < 0)
                                 res->ud_name = NULL;
                 } else {
                         /* user.meta-data: YAML merged over /1.0/meta-data */
-                        _cleanup_node_ struct node *md =
-                                ds_parse_meta_data(resp.body, resp.len, BASE "/config/user.meta-data");
+                        _cleanup_node_ struct node *md = ds_parse_meta_data(
+                                resp.body, resp.len, BASE "/config/user.meta-data");
                         if (md && md->type == NODE_MAP)
                                 for (size_t i = 0; i + 1 < md->n && r >= 0; i += 2)
                                         r = node_set(res->md, md->items[i]->str,

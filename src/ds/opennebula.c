@@ -116,8 +116,7 @@ static const char *read_value(struct cur *c, struct buf *v, int *err)
                                         return "a NUL byte";
                                 if (d == '$' || d == '`')
                                         return "an expansion ($ or `), which is not evaluated";
-                                if (d == '\\' && c->p + 1 < c->end &&
-                                    strchr("$`\"\\\n", c->p[1])) {
+                                if (d == '\\' && c->p + 1 < c->end && strchr("$`\"\\\n", c->p[1])) {
                                         step(c);
                                         d = peek(c);
                                         step(c);
@@ -303,8 +302,8 @@ static size_t list_nics(int root_fd, struct nic *nics, size_t max)
                         continue;
                 (void)snprintf(nics[k].name, sizeof(nics[k].name), "%s", names[i]);
                 for (size_t j = 0; j < sizeof(nics[k].mac) - 1 && mac[j]; j++)
-                        nics[k].mac[j] = (char)((mac[j] >= 'A' && mac[j] <= 'F') ? mac[j] + 32
-                                                                                 : mac[j]);
+                        nics[k].mac[j] =
+                                (char)((mac[j] >= 'A' && mac[j] <= 'F') ? mac[j] + 32 : mac[j]);
                 nics[k].mac[17] = 0;
                 k++;
         }
@@ -398,8 +397,7 @@ static int nameservers(const struct onet *o, const char *dev, struct node *conf)
         if (r >= 0)
                 r = add_words(o, search, field(o, dev, "SEARCH_DOMAIN"), valid_dns_name, var);
         if (r >= 0)
-                r = add_words(o, search, node_str(sd) ? sd : NULL, valid_dns_name,
-                              "SEARCH_DOMAIN");
+                r = add_words(o, search, node_str(sd) ? sd : NULL, valid_dns_name, "SEARCH_DOMAIN");
         if (r >= 0 && addr->n)
                 r = node_set(ns, "addresses", TAKE_PTR(addr));
         if (r >= 0 && search->n)
@@ -435,8 +433,7 @@ static int routes(const struct onet *o, const char *dev, struct node *conf)
                                 /* an empty entry */
                         } else if (sscanf(entry, " %255s %7s %255s %n", to, word, via, &used) ==
                                            3 &&
-                                   entry[used] == 0 && streq(word, "via") &&
-                                   !valid_ip(via, NULL) &&
+                                   entry[used] == 0 && streq(word, "via") && !valid_ip(via, NULL) &&
                                    (!valid_ip_prefix(to, NULL) || !valid_ip(to, NULL))) {
                                 struct node *rt = node_new(NODE_MAP);
                                 r = rt ? node_set(rt, "to", node_new_str(to)) : -ENOMEM;
@@ -460,8 +457,7 @@ static int routes(const struct onet *o, const char *dev, struct node *conf)
         return r;
 }
 
-static int nic_conf(const struct onet *o, const struct nic *nic, const char *dev,
-                    struct node *conf)
+static int nic_conf(const struct onet *o, const struct nic *nic, const char *dev, struct node *conf)
 {
         const struct node *ip = field(o, dev, "IP"), *mask = field(o, dev, "MASK"),
                           *gw = field(o, dev, "GATEWAY"), *mtu = field(o, dev, "MTU"),
@@ -485,8 +481,8 @@ static int nic_conf(const struct onet *o, const struct nic *nic, const char *dev
         /* the IPv4 address: ETHx_IP, else the last four bytes of the MAC */
         {
                 unsigned b[6];
-                if (sscanf(nic->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3],
-                           &b[4], &b[5]) == 6)
+                if (sscanf(nic->mac, "%2x:%2x:%2x:%2x:%2x:%2x", &b[0], &b[1], &b[2], &b[3], &b[4],
+                           &b[5]) == 6)
                         (void)snprintf(mip, sizeof(mip), "%u.%u.%u.%u", b[2], b[3], b[4], b[5]);
                 else
                         mip[0] = 0;
@@ -729,7 +725,7 @@ static int read_context(const struct ds_ctx *ctx, int fd, const char *top, const
                 return r;
         v = node_get(res->md, "DSMODE");
         res->dsmode = strdup(node_str(v) && (streq(v->str, "local") || streq(v->str, "net") ||
-                                              streq(v->str, "disabled"))
+                                             streq(v->str, "disabled"))
                                      ? v->str
                                      : "net");
         if (!res->dsmode)
@@ -781,8 +777,8 @@ static int probe_devices(const struct ds_ctx *ctx, struct ds_result *res)
                 blockdev_umount(dir);
                 if (r == -ENOENT)
                         ds_result_done(res);
-                else if (r >= 0 && asprintf(&res->subplatform, "config-disk (%s)",
-                                            devs[i].devname) < 0)
+                else if (r >= 0 &&
+                         asprintf(&res->subplatform, "config-disk (%s)", devs[i].devname) < 0)
                         r = -ENOMEM;
         }
         blockdev_list_free(devs, n);

@@ -33,8 +33,8 @@ struct tool {
         bool vmtoolsd; /* takes --cmd */
 };
 
-static const char *const tool_dirs[] = { "/usr/bin", "/usr/sbin", "/bin", "/sbin",
-                                         "/usr/local/bin", NULL };
+static const char *const tool_dirs[] = { "/usr/bin", "/usr/sbin",      "/bin",
+                                         "/sbin",    "/usr/local/bin", NULL };
 
 static bool find_tool(int root_fd, const char *name, bool vmtoolsd, struct tool *ret)
 {
@@ -67,8 +67,8 @@ static int root_path(int root_fd, char *ret, size_t size)
 
 /* "info-get guestinfo.KEY": 0 with the value (NULL: none), or a negative errno
  * when the tool itself could not run (timeout, missing, killed). */
-static int tool_get(const struct tool *t, const char *root, const char *key, size_t max,
-                    char **ret, size_t *ret_len)
+static int tool_get(const struct tool *t, const char *root, const char *key, size_t max, char **ret,
+                    size_t *ret_len)
 {
         char arg[128];
         struct buf out = BUF_INIT(max);
@@ -273,8 +273,8 @@ static int network_config(struct ds_result *res)
 
 static int public_keys(struct node *md)
 {
-        static const char *const names[] = { "public-keys-data", "public_keys_data",
-                                             "public-keys", "public_keys", NULL };
+        static const char *const names[] = { "public-keys-data", "public_keys_data", "public-keys",
+                                             "public_keys", NULL };
         for (const char *const *k = names; *k; k++) {
                 const struct node *v = node_get(md, *k);
                 if (v)
@@ -293,8 +293,7 @@ static int instance_id(const struct ds_ctx *ctx, struct ds_result *res)
                 res->iid = strdup(iid);
                 return res->iid ? 0 : -ENOMEM;
         }
-        if (fs_read_line(ctx->root_fd, "/sys/class/dmi/id/product_uuid", &uuid) < 0 ||
-            !uuid[0]) {
+        if (fs_read_line(ctx->root_fd, "/sys/class/dmi/id/product_uuid", &uuid) < 0 || !uuid[0]) {
                 log_warning("VMware: no instance-id in guestinfo.metadata and no DMI "
                             "product_uuid");
                 return -ENOENT;
@@ -367,6 +366,5 @@ static int vmware_probe(const struct ds_ctx *ctx, struct ds_result *res)
 const struct datasource ds_vmware = {
         .name = "VMware",
         .local = true,
-        .cloud = "vmware",
         .probe = vmware_probe,
 };

@@ -20,8 +20,8 @@ static void make_root(void)
                 abort();
         root_fd = fs_open_root(dir);
         if (root_fd < 0 || fs_mkdir_p(root_fd, "/sys/class/net/eth0/device", 0755) < 0 ||
-            fs_write_atomic(root_fd, "/sys/class/net/eth0/address", "02:00:0a:00:00:0f\n", 18,
-                            0644, FS_NO_OWNER, (gid_t)-1) < 0)
+            fs_write_atomic(root_fd, "/sys/class/net/eth0/address", "02:00:0a:00:00:0f\n", 18, 0644,
+                            FS_NO_OWNER, (gid_t)-1) < 0)
                 abort();
 }
 

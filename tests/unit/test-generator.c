@@ -371,7 +371,8 @@ static void test_run_writes_ds_identify_files(void **state)
         troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data", "instance-id: x\n");
         troot_write(&t, "/sys/class/dmi/id/product_name", "Google Compute Engine\n");
         assert_int_equal(generator_run(t.path, early), 0);
-        assert_file_eq(&t, "/run/cloud-init/cloud.cfg", "datasource_list: [ NoCloud, GCE, None ]\n");
+        assert_file_eq(&t, "/run/cloud-init/cloud.cfg",
+                       "datasource_list: [ NoCloud, GCE, None ]\n");
         log = troot_read(&t, "/run/cloud-init/ds-identify.log");
         assert_non_null(log);
         assert_non_null(strstr(log, "policy loaded: mode=search report=false found=all "

@@ -140,8 +140,7 @@ static void test_seed_directory(void **state)
         assert_int_equal(node_get_path(net, "version")->i, 2);
         const struct node *e0 = node_get_path(net, "ethernets.ens3");
         assert_non_null(e0);
-        assert_string_equal(node_get_str(node_get(e0, "match"), "macaddress"),
-                            "02:00:0a:00:00:0f");
+        assert_string_equal(node_get_str(node_get(e0, "match"), "macaddress"), "02:00:0a:00:00:0f");
         const struct node *a = node_get(e0, "addresses");
         assert_int_equal(a->n, 2);
         assert_string_equal(a->items[0]->str, "10.0.0.15/24");
