@@ -134,7 +134,7 @@ static int decode(const char *what, const char *enc, size_t max, char **val, siz
                             what, enc);
                 return 0;
         }
-        r = b64_decode(*val, *len, gz ? max : max, &raw, &raw_len);
+        r = b64_decode(*val, *len, max, &raw, &raw_len);
         if (r >= 0 && gz) {
                 r = gzip_decode(raw, raw_len, max, &out, &out_len);
                 free_secret(raw, raw_len);
