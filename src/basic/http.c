@@ -289,6 +289,7 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
         (void)curl.easy_setopt(h, CURLOPT_LOCALPORT, req->privileged_port ? 1L : 0L);
         (void)curl.easy_setopt(h, CURLOPT_LOCALPORTRANGE, req->privileged_port ? 1023L : 1L);
         (void)curl.easy_setopt(h, CURLOPT_ERRORBUFFER, detail);
+        (void)curl.easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, req->unix_socket);
         if (req->method && strcmp(req->method, "GET") != 0) {
                 (void)curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
                 if (strcmp(req->method, "PUT") == 0) /* with Content-Length: 0 */

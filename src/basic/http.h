@@ -31,6 +31,9 @@ struct http_request {
          * bind: Scaleway's metadata service gives user-data only to such a
          * client. */
         bool privileged_port;
+        /* connect to this AF_UNIX socket (a host path) instead of the URL's
+         * host, which then only names the server (LXD's /dev/lxd/sock) */
+        const char *unix_socket;
 };
 
 struct http_response {

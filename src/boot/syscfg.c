@@ -15,10 +15,9 @@
 
 /* What cloud-init would assume with an empty cloud.cfg on Debian. */
 static const char builtin_defaults[] =
-        "datasource_list: [NoCloud, ConfigDrive, Credentials, Azure, GCE, OpenStack, Ec2, "
-        "DigitalOcean, Hetzner, Oracle, Vultr, Scaleway, Akamai, "
-        "UpCloud, AliYun, Exoscale, CloudStack, "
-        "None]\n"
+        "datasource_list: [NoCloud, ConfigDrive, Credentials, LXD, OpenNebula, DigitalOcean,\n"
+        "  Azure, GCE, OpenStack, Scaleway, AliYun, Ec2, CloudStack, Hetzner, Oracle, Exoscale,\n"
+        "  UpCloud, VMware, Vultr, Akamai, None]\n"
         "preserve_hostname: false\n"
         "system_info:\n"
         "  distro: debian\n"

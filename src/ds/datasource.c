@@ -15,18 +15,17 @@ static const struct datasource *const registry[] = {
         &ds_gce,     &ds_openstack,   &ds_ec2,         &ds_none,
         &ds_digitalocean, &ds_hetzner, &ds_oracle, &ds_vultr, &ds_scaleway, &ds_akamai,
         &ds_upcloud, &ds_aliyun, &ds_exoscale, &ds_cloudstack,
+        &ds_vmware, &ds_opennebula, &ds_lxd,
 };
 
 /* Local seeds first: they cost a few stat calls and are media someone
  * attached on purpose. The network datasources after them are probed only on
  * their own cloud (ds/net.h), so off a cloud they cost nothing. */
-static const char *const default_list[] = { "NoCloud", "ConfigDrive", "Credentials",
-                                            "Azure",   "GCE",         "OpenStack",
-                                            "Ec2",
-                                            "DigitalOcean", "Hetzner", "Oracle", "Vultr",
-                                            "Scaleway", "Akamai",
-                                            "UpCloud", "AliYun", "Exoscale", "CloudStack",
-                                            "None",        NULL };
+static const char *const default_list[] = {
+        "NoCloud", "ConfigDrive", "Credentials", "LXD", "OpenNebula", "DigitalOcean", "Azure",
+        "GCE", "OpenStack", "Scaleway", "AliYun", "Ec2", "CloudStack", "Hetzner", "Oracle",
+        "Exoscale", "UpCloud", "VMware", "Vultr", "Akamai", "None", NULL,
+};
 
 const struct datasource *ds_lookup(const char *name)
 {

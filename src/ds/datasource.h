@@ -94,3 +94,6 @@ extern const struct datasource ds_upcloud;
 extern const struct datasource ds_aliyun;
 extern const struct datasource ds_exoscale;
 extern const struct datasource ds_cloudstack;
+extern const struct datasource ds_vmware;
+extern const struct datasource ds_opennebula;
+extern const struct datasource ds_lxd;

@@ -3,9 +3,12 @@
  * seed directories, by-label links (udev's view of blkid) and system config
  * under a temp root; and the links and markers the generator leaves. */
 #include <limits.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 #include "testlib.h"
 #include "generator.h"
+#include "syscfg.h"
 
 static enum gen_decision decide(struct troot *t, char *reason, size_t size)
 {
@@ -213,6 +216,203 @@ static void test_run_links_target_and_writes_markers(void **state)
         troot_free(&t);
 }
 
+/* The list generator_identify() chose, as "A,B" ("" for none). */
+static void assert_list(struct troot *t, enum gen_decision want, const char *want_list)
+{
+        static struct gen_result res;
+        char got[512] = "";
+        size_t len = 0;
+
+        generator_identify(t->fd, false, &res);
+        for (size_t i = 0; i < res.n; i++)
+                len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%s", i ? "," : "",
+                                        res.list[i]);
+        if (res.decision != want || strcmp(got, want_list) != 0)
+                fail_msg("decision %d list [%s] (%s), want %d [%s]\n%s", res.decision, got,
+                         res.reason, want, want_list, res.log);
+}
+
+static void test_identify_local_sources(void **state)
+{
+        (void)state;
+        struct troot t;
+
+        /* OpenNebula: its seed directory, or a CONTEXT disk */
+        troot_make(&t);
+        troot_write(&t, "/var/lib/cloud/seed/opennebula/context.sh", "ETH0_IP='10.0.0.2'\n");
+        assert_list(&t, GEN_ENABLED, "OpenNebula");
+        ASSERT_DECISION(&t, GEN_ENABLED, "/var/lib/cloud/seed/opennebula/context.sh");
+        troot_free(&t);
+        troot_make(&t);
+        assert_int_equal(fs_mkdir_p(t.fd, "/dev/disk/by-label", 0755), 0);
+        assert_int_equal(fs_symlink_atomic(t.fd, "../../sr0", "/dev/disk/by-label/CONTEXT"), 0);
+        troot_write(&t, "/dev/sr0", "");
+        assert_list(&t, GEN_ENABLED, "OpenNebula");
+        ASSERT_DECISION(&t, GEN_ENABLED, "a filesystem labelled CONTEXT");
+        troot_free(&t);
+
+        /* VMware: its identity and its tools; not the identity alone */
+        troot_make(&t);
+        troot_write(&t, "/sys/class/dmi/id/sys_vendor", "VMware, Inc.\n");
+        troot_write(&t, "/sys/class/dmi/id/product_name", "VMware Virtual Platform\n");
+        assert_list(&t, GEN_NOT_FOUND, "");
+        troot_write_exec(&t, "/usr/bin/vmware-rpctool", "#!/bin/sh\n");
+        assert_list(&t, GEN_ENABLED, "VMware");
+        ASSERT_DECISION(&t, GEN_ENABLED, "VMware and /usr/bin/vmware-rpctool");
+        troot_free(&t);
+        /* the tools on another hypervisor are no evidence */
+        troot_make(&t);
+        troot_write(&t, "/sys/class/dmi/id/sys_vendor", "QEMU\n");
+        troot_write_exec(&t, "/usr/bin/vmtoolsd", "#!/bin/sh\n");
+        assert_list(&t, GEN_NOT_FOUND, "");
+        troot_free(&t);
+}
+
+static void test_identify_lxd(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        int fd;
+
+        troot_make(&t);
+        assert_int_equal(fs_mkdir_p(t.fd, "/dev/lxd", 0755), 0);
+        /* a file is not the socket */
+        troot_write(&t, "/dev/lxd/sock", "");
+        assert_list(&t, GEN_NOT_FOUND, "");
+        assert_int_equal(fs_unlink(t.fd, "/dev/lxd/sock"), 0);
+        assert_true(strlen(t.path) + 14 < sizeof(sa.sun_path));
+        memcpy(sa.sun_path, t.path, strlen(t.path));
+        memcpy(sa.sun_path + strlen(t.path), "/dev/lxd/sock", 14);
+        fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        assert_true(fd >= 0);
+        assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        assert_list(&t, GEN_ENABLED, "LXD");
+        ASSERT_DECISION(&t, GEN_ENABLED, "/dev/lxd/sock");
+        (void)close(fd);
+        troot_free(&t);
+
+        /* an LXD VM before lxd-agent made the socket: its virtio port */
+        troot_make(&t);
+        troot_write(&t, "/sys/class/dmi/id/sys_vendor", "QEMU\n");
+        troot_write(&t, "/sys/class/virtio-ports/vport1p1/name", "org.linuxcontainers.lxd\n");
+        assert_list(&t, GEN_ENABLED, "LXD");
+        troot_free(&t);
+}
+
+static void test_identify_found_all_first_and_list_order(void **state)
+{
+        (void)state;
+        struct troot t;
+
+        /* found=all (the default): every one found, in datasource_list order */
+        troot_make(&t);
+        troot_write(&t, "/sys/class/dmi/id/product_name", "Google Compute Engine\n");
+        troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data", "instance-id: x\n");
+        assert_list(&t, GEN_ENABLED, "NoCloud,GCE");
+        /* the order is the configured list's */
+        troot_write(&t, "/etc/cloud/cloud.cfg.d/90-ds.cfg",
+                    "datasource_list: [GCE, NoCloud, ConfigDrive, None]\n");
+        assert_list(&t, GEN_ENABLED, "GCE,NoCloud");
+        /* a datasource the list leaves out is not checked */
+        troot_write(&t, "/etc/cloud/cloud.cfg.d/90-ds.cfg",
+                    "datasource_list: [ConfigDrive, Ec2, NoCloud, None]\n");
+        assert_list(&t, GEN_ENABLED, "NoCloud");
+        /* found=first, on the kernel command line */
+        troot_write(&t, "/etc/cloud/cloud.cfg.d/90-ds.cfg",
+                    "datasource_list: [GCE, NoCloud, None]\n");
+        troot_write(&t, "/proc/cmdline", "ro ci.di.policy=search,found=first\n");
+        assert_list(&t, GEN_ENABLED, "GCE");
+        troot_free(&t);
+}
+
+static void test_identify_policy_and_names(void **state)
+{
+        (void)state;
+        struct troot t;
+
+        /* notfound=enabled: enabled, no list */
+        troot_make(&t);
+        troot_write(&t, "/etc/cloud/ds-identify.cfg", "policy: search,notfound=enabled\n");
+        assert_list(&t, GEN_ENABLED, "");
+        ASSERT_DECISION(&t, GEN_ENABLED, "notfound=enabled");
+        /* mode disabled, even with a seed */
+        troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data", "instance-id: x\n");
+        troot_write(&t, "/etc/cloud/ds-identify.cfg", "policy: disabled\n");
+        ASSERT_DECISION(&t, GEN_DISABLED, "ds-identify policy");
+        /* the command line's policy wins over the file's */
+        troot_write(&t, "/proc/cmdline", "quiet ci.di.policy=search\n");
+        assert_list(&t, GEN_ENABLED, "NoCloud");
+        troot_free(&t);
+
+        /* a datasource named in ds-identify.cfg or on the command line */
+        troot_make(&t);
+        troot_write(&t, "/etc/cloud/ds-identify.cfg", "datasource: OpenNebula\n");
+        assert_list(&t, GEN_ENABLED, "OpenNebula");
+        troot_write(&t, "/proc/cmdline", "ro ds=nocloud;s=http://10.0.2.2:8000/\n");
+        assert_list(&t, GEN_ENABLED, "NoCloud");
+        troot_write(&t, "/proc/cmdline", "ro ci.ds=lxd\n");
+        assert_list(&t, GEN_ENABLED, "LXD");
+        /* a name cloudboot lacks is written as given, as ds-identify does */
+        troot_write(&t, "/proc/cmdline", "ro ci.datasource=SmartOS\n");
+        assert_list(&t, GEN_ENABLED, "SmartOS");
+        troot_free(&t);
+}
+
+static void test_run_writes_ds_identify_files(void **state)
+{
+        (void)state;
+        struct troot t;
+        char early[512];
+        char *log;
+
+        troot_make(&t);
+        (void)snprintf(early, sizeof(early), "%s/generator.early", t.path);
+        troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data", "instance-id: x\n");
+        troot_write(&t, "/sys/class/dmi/id/product_name", "Google Compute Engine\n");
+        assert_int_equal(generator_run(t.path, early), 0);
+        assert_file_eq(&t, "/run/cloud-init/cloud.cfg",
+                       "datasource_list: [ NoCloud, GCE, None ]\n");
+        log = troot_read(&t, "/run/cloud-init/ds-identify.log");
+        assert_non_null(log);
+        assert_non_null(strstr(log, "policy loaded: mode=search report=false found=all "
+                                    "maybe=none notfound=disabled\n"));
+        assert_non_null(strstr(log, "DMI_product_name=Google Compute Engine\n"));
+        assert_non_null(strstr(log, "check for 'NoCloud' returned found: a seed directory"));
+        assert_non_null(strstr(log, "check for 'ConfigDrive' returned not-found\n"));
+        assert_non_null(strstr(log, "check for 'GCE' returned found: the DMI identity of gce\n"));
+        assert_non_null(strstr(log, "decided in "));
+        free(log);
+        /* what the stages read: system config with the generator's list */
+        struct node *cfg = NULL;
+        assert_int_equal(syscfg_load(t.fd, &cfg), 0);
+        const struct node *l = node_get(cfg, "datasource_list");
+        assert_int_equal(l->n, 3);
+        assert_string_equal(l->items[1]->str, "GCE");
+        node_free(cfg);
+
+        /* run again (daemon-reload) with the seed gone: its own earlier
+         * output is no "configured datasource_list" */
+        assert_int_equal(fs_rm_rf(t.fd, "/var/lib/cloud/seed", false), 0);
+        troot_write(&t, "/sys/class/dmi/id/product_name", "Standard PC\n");
+        assert_int_equal(generator_run(t.path, early), 0);
+        assert_file_eq(&t, "/run/cloud-init/cloud.cfg",
+                       "di_report:\n  # reporting not found result. notfound=disabled.\n"
+                       "  datasource_list: [  ]\n");
+        log = troot_read(&t, "/run/cloud-init/cloudboot-generator.log");
+        assert_non_null(strstr(log, "not enabled: no datasource in sight"));
+        free(log);
+        troot_free(&t);
+
+        /* a datasource_list of one without None is kept as it is */
+        troot_make(&t);
+        (void)snprintf(early, sizeof(early), "%s/generator.early", t.path);
+        troot_write(&t, "/etc/cloud/cloud.cfg.d/90-ds.cfg", "datasource_list: [ LXD ]\n");
+        assert_int_equal(generator_run(t.path, early), 0);
+        assert_file_eq(&t, "/run/cloud-init/cloud.cfg", "datasource_list: [ LXD ]\n");
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -226,6 +426,11 @@ int main(void)
                 cmocka_unit_test(test_cloud_dmi),
                 cmocka_unit_test(test_configured_datasource_list),
                 cmocka_unit_test(test_run_links_target_and_writes_markers),
+                cmocka_unit_test(test_identify_local_sources),
+                cmocka_unit_test(test_identify_lxd),
+                cmocka_unit_test(test_identify_found_all_first_and_list_order),
+                cmocka_unit_test(test_identify_policy_and_names),
+                cmocka_unit_test(test_run_writes_ds_identify_files),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
