@@ -17,5 +17,11 @@ mb() { # UNIT: its cgroup's memory.peak in MB (the harness's drop-in wrote it)
 	awk '{ printf "%.2f", $1 / 1048576 }' "/run/vm-mempeak.$1" 2>/dev/null || echo 0
 }
 echo "BENCH mem_local=$(mb "$1") mem_network=$(mb "$2") mem_config=$(mb "$3") mem_final=$(mb "$4")"
+cpu() { # UNIT: CPU seconds of its cgroup (the stage and what it ran); 0 when not accounted
+	systemctl show -p CPUUsageNSec --value "$1" 2>/dev/null |
+		awk '/^[0-9]+$/ { printf "%.3f", $1 / 1e9; ok = 1 } END { if (!ok) printf "0" }'
+}
+cl=$(cpu "$1"); cn=$(cpu "$2"); cc=$(cpu "$3"); cf=$(cpu "$4")
+echo "BENCH cpu_local=$cl cpu_network=$cn cpu_config=$cc cpu_final=$cf cpu_total=$(awk -v a="$cl" -v b="$cn" -v c="$cc" -v d="$cf" 'BEGIN { printf "%.3f", a + b + c + d }')"
 echo "BENCH local=$l network=$n config=$c final=$f total=$(awk -v a="$l" -v b="$n" -v c="$c" -v d="$f" 'BEGIN { printf "%.3f", a + b + c + d }') sshd_ready=$sshd boot_done=$(cut -d' ' -f1 /proc/uptime)"
 check bench-hostname test "$(hostname)" = vm-bench
