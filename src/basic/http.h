@@ -26,6 +26,9 @@ struct http_request {
         const char *const *headers;
         size_t body_max; /* a longer body ends the attempt with -EFBIG */
         unsigned timeout_ms; /* one attempt, connecting included */
+        /* sent as the request body when not NULL (a POST's XML); never logged */
+        const char *body;
+        size_t body_len;
 };
 
 struct http_response {
