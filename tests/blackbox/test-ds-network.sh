@@ -210,11 +210,12 @@ rm -rf "$SRV"
 cp -r "$FIX/azure" "$SRV"
 chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 sed -i "s|@USER_DATA_B64@|$UD_B64|" "$SRV/metadata/instance"
-serve "$SRV" "* * require Metadata:true 400"
+serve "$SRV" "GET /metadata/* require Metadata:true 400"
 cfg "datasource_list: [Azure, None]
-datasource: {Azure: {metadata_urls: ['http://127.0.0.1:$PORT']}}"
+datasource: {Azure: {metadata_urls: ['http://127.0.0.1:$PORT'], wireserver: '127.0.0.1:$PORT'}}"
 boot
 expect_example Azure
+expect_srv_has "POST /machine?comp=health"
 expect_query v1.instance_id 02aab8a4-74ef-476e-8182-f6d2ba4166a6
 expect_query v1.platform azure
 expect_query v1.region westeurope
