@@ -96,7 +96,9 @@ static int seed_random_run(const struct module_ctx *ctx)
                         r = -EINVAL;
                 }
         }
-        if (node_str(mdseed) && buf_append(&seed, mdseed->str, mdseed->len) < 0)
+        /* bytes (OpenStack's decoded random_seed may hold NULs): not node_str() */
+        if (mdseed && mdseed->type == NODE_STR && mdseed->len &&
+            buf_append(&seed, mdseed->str, mdseed->len) < 0)
                 log_warning("meta-data random_seed is too large; not used");
 
         if (seed.len) {

@@ -64,7 +64,7 @@ int blockdev_find(const char *const *labels, const char *const *types, struct la
                 /* Labels in either case, as cloud-init looks them up: mkfs.vfat
                  * makes "CIDATA" of "cidata". */
                 if (!in_list(type, types, false) ||
-                    !(in_list(label, labels, true) || in_list(fatboot, labels, true)))
+                    !(!labels || in_list(label, labels, true) || in_list(fatboot, labels, true)))
                         continue;
                 p = realloc(devs, (n + 1) * sizeof(*devs));
                 if (!p) {

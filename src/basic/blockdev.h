@@ -12,7 +12,7 @@ struct labelled_dev {
 
 /* Devices whose filesystem type is one of types and whose LABEL (or
  * LABEL_FATBOOT) is one of labels, in any case, sorted in reverse name order
- * as cloud-init sorts them. */
+ * as cloud-init sorts them. labels NULL: any label, or none. */
 int blockdev_find(const char *const *labels, const char *const *types, struct labelled_dev **ret,
                   size_t *ret_n);
 void blockdev_list_free(struct labelled_dev *devs, size_t n);

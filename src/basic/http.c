@@ -292,8 +292,12 @@ static int attempt(CURL *h, const char *url, const struct http_request *req, uns
         (void)curl.easy_setopt(h, CURLOPT_UNIX_SOCKET_PATH, req->unix_socket);
         if (req->method && strcmp(req->method, "GET") != 0) {
                 (void)curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, req->method);
-                if (strcmp(req->method, "PUT") == 0) /* with Content-Length: 0 */
+                if (strcmp(req->method, "PUT") == 0 && !req->body) /* with Content-Length: 0 */
                         (void)curl.easy_setopt(h, CURLOPT_POSTFIELDS, "");
+        }
+        if (req->body) {
+                (void)curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+                (void)curl.easy_setopt(h, CURLOPT_POSTFIELDS, req->body);
         }
         c = curl.easy_perform(h);
         http_url_redact(url, shown, sizeof(shown));

@@ -34,6 +34,9 @@ struct http_request {
         /* connect to this AF_UNIX socket (a host path) instead of the URL's
          * host, which then only names the server (LXD's /dev/lxd/sock) */
         const char *unix_socket;
+        /* sent as the request body when not NULL (a POST's XML); never logged */
+        const char *body;
+        size_t body_len;
 };
 
 struct http_response {

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "fs.h"
 #include "json.h"
 #include "log.h"
@@ -191,6 +192,31 @@ int instance_from_result(const struct ds_result *r, const char *description, str
         return 0;
 }
 
+/* The meta-data's values instance-data lists in base64_encoded_keys
+ * ("ds/meta_data/random_seed": bytes that are not text) back to the bytes
+ * they stand for, as the datasource gave them. Top-level keys only: that is
+ * where datasources put bytes. */
+static void restore_binary(const struct node *doc, struct node *md)
+{
+        const struct node *keys = node_get(doc, "base64_encoded_keys");
+
+        for (size_t i = 0; keys && keys->type == NODE_SEQ && i < keys->n; i++) {
+                const char *k = node_str(keys->items[i]);
+                struct node *v;
+                char *raw = NULL;
+                size_t len = 0;
+
+                if (!k || !startswith(k, "ds/meta_data/") || strchr(k + 13, '/'))
+                        continue;
+                v = node_get(md, k + 13);
+                if (!node_str(v) || v->binary ||
+                    b64_decode(v->str, v->len, 64u * 1024 * 1024, &raw, &len) < 0)
+                        continue;
+                node_take_strn(v, raw, len);
+                v->binary = true;
+        }
+}
+
 int state_restore(int root_fd, struct instance *ret)
 {
         _cleanup_free_ char *data = NULL;
@@ -225,7 +251,8 @@ int state_restore(int root_fd, struct instance *ret)
         if (!inst.md || inst.md->type != NODE_MAP) {
                 node_free(inst.md);
                 inst.md = node_new(NODE_MAP);
-        }
+        } else
+                restore_binary(doc, inst.md);
         if (!inst.iid_raw || !inst.md) {
                 instance_done(&inst);
                 return -ENOMEM;

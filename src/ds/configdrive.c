@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "blockdev.h"
+#include "buf.h"
+#include "codec.h"
 #include "datasource.h"
 #include "fs.h"
 #include "json.h"
@@ -77,6 +79,32 @@ static int set_copy(struct node *map, const char *key, const struct node *v)
         return v ? node_set(map, key, node_copy(v)) : 0;
 }
 
+/* meta_data.json's random_seed, base64, as the bytes it stands for */
+static int decode_seed(struct node *md, const char *name)
+{
+        const struct node *v = node_get(md, "random_seed");
+        char *seed = NULL;
+        size_t len = 0, skipped = 0;
+        struct node *n;
+
+        /* as Python's base64.b64decode, which cloud-init uses */
+        if (!node_str(v) ||
+            b64_decode_lenient(v->str, v->len, DS_METADATA_MAX, &seed, &len, &skipped) < 0) {
+                log_warning("%s:%u:%u: random_seed is not base64; not used", name, v->line,
+                            v->col);
+                (void)node_del(md, "random_seed");
+                return 0;
+        }
+        n = node_new(NODE_STR);
+        if (!n) {
+                free_secret(seed, len);
+                return -ENOMEM;
+        }
+        node_take_strn(n, seed, len);
+        n->binary = true;
+        return node_set(md, "random_seed", n);
+}
+
 int openstack_meta_data(struct node *md, const char *name)
 {
         const struct node *uuid = node_get(md, "uuid");
@@ -94,7 +122,58 @@ int openstack_meta_data(struct node *md, const char *name)
                 r = set_copy(md, "public-keys", node_get(md, "public_keys"));
         if (r >= 0)
                 r = set_copy(md, "availability-zone", node_get(md, "availability_zone"));
+        if (r >= 0 && node_get(md, "random_seed"))
+                r = decode_seed(md, name);
         return r;
+}
+
+int openstack_vendor_join(char *vd1, size_t len1, char *vd2, size_t len2, size_t max, char **ret,
+                          size_t *ret_len)
+{
+        struct buf b = BUF_INIT(max);
+        char boundary[64];
+        unsigned n = 0;
+        int r;
+
+        *ret = NULL;
+        *ret_len = 0;
+        if (!vd1 || !vd2) {
+                *ret = vd1 ? vd1 : vd2;
+                *ret_len = vd1 ? len1 : len2;
+                return 0;
+        }
+        /* a boundary neither part holds */
+        do
+                (void)snprintf(boundary, sizeof(boundary), "==cloudboot-vendordata-%u==", n++);
+        while (memmem(vd1, len1, boundary, strlen(boundary)) ||
+               memmem(vd2, len2, boundary, strlen(boundary)));
+        r = buf_printf(&b,
+                       "Content-Type: multipart/mixed; boundary=\"%s\"\nMIME-Version: 1.0\n\n"
+                       "--%s\nContent-Type: text/plain\nContent-Disposition: attachment; "
+                       "filename=\"vendor_data.json\"\n\n",
+                       boundary, boundary);
+        if (r >= 0)
+                r = buf_append(&b, vd1, len1);
+        if (r >= 0)
+                r = buf_printf(&b,
+                               "\n--%s\nContent-Type: text/plain\nContent-Disposition: "
+                               "attachment; filename=\"vendor_data2.json\"\n\n",
+                               boundary);
+        if (r >= 0)
+                r = buf_append(&b, vd2, len2);
+        if (r >= 0)
+                r = buf_printf(&b, "\n--%s--\n", boundary);
+        free_secret(vd1, len1);
+        free_secret(vd2, len2);
+        if (r < 0) {
+                buf_free_secret(&b);
+                log_warning("vendor_data.json and vendor_data2.json together are larger than "
+                            "%zu bytes; neither is used",
+                            max);
+                return r == -ENOMEM ? r : 0;
+        }
+        *ret = buf_steal(&b, ret_len);
+        return 0;
 }
 
 int openstack_vendor_data(const struct node *vd, size_t max, char **ret, size_t *ret_len)
@@ -141,6 +220,19 @@ static int read_drive(int fd, const char *top, const char *display, size_t ud_ma
         (void)snprintf(name, sizeof(name), "%s%s/vendor_data.json", display, dir + strlen(top));
         if (load_json(fd, path, name, &vd) >= 0)
                 (void)openstack_vendor_data(vd, ud_max, &d.vd, &d.vd_len);
+        (void)snprintf(path, sizeof(path), "%s/vendor_data2.json", dir);
+        (void)snprintf(name, sizeof(name), "%s%s/vendor_data2.json", display, dir + strlen(top));
+        vd = node_free(vd);
+        if (load_json(fd, path, name, &vd) >= 0) {
+                char *vd2 = NULL;
+                size_t vd2_len = 0;
+                if (openstack_vendor_data(vd, ud_max, &vd2, &vd2_len) >= 0 &&
+                    openstack_vendor_join(d.vd, d.vd_len, vd2, vd2_len, ud_max, &d.vd,
+                                          &d.vd_len) < 0) {
+                        drive_done(&d);
+                        return -ENOMEM;
+                }
+        }
         (void)snprintf(path, sizeof(path), "%s/network_data.json", dir);
         (void)fs_read_file(fd, path, DS_METADATA_MAX, &d.netcfg, &d.netcfg_len);
         *ret = d;

@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Amazon EC2's instance metadata service, IMDSv2 only: a session token from
- * PUT /latest/api/token, sent with every GET; a 401 fetches a new token once;
- * a 403 to the token request means the endpoint is disabled and ends the
- * probe at once. The newest API version that answers is used; its meta-data
- * tree is crawled into a mapping (public-keys/0=name becomes
- * {name: [key]}; IAM credentials are never fetched), and user-data is
- * fetched (404: none), as cloud-init's DataSourceEc2 does. */
+/* Amazon EC2's instance metadata service: IMDSv2, a session token from
+ * PUT /latest/api/token sent with every GET; a 401 fetches a new token once.
+ * Without a token, IMDSv1 (plain GETs), as cloud-init falls back off AWS
+ * (where the DMI identity is not Amazon's: an EC2-compatible cloud); on AWS
+ * a token endpoint that does not answer, or answers 403, means IMDS is
+ * disabled and ends the probe. datasource.Ec2.imdsv1_fallback (a cloudboot
+ * setting) turns the fallback off, or on also on AWS. The newest API
+ * version that answers is used; its meta-data tree is crawled into a
+ * mapping (public-keys/0=name becomes {name: [key]}; IAM credentials are
+ * never fetched), the instance identity document gives the region and
+ * availability zone, user-data is fetched (404: none), and the NICs under
+ * network/interfaces/macs become the network config (ec2_netcfg.c), as
+ * cloud-init's DataSourceEc2 does. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ec2_netcfg.h"
+#include "json.h"
 #include "log.h"
 #include "net.h"
+#include "valid.h"
+#include "yaml.h"
 
 #define TOKEN_TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds: 21600"
 #define TOKEN_HEADER "X-aws-ec2-metadata-token: "
@@ -30,10 +40,12 @@ struct imds {
         const char *base;
         char header[sizeof(TOKEN_HEADER) + TOKEN_MAX];
         const char *headers[2];
+        bool v2; /* a token was given: IMDSv2 */
         unsigned budget; /* requests left for the crawl */
 };
 
-/* -EACCES: the service said the endpoint is disabled. */
+/* -EACCES: the service said the endpoint is disabled; -EBADMSG: it answered
+ * without a token. */
 static int get_token(struct imds *m)
 {
         static const char *const ttl[] = { TOKEN_TTL_HEADER, NULL };
@@ -56,11 +68,10 @@ static int get_token(struct imds *m)
         while (len > 0 && (resp.body[len - 1] == '\n' || resp.body[len - 1] == ' '))
                 len--;
         if (resp.status != 200 || len == 0 || strcspn(resp.body, "\r\n") < len) {
-                log_warning("Ec2: %s gives no IMDSv2 session token (HTTP %ld); IMDSv1 is not "
-                            "used",
-                            m->base, resp.status);
+                log_warning("Ec2: %s gives no IMDSv2 session token (HTTP %ld)", m->base,
+                            resp.status);
                 http_response_done(&resp);
-                return -EPROTO;
+                return -EBADMSG;
         }
         (void)snprintf(m->header, sizeof(m->header), TOKEN_HEADER "%.*s", (int)len, resp.body);
         m->headers[0] = m->header;
@@ -71,7 +82,7 @@ static int get_token(struct imds *m)
 static int imds_get(struct imds *m, const char *path, size_t max, struct http_response *ret)
 {
         int r = ds_net_get(&m->net, m->base, path, NULL, m->headers, max, ret);
-        if (r >= 0 && ret->status == 401) {
+        if (r >= 0 && ret->status == 401 && m->v2) {
                 /* The token expired: one new token, one more try. */
                 http_response_done(ret);
                 r = get_token(m);
@@ -180,6 +191,123 @@ static int crawl(struct imds *m, const char *dir, struct node *into, unsigned de
         return r;
 }
 
+/* cloud-init falls back to IMDSv1 only off AWS; the setting decides when given. */
+static bool imdsv1_allowed(const struct ds_ctx *ctx)
+{
+        const struct node *v = node_get_path(ctx->syscfg, "datasource.Ec2.imdsv1_fallback");
+
+        if (v && v->type == NODE_BOOL)
+                return v->b;
+        if (v)
+                log_warning("%s:%u:%u: datasource.Ec2.imdsv1_fallback must be true or false; "
+                            "using cloud-init's rule",
+                            v->file ? v->file : "system config", v->line, v->col);
+        return !(ctx->plat && streq_ptr(ctx->plat->cloud, "aws"));
+}
+
+/* A token from the first URL that gives one (IMDSv2), else, when allowed,
+ * the first that answers a plain GET of instance-id (IMDSv1). */
+static int connect_imds(const struct ds_ctx *ctx, struct imds *m)
+{
+        bool fallback = imdsv1_allowed(ctx);
+        bool answered[DS_NET_URLS_MAX] = { false }, any = false;
+        struct http_response resp;
+        int r = -ENOENT;
+
+        for (size_t i = 0; i < m->net.nurls; i++) {
+                m->base = m->net.urls[i];
+                r = get_token(m);
+                if (r >= 0) {
+                        m->v2 = true;
+                        return 0;
+                }
+                if (r == -EACCES && !fallback)
+                        return r;
+                /* an HTTP answer other than a token; a URL that timed out, refused
+                 * or failed TLS would not answer a GET either */
+                answered[i] = r == -EACCES || r == -EBADMSG;
+                any = any || answered[i];
+        }
+        if (!any)
+                return -ENOENT;
+        if (!fallback) {
+                log_warning("Ec2: no IMDSv2 session token; IMDSv1 is not used (%s)",
+                            ctx->plat && streq_ptr(ctx->plat->cloud, "aws")
+                                    ? "on AWS, as cloud-init"
+                                    : "datasource.Ec2.imdsv1_fallback: false");
+                return -ENOENT;
+        }
+        m->headers[0] = NULL;
+        /* instance-id of any API version answers (cloud-init asks 2009-04-04's) */
+        for (size_t i = 0; i < m->net.nurls; i++) {
+                m->base = m->net.urls[i];
+                r = -ENOENT;
+                if (!answered[i])
+                        continue;
+                for (const char *const *v = versions; *v && r == -ENOENT; v++) {
+                        char path[64];
+                        (void)snprintf(path, sizeof(path), "%s/meta-data/instance-id", *v);
+                        if (ds_net_get(&m->net, m->base, path, NULL, NULL, LEAF_MAX, &resp) < 0)
+                                break;
+                        r = resp.status == 200 && resp.len > 0 ? 0 : -ENOENT;
+                        http_response_done(&resp);
+                }
+                if (r >= 0) {
+                        log_info("Ec2: no IMDSv2 session token; %s answers IMDSv1, which is "
+                                 "used",
+                                 m->base);
+                        return 0;
+                }
+        }
+        log_warning("Ec2: neither IMDSv2 nor IMDSv1 answers");
+        return -ENOENT;
+}
+
+/* A short one-line value from the identity document, or NULL. */
+static const char *identity_str(const struct node *doc, const char *key)
+{
+        const char *s = node_get_str(doc, key);
+        return s && !valid_line(s, 64) && *s ? s : NULL;
+}
+
+/* region and availability-zone: from the instance identity document, else
+ * the meta-data's placement, the region else the zone without its letter
+ * (cloud-init's DataSourceEc2.region and .availability_zone). */
+static int identity(struct imds *m, const char *version, struct node *md)
+{
+        _cleanup_node_ struct node *doc = NULL;
+        const char *az = NULL, *region = NULL;
+        struct http_response resp;
+        struct yaml_error err;
+        char path[128];
+        int r;
+
+        (void)snprintf(path, sizeof(path), "%s/dynamic/instance-identity/document", version);
+        r = imds_get(m, path, LEAF_MAX, &resp);
+        if (r >= 0 && resp.status == 200) {
+                char name[DS_NET_URL_LEN + 160];
+                (void)snprintf(name, sizeof(name), "%s/%s", m->base, path);
+                if (json_load(resp.body, resp.len, name, &doc, &err) < 0)
+                        log_warning("%s:%u:%u: %s", name, err.line, err.col, err.msg);
+        }
+        if (r >= 0)
+                http_response_done(&resp);
+        az = identity_str(doc, "availabilityZone");
+        region = identity_str(doc, "region");
+        if (!az)
+                az = node_str(node_get_path(md, "placement.availability-zone"));
+        if (!region)
+                region = node_str(node_get_path(md, "placement.region"));
+        r = 0;
+        if (az)
+                r = node_set(md, "availability-zone", node_new_str(az));
+        if (r >= 0 && region)
+                r = node_set(md, "region", node_new_str(region));
+        else if (r >= 0 && az && strlen(az) > 1)
+                r = ds_set_strn(md, "region", az, strlen(az) - 1);
+        return r;
+}
+
 static int ec2_probe(const struct ds_ctx *ctx, struct ds_result *res)
 {
         struct imds m = { .budget = CRAWL_REQUESTS_MAX };
@@ -190,13 +318,7 @@ static int ec2_probe(const struct ds_ctx *ctx, struct ds_result *res)
 
         if (ds_net_setup(ctx, &ds_ec2, default_urls, &m.net) < 0)
                 return -ENOENT;
-        for (size_t i = 0; i < m.net.nurls; i++) {
-                m.base = m.net.urls[i];
-                r = get_token(&m);
-                if (r >= 0 || r == -EACCES)
-                        break;
-        }
-        if (r < 0)
+        if (connect_imds(ctx, &m) < 0)
                 return -ENOENT;
         for (const char *const *v = versions; *v && !version; v++) {
                 (void)snprintf(path, sizeof(path), "%s/meta-data/instance-id", *v);
@@ -222,12 +344,7 @@ static int ec2_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 log_warning("Ec2: the meta-data from %s has no instance-id", m.base);
                 return -ENOENT;
         }
-        if (node_get_path(res->md, "placement.availability-zone"))
-                r = node_set(res->md, "availability-zone",
-                             node_copy(node_get_path(res->md, "placement.availability-zone")));
-        if (r >= 0 && node_get_path(res->md, "placement.region"))
-                r = node_set(res->md, "region",
-                             node_copy(node_get_path(res->md, "placement.region")));
+        r = identity(&m, version, res->md);
         if (r < 0)
                 return r;
         (void)snprintf(path, sizeof(path), "%s/user-data", version);
@@ -243,6 +360,13 @@ static int ec2_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 res->ud_len = resp.len;
         }
         http_response_done(&resp);
+        r = ec2_network_config(
+                res->md,
+                node_get_bool(node_get_path(ctx->syscfg, "datasource.Ec2"),
+                              "apply_full_imds_network_config", true),
+                &res->netcfg, &res->netcfg_len);
+        if (r < 0 && r != -ENOENT)
+                return r;
         res->cloud_name = "aws";
         (void)snprintf(path, sizeof(path), "%s/user-data", version);
         return ds_net_result(res, "ec2", m.base, path);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* OpenStack's metadata service: the config drive's tree over HTTP at
  * http://169.254.169.254/openstack/latest/ (meta_data.json, user_data,
- * vendor_data.json, network_data.json), read as configdrive.c reads the
- * drive. */
+ * vendor_data.json, vendor_data2.json, network_data.json), read as
+ * configdrive.c reads the drive. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +77,16 @@ static int openstack_probe(const struct ds_ctx *ctx, struct ds_result *res)
                     0 &&
             openstack_vendor_data(vd, ctx->user_data_max, &res->vd, &res->vd_len) < 0)
                 return -ENOMEM;
+        vd = node_free(vd);
+        if (get_json(&n, base, "vendor_data2.json", ctx->user_data_max, &vd, name, sizeof(name)) >=
+            0) {
+                char *vd2 = NULL;
+                size_t vd2_len = 0;
+                if (openstack_vendor_data(vd, ctx->user_data_max, &vd2, &vd2_len) < 0 ||
+                    openstack_vendor_join(res->vd, res->vd_len, vd2, vd2_len, ctx->user_data_max,
+                                          &res->vd, &res->vd_len) < 0)
+                        return -ENOMEM;
+        }
         r = ds_net_get(&n, base, "openstack/latest/network_data.json", NULL, NULL, DS_METADATA_MAX,
                        &resp);
         if (r >= 0 && resp.status == 200) {

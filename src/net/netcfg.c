@@ -651,61 +651,195 @@ int netcfg_from_node(const struct node *doc, struct netcfg *cfg)
 
 /* --- OpenStack network_data.json ---------------------------------------- */
 
+/* A link's id and the interface name it gets, as cloud-init's convert_net_json
+ * names them: its "name" when given; a bond "bond<N>" in order; a VLAN
+ * "<its link's name>.<vlan_id>"; any other (phy, ovs, vif, tap...) its id,
+ * shortened to fit, until netcfg_resolve_names gives it the name the system
+ * has for its MAC. */
+struct os_link {
+        const struct node *l;
+        const char *id;
+        char name[NC_NAME_LEN];
+};
+
+static const char *os_name_of(const struct os_link *map, size_t n, const char *id)
+{
+        for (size_t k = 0; id && k < n; k++)
+                if (streq(map[k].id, id))
+                        return map[k].name;
+        return NULL;
+}
+
+/* OpenStack's bond_* keys in cloudboot's (netplan's) names */
+static int os_bond_params(struct nc_iface *i, const struct node *l)
+{
+        static const struct {
+                const char *os, *nc;
+        } names[] = { { "bond_mode", "mode" },
+                      { "bond_miimon", "mii-monitor-interval" },
+                      { "bond_lacp_rate", "lacp-rate" },
+                      { "bond_xmit_hash_policy", "transmit-hash-policy" },
+                      { "bond_primary", "primary" } };
+
+        for (size_t k = 0; l->type == NODE_MAP && k + 1 < l->n; k += 2) {
+                const char *key = l->items[k]->str, *nc = NULL;
+                char other[NC_TEXT_LEN];
+                if (!key || strncmp(key, "bond", 4) != 0 || streq(key, "bond_links"))
+                        continue;
+                for (size_t q = 0; q < ELEMENTSOF(names) && !nc; q++)
+                        if (streq(key, names[q].os))
+                                nc = names[q].nc;
+                if (!nc) {
+                        /* named as cloud-init's v1 names it, then reported unknown */
+                        (void)snprintf(other, sizeof(other), "bond-%.50s",
+                                       strncmp(key, "bond_", 5) ? key + 4 : key + 5);
+                        nc = other;
+                }
+                if (add_param(i, nc, l->items[k + 1]) < 0)
+                        return -EINVAL;
+        }
+        return 0;
+}
+
+static int os_name_links(const struct node *links, struct os_link *map, size_t *ret_n)
+{
+        unsigned bonds = 0;
+        size_t n = 0;
+
+        for (size_t k = 0; links && links->type == NODE_SEQ && k < links->n; k++) {
+                const struct node *l = links->items[k];
+                const char *id = node_get_str(l, "id"), *name = node_get_str(l, "name");
+                const char *type = node_get_str(l, "type");
+                if (!id)
+                        continue;
+                if (n >= NC_IFACES_MAX)
+                        return bad(l, "too many links", NULL);
+                map[n] = (struct os_link){ .l = l, .id = id };
+                if (name && strlen(name) >= NC_NAME_LEN)
+                        return refuse(node_get(l, "name"), "name", name, "is too long");
+                if (name)
+                        copy(map[n].name, NC_NAME_LEN, name);
+                else if (streq_ptr(type, "bond"))
+                        (void)snprintf(map[n].name, NC_NAME_LEN, "bond%u", bonds);
+                else if (!streq_ptr(type, "vlan"))
+                        (void)snprintf(map[n].name, NC_NAME_LEN, "%.15s", id);
+                bonds += streq_ptr(type, "bond");
+                n++;
+        }
+        /* VLANs: named after their link, once every other link has its name */
+        for (size_t k = 0; k < n; k++) {
+                const struct node *l = map[k].l;
+                const char *link = node_get_str(l, "vlan_link");
+                const char *lname = os_name_of(map, n, link);
+                const char *vid = text(node_get(l, "vlan_id"));
+                size_t room;
+                if (!streq_ptr(node_get_str(l, "type"), "vlan") || map[k].name[0])
+                        continue;
+                if (!lname || !lname[0])
+                        return bad(l, "vlan_link names no link: ", link ? link : "(none)");
+                if (!vid || valid_vlan_id(vid))
+                        return refuse(node_get(l, "vlan_id") ? node_get(l, "vlan_id") : l,
+                                      "vlan_id", vid, vid ? valid_vlan_id(vid) : "is missing");
+                /* "<link>.<id>" within IFNAMSIZ: the link's part shortened */
+                room = NC_NAME_LEN - 2 - strlen(vid);
+                (void)snprintf(map[k].name, NC_NAME_LEN, "%.*s.%s", (int)room, lname, vid);
+        }
+        *ret_n = n;
+        return 0;
+}
+
+/* DNS servers of a network and of its routes (services of type dns) */
+static int os_network_dns(struct nc_iface *i, const struct node *net)
+{
+        const struct node *routes = node_get(net, "routes");
+        const struct node *lists[1 + NC_ROUTES_MAX] = { node_get(net, "services") };
+        size_t nl = 1;
+
+        for (size_t q = 0; routes && routes->type == NODE_SEQ && q < routes->n && nl < 1 + NC_ROUTES_MAX; q++)
+                lists[nl++] = node_get(routes->items[q], "services");
+        for (size_t q = 0; q < nl; q++)
+                for (size_t k = 0; lists[q] && lists[q]->type == NODE_SEQ && k < lists[q]->n; k++) {
+                        const struct node *sv = lists[q]->items[k];
+                        if (streq_ptr(node_get_str(sv, "type"), "dns") &&
+                            add_str(i->dns, &i->ndns, node_get(sv, "address"),
+                                    text(node_get(sv, "address")), STR_DNS) < 0)
+                                return -EINVAL;
+                }
+        return 0;
+}
+
 int netcfg_from_openstack(const struct node *nd, struct netcfg *cfg)
 {
         const struct node *links = node_get(nd, "links"), *nets = node_get(nd, "networks");
         const struct node *services = node_get(nd, "services");
+        struct os_link map[NC_IFACES_MAX];
+        size_t nmap = 0;
 
-        for (size_t k = 0; links && links->type == NODE_SEQ && k < links->n; k++) {
-                const struct node *l = links->items[k];
-                const char *type = node_get_str(l, "type"), *id = node_get_str(l, "id");
-                char name[NC_NAME_LEN];
+        if (os_name_links(links, map, &nmap) < 0)
+                return -EINVAL;
+        for (size_t k = 0; k < nmap; k++) {
+                const struct node *l = map[k].l;
+                const char *type = node_get_str(l, "type");
                 struct nc_iface *i;
 
-                if (!id)
-                        continue;
                 if (streq_ptr(type, "vlan")) {
-                        (void)snprintf(name, sizeof(name), "%s", id);
-                        i = add_iface(cfg, NC_VLAN, name, l);
+                        i = add_iface(cfg, NC_VLAN, map[k].name, l);
                         if (!i ||
                             num(node_get(l, "vlan_id"), "vlan_id", valid_vlan_id, &i->vlan_id) <
                                     0 ||
-                            add_link(i, l, node_get_str(l, "vlan_link")) < 0)
+                            add_link(i, l, os_name_of(map, nmap, node_get_str(l, "vlan_link"))) <
+                                    0 ||
+                            set_mac(i, node_get(l, "vlan_mac_address")) < 0)
                                 return -EINVAL;
                 } else if (streq_ptr(type, "bond")) {
-                        i = add_iface(cfg, NC_BOND, id, l);
-                        if (!i || v1_links(i, node_get(l, "bond_links")) < 0 ||
-                            add_param(i, "mode", node_get(l, "bond_mode")) < 0 ||
-                            add_param(i, "mii-monitor-interval", node_get(l, "bond_miimon")) < 0)
+                        const struct node *members = node_get(l, "bond_links");
+                        i = add_iface(cfg, NC_BOND, map[k].name, l);
+                        if (!i || os_bond_params(i, l) < 0)
                                 return -EINVAL;
+                        for (size_t q = 0; members && members->type == NODE_SEQ && q < members->n;
+                             q++) {
+                                const char *m = os_name_of(map, nmap, text(members->items[q]));
+                                if (!m)
+                                        return bad(members->items[q],
+                                                   "bond_links names no link: ",
+                                                   text(members->items[q]));
+                                if (add_link(i, members->items[q], m) < 0)
+                                        return -EINVAL;
+                        }
                 } else {
-                        /* phy, ovs, vif, tap, bridge...: a NIC found by its MAC; its
-                         * name here is the link id, shortened to fit */
-                        (void)snprintf(name, sizeof(name), "%.15s", id);
-                        i = add_iface(cfg, NC_PHYSICAL, name, l);
+                        if (type && !streq(type, "phy") && !streq(type, "ovs") &&
+                            !streq(type, "vif") && !streq(type, "tap") && !streq(type, "bridge") &&
+                            !streq(type, "ethernet") && !streq(type, "hw_veb") &&
+                            !streq(type, "hyperv") && !streq(type, "vhostuser") &&
+                            !streq(type, "vrouter") && !streq(type, "tun") && !streq(type, "dvs") &&
+                            !streq(type, "macvtap") && !streq(type, "infiniband"))
+                                log_warning("network_data.json: unknown link type %.32s (%s); "
+                                            "treated as physical",
+                                            type, map[k].id);
+                        i = add_iface(cfg, NC_PHYSICAL, map[k].name, l);
                         if (!i)
                                 return -EINVAL;
                 }
-                if (set_mac(i, node_get(l, "ethernet_mac_address")) < 0 ||
+                if ((!streq_ptr(type, "vlan") &&
+                     set_mac(i, node_get(l, "ethernet_mac_address")) < 0) ||
                     num(node_get(l, "mtu"), "mtu", valid_mtu, &i->mtu) < 0)
                         return -EINVAL;
         }
         for (size_t k = 0; nets && nets->type == NODE_SEQ && k < nets->n; k++) {
                 const struct node *n = nets->items[k];
-                const char *type = node_get_str(n, "type"), *link = node_get_str(n, "link");
-                struct nc_iface *i = NULL;
-                for (size_t j = 0; link && j < cfg->n && !i; j++)
-                        if (!strncmp(cfg->ifaces[j].name, link, NC_NAME_LEN - 1))
-                                i = &cfg->ifaces[j];
+                const char *type = node_get_str(n, "type");
+                const char *name = os_name_of(map, nmap, node_get_str(n, "link"));
+                struct nc_iface *i = name ? netcfg_find(cfg, name) : NULL;
                 if (!i || !type)
                         continue;
                 if (streq(type, "ipv4_dhcp"))
                         i->dhcp4 = true;
                 else if (streq(type, "ipv6_dhcp") || streq(type, "ipv6_dhcpv6-stateful"))
-                        i->dhcp6 = true;
+                        i->dhcp6 = i->accept_ra = true; /* cloud-init enables accept-ra too */
                 else if (streq(type, "ipv6_slaac") || streq(type, "ipv6_dhcpv6-stateless"))
                         i->accept_ra = true;
-                else if (streq(type, "ipv4") || streq(type, "ipv6")) {
+                else if (streq(type, "ipv4") || streq(type, "ipv6") || streq(type, "static") ||
+                         streq(type, "static6")) {
                         const struct node *routes = node_get(n, "routes");
                         if (add_addr(i, node_get(n, "ip_address"), node_get(n, "netmask")) < 0)
                                 return -EINVAL;
@@ -734,6 +868,8 @@ int netcfg_from_openstack(const struct node *nd, struct netcfg *cfg)
                                         return -EINVAL;
                         }
                 }
+                if (os_network_dns(i, n) < 0)
+                        return -EINVAL;
         }
         for (size_t k = 0; services && services->type == NODE_SEQ && k < services->n; k++)
                 if (streq_ptr(node_get_str(services->items[k], "type"), "dns") &&

@@ -25,6 +25,7 @@
  *   reset                promise the file, send half of it, then reset (RST)
  *   redirect URL         answer 302 to URL
  *   privport N           answer N unless the client's source port is below 1024
+ * A request's body (up to 16 KB) is logged after its headers, each line as "  | line".
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* accept4, strcasestr; config.h defines it in the build tree */
@@ -195,12 +196,36 @@ static void serve(int fd, int dirfd)
         if (sscanf(req, "%15s %1023s", method, path) != 2)
                 return;
         end = strstr(req, "\r\n\r\n");
+        /* a request body (a POST's): read to its Content-Length, logged below */
+        char body[16384];
+        size_t blen = 0;
+        const char *cl = strcasestr(req, "\r\nContent-Length:");
+        if (end && cl && cl < end) {
+                size_t want = strtoul(cl + 17, NULL, 10), have = got - (size_t)(end + 4 - req);
+                if (want > sizeof(body) - 1)
+                        want = sizeof(body) - 1;
+                blen = have < want ? have : want;
+                memcpy(body, end + 4, blen);
+                while (blen < want) {
+                        ssize_t k = recv(fd, body + blen, want - blen, 0);
+                        if (k <= 0)
+                                break;
+                        blen += (size_t)k;
+                }
+        }
+        body[blen] = 0;
         if (end)
                 end[2] = 0;
         if (reqlog) {
                 fprintf(reqlog, "%s %s\n", method, path);
                 for (char *h = strstr(req, "\r\n"); h && h[2]; h = strstr(h + 2, "\r\n"))
                         fprintf(reqlog, "  %.*s\n", (int)strcspn(h + 2, "\r"), h + 2);
+                /* the body, a line at a time, marked "  | " */
+                for (char *b = body; blen && *b;) {
+                        size_t n = strcspn(b, "\n");
+                        fprintf(reqlog, "  | %.*s\n", (int)n, b);
+                        b += n + (b[n] == '\n');
+                }
                 fflush(reqlog);
         }
         path[strcspn(path, "?")] = 0;

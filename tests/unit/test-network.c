@@ -19,6 +19,7 @@ static const char *const cases[] = { "v1-static",
                                      "v2-ethernets",
                                      "v2-bond-vlan-bridge",
                                      "openstack",
+                                     "openstack-bond-vlan",
                                      "ec2",
                                      NULL };
 static const enum net_renderer renderers[] = { NET_RENDER_NETWORKD, NET_RENDER_NM, NET_RENDER_ENI };
