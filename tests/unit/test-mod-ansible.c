@@ -197,7 +197,7 @@ static void test_refusals(void **state)
 
         /* a repository source that git would read as an option */
         SETUP(&t, "2.19.1");
-        assert_int_equal(troot_run_mod(&t, &mod_ansible,
+        (void)troot_run_mod(&t, &mod_ansible,
                                        "ansible:\n"
                                        "  install_method: distro\n"
                                        "  package_name: ansible\n"
@@ -206,14 +206,9 @@ static void test_refusals(void **state)
                                        "      - {path: /opt/x, source: '--upload-pack=touch /p'}\n"
                                        "    run_ansible:\n"
                                        "      - {playbook_dir: /opt/x, playbook_name: s.yml}\n",
-                                       NULL),
-                         0);
-        {
-                char *calls = troot_read(&t, "/calls");
-                assert_non_null(calls);
-                assert_null(strstr(calls, "git "));
-                free(calls);
-        }
+                                       NULL);
+        /* the whole ansible key is refused: a bad value inside drops it */
+        assert_null(troot_read(&t, "/calls"));
         troot_free(&t);
 
         /* a newline in an option value */
