@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "exec.h"
+#include "fs.h"
+#include "json.h"
 #include "log.h"
 #include "macro.h"
 #include "sysconf.h"
@@ -156,4 +158,123 @@ static inline void cm_argv_str(char *const *argv, char *buf, size_t size)
                         break;
                 off += (size_t)n;
         }
+}
+
+/* A node tree as block-style YAML (what cloud-init's yaml.dump and
+ * safeyaml.dumps write for csr_attributes, the salt minion's conf and
+ * grains): mappings and lists in blocks, every scalar written as JSON (a
+ * double-quoted string, a number, true/false/null), which YAML reads as the
+ * same value. No value can add a line or a key: strings are escaped. */
+
+static inline void cm_yaml_indent(struct buf *b, int level)
+{
+        for (int i = 0; i < level; i++)
+                buf_puts(b, "  ");
+}
+
+static inline void cm_yaml_value(struct buf *b, const struct node *n, int level);
+
+static inline bool cm_yaml_empty(const struct node *n)
+{
+        return (n->type == NODE_MAP || n->type == NODE_SEQ) && n->n == 0;
+}
+
+static inline void cm_yaml_value(struct buf *b, const struct node *n, int level)
+{
+        if (n->type == NODE_MAP && n->n) {
+                for (size_t i = 0; i + 1 < n->n; i += 2) {
+                        const struct node *v = n->items[i + 1];
+
+                        cm_yaml_indent(b, level);
+                        (void)json_write(b, n->items[i], 0);
+                        if ((v->type == NODE_MAP || v->type == NODE_SEQ) && !cm_yaml_empty(v)) {
+                                buf_puts(b, ":\n");
+                                cm_yaml_value(b, v, level + 1);
+                        } else {
+                                buf_puts(b, ": ");
+                                (void)json_write(b, v, 0);
+                                buf_putc(b, '\n');
+                        }
+                }
+        } else if (n->type == NODE_SEQ && n->n) {
+                for (size_t i = 0; i < n->n; i++) {
+                        const struct node *v = n->items[i];
+
+                        cm_yaml_indent(b, level);
+                        if ((v->type == NODE_MAP || v->type == NODE_SEQ) && !cm_yaml_empty(v)) {
+                                buf_puts(b, "-\n");
+                                cm_yaml_value(b, v, level + 1);
+                        } else {
+                                buf_puts(b, "- ");
+                                (void)json_write(b, v, 0);
+                                buf_putc(b, '\n');
+                        }
+                }
+        } else {
+                cm_yaml_indent(b, level);
+                (void)json_write(b, n, 0);
+                buf_putc(b, '\n');
+        }
+}
+
+/* Write n as YAML to path in the target (atomically, with mode). */
+static inline int cm_write_yaml(int root_fd, const char *path, const struct node *n, mode_t mode)
+{
+        struct buf b = BUF_INIT(16u << 20);
+        int r;
+
+        cm_yaml_value(&b, n, 0);
+        r = fs_write_buf(root_fd, path, &b, mode, FS_NO_OWNER, (gid_t)-1);
+        buf_free_secret(&b);
+        return r;
+}
+
+#include "http.h"
+
+#define CM_SCRIPT_MAX (4u << 20)
+
+/* An installer script (puppet's AIO, chef's omnibus) fetched with the
+ * bounded HTTP fetcher and run by argv in the target: written 0700 into a
+ * 0700 directory of root's (/var/tmp/cloudboot-NAME, cloud-init's temporary
+ * exec directory), removed afterwards. args: the script's arguments. */
+static inline int cm_fetch_run(const struct sysconf_target *t, int root_fd, const char *url,
+                               const char *name, unsigned retries, char *const *args)
+{
+        struct http_request req = { .body_max = CM_SCRIPT_MAX, .timeout_ms = 60000 };
+        struct http_retry retry = { .retries = retries };
+        struct http_response resp = { 0 };
+        struct cm_argv cmd = { .n = 0 };
+        char dir[128], path[256], shown[256];
+        int r;
+
+        http_url_redact(url, shown, sizeof(shown));
+        r = http_url_check(url);
+        if (r < 0)
+                return log_error_errno(r, "%s: %s is not an http or https URL", name, shown);
+        r = http_fetch(url, &req, &retry, &resp);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot fetch %s: %m", name, shown);
+        if (resp.status != 200) {
+                log_error("%s: %s answered HTTP %ld", name, shown, resp.status);
+                http_response_done(&resp);
+                return -EPROTO;
+        }
+        (void)snprintf(dir, sizeof(dir), "/var/tmp/cloudboot-%s", name);
+        (void)snprintf(path, sizeof(path), "%s/%s", dir, name);
+        r = fs_mkdir_p(root_fd, dir, 0700);
+        if (r >= 0)
+                r = fs_write_atomic(root_fd, path, resp.body, resp.len, 0700, 0, 0);
+        http_response_done(&resp);
+        if (r < 0)
+                return log_error_errno(r, "%s: cannot write %s: %m", name, path);
+        cm_add(&cmd, path);
+        for (size_t i = 0; args && args[i]; i++)
+                cm_add(&cmd, args[i]);
+        log_info("Running %s from %s", name, shown);
+        r = cmd.failed ? -E2BIG : cm_run(t, NULL, NULL, cmd.v, NULL, NULL, 0, 3600, NULL, NULL);
+        cm_argv_done(&cmd);
+        (void)fs_rm_rf(root_fd, dir, false);
+        if (r < 0)
+                log_error_errno(r, "%s: the installer failed: %m", name);
+        return r;
 }
