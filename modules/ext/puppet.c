@@ -340,6 +340,7 @@ static int write_conf(struct puppet *p, const char *path, const struct node *con
                 free(ini);
                 return log_error_errno(r, "puppet: cannot read %s: %m", path);
         }
+        r = 0; /* a missing file is an empty one (cloud-init stops there) */
         if (old)
                 r = ini_read(ini, old);
         for (size_t i = 0; r >= 0 && i + 1 < conf->n; i += 2) {
