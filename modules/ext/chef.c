@@ -201,6 +201,7 @@ static int write_client_rb(const struct module_ctx *ctx, const struct node *c, c
                 buf_puts(&b, "Chef::Log::Formatter.show_time = true\n");
         if ((v = opt(c, "encrypted_data_bag_secret", NULL)))
                 buf_printf(&b, "encrypted_data_bag_secret \"%s\"\n", v);
+        buf_putc(&b, '\n'); /* the template's last line is an empty one */
         ensure_dir_of(ctx->root_fd, path);
         r = fs_write_buf(ctx->root_fd, path, &b, 0644, FS_NO_OWNER, (gid_t)-1);
         buf_free(&b);

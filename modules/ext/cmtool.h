@@ -278,3 +278,13 @@ static inline int cm_fetch_run(const struct sysconf_target *t, int root_fd, cons
                 log_error_errno(r, "%s: the installer failed: %m", name);
         return r;
 }
+
+/* Refuse a value: with its position when it has one (a unit test's YAML),
+ * by key path alone when it came on stdin (JSON has no useful position). */
+static inline void cm_refuse(const struct node *at, const char *key, const char *why)
+{
+        if (at && at->line && at->file && !streq(at->file, "<stdin>"))
+                sysconf_refuse(at, key, why);
+        else
+                log_error("%s: %s", key, why);
+}

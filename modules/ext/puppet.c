@@ -357,12 +357,12 @@ static int write_conf(struct puppet *p, const char *path, const struct node *con
                         (void)snprintf(key, sizeof(key), "puppet.conf.%s.%s", sec,
                                        k->str ? k->str : "?");
                         if (!k->str || !sysconf_word_ok(k->str, "_-.", 128)) {
-                                sysconf_refuse(k, key, "is not a puppet setting name");
+                                cm_refuse(k, key, "is not a puppet setting name");
                                 bad++;
                                 continue;
                         }
                         if (!text || !sysconf_line_ok(text)) {
-                                sysconf_refuse(v, key, "must be one line of text");
+                                cm_refuse(v, key, "must be one line of text");
                                 bad++;
                                 continue;
                         }

@@ -47,7 +47,7 @@ static int ack(const struct module_ctx *ctx, const struct sysconf_target *t, con
         for (size_t i = as->type == NODE_MAP ? 1 : 0; i < as->n; i += as->type == NODE_MAP ? 2 : 1) {
                 const struct node *a = as->items[i];
                 if (a->type != NODE_STR) {
-                        sysconf_refuse(a, "snap.assertions", "must be a string");
+                        cm_refuse(a, "snap.assertions", "must be a string");
                         buf_free(&b);
                         return -EINVAL;
                 }
@@ -128,14 +128,14 @@ static int run_command(const struct sysconf_target *t, const struct node *c, siz
                         cm_add(&cmd, "snap");
                 for (; i < c->n; i++) {
                         if (c->items[i]->type != NODE_STR) {
-                                sysconf_refuse(c->items[i], "snap.commands", "must be a string");
+                                cm_refuse(c->items[i], "snap.commands", "must be a string");
                                 cm_argv_done(&cmd);
                                 return -EINVAL;
                         }
                         cm_add(&cmd, c->items[i]->str);
                 }
         } else {
-                sysconf_refuse(c, "snap.commands", "is not a string or list");
+                cm_refuse(c, "snap.commands", "is not a string or list");
                 return -EINVAL;
         }
         if (cmd.failed || cmd.n == 0) {

@@ -69,7 +69,8 @@ static void test_client_rb_firstboot_key(void **state)
                        "file_cache_path        \"/var/chef/cache\"\n"
                        "file_backup_path       \"/var/chef/backup\"\n"
                        "pid_file               \"/var/run/chef/client.pid\"\n"
-                       "Chef::Log::Formatter.show_time = true\n");
+                       "Chef::Log::Formatter.show_time = true\n"
+                       "\n");
         assert_file_eq(&t, "/etc/chef/firstboot.json",
                        "{\"run_list\":[\"recipe[apache2]\",\"role[db]\"],\"apache\":{"
                        "\"keepalive\":false}}");
