@@ -230,7 +230,11 @@ static char *config_path(struct puppet *p, const struct node *cfg, const char *k
         if (v)
                 return strdup(v);
         if (cm_run(&p->t, NULL, NULL, cmd, NULL, NULL, 0, 120, &out, NULL) >= 0 && out.data) {
-                char *l = trim(strtok(out.data, "\n") ? out.data : out.data);
+                char *nl = strchr(out.data, '\n'), *l;
+
+                if (nl)
+                        *nl = '\0'; /* the first line is the value */
+                l = trim(out.data);
                 if (l[0] == '/' && !cm_check_path(l))
                         res = strdup(l);
         }

@@ -167,6 +167,44 @@ static void test_installs_distro_package_when_missing(void **state)
         troot_free(&t);
 }
 
+static void test_pip_install_as_user(void **state)
+{
+        (void)state;
+        struct troot t;
+
+        SETUP(&t, "2.19.1");
+        /* pip lists ansible only once it installed it */
+        troot_write_exec(&t, "/usr/bin/python3",
+                         "#!/bin/sh\n"
+                         "echo \"${0##*/} $*\" >> /calls\n"
+                         "case \"$*\" in\n"
+                         "  *' list'*) [ -e /pipdone ] && echo 'ansible-core 2.19.1';;\n"
+                         "  *' install '*ansible*) : > /pipdone;;\n"
+                         "esac\n"
+                         "exit 0\n");
+        troot_write_exec(&t, "/usr/bin/pip3", fake);
+        troot_write(&t, "/usr/lib/python3.13/EXTERNALLY-MANAGED", "[externally-managed]\n");
+        assert_int_equal(troot_run_mod(&t, &mod_ansible,
+                                       "ansible:\n"
+                                       "  install_method: pip\n"
+                                       "  package_name: ansible\n"
+                                       "  run_user: debian\n",
+                                       NULL),
+                         0);
+        assert_file_eq(&t, "/calls",
+                       "runuser -u debian -- python3 -m pip list --user\n"
+                       "python3 -m pip list --user\n"
+                       "runuser -u debian -- python3 -m pip install --break-system-packages "
+                       "--user --upgrade pip\n"
+                       "python3 -m pip install --break-system-packages --user --upgrade pip\n"
+                       "runuser -u debian -- python3 -m pip install --break-system-packages "
+                       "--user ansible\n"
+                       "python3 -m pip install --break-system-packages --user ansible\n"
+                       "runuser -u debian -- python3 -m pip list --user\n"
+                       "python3 -m pip list --user\n");
+        troot_free(&t);
+}
+
 static void test_refusals(void **state)
 {
         (void)state;
@@ -242,6 +280,7 @@ int main(void)
                 cmocka_unit_test(test_old_ansible_one_run_per_playbook_as_user),
                 cmocka_unit_test(test_galaxy_and_controller),
                 cmocka_unit_test(test_installs_distro_package_when_missing),
+                cmocka_unit_test(test_pip_install_as_user),
                 cmocka_unit_test(test_refusals),
                 cmocka_unit_test(test_describe),
         };
