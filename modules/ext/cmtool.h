@@ -174,6 +174,20 @@ static inline void cm_yaml_indent(struct buf *b, int level)
 
 static inline void cm_yaml_value(struct buf *b, const struct node *n, int level);
 
+/* One scalar. A float is written as the text it was read from (JSON has no
+ * .nan or .inf: json_write would make those strings); that text is the
+ * YAML resolver's float, so it holds no character that could start a key,
+ * a comment or a line. */
+static inline void cm_yaml_scalar(struct buf *b, const struct node *n)
+{
+        if (n->type == NODE_FLOAT && n->str && *n->str &&
+            strspn(n->str, "0123456789+-._eEinfaINFA") == strlen(n->str)) {
+                buf_puts(b, n->str);
+                return;
+        }
+        (void)json_write(b, n, 0);
+}
+
 static inline bool cm_yaml_empty(const struct node *n)
 {
         return (n->type == NODE_MAP || n->type == NODE_SEQ) && n->n == 0;
@@ -186,13 +200,13 @@ static inline void cm_yaml_value(struct buf *b, const struct node *n, int level)
                         const struct node *v = n->items[i + 1];
 
                         cm_yaml_indent(b, level);
-                        (void)json_write(b, n->items[i], 0);
+                        cm_yaml_scalar(b, n->items[i]);
                         if ((v->type == NODE_MAP || v->type == NODE_SEQ) && !cm_yaml_empty(v)) {
                                 buf_puts(b, ":\n");
                                 cm_yaml_value(b, v, level + 1);
                         } else {
                                 buf_puts(b, ": ");
-                                (void)json_write(b, v, 0);
+                                cm_yaml_scalar(b, v);
                                 buf_putc(b, '\n');
                         }
                 }
@@ -206,13 +220,13 @@ static inline void cm_yaml_value(struct buf *b, const struct node *n, int level)
                                 cm_yaml_value(b, v, level + 1);
                         } else {
                                 buf_puts(b, "- ");
-                                (void)json_write(b, v, 0);
+                                cm_yaml_scalar(b, v);
                                 buf_putc(b, '\n');
                         }
                 }
         } else {
                 cm_yaml_indent(b, level);
-                (void)json_write(b, n, 0);
+                cm_yaml_scalar(b, n);
                 buf_putc(b, '\n');
         }
 }
