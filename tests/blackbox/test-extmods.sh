@@ -65,3 +65,87 @@ byobu_by_default: enable-user
 boot
 grep -q "needs module byobu, which this cloudboot does not implement" "$R$LOG" || fail "the byobu key passed quietly without the module"
 pass "without the program the key is reported"
+
+# --- eco: the configuration-management and container modules, chrooted ------
+# ansible, puppet, chef, salt_minion, lxd and snap installed as a package
+# would, each run by cloudboot in its stage through the protocol, with fake
+# tools recording their argv and stdin: the files they write and the commands
+# they run, the secrets (validation key, salt private key, lxd trust password)
+# only in their 0600 files or on stdin, never in a log.
+fresh
+for m in ansible puppet chef salt_minion lxd snap; do install_extmod "$m"; done
+for t in /usr/bin/apt-get /usr/bin/systemctl /usr/bin/ansible /usr/bin/puppet \
+	/usr/bin/chef-client /usr/bin/lxd /usr/bin/lxc /usr/bin/snap; do
+	fake_tool "$t"
+done
+printf '#!/bin/sh\necho "${0##*/} $*" >> /calls\nshift 3\nexec "$@"\n' >"$R/usr/sbin/runuser"
+printf '#!/bin/sh\n[ "$1" = --version ] && { echo "ansible-pull [core 2.19.4]"; exit 0; }\necho "${0##*/} $*" >> /calls\n' >"$R/usr/bin/ansible-pull"
+chmod 755 "$R/usr/sbin/runuser" "$R/usr/bin/ansible-pull"
+seed "instance-id: iid-eco
+" "#cloud-config
+ansible:
+  install_method: distro
+  package_name: ansible-core
+  run_user: debian
+  pull:
+    - url: file:///srv/playbooks.git
+      accept_host_key: true
+      playbook_names: [site.yml]
+puppet:
+  package_name: puppet-agent
+  conf:
+    agent: {server: puppet.example.org, certname: '%i'}
+  csr_attributes:
+    custom_attributes: {challengePassword: x}
+chef:
+  server_url: https://chef.example.org
+  validation_name: example-validator
+  validation_cert: ECO-VALIDATION-KEY-SECRET
+  run_list: ['recipe[base]']
+salt_minion:
+  conf: {master: salt.example.org}
+  grains: {role: web}
+  public_key: ECO-SALT-PUBLIC
+  private_key: ECO-SALT-PRIVATE-SECRET
+lxd:
+  init: {storage_backend: dir, trust_password: ECO-LXD-TRUST-SECRET}
+snap:
+  commands:
+    - [install, hello-world]
+"
+boot
+calls=$(cat "$R/calls")
+for want in \
+	'snap install hello-world' \
+	'runuser -u debian -- ansible-pull --url=file:///srv/playbooks.git --accept-host-key site.yml' \
+	'ansible-pull --url=file:///srv/playbooks.git --accept-host-key site.yml' \
+	'apt-get --option=Dpkg::Options::=--force-confold --option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install puppet-agent' \
+	'systemctl enable puppet-agent.service' \
+	'systemctl start puppet-agent.service' \
+	'systemctl enable salt-minion' \
+	'systemctl restart salt-minion' \
+	'lxd init --auto --storage-backend=dir' \
+	'lxd init --preseed'; do
+	printf '%s\n' "$calls" | grep -qxF -- "$want" || fail "eco: '$want' not run; ran: $calls"
+done
+! printf '%s\n' "$calls" | grep -q chef-client || fail "eco: chef-client ran without exec"
+grep -q '^\[agent\]$' "$R/etc/puppet/puppet.conf" || fail "eco: puppet.conf lacks [agent]"
+grep -qx 'certname = iid-eco' "$R/etc/puppet/puppet.conf" || fail "eco: certname not substituted"
+grep -q '"challengePassword": "x"' "$R/etc/puppet/csr_attributes.yaml" || fail "eco: csr_attributes"
+grep -qx 'chef_server_url        "https://chef.example.org"' "$R/etc/chef/client.rb" || fail "eco: client.rb"
+expect_file /etc/chef/firstboot.json '{"run_list":["recipe[base]"]}'
+expect_file /etc/salt/minion '"master": "salt.example.org"'
+expect_file /etc/salt/pki/minion.pem 'ECO-SALT-PRIVATE-SECRET'
+[ "$(stat -c %a "$R/etc/salt/pki/minion.pem")" = 600 ] || fail "eco: minion.pem not 0600"
+[ "$(stat -c %a "$R/etc/chef/validation.pem")" = 600 ] || fail "eco: validation.pem not 0600"
+grep -q 'core.trust_password: "ECO-LXD-TRUST-SECRET"' "$R/stdin" || fail "eco: trust password not on stdin"
+for f in /var/log/cloud-init.log /var/log/cloud-init-output.log /run/cloud-init/status.json \
+	/run/cloud-init/result.json /calls; do
+	[ -e "$R$f" ] || continue
+	! grep -q 'SECRET' "$R$f" || fail "eco: a secret is in $f"
+done
+for m in ansible puppet chef salt_minion lxd snap; do
+	grep -q "needs module $m" "$R$LOG" && fail "eco: $m reported as not implemented"
+done
+expect_status 0
+pass "ansible, puppet, chef, salt_minion, lxd and snap run as external modules"
