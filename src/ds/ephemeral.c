@@ -377,6 +377,16 @@ int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
         if (e.nl_fd < 0)
                 return e.nl_fd;
         r = primary_nic(root_fd, e.nl_fd, &nic);
+        if (r == -ENODEV && root_is_host(root_fd) && exec_have("udevadm")) {
+                /* init-local runs early: the NIC's driver may not have
+                 * announced it yet. Wait for udev's queue once. */
+                char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=15",
+                                   NULL };
+                struct exec_opts o = { .timeout_sec = 30 };
+                log_info("ephemeral: no physical NIC yet: waiting for udev to settle");
+                (void)exec_ok(&o, settle);
+                r = primary_nic(root_fd, e.nl_fd, &nic);
+        }
         if (r < 0) {
                 ephemeral_down(&e);
                 return r;
