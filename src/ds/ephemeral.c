@@ -2,6 +2,7 @@
 /* The ephemeral network of init-local (see ephemeral.h). */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,15 +20,29 @@
 #define LEASE_MAX 8192
 #define LEASE_LINE_MAX 1024
 #define EPH_DIR "/run/cloudboot"
+#define EPH_NIC_WAIT_MS 10000
 
-/* udhcpc hands the lease to a script in its environment. This one, fixed
- * text and no data in it, prints the few values used, one per line, for
+/* The DHCP client hands the lease to a script in its environment: udhcpc
+ * with the event as $1, dhclient with $reason. This one, fixed text and no
+ * data in it, prints the few values used, one per line, for
  * eph_lease_parse(); it configures nothing. */
-static const char udhcpc_script[] =
+static const char report_script[] =
         "#!/bin/sh\n"
-        "[ \"$1\" = bound ] || exit 0\n"
-        "printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\nstaticroutes=%s\\n' "
-        "\"$ip\" \"$subnet\" \"$router\" \"$staticroutes\"\n";
+        "case \"$1:$reason\" in\n"
+        "bound:*) printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\nstaticroutes=%s\\n' "
+        "\"$ip\" \"$subnet\" \"$router\" \"$staticroutes\" ;;\n"
+        ":BOUND|:REBOOT) printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\nrfc3442=%s\\n' "
+        "\"$new_ip_address\" \"$new_subnet_mask\" \"$new_routers\" "
+        "\"$new_rfc3442_classless_static_routes\" ;;\n"
+        "esac\n"
+        "exit 0\n";
+
+/* dhclient's configuration: ask for the classless static routes (option
+ * 121, which dhclient does not know by name), and give up after 10 s. */
+static const char dhclient_conf[] =
+        "option rfc3442-classless-static-routes code 121 = array of unsigned integer 8;\n"
+        "request subnet-mask, broadcast-address, routers, rfc3442-classless-static-routes;\n"
+        "timeout 10;\n";
 
 /* ---- the lease ---- */
 
@@ -121,6 +136,55 @@ static int parse_routes(const char *v, size_t len, struct eph_lease *l, const ch
         return 0;
 }
 
+/* dhclient's option 121 as decimal bytes: "width dst-octets... gw-octets x4" per
+ * route (RFC 3442), e.g. "8 10 10 9 0 1 0 10 9 0 1". */
+static int parse_rfc3442(const char *v, size_t len, struct eph_lease *l, const char **why)
+{
+        const char *p = v, *end = v + len, *w;
+        uint8_t bytes[512];
+        size_t n = 0, wl;
+
+        while (next_word(&p, end, &w, &wl)) {
+                unsigned b = 0;
+                if (wl > 3 || n >= sizeof(bytes)) {
+                        *why = "rfc3442: not a list of at most 512 bytes";
+                        return -EBADMSG;
+                }
+                for (size_t i = 0; i < wl; i++) {
+                        if (w[i] < '0' || w[i] > '9') {
+                                *why = "rfc3442: not a list of bytes";
+                                return -EBADMSG;
+                        }
+                        b = b * 10 + (unsigned)(w[i] - '0');
+                }
+                if (b > 255) {
+                        *why = "rfc3442: a byte over 255";
+                        return -EBADMSG;
+                }
+                bytes[n++] = (uint8_t)b;
+        }
+        for (size_t i = 0; i < n;) {
+                struct eph_route rt = { .prefixlen = bytes[i] };
+                size_t octets = (rt.prefixlen + 7) / 8;
+                uint8_t dst[4] = { 0 };
+
+                if (rt.prefixlen > 32 || i + 1 + octets + 4 > n) {
+                        *why = "rfc3442: a route is cut short or wider than 32 bits";
+                        return -EBADMSG;
+                }
+                if (l->n_routes >= EPH_ROUTES_MAX) {
+                        *why = "rfc3442: more than 16 routes";
+                        return -EBADMSG;
+                }
+                memcpy(dst, bytes + i + 1, octets);
+                memcpy(&rt.dst, dst, 4);
+                memcpy(&rt.gw, bytes + i + 1 + octets, 4);
+                l->routes[l->n_routes++] = rt;
+                i += 1 + octets + 4;
+        }
+        return 0;
+}
+
 int eph_lease_parse(const char *text, size_t len, struct eph_lease *ret, const char **ret_why)
 {
         struct eph_lease l = { 0 };
@@ -177,11 +241,13 @@ int eph_lease_parse(const char *text, size_t len, struct eph_lease *ret, const c
                                  (parse_ip(w, wl, &l.router) < 0 || !host_addr_ok(l.router)))
                                 why = "router is not an IPv4 address";
                         have_router = true;
-                } else if (KEY("staticroutes")) {
+                } else if (KEY("staticroutes") || KEY("rfc3442")) {
                         if (have_routes)
-                                why = "staticroutes is given twice";
-                        else
+                                why = "the static routes are given twice";
+                        else if (KEY("staticroutes"))
                                 (void)parse_routes(v, vlen, &l, &why);
+                        else
+                                (void)parse_rfc3442(v, vlen, &l, &why);
                         have_routes = true;
                 }
 #undef KEY
@@ -238,14 +304,19 @@ static int primary_nic(int root_fd, int nl_fd, struct nl_link *ret)
 
 /* ---- the DHCP client ---- */
 
+enum dhcp_kind { DHCP_DHCLIENT, DHCP_UDHCPC };
+
 struct dhcp_client {
+        enum dhcp_kind kind;
         const char *path; /* in the target */
         const char *applet; /* busybox's applet, or NULL */
 };
 
+/* cloud-init's order (dhcp_client_priority), dhcpcd aside */
 static const struct dhcp_client clients[] = {
-        { "/usr/sbin/udhcpc", NULL }, { "/sbin/udhcpc", NULL },
-        { "/usr/bin/busybox", "udhcpc" }, { "/bin/busybox", "udhcpc" },
+        { DHCP_DHCLIENT, "/usr/sbin/dhclient", NULL }, { DHCP_DHCLIENT, "/sbin/dhclient", NULL },
+        { DHCP_UDHCPC, "/usr/sbin/udhcpc", NULL },     { DHCP_UDHCPC, "/sbin/udhcpc", NULL },
+        { DHCP_UDHCPC, "/usr/bin/busybox", "udhcpc" }, { DHCP_UDHCPC, "/bin/busybox", "udhcpc" },
 };
 
 static bool root_is_host(int root_fd)
@@ -255,12 +326,46 @@ static bool root_is_host(int root_fd)
                a.st_ino == b.st_ino;
 }
 
-/* One run of udhcpc in the target: -q quits once it has a lease, -n when it
- * has none after -t tries -T seconds apart; its script only reports. */
+/* dhclient -1 puts itself in the background once it has its lease: stop
+ * it by the pid file it wrote into our directory (a moment after its parent
+ * exits), if that process is still a dhclient. */
+static void dhclient_stop(int root_fd, const char *pidfile)
+{
+        _cleanup_free_ char *line = NULL;
+        char *end;
+        long pid = 0;
+
+        for (unsigned i = 0; i < 20 && fs_read_line(root_fd, pidfile, &line) < 0; i++)
+                (void)usleep(100 * 1000);
+        if (line) {
+                errno = 0;
+                pid = strtol(line, &end, 10);
+                if (errno || *end || pid <= 1)
+                        pid = 0;
+        }
+        if (pid > 0) {
+                char comm_path[64], comm[32] = "";
+                _cleanup_fclose_ FILE *f = NULL;
+                (void)snprintf(comm_path, sizeof(comm_path), "/proc/%ld/comm", pid);
+                f = fopen(comm_path, "re");
+                if (!f || !fgets(comm, sizeof(comm), f) || !startswith(comm, "dhclient"))
+                        return;
+                (void)kill((pid_t)pid, SIGTERM);
+                for (unsigned i = 0; i < 20 && kill((pid_t)pid, 0) == 0; i++)
+                        (void)usleep(100 * 1000);
+                (void)kill((pid_t)pid, SIGKILL);
+        } else
+                log_warning("ephemeral: dhclient wrote no pid file; it may still run");
+}
+
+/* One run of the DHCP client in the target, in a private directory with
+ * its files, removed afterwards. udhcpc: -q quits once it has a lease, -n
+ * when it has none after -t tries -T seconds apart. dhclient: -1 tries once,
+ * for the configuration's timeout. The script only reports. */
 static int dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret)
 {
         const struct dhcp_client *c = NULL;
-        char dir[64], script[96], chroot_dir[64];
+        char dir[64], script[96], conf[96], lease[96], pid[96], chroot_dir[64];
         struct buf out = BUF_INIT(LEASE_MAX);
         const char *why = NULL;
         int r, status = 0;
@@ -270,29 +375,39 @@ static int dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret)
                         c = &clients[i];
         if (!c)
                 return -ENOENT;
-        /* a private directory for the client's files, removed afterwards */
         (void)snprintf(dir, sizeof(dir), EPH_DIR "/ephemeral-dhcp.%ld", (long)getpid());
         (void)snprintf(script, sizeof(script), "%s/report", dir);
+        (void)snprintf(conf, sizeof(conf), "%s/dhclient.conf", dir);
+        (void)snprintf(lease, sizeof(lease), "%s/lease", dir);
+        (void)snprintf(pid, sizeof(pid), "%s/pid", dir);
         (void)fs_rm_rf(root_fd, dir, false);
         r = fs_mkdir_p(root_fd, dir, 0700);
         if (r >= 0)
-                r = fs_write_atomic(root_fd, script, udhcpc_script, strlen(udhcpc_script), 0700,
+                r = fs_write_atomic(root_fd, script, report_script, strlen(report_script), 0700,
+                                    FS_NO_OWNER, (gid_t)-1);
+        if (r >= 0 && c->kind == DHCP_DHCLIENT)
+                r = fs_write_atomic(root_fd, conf, dhclient_conf, strlen(dhclient_conf), 0600,
                                     FS_NO_OWNER, (gid_t)-1);
         if (r >= 0) {
-                char *argv[] = { (char *)c->path, (char *)c->applet, "-f", "-q", "-n",
-                                 "-i", (char *)ifname, "-t", "3", "-T", "2", "-A", "1",
-                                 "-s", script, "-O", "staticroutes", NULL };
+                char *udhcpc[] = { (char *)c->path, (char *)c->applet, "-f", "-q", "-n",
+                                   "-i", (char *)ifname, "-t", "3", "-T", "2", "-A", "1",
+                                   "-s", script, "-O", "staticroutes", NULL };
+                char *dhclient[] = { (char *)c->path, "-1", "-cf", conf, "-lf", lease,
+                                     "-pf", pid, "-sf", script, (char *)ifname, NULL };
+                char **argv = c->kind == DHCP_DHCLIENT ? dhclient : udhcpc;
                 struct exec_opts o = { .timeout_sec = EPH_DHCP_TIMEOUT_S, .capture = &out };
                 (void)snprintf(chroot_dir, sizeof(chroot_dir), "/proc/self/fd/%d", root_fd);
                 o.chroot_dir = root_is_host(root_fd) ? NULL : chroot_dir;
                 log_debug("ephemeral: running %s%s%s on %s", c->path, c->applet ? " " : "",
                           c->applet ? c->applet : "", ifname);
                 /* without an applet, its slot is dropped from argv */
-                if (!c->applet)
-                        memmove(argv + 1, argv + 2, sizeof(argv) - 2 * sizeof(*argv));
+                if (c->kind == DHCP_UDHCPC && !c->applet)
+                        memmove(udhcpc + 1, udhcpc + 2, sizeof(udhcpc) - 2 * sizeof(*udhcpc));
                 r = exec_argv(&o, argv, &status);
                 if (r >= 0 && status != 0)
-                        r = -ETIMEDOUT; /* -n: no lease */
+                        r = -ETIMEDOUT; /* no lease */
+                if (c->kind == DHCP_DHCLIENT && r >= 0)
+                        dhclient_stop(root_fd, pid);
         }
         (void)fs_rm_rf(root_fd, dir, false);
         if (r >= 0)
@@ -323,6 +438,10 @@ static int add_route(struct ephemeral *e, struct in_addr dst, unsigned prefixlen
         if (r < 0)
                 return r;
         e->routes[e->n_routes++] = (struct eph_route){ .dst = dst, .gw = gw, .prefixlen = prefixlen };
+        char d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+        (void)inet_ntop(AF_INET, &dst, d, sizeof(d));
+        (void)inet_ntop(AF_INET, &gw, g, sizeof(g));
+        log_debug("ephemeral: route %s/%u via %s on %s", d, prefixlen, g, e->ifname);
         return 0;
 }
 
@@ -377,14 +496,14 @@ int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
         if (e.nl_fd < 0)
                 return e.nl_fd;
         r = primary_nic(root_fd, e.nl_fd, &nic);
-        if (r == -ENODEV && root_is_host(root_fd) && exec_have("udevadm")) {
-                /* init-local runs early: the NIC's driver may not have
-                 * announced it yet. Wait for udev's queue once. */
-                char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=15",
-                                   NULL };
-                struct exec_opts o = { .timeout_sec = 30 };
-                log_info("ephemeral: no physical NIC yet: waiting for udev to settle");
-                (void)exec_ok(&o, settle);
+        /* init-local runs early: the NIC's driver may not have announced it
+         * yet (udev loads it). On this machine, wait for one, bounded. */
+        for (unsigned i = 0; r == -ENODEV && root_is_host(root_fd) && i < EPH_NIC_WAIT_MS / 100;
+             i++) {
+                if (i == 0)
+                        log_info("ephemeral: no physical NIC yet: waiting up to %u s for one",
+                                 EPH_NIC_WAIT_MS / 1000);
+                (void)usleep(100 * 1000);
                 r = primary_nic(root_fd, e.nl_fd, &nic);
         }
         if (r < 0) {

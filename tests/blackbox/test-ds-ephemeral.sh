@@ -70,6 +70,7 @@ dhcpd_start() {
 	option subnet 255.255.255.0
 	option router 10.9.0.1
 	option lease 600
+	${1:-}
 	CONF
 	: >"$SRV/udhcpd.leases"
 	ip netns exec "$NS" "$BUSYBOX" udhcpd -f "$SRV/udhcpd.conf" >"$SRV/udhcpd.log" 2>&1 &
@@ -119,6 +120,8 @@ fresh "Amazon EC2"
 local_init
 expect_output_has "Ephemeral network on cb0: 10.9.0.5"
 expect_output_has "/24 (DHCP), for the metadata service"
+grep -q "ephemeral: route 0.0.0.0/0 via 10.9.0.1 on cb0" "$R/var/log/cloud-init.log" ||
+	fail "no default route through the lease's router"
 expect_query v1.instance_id i-1234567890abcdef0
 expect_query v1.cloud_name aws
 expect_query v1.subplatform "metadata (http://169.254.169.254)"
@@ -135,6 +138,33 @@ timeout 120 "$CLOUDBOOT" --root "$R" init >"$OUT" 2>&1 || fail "init exited $?"
 [ "$(wc -l <"$SRV/requests")" = "$n_req" ] || fail "the init stage probed the IMDS again"
 expect_query v1.instance_id i-1234567890abcdef0
 pass "the init stage keeps init-local's datasource"
+
+# dhclient, when the target has it, before udhcpc (cloud-init's order); with
+# option 121 (classless static routes) from the server, which replaces the
+# router (RFC 3442). It puts itself in the background: stopped again.
+if DHCLIENT=$(command -v dhclient); then
+	fresh "Amazon EC2"
+	for f in "$DHCLIENT" $(ldd "$DHCLIENT" | grep -o '/[^ ]*'); do
+		mkdir -p "$R$(dirname "$f")"
+		cp "$f" "$R$f"
+	done
+	kill "$DHCPPID"
+	wait "$DHCPPID" 2>/dev/null || true
+	dhcpd_start 'option staticroutes 10.0.0.0/8 10.9.0.1, 0.0.0.0/0 10.9.0.1'
+	local_init
+	expect_output_has "Ephemeral network on cb0: 10.9.0.5"
+	expect_query v1.instance_id i-1234567890abcdef0
+	grep -q "ephemeral: running $DHCLIENT on cb0" "$R/var/log/cloud-init.log" || fail "dhclient did not run"
+	grep -q "ephemeral: route 10.0.0.0/8 via 10.9.0.1 on cb0" "$R/var/log/cloud-init.log" ||
+		fail "the classless static route 10.0.0.0/8 was not set: $(grep 'ephemeral: route' "$R/var/log/cloud-init.log")"
+	grep -q "ephemeral: route 0.0.0.0/0 via 10.9.0.1 on cb0" "$R/var/log/cloud-init.log" ||
+		fail "the classless default route was not set"
+	expect_torn_down
+	pass "dhclient in the target, with classless static routes; stopped and all torn down after"
+	kill "$DHCPPID"
+	wait "$DHCPPID" 2>/dev/null || true
+	dhcpd_start
+fi
 
 # Link-local instead of DHCP (as a cloud that allows it has it): 169.254.x.y/16.
 fresh "Amazon EC2"
