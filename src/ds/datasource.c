@@ -90,18 +90,21 @@ static enum ds_ephemeral ephemeral_mode(const struct ds_ctx *ctx, const struct d
  * *eph, brought up here when it is not up in the mode this one needs (it
  * stays up for the next datasource of the list; ds_find takes it down). */
 static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct ds_result *ret,
-                   struct ephemeral *eph)
+                   struct ephemeral *eph, unsigned *eph_failed)
 {
         struct ds_ctx c = *ctx;
         int r;
 
         if (ctx->local_stage && !ds->local) {
                 enum ds_ephemeral mode = ephemeral_mode(ctx, ds);
-                if (mode == DS_EPHEMERAL_NONE)
+                /* a mode that failed once this walk is not tried again */
+                if (mode == DS_EPHEMERAL_NONE || (*eph_failed & (1u << mode)))
                         return -ENOENT;
                 if (eph->mode != mode) {
                         ephemeral_down(eph);
                         r = ephemeral_up(ctx->root_fd, mode, eph);
+                        if (r < 0)
+                                *eph_failed |= 1u << mode;
                         if (r < 0) {
                                 log_warning("%s: no ephemeral network in init-local (%s); left "
                                             "to the network stage",
@@ -203,9 +206,10 @@ int ds_find(const struct ds_ctx *given, struct ds_result *ret)
                         list[n++] = ds_lookup(*d);
         cloud_first(ctx, list, n);
         struct ephemeral eph = EPHEMERAL_INIT;
+        unsigned eph_failed = 0;
         int r = -ENOENT;
         for (size_t i = 0; i < n && r < 0; i++)
-                r = try_one(ctx, list[i], ret, &eph);
+                r = try_one(ctx, list[i], ret, &eph, &eph_failed);
         /* what the datasource gave is in memory: the network goes before the
          * system's own starts */
         ephemeral_down(&eph);

@@ -381,7 +381,9 @@ static int dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret)
         (void)snprintf(lease, sizeof(lease), "%s/lease", dir);
         (void)snprintf(pid, sizeof(pid), "%s/pid", dir);
         (void)fs_rm_rf(root_fd, dir, false);
-        r = fs_mkdir_p(root_fd, dir, 0700);
+        r = fs_mkdir_p(root_fd, EPH_DIR, 0755);
+        if (r >= 0)
+                r = fs_mkdir_p(root_fd, dir, 0700);
         if (r >= 0)
                 r = fs_write_atomic(root_fd, script, report_script, strlen(report_script), 0700,
                                     FS_NO_OWNER, (gid_t)-1);

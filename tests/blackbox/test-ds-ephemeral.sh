@@ -187,9 +187,10 @@ pass "a datasource_list naming Ec2 probes it in init-local off its DMI identity"
 # No DMI identity and no list naming a cloud: no socket for the network at all.
 if command -v strace >/dev/null; then
 	fresh QEMU 0c2b5c4e-0000-0000-0000-000000000000
-	timeout 120 strace -f -qq -e trace=socket -o "$R.strace" "$CLOUDBOOT" --root "$R" init --local >"$OUT" 2>&1 ||
+	timeout 120 strace -f -qq -e trace=socket,execve -o "$R.strace" "$CLOUDBOOT" --root "$R" init --local >"$OUT" 2>&1 ||
 		fail "init --local under strace exited $?"
 	expect_output_has "No local datasource found"
+	grep -q "execve(\"$CLOUDBOOT\"" "$R.strace" || fail "strace traced nothing: $(head -n 3 "$R.strace")"
 	if grep -E 'AF_INET|AF_INET6|AF_NETLINK|AF_PACKET' "$R.strace"; then
 		fail "init-local off a cloud opened a network socket"
 	fi
@@ -203,9 +204,13 @@ kill "$DHCPPID"
 wait "$DHCPPID" 2>/dev/null || true
 DHCPPID=
 fresh "Amazon EC2"
+mkdir -p "$R/etc/cloud/cloud.cfg.d"
+echo 'datasource_list: [Ec2, GCE, None]' >"$R/etc/cloud/cloud.cfg.d/90-ds.cfg"
 local_init
 expect_output_has "Ec2: no ephemeral network in init-local (no DHCP lease); left to the network stage"
 expect_output_has "No local datasource found"
+# GCE would need the same DHCP: not tried a second time
+[ "$(grep -c 'no ephemeral network' "$OUT")" = 1 ] || fail "the DHCP client ran more than once: $(grep 'no ephemeral' "$OUT")"
 expect_torn_down
 pass "no DHCP answer: init-local goes on without the datasource, all torn down"
 
