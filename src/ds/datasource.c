@@ -103,9 +103,8 @@ static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct
                 if (eph->mode != mode) {
                         ephemeral_down(eph);
                         r = ephemeral_up(ctx->root_fd, mode, eph);
-                        if (r < 0)
-                                *eph_failed |= 1u << mode;
                         if (r < 0) {
+                                *eph_failed |= 1u << mode;
                                 log_warning("%s: no ephemeral network in init-local (%s); left "
                                             "to the network stage",
                                             ds->name,
