@@ -19,7 +19,9 @@
 
 #define LEASE_MAX 8192
 #define LEASE_LINE_MAX 1024
-#define EPH_DIR "/run/cloudboot"
+/* Not under /run: the initramfs mounts it noexec, and the client runs our
+ * script from here (cloud-init keeps such files in /var/tmp/cloud-init). */
+#define EPH_DIR "/var/tmp/cloudboot"
 #define EPH_NIC_WAIT_MS 10000
 
 /* The DHCP client hands the lease to a script in its environment: udhcpc
@@ -381,7 +383,7 @@ static int dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret)
         (void)snprintf(lease, sizeof(lease), "%s/lease", dir);
         (void)snprintf(pid, sizeof(pid), "%s/pid", dir);
         (void)fs_rm_rf(root_fd, dir, false);
-        r = fs_mkdir_p(root_fd, EPH_DIR, 0755);
+        r = fs_mkdir_p(root_fd, EPH_DIR, 0700);
         if (r >= 0)
                 r = fs_mkdir_p(root_fd, dir, 0700);
         if (r >= 0)

@@ -108,7 +108,7 @@ expect_torn_down() {
 	for p in /proc/[0-9]*; do
 		grep -qa ephemeral-dhcp "$p/cmdline" 2>/dev/null && fail "a DHCP client is left: $(tr '\0' ' ' <"$p/cmdline")"
 	done
-	left=$(find "$R/run" -name 'ephemeral-dhcp*' 2>/dev/null)
+	left=$(find "$R/var/tmp" "$R/run" -name 'ephemeral-dhcp*' 2>/dev/null)
 	[ -z "$left" ] || fail "the DHCP client's files are left: $left"
 }
 
