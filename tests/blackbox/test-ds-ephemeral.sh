@@ -108,7 +108,7 @@ expect_torn_down() {
 	for p in /proc/[0-9]*; do
 		grep -qa ephemeral-dhcp "$p/cmdline" 2>/dev/null && fail "a DHCP client is left: $(tr '\0' ' ' <"$p/cmdline")"
 	done
-	left=$(find "$R/var/tmp" "$R/run" -name 'ephemeral-dhcp*' 2>/dev/null)
+	left=$(find "$R/var/tmp" "$R/run" -name 'ephemeral-dhcp*' 2>/dev/null || true)
 	[ -z "$left" ] || fail "the DHCP client's files are left: $left"
 }
 
@@ -148,7 +148,7 @@ if DHCLIENT=$(command -v dhclient); then
 		mkdir -p "$R$(dirname "$f")"
 		cp "$f" "$R$f"
 	done
-	kill "$DHCPPID"
+	kill "$DHCPPID" 2>/dev/null || true
 	wait "$DHCPPID" 2>/dev/null || true
 	dhcpd_start 'option staticroutes 10.0.0.0/8 10.9.0.1, 0.0.0.0/0 10.9.0.1'
 	local_init
@@ -161,7 +161,7 @@ if DHCLIENT=$(command -v dhclient); then
 		fail "the classless default route was not set"
 	expect_torn_down
 	pass "dhclient in the target, with classless static routes; stopped and all torn down after"
-	kill "$DHCPPID"
+	kill "$DHCPPID" 2>/dev/null || true
 	wait "$DHCPPID" 2>/dev/null || true
 	dhcpd_start
 fi
@@ -200,7 +200,7 @@ fi
 
 # No DHCP answer: bounded by the client's tries, nothing left behind, and
 # no datasource in init-local (the network stage tries again).
-kill "$DHCPPID"
+kill "$DHCPPID" 2>/dev/null || true
 wait "$DHCPPID" 2>/dev/null || true
 DHCPPID=
 fresh "Amazon EC2"
