@@ -328,4 +328,5 @@ const struct datasource ds_azure = {
         .local = false,
         .cloud = "azure",
         .probe = azure_probe,
+        .ephemeral = DS_EPHEMERAL_DHCP,
 };

@@ -7,6 +7,7 @@
 #include "cmdline.h"
 #include "fs.h"
 #include "datasource.h"
+#include "ephemeral.h"
 #include "log.h"
 #include "yaml.h"
 
@@ -71,14 +72,59 @@ int ds_describe(const struct ds_result *r, char **ret)
         return *ret ? 0 : -ENOMEM;
 }
 
-static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct ds_result *ret)
+/* The ephemeral network a datasource wants in init-local, or NONE: only on its
+ * own cloud (the DMI identity names it) or when the list was named. Off a
+ * cloud this decides before any socket is opened. */
+static enum ds_ephemeral ephemeral_mode(const struct ds_ctx *ctx, const struct datasource *ds)
 {
+        bool mine = ctx->plat && ctx->plat->cloud && ds->cloud &&
+                    streq(ctx->plat->cloud, ds->cloud);
+
+        if (ds->local || ds->ephemeral == DS_EPHEMERAL_NONE || (!mine && !ctx->named))
+                return DS_EPHEMERAL_NONE;
+#ifdef CLOUDBOOT_TEST_HOOKS
+        /* no datasource of ours reads link-local yet: a test asks for it */
+        const char *e = getenv("CLOUDBOOT_TEST_EPHEMERAL");
+        if (e && streq(e, "linklocal"))
+                return DS_EPHEMERAL_LINKLOCAL;
+#endif
+        return ds->ephemeral;
+}
+
+/* In init-local, a network datasource is read over the ephemeral network
+ * *eph, brought up here when it is not up in the mode this one needs (it
+ * stays up for the next datasource of the list; ds_find takes it down). */
+static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct ds_result *ret,
+                   struct ephemeral *eph, unsigned *eph_failed)
+{
+        struct ds_ctx c = *ctx;
         int r;
 
-        if (ctx->local_stage && !ds->local)
-                return -ENOENT;
+        if (ctx->local_stage && !ds->local) {
+                enum ds_ephemeral mode = ephemeral_mode(ctx, ds);
+                /* a mode that failed once this walk is not tried again */
+                if (mode == DS_EPHEMERAL_NONE || (*eph_failed & (1u << mode)))
+                        return -ENOENT;
+                if (eph->mode != mode) {
+                        ephemeral_down(eph);
+                        r = ephemeral_up(ctx->root_fd, mode, eph);
+                        if (r < 0) {
+                                *eph_failed |= 1u << mode;
+                                log_warning("%s: no ephemeral network in init-local (%s); left "
+                                            "to the network stage",
+                                            ds->name,
+                                            r == -ENODEV    ? "no physical network interface"
+                                            : r == -ENOENT  ? "no DHCP client in the target"
+                                            : r == -ETIMEDOUT ? "no DHCP lease"
+                                                            : strerror(-r));
+                                return -ENOENT;
+                        }
+                }
+                /* the network is there now, for as long as the probe runs */
+                c.local_stage = false;
+        }
         log_debug("Probing datasource %s", ds->name);
-        r = ds->probe(ctx, ret);
+        r = ds->probe(&c, ret);
         if (r == 0) {
                 ret->ds = ds;
                 return 0;
@@ -163,10 +209,15 @@ int ds_find(const struct ds_ctx *given, struct ds_result *ret)
                 for (const char *const *d = default_list; *d; d++)
                         list[n++] = ds_lookup(*d);
         cloud_first(ctx, list, n);
-        for (size_t i = 0; i < n; i++)
-                if (try_one(ctx, list[i], ret) == 0)
-                        return 0;
-        return -ENOENT;
+        struct ephemeral eph = EPHEMERAL_INIT;
+        unsigned eph_failed = 0;
+        int r = -ENOENT;
+        for (size_t i = 0; i < n && r < 0; i++)
+                r = try_one(ctx, list[i], ret, &eph, &eph_failed);
+        /* what the datasource gave is in memory: the network goes before the
+         * system's own starts */
+        ephemeral_down(&eph);
+        return r;
 }
 
 static int add_key_lines(struct node *list, const struct node *v)

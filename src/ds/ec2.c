@@ -377,4 +377,5 @@ const struct datasource ds_ec2 = {
         .local = false,
         .cloud = "aws",
         .probe = ec2_probe,
+        .ephemeral = DS_EPHEMERAL_DHCP,
 };

@@ -163,4 +163,5 @@ const struct datasource ds_gce = {
         .local = false,
         .cloud = "gce",
         .probe = gce_probe,
+        .ephemeral = DS_EPHEMERAL_DHCP,
 };

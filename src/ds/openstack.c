@@ -104,4 +104,5 @@ const struct datasource ds_openstack = {
         .local = false,
         .cloud = "openstack",
         .probe = openstack_probe,
+        .ephemeral = DS_EPHEMERAL_DHCP,
 };
