@@ -126,7 +126,7 @@ expect_query v1.instance_id i-1234567890abcdef0
 expect_query v1.cloud_name aws
 expect_query v1.subplatform "metadata (http://169.254.169.254)"
 grep -q "PUT /latest/api/token" "$SRV/requests" || fail "the IMDS saw no token request"
-expect_output_has "Network configuration from EC2 meta-data written for networkd"
+expect_output_has "Network configuration from http://169.254.169.254/network-config written for networkd"
 grep -qx "MACAddress=0e:49:61:0f:c3:11" "$R"/etc/systemd/network/10-cloudboot-*.network ||
 	fail "the rendered network config does not match cb0's MAC: $(cat "$R"/etc/systemd/network/* 2>&1)"
 expect_torn_down

@@ -11,7 +11,7 @@ check dhcp-imds-hostname test "$(hostname)" = vm-dhcp-imds
 check dhcp-imds-user-data grep -qx "provisioned from the fake IMDS" /var/lib/dhcp-imds-marker
 # the meta-data's network config (its MAC, device-number 0) was rendered in
 # init-local, and networkd brought the NIC up with it
-check dhcp-imds-netcfg sh -c 'journalctl -b -u cloudboot-local.service | grep -q "Network configuration from EC2 meta-data written for networkd"'
+check dhcp-imds-netcfg sh -c 'journalctl -b -u cloudboot-local.service | grep -q "Network configuration from http://169.254.169.254/network-config written for networkd"'
 check dhcp-imds-netcfg-mac sh -c 'grep -qx "MACAddress=52:54:00:c1:0b:01" /etc/systemd/network/10-cloudboot-*.network'
 check dhcp-imds-networkd sh -c 'for i in $(seq 30); do ip -4 -o addr | grep "inet 169.254.2.15/16" | grep -q dynamic && exit 0; sleep 1; done; ip -4 -o addr; exit 1'
 # the init stage did not ask the IMDS again
