@@ -21,7 +21,6 @@ struct unimpl {
 };
 static const struct unimpl not_implemented[] = {
         { "ansible", "ansible" },
-        { "authkey_hash", "ssh_authkey_fingerprints" },
         { "autoinstall", "ubuntu_autoinstall" },
         { "byobu_by_default", "byobu" },
         { "chef", "chef" },
@@ -36,7 +35,6 @@ static const struct unimpl not_implemented[] = {
         { "lxd", "lxd" },
         { "manage_resolv_conf", "resolv_conf" },
         { "mcollective", "mcollective" },
-        { "no_ssh_fingerprints", "ssh_authkey_fingerprints" },
         { "puppet", "puppet" },
         { "resolv_conf", "resolv_conf" },
         { "rh_subscription", "rh_subscription" },
