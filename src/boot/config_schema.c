@@ -46,7 +46,6 @@ static const struct unimpl not_implemented[] = {
         { "ubuntu_pro", "ubuntu_pro" },
         { "updates", "install_hotplug" },
         { "wireguard", "wireguard" },
-        { "zypper", "zypper_add_repo" },
 };
 
 /* The configuration's own keys (cloud-init's base_config and the keys of its
