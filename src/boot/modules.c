@@ -43,6 +43,7 @@ extern const struct module mod_yum_add_repo;
 extern const struct module mod_ca_certs;
 extern const struct module mod_ssh_import_id;
 extern const struct module mod_apk_configure;
+extern const struct module mod_resolv_conf;
 extern const struct module mod_zypper_add_repo;
 extern const struct module mod_ssh_authkey_fingerprints;
 
@@ -84,6 +85,7 @@ static const struct module *const all[] = {
         &mod_ca_certs,
         &mod_ssh_import_id,
         &mod_apk_configure,
+        &mod_resolv_conf,
         &mod_zypper_add_repo,
         &mod_ssh_authkey_fingerprints,
         NULL,
