@@ -39,7 +39,6 @@ static const struct unimpl not_implemented[] = {
         { "spacewalk", "spacewalk" },
         { "ubuntu_advantage", "ubuntu_pro" },
         { "ubuntu_pro", "ubuntu_pro" },
-        { "updates", "install_hotplug" },
         { "wireguard", "wireguard" },
 };
 
