@@ -65,7 +65,10 @@ static const char *check_sort(const char *s)
                 return "out of memory";
         if (slash)
                 *slash++ = '\0';
-        if (valid_ip(addr, NULL) || (slash && valid_ip(slash, NULL)))
+        /* the netmask as glibc reads it (inet_aton): dotted, or one number */
+        if (valid_ip(addr, NULL) ||
+            (slash && valid_ip(slash, NULL) &&
+             !(*slash && strlen(slash) <= 10 && strspn(slash, "0123456789") == strlen(slash))))
                 return "must be an address, or address/netmask";
         return NULL;
 }
