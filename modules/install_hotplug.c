@@ -39,21 +39,15 @@ static const char ec2_rules[] = "\n"
                                 "ENV{ID_NET_DRIVER}==\"vif|ena|ixgbevf\", GOTO=\"cloudinit_hook\"\n"
                                 "GOTO=\"cloudinit_end\"\n";
 
-/* Does the datasource (ctx->datasource is "DataSourceName [...]") list
- * HOTPLUG among its supported network update events? */
+/* Does the datasource list HOTPLUG among its network update events? Every
+ * one of cloud-init's does (DataSource's supported_update_events, which
+ * Ec2, ConfigDrive and OpenStack repeat): only a boot without a datasource
+ * has none. Ec2's ctx->datasource starts "DataSourceEc2 " and gets its
+ * driver match. */
 static bool hotplug_supported(const char *desc, bool *ret_ec2)
 {
-        static const char *const names[] = { "DataSourceEc2", "DataSourceConfigDrive",
-                                             "DataSourceOpenStack", NULL };
-        *ret_ec2 = false;
-        for (const char *const *n = names; desc && *n; n++) {
-                size_t l = strlen(*n);
-                if (strncmp(desc, *n, l) == 0 && (desc[l] == '\0' || desc[l] == ' ')) {
-                        *ret_ec2 = streq(*n, "DataSourceEc2");
-                        return true;
-                }
-        }
-        return false;
+        *ret_ec2 = desc && startswith(desc, "DataSourceEc2 ");
+        return desc && startswith(desc, "DataSource");
 }
 
 static bool hotplug_asked(const struct node *cfg)
