@@ -198,10 +198,10 @@ static int add_spec(struct pkglist *l, const struct node *p, char sep, size_t in
  * manager, and {apt: [...]} / {snap: [...]} mappings for one manager each.
  * apt items go with the distro's own when it is apt (one apt-get install),
  * else to *other_apt; snap items to *snap. */
-static int collect(const struct node *list, const struct backend *b, struct pkglist *main,
+static int collect(const struct node *list, const struct backend *b, struct pkglist *generic,
                    struct pkglist *other_apt, struct pkglist *snap)
 {
-        struct pkglist *all[] = { main, other_apt, snap };
+        struct pkglist *all[] = { generic, other_apt, snap };
         int r = 0;
 
         for (size_t i = 0; i < ELEMENTSOF(all); i++) {
@@ -213,7 +213,7 @@ static int collect(const struct node *list, const struct backend *b, struct pkgl
                 const struct node *p = list->items[i];
 
                 if (p->type != NODE_MAP) {
-                        r = add_spec(main, p, b->version_sep, i);
+                        r = add_spec(generic, p, b->version_sep, i);
                         continue;
                 }
                 for (size_t j = 0; j + 1 < p->n && r >= 0; j += 2) {
@@ -225,7 +225,7 @@ static int collect(const struct node *list, const struct backend *b, struct pkgl
 
                         schema_pos(p->items[j], pos, sizeof(pos));
                         if (mgr && streq(mgr, "apt")) {
-                                to = streq(b->name, "apt") ? main : other_apt;
+                                to = streq(b->name, "apt") ? generic : other_apt;
                         } else if (mgr && streq(mgr, "snap")) {
                                 to = snap;
                                 sep = ' '; /* split again into name and channel */
@@ -291,7 +291,7 @@ static int packages_run(const struct module_ctx *ctx)
                        node_get_bool(ctx->cfg, "apt_upgrade", false);
         bool reboot = node_get_bool(ctx->cfg, "package_reboot_if_required", false) ||
                       node_get_bool(ctx->cfg, "apt_reboot_if_required", false);
-        struct pkglist main = { 0 }, other_apt = { 0 }, snap = { 0 };
+        struct pkglist generic = { 0 }, other_apt = { 0 }, snap = { 0 };
         const struct backend *b;
         size_t n;
         int r = 0, k;
@@ -303,14 +303,14 @@ static int packages_run(const struct module_ctx *ctx)
                 return log_error_errno(-ENOENT, "No package manager (apt-get, dnf, yum, zypper, "
                                                 "apk, pacman) in the target; packages not "
                                                 "installed");
-        k = collect(list, b, &main, &other_apt, &snap);
+        k = collect(list, b, &generic, &other_apt, &snap);
         if (k < 0) {
-                pkglist_done(&main);
+                pkglist_done(&generic);
                 pkglist_done(&other_apt);
                 pkglist_done(&snap);
                 return k;
         }
-        n = main.n;
+        n = generic.n;
         if (update || upgrade || n) {
                 k = run_action(ctx, b, UPDATE, NULL, 0);
                 if (k < 0)
@@ -322,7 +322,7 @@ static int packages_run(const struct module_ctx *ctx)
                         r = k;
         }
         if (n) {
-                k = run_action(ctx, b, INSTALL, main.v, n);
+                k = run_action(ctx, b, INSTALL, generic.v, n);
                 if (k < 0)
                         r = k;
                 else
@@ -336,7 +336,7 @@ static int packages_run(const struct module_ctx *ctx)
         k = install_snaps(ctx, &snap);
         if (k < 0)
                 r = k;
-        pkglist_done(&main);
+        pkglist_done(&generic);
         pkglist_done(&other_apt);
         pkglist_done(&snap);
         if (reboot && (upgrade || (list && list->n)) &&
