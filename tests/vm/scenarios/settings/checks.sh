@@ -9,7 +9,6 @@ check apt-proxy sh -c 'apt-config dump | grep -qx "Acquire::http::Proxy \"http:/
 check apt-reads-source sh -c 'apt-get indextargets --format "\$(URI)" 2>/dev/null | grep -q repo.settings.test || apt-cache policy 2>/dev/null | grep -q repo.settings.test'
 check ntp-timesyncd-conf grep -Eqx 'NTP=ntp1.settings.test ntp2.settings.test ?' /etc/systemd/timesyncd.conf.d/cloud-init.conf
 check locale-file grep -qx 'LANG=C.UTF-8' /etc/default/locale
-check locale-cmd sh -c 'LANG=C.UTF-8 locale 2>/dev/null | grep -qx "LANG=C.UTF-8"'
 check keyboard-layout grep -qx 'XKBLAYOUT="de"' /etc/default/keyboard
 check keyboard-variant grep -qx 'XKBVARIANT="nodeadkeys"' /etc/default/keyboard
 check rsyslog-config grep -qx 'local3.\* /var/log/settings-test.log' /etc/rsyslog.d/60-settings-test.conf
