@@ -2,7 +2,9 @@
 /* package_update_upgrade_install (final stage, per instance): cloud-init's
  * cc_package_update_upgrade_install. package_update, package_upgrade,
  * package_reboot_if_required (and the older apt_update, apt_upgrade,
- * apt_reboot_if_required); packages are names or [name, version]. The
+ * apt_reboot_if_required); packages are names or [name, version], or
+ * cloud-init 25.1's {apt: [...]} and {snap: [...]} (snap install in the
+ * target, one at a time; another manager is reported). The
  * package manager is whichever the target has (apt, dnf, yum, zypper, apk,
  * pacman), run in the target, by argv. Installing implies updating first. */
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include "module.h"
 #include "schema.h"
 #include "scripts.h"
+#include "sysconf.h"
 
 #define MAX_PACKAGES 1024
 
@@ -137,50 +140,146 @@ static bool pkg_word_ok(const char *s)
         return *s && *s != '-' && !strpbrk(s, " \t\r\n");
 }
 
-static int collect(const struct node *list, const struct backend *b, char ***ret, size_t *ret_n)
+struct pkglist {
+        char **v;
+        size_t n;
+};
+
+static void pkglist_done(struct pkglist *l)
 {
-        char **pkgs = calloc(MAX_PACKAGES, sizeof(char *));
-        size_t n = 0;
+        for (size_t i = 0; i < l->n; i++)
+                free(l->v[i]);
+        free(l->v);
+        *l = (struct pkglist){ NULL, 0 };
+}
 
-        if (!pkgs)
-                return -ENOMEM;
-        for (size_t i = 0; list && i < list->n && n < MAX_PACKAGES; i++) {
+/* One package specification (a name, or [name, version]) as the word the
+ * manager takes: name<sep>version. NULL, reported, when it is not one. */
+static int spec_word(const struct node *p, char sep, size_t index, char **ret)
+{
+        char pos[512];
+
+        schema_pos(p, pos, sizeof(pos));
+        if (p->type == NODE_STR && pkg_word_ok(p->str)) {
+                *ret = strdup(p->str);
+        } else if (p->type == NODE_SEQ && p->n == 2 && node_str(p->items[0]) &&
+                   p->items[1]->str && pkg_word_ok(p->items[0]->str) &&
+                   pkg_word_ok(p->items[1]->str)) {
+                size_t size = p->items[0]->len + p->items[1]->len + 2;
+                *ret = malloc(size);
+                if (*ret)
+                        (void)snprintf(*ret, size, "%s%c%s", p->items[0]->str, sep,
+                                       p->items[1]->str);
+        } else {
+                log_warning("%s: packages entry %zu must be a name or [name, version]; skipped",
+                            pos, index);
+                *ret = NULL;
+                return 0;
+        }
+        return *ret ? 1 : -ENOMEM;
+}
+
+static int add_spec(struct pkglist *l, const struct node *p, char sep, size_t index)
+{
+        char *w;
+        int r;
+
+        if (l->n >= MAX_PACKAGES)
+                return log_warning_errno(-E2BIG, "more than %d packages; the rest skipped",
+                                         MAX_PACKAGES);
+        r = spec_word(p, sep, index, &w);
+        if (r <= 0)
+                return r;
+        l->v[l->n++] = w;
+        return 0;
+}
+
+/* cloud-init 25.1's packages: names and [name, version] for the distro's
+ * manager, and {apt: [...]} / {snap: [...]} mappings for one manager each.
+ * apt items go with the distro's own when it is apt (one apt-get install),
+ * else to *other_apt; snap items to *snap. */
+static int collect(const struct node *list, const struct backend *b, struct pkglist *generic,
+                   struct pkglist *other_apt, struct pkglist *snap)
+{
+        struct pkglist *all[] = { generic, other_apt, snap };
+        int r = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(all); i++) {
+                all[i]->v = calloc(MAX_PACKAGES, sizeof(char *));
+                if (!all[i]->v)
+                        return -ENOMEM;
+        }
+        for (size_t i = 0; list && i < list->n && r >= 0; i++) {
                 const struct node *p = list->items[i];
-                char pos[512];
 
-                schema_pos(p, pos, sizeof(pos));
-                if (p->type == NODE_STR && pkg_word_ok(p->str)) {
-                        pkgs[n++] = strdup(p->str);
-                } else if (p->type == NODE_SEQ && p->n == 2 && node_str(p->items[0]) &&
-                           p->items[1]->str && pkg_word_ok(p->items[0]->str) &&
-                           pkg_word_ok(p->items[1]->str)) {
-                        size_t size = p->items[0]->len + p->items[1]->len + 2;
-                        char *w = malloc(size);
-                        if (w)
-                                (void)snprintf(w, size, "%s%c%s", p->items[0]->str, b->version_sep,
-                                               p->items[1]->str);
-                        pkgs[n++] = w;
-                } else if (p->type == NODE_MAP) {
-                        log_warning("%s: packages by manager (apt:, snap:) are not supported by "
-                                    "this cloudboot; skipped",
-                                    pos);
-                        continue;
-                } else {
-                        log_warning("%s: packages entry %zu must be a name or [name, version]; "
-                                    "skipped",
-                                    pos, i);
+                if (p->type != NODE_MAP) {
+                        r = add_spec(generic, p, b->version_sep, i);
                         continue;
                 }
-                if (!pkgs[n - 1]) {
-                        for (size_t k = 0; k + 1 < n; k++)
-                                free(pkgs[k]);
-                        free(pkgs);
-                        return -ENOMEM;
+                for (size_t j = 0; j + 1 < p->n && r >= 0; j += 2) {
+                        const char *mgr = node_str(p->items[j]);
+                        const struct node *pl = p->items[j + 1];
+                        struct pkglist *to;
+                        char sep = '=';
+                        char pos[512];
+
+                        schema_pos(p->items[j], pos, sizeof(pos));
+                        if (mgr && streq(mgr, "apt")) {
+                                to = streq(b->name, "apt") ? generic : other_apt;
+                        } else if (mgr && streq(mgr, "snap")) {
+                                to = snap;
+                                sep = ' '; /* split again into name and channel */
+                        } else {
+                                log_error("%s: Cannot install packages under '%.64s' as it is "
+                                          "not a supported package manager!",
+                                          pos, mgr ? mgr : "?");
+                                continue;
+                        }
+                        if (pl->type != NODE_SEQ) {
+                                log_warning("%s: packages %s: must be a list; skipped", pos, mgr);
+                                continue;
+                        }
+                        for (size_t k = 0; k < pl->n && r >= 0; k++)
+                                r = add_spec(to, pl->items[k], sep, k);
                 }
         }
-        *ret = pkgs;
-        *ret_n = n;
-        return 0;
+        return r;
+}
+
+/* "snap install NAME [--channel=VERSION]", one at a time as cloud-init does. */
+static int install_snaps(const struct module_ctx *ctx, const struct pkglist *snap)
+{
+        int r = 0;
+
+        if (!snap->n)
+                return 0;
+        if (!sysconf_have(ctx->root_fd, "snap"))
+                return log_error_errno(-ENOENT,
+                                       "snap is not in the target; %zu snap package%s not "
+                                       "installed",
+                                       snap->n, snap->n == 1 ? "" : "s");
+        for (size_t i = 0; i < snap->n; i++) {
+                _cleanup_free_ char *channel = NULL;
+                char *sp = strchr(snap->v[i], ' ');
+                const char *argv[5] = { "snap", "install", snap->v[i], NULL, NULL };
+                struct exec_opts o;
+                int status = 0, k;
+
+                if (sp) {
+                        *sp = '\0';
+                        if (asprintf(&channel, "--channel=%s", sp + 1) < 0)
+                                return -ENOMEM;
+                        argv[3] = channel;
+                }
+                exec_opts_target(ctx, &o);
+                o.timeout_sec = 1800;
+                k = exec_argv(&o, (char *const *)argv, &status);
+                if (k >= 0 && status != 0)
+                        k = -EPROTO;
+                if (k < 0)
+                        r = log_warning_errno(k, "Failed to 'snap install %s'!", snap->v[i]);
+        }
+        return r;
 }
 
 static int packages_run(const struct module_ctx *ctx)
@@ -192,9 +291,9 @@ static int packages_run(const struct module_ctx *ctx)
                        node_get_bool(ctx->cfg, "apt_upgrade", false);
         bool reboot = node_get_bool(ctx->cfg, "package_reboot_if_required", false) ||
                       node_get_bool(ctx->cfg, "apt_reboot_if_required", false);
+        struct pkglist generic = { 0 }, other_apt = { 0 }, snap = { 0 };
         const struct backend *b;
-        char **pkgs = NULL;
-        size_t n = 0;
+        size_t n;
         int r = 0, k;
 
         if (!update && !upgrade && (!list || list->n == 0))
@@ -204,9 +303,14 @@ static int packages_run(const struct module_ctx *ctx)
                 return log_error_errno(-ENOENT, "No package manager (apt-get, dnf, yum, zypper, "
                                                 "apk, pacman) in the target; packages not "
                                                 "installed");
-        k = collect(list, b, &pkgs, &n);
-        if (k < 0)
+        k = collect(list, b, &generic, &other_apt, &snap);
+        if (k < 0) {
+                pkglist_done(&generic);
+                pkglist_done(&other_apt);
+                pkglist_done(&snap);
                 return k;
+        }
+        n = generic.n;
         if (update || upgrade || n) {
                 k = run_action(ctx, b, UPDATE, NULL, 0);
                 if (k < 0)
@@ -218,16 +322,24 @@ static int packages_run(const struct module_ctx *ctx)
                         r = k;
         }
         if (n) {
-                k = run_action(ctx, b, INSTALL, pkgs, n);
+                k = run_action(ctx, b, INSTALL, generic.v, n);
                 if (k < 0)
                         r = k;
                 else
                         log_info("Installed %zu package%s with %s", n, n == 1 ? "" : "s", b->name);
         }
-        for (size_t i = 0; i < n; i++)
-                free(pkgs[i]);
-        free(pkgs);
-        if (reboot && (upgrade || n) &&
+        if (other_apt.n)
+                r = log_error_errno(-ENOENT,
+                                    "packages: apt: the target's package manager is %s, not apt; "
+                                    "%zu package%s not installed",
+                                    b->name, other_apt.n, other_apt.n == 1 ? "" : "s");
+        k = install_snaps(ctx, &snap);
+        if (k < 0)
+                r = k;
+        pkglist_done(&generic);
+        pkglist_done(&other_apt);
+        pkglist_done(&snap);
+        if (reboot && (upgrade || (list && list->n)) &&
             (fs_exists(ctx->root_fd, "/var/run/reboot-required") ||
              fs_exists(ctx->root_fd, "/run/reboot-needed"))) {
                 if (!ctx->root_is_host) {

@@ -4,6 +4,7 @@
  * given its owner and mode, and written atomically inside the target root; a
  * bad item is reported with its position and the others are still written. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,11 +13,18 @@
 #include "codec.h"
 #include "datasource.h"
 #include "fs.h"
+#include "http.h"
 #include "log.h"
 #include "module.h"
 #include "passwd.h"
+#include "valid.h"
 
 #define WRITE_FILES_MAX DS_USERDATA_MAX
+#define SOURCE_HEADERS_MAX 32
+/* cloud-init: retries=3, sec_between=3; here http.c's backoff within a bound */
+#define SOURCE_RETRIES 3
+#define SOURCE_TIMEOUT_MS 30000u
+#define SOURCE_DEADLINE_USEC (120ull * 1000000ull)
 
 static const char *const encodings[] = { "gz",       "gzip", "gz+base64", "gzip+base64", "gz+b64",
                                          "gzip+b64", "b64",  "base64",    "text/plain",  NULL };
@@ -120,6 +128,96 @@ static int decode(const char *enc, const char *in, size_t len, char **ret, size_
         return 0;
 }
 
+/* An HTTP header name: an RFC 9110 token, as far as names go in practice. */
+static bool header_name_ok(const char *s)
+{
+        size_t n = 0;
+        for (; s[n]; n++)
+                if (!((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') ||
+                      (s[n] >= '0' && s[n] <= '9') || strchr("-_.", s[n])))
+                        return false;
+        return n > 0 && n <= 64;
+}
+
+/* source.headers as "Name: value" lines (never logged: tokens travel here). */
+static int source_headers(const struct node *h, char *lines[SOURCE_HEADERS_MAX + 1])
+{
+        size_t n = 0;
+        char pos[512];
+
+        for (size_t i = 0; h && i + 1 < h->n; i += 2) {
+                const char *name = node_str(h->items[i]), *value = node_str(h->items[i + 1]);
+                if (n == SOURCE_HEADERS_MAX || !name || !header_name_ok(name) || !value ||
+                    valid_line(value, 8192)) {
+                        where(h->items[i], pos, sizeof(pos));
+                        log_warning("%s: write_files source headers: a header is a name of "
+                                    "letters, digits, '-', '_', '.' and a one-line string "
+                                    "value, 32 at most",
+                                    pos);
+                        return -EINVAL;
+                }
+                if (asprintf(&lines[n], "%s: %s", name, value) < 0)
+                        return -ENOMEM;
+                lines[++n] = NULL;
+        }
+        return 0;
+}
+
+/* source.uri's contents, as they are (no encoding applies to them): http
+ * and https through the bounded fetcher, file:///path (or /path) inside the
+ * target root. Negative, logged, when nothing could be fetched: the caller
+ * falls back to content as cloud-init does. */
+static int fetch_source(const struct module_ctx *ctx, const struct node *src, const char *uri,
+                        char **ret, size_t *ret_len)
+{
+        char *headers[SOURCE_HEADERS_MAX + 1] = { NULL };
+        struct http_response resp = { 0 };
+        char shown[512], pos[512];
+        int r;
+
+        where(node_get(src, "uri"), pos, sizeof(pos));
+        http_url_redact(uri, shown, sizeof(shown));
+        if (startswith(uri, "file://") || uri[0] == '/') {
+                const char *path = startswith(uri, "file://") ? uri + strlen("file://") : uri;
+                if (path[0] != '/')
+                        r = -EINVAL; /* file://host/...: not this machine's */
+                else
+                        r = fs_read_regular(ctx->root_fd, path, WRITE_FILES_MAX, ret, ret_len);
+                goto done;
+        }
+        r = http_url_check(uri);
+        if (r < 0)
+                goto done;
+        r = source_headers(node_get(src, "headers"), headers);
+        if (r >= 0) {
+                struct http_request req = { .headers = (const char *const *)headers,
+                                            .body_max = WRITE_FILES_MAX,
+                                            .timeout_ms = SOURCE_TIMEOUT_MS };
+                struct http_retry retry = { .retries = SOURCE_RETRIES,
+                                            .deadline_usec = http_now_usec() +
+                                                             SOURCE_DEADLINE_USEC };
+                r = http_fetch(uri, &req, &retry, &resp);
+        }
+        for (size_t i = 0; headers[i]; i++) {
+                explicit_bzero(headers[i], strlen(headers[i]));
+                free(headers[i]);
+        }
+        if (r >= 0 && (resp.status < 200 || resp.status > 299))
+                r = -EREMOTEIO;
+        if (r >= 0) {
+                *ret_len = resp.len;
+                *ret = TAKE_PTR(resp.body);
+        }
+        http_response_done(&resp);
+done:
+        if (r < 0)
+                log_warning_errno(r,
+                                  "%s: Failed to retrieve contents from source \"%s\"; falling "
+                                  "back to data from \"contents\" key: %m",
+                                  pos, shown);
+        return r;
+}
+
 #define LINK_REFUSED                                                                               \
         "a symlink on the way belongs to a user other than root or sits in a directory another "   \
         "user can write; not followed, not written"
@@ -149,12 +247,14 @@ static int check_target(int root_fd, const char *path, const struct node *item)
         return 0;
 }
 
-static int write_item(const struct module_ctx *ctx, const struct node *item)
+static int write_item(const struct module_ctx *ctx, const struct node *item, size_t index)
 {
         const char *path = node_get_str(item, "path");
         const char *enc = node_get_str(item, "encoding");
         const char *owner = node_get_str(item, "owner");
-        const struct node *content = node_get(item, "content");
+        const struct node *content = node_get(item, "content"), *src = node_get(item, "source");
+        const char *uri = src ? node_get_str(src, "uri") : NULL;
+        bool fetched = false;
         _cleanup_free_ char *data = NULL, *old = NULL;
         char pos[512];
         size_t len = 0, old_len = 0, skipped = 0;
@@ -166,10 +266,6 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
         where(item, pos, sizeof(pos));
         if (!path || path[0] == '\0')
                 return log_warning_errno(-EINVAL, "%s: write_files item has an empty path", pos);
-        if (node_get(item, "source"))
-                log_warning("%s: write_files source: fetching from a URI is not supported by "
-                            "this cloudboot; using content",
-                            pos);
         if (parse_mode(node_get(item, "permissions"), &mode) < 0) {
                 where(node_get(item, "permissions"), pos, sizeof(pos));
                 return log_warning_errno(-EINVAL,
@@ -191,8 +287,19 @@ static int write_item(const struct module_ctx *ctx, const struct node *item)
                 if (gid == (gid_t)-1)
                         gid = 0;
         }
-        r = decode(enc, content ? content->str : "", content ? content->len : 0, &data, &len,
-                   &skipped);
+        if (uri && *uri)
+                fetched = fetch_source(ctx, src, uri, &data, &len) >= 0;
+        if (!fetched && uri && *uri && !content) {
+                /* cloud-init warns and goes on; the module does not fail */
+                log_warning("No content could be loaded for entry %zu in module write_files; "
+                            "skipping",
+                            index + 1);
+                return 0;
+        }
+        where(item, pos, sizeof(pos));
+        r = fetched ? 0
+                    : decode(enc, content ? content->str : "", content ? content->len : 0, &data,
+                             &len, &skipped);
         if (r >= 0 && skipped) {
                 where(content, pos, sizeof(pos));
                 log_warning("%s: write_files content for %s has %zu characters that are not "
@@ -255,7 +362,7 @@ static int write_files(const struct module_ctx *ctx, bool deferred)
                 int k;
                 if (node_get_bool(item, "defer", false) != deferred)
                         continue;
-                k = write_item(ctx, item);
+                k = write_item(ctx, item, i);
                 if (k < 0)
                         r = k;
         }

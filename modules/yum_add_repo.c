@@ -15,6 +15,7 @@
 #include "fs.h"
 #include "log.h"
 #include "module.h"
+#include "repofile.h"
 #include "schema.h"
 #include "sysconf.h"
 
@@ -24,42 +25,6 @@ static const struct schema_prop schema_keys[] = { { "yum_repos", &s_repos, false
                                                   { "yum_repo_dir", &s_str, false },
                                                   { NULL, NULL, false } };
 static const char *const activate[] = { "yum_repos", NULL };
-
-/* One value as ConfigParser gets it from cloud-init's _format_repo_value. */
-static int put_value(struct buf *b, const struct node *v, const struct node *at, bool *bad)
-{
-        int r = 0;
-        switch (v->type) {
-        case NODE_BOOL:
-                return buf_puts(b, v->b ? "1" : "0");
-        case NODE_INT:
-        case NODE_FLOAT:
-                return buf_puts(b, v->str ? v->str : "");
-        case NODE_STR:
-                /* a line break would make a continuation or a new key */
-                if (!sysconf_line_ok(v->str) || strchr(v->str, '%')) {
-                        sysconf_refuse(at, "yum_repos", "values must be one line, without '%'");
-                        *bad = true;
-                        return 0;
-                }
-                return buf_puts(b, v->str);
-        case NODE_SEQ:
-                for (size_t i = 0; i < v->n && r >= 0; i++) {
-                        if (i)
-                                r = buf_puts(b, "\n\t");
-                        if (r >= 0 && v->items[i]->type == NODE_SEQ)
-                                *bad = true; /* nested lists: not a repo value */
-                        else if (r >= 0)
-                                r = put_value(b, v->items[i], v->items[i], bad);
-                }
-                return r;
-        default:
-                sysconf_refuse(at, "yum_repos",
-                               "values must be strings, numbers, booleans or lists");
-                *bad = true;
-                return 0;
-        }
-}
 
 static int yum_add_repo_run(const struct module_ctx *ctx)
 {
@@ -118,19 +83,10 @@ static int yum_add_repo_run(const struct module_ctx *ctx)
                 for (size_t j = 0; cfg->type == NODE_MAP && j + 1 < cfg->n && k >= 0; j += 2) {
                         const char *key = node_str(cfg->items[j]);
                         char lk[64];
-                        size_t m = 0;
-                        if (key)
-                                key += strspn(key, " \t");
-                        if (!key || !*key)
+
+                        if (!key || !*(key + strspn(key, " \t")))
                                 continue;
-                        for (; *key && m + 1 < sizeof(lk); key++)
-                                lk[m++] = *key == '-'                    ? '_'
-                                          : (*key >= 'A' && *key <= 'Z') ? (char)(*key + 32)
-                                                                         : *key;
-                        while (m && strchr(" \t", lk[m - 1]))
-                                m--;
-                        lk[m] = '\0';
-                        if (!sysconf_word_ok(lk, "_.", 63)) {
+                        if (!repofile_key(key, lk, sizeof(lk))) {
                                 sysconf_refuse(cfg->items[j], "yum_repos",
                                                "a key is letters, digits and '_'");
                                 bad = true;
@@ -141,7 +97,8 @@ static int yum_add_repo_run(const struct module_ctx *ctx)
                                 has_url = true;
                         k = buf_printf(&b, "%s = ", lk);
                         if (k >= 0)
-                                k = put_value(&b, cfg->items[j + 1], cfg->items[j + 1], &bad);
+                                k = repofile_put_value(&b, cfg->items[j + 1],
+                                               REPOFILE_CONFIGPARSER, "yum_repos", &bad);
                         if (k >= 0)
                                 k = buf_putc(&b, '\n');
                 }

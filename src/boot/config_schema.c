@@ -21,24 +21,17 @@ struct unimpl {
 };
 static const struct unimpl not_implemented[] = {
         { "ansible", "ansible" },
-        { "authkey_hash", "ssh_authkey_fingerprints" },
         { "autoinstall", "ubuntu_autoinstall" },
         { "byobu_by_default", "byobu" },
         { "chef", "chef" },
-        { "disable_ec2_metadata", "disable_ec2_metadata" },
         { "disk_setup", "disk_setup" },
         { "drivers", "ubuntu_drivers" },
         { "fan", "fan" },
         { "fs_setup", "disk_setup" },
-        { "grub-dpkg", "grub_dpkg" },
-        { "grub_dpkg", "grub_dpkg" },
         { "landscape", "landscape" },
         { "lxd", "lxd" },
-        { "manage_resolv_conf", "resolv_conf" },
         { "mcollective", "mcollective" },
-        { "no_ssh_fingerprints", "ssh_authkey_fingerprints" },
         { "puppet", "puppet" },
-        { "resolv_conf", "resolv_conf" },
         { "rh_subscription", "rh_subscription" },
         { "rpi", "raspberry_pi" },
         { "salt_minion", "salt_minion" },
@@ -46,9 +39,7 @@ static const struct unimpl not_implemented[] = {
         { "spacewalk", "spacewalk" },
         { "ubuntu_advantage", "ubuntu_pro" },
         { "ubuntu_pro", "ubuntu_pro" },
-        { "updates", "install_hotplug" },
         { "wireguard", "wireguard" },
-        { "zypper", "zypper_add_repo" },
 };
 
 /* The configuration's own keys (cloud-init's base_config and the keys of its

@@ -43,6 +43,12 @@ extern const struct module mod_yum_add_repo;
 extern const struct module mod_ca_certs;
 extern const struct module mod_ssh_import_id;
 extern const struct module mod_apk_configure;
+extern const struct module mod_install_hotplug;
+extern const struct module mod_disable_ec2_metadata;
+extern const struct module mod_grub_dpkg;
+extern const struct module mod_resolv_conf;
+extern const struct module mod_zypper_add_repo;
+extern const struct module mod_ssh_authkey_fingerprints;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -82,6 +88,12 @@ static const struct module *const all[] = {
         &mod_ca_certs,
         &mod_ssh_import_id,
         &mod_apk_configure,
+        &mod_install_hotplug,
+        &mod_disable_ec2_metadata,
+        &mod_grub_dpkg,
+        &mod_resolv_conf,
+        &mod_zypper_add_repo,
+        &mod_ssh_authkey_fingerprints,
         NULL,
 };
 

@@ -31,3 +31,6 @@ int cmd_collect_logs(const char *root, const char *tarfile, bool include_sensiti
 int cmd_modules(const char *root);
 /* Load the target's external modules, so that `schema` knows their keys. */
 int cmd_modules_load(const char *root);
+/* `devel hook` / `devel hotplug-hook`: the network configured again for a NIC
+ * udev added (install_hotplug's rule); argv[0] is the subcommand. */
+int cmd_devel(const char *root, int argc, char **argv);

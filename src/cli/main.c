@@ -91,6 +91,7 @@ static const char *const usage_text =
         "                                 stage and module times from cloud-init.log\n"
         "  collect-logs [--tarfile FILE] [--include-sensitive]\n"
         "                                 a tarball of logs and state for a bug report\n"
+        "  devel hook                     configure the network again for a hotplugged NIC\n"
         "\n"
         "Global options:\n"
         "  --root DIR        act on the target root DIR instead of / (every path lies under it)\n"
@@ -231,6 +232,11 @@ static int run_generator(struct args *a, int argc, char **argv)
         return generator_run(a->root, argv[optind]);
 }
 
+static int run_devel(struct args *a, int argc, char **argv)
+{
+        return cmd_devel(a->root, argc - optind, argv + optind);
+}
+
 static const struct option init_opts[] = { { "local", no_argument, NULL, 'l' }, { 0 } };
 static const struct option modules_opts[] = { { "mode", required_argument, NULL, 'm' }, { 0 } };
 static const struct option single_opts[] = {
@@ -352,6 +358,11 @@ static const struct command commands[] = {
           "there; if so link cloudboot.target into DIR/multi-user.target.wants. The reason\n"
           "goes to /run/cloud-init/cloudboot-generator.log.\n",
           run_generator },
+        { "devel", "", NULL,
+          "Usage: %s devel hook [--subsystem net] [--devpath PATH] [--udevaction add|remove]\n"
+          "Configure the network again for a NIC udev just added (install_hotplug's rule).\n"
+          "cloud-init's form works too: devel hotplug-hook -s net handle|query ...\n",
+          run_devel },
 };
 
 static const struct command *find_command(const char *name)

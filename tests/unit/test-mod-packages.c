@@ -102,12 +102,69 @@ static void test_bad_entries_and_no_package_manager(void **state)
         troot_free(&t);
 }
 
+
+static void test_packages_by_manager(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *log;
+        troot_make(&t);
+        if (!target(&t, "/usr/bin/apt-get")) {
+                troot_free(&t);
+                skip();
+        }
+        troot_write_exec(&t, "/usr/bin/snap", fake);
+        assert_int_equal(troot_run_module(&t, "package_update_upgrade_install",
+                                          "packages:\n"
+                                          "  - pwgen\n"
+                                          "  - apt: [jq, [tree, 2.1.0-1]]\n"
+                                          "  - snap: [hello, [certbot, latest/edge]]\n"
+                                          "  - pip: [requests]\n"
+                                          "  - snap: ['--dangerous']\n",
+                                          NULL),
+                         0);
+        log = troot_read(&t, "/tmp/pm.log");
+        assert_non_null(log);
+        assert_non_null(strstr(log, "--quiet install pwgen jq tree=2.1.0-1 FRONTEND"));
+        assert_non_null(strstr(log, "\nsnap install hello FRONTEND="));
+        assert_non_null(strstr(log, "\nsnap install certbot --channel=latest/edge FRONTEND="));
+        assert_null(strstr(log, "dangerous"));
+        assert_null(strstr(log, "requests"));
+        free(log);
+        assert_log_has(&t, "test.yaml:5:5: Cannot install packages under 'pip' as it is not a "
+                           "supported package manager!");
+        assert_log_has(&t, "packages entry 0 must be a name or [name, version]; skipped");
+        troot_free(&t);
+}
+
+static void test_snap_missing_and_apt_on_dnf(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        if (!target(&t, "/usr/bin/dnf")) {
+                troot_free(&t);
+                skip();
+        }
+        assert_int_equal(troot_run_module(&t, "package_update_upgrade_install",
+                                          "packages: [{snap: [hello]}, {apt: [jq]}]\n", NULL),
+                         -ENOENT);
+        assert_log_has(&t, "snap is not in the target; 1 snap package not installed");
+        assert_log_has(&t, "packages: apt: the target's package manager is dnf, not apt; 1 "
+                           "package not installed");
+        /* nothing for dnf to install: no dnf run at all */
+        assert_false(fs_exists(t.fd, "/tmp/pm.log"));
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_apt_update_and_install),
                 cmocka_unit_test(test_dnf_and_reboot_under_root),
                 cmocka_unit_test(test_bad_entries_and_no_package_manager),
+                cmocka_unit_test(test_packages_by_manager),
+                cmocka_unit_test(test_snap_missing_and_apt_on_dnf),
         };
         int r = cmocka_run_group_tests_name("mod-packages", tests, NULL, NULL);
         node_names_free();

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/write_files.c on a temp root. */
+#include <signal.h>
+#include <sys/wait.h>
+
 #include "testlib.h"
 #include "module.h"
 #include "schema.h"
@@ -274,6 +277,100 @@ static void test_user_links_and_special_files_refused(void **state)
         troot_free(&t);
 }
 
+
+/* tests/helpers/fakemeta on loopback serving dir with rules; -1 without it. */
+static pid_t fakemeta_start(const char *dir, const char *rules, int *port)
+{
+        const char *bin = getenv("FAKEMETA");
+        int p[2];
+        pid_t pid;
+        char line[32] = "";
+        ssize_t n;
+        if (!bin || access(bin, X_OK) != 0)
+                return -1;
+        assert_int_equal(pipe(p), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                dup2(p[1], STDOUT_FILENO);
+                close(p[0]);
+                execl(bin, bin, "--listen", "127.0.0.1:0", "--rules", rules, dir, (char *)NULL);
+                _exit(127);
+        }
+        close(p[1]);
+        n = read(p[0], line, sizeof(line) - 1);
+        close(p[0]);
+        assert_true(n > 0);
+        *port = atoi(line);
+        return pid;
+}
+
+static void test_source_fetched_or_content_fallback(void **state)
+{
+        (void)state;
+        struct troot t, srv;
+        char cfg[4096], rules[600];
+        int port = 0, st;
+        pid_t pid;
+
+        troot_make(&srv);
+        troot_write(&srv, "/hello", "#!/bin/sh\necho hello\n");
+        troot_write(&srv, "/rules", "GET /hello require X-Token:s3cret 403\n"
+                                    "GET /gone status 404\n");
+        (void)snprintf(rules, sizeof(rules), "%s/rules", srv.path);
+        pid = fakemeta_start(srv.path, rules, &port);
+        if (pid < 0) {
+                troot_free(&srv);
+                skip();
+        }
+        troot_make(&t);
+        troot_write(&t, "/srv/local", "from the root\n");
+        (void)snprintf(cfg, sizeof(cfg),
+                       "write_files:\n"
+                       "- path: /usr/bin/hello\n"
+                       "  permissions: '0755'\n"
+                       "  content: fallback\n"
+                       "  source:\n"
+                       "    uri: http://127.0.0.1:%d/hello\n"
+                       "    headers: {X-Token: s3cret}\n"
+                       "- path: /etc/b64\n"
+                       "  encoding: b64\n"
+                       "  content: aGk=\n"
+                       "  source: {uri: 'http://user:pw@127.0.0.1:%d/gone?tok=1'}\n"
+                       "- path: /etc/nothing\n"
+                       "  source: {uri: 'http://127.0.0.1:%d/hello'}\n"
+                       "- path: /etc/local\n"
+                       "  source: {uri: 'file:///srv/local'}\n"
+                       "- path: /etc/badheader\n"
+                       "  content: safe\n"
+                       "  source: {uri: 'http://127.0.0.1:%d/hello', headers: {X-Token: "
+                       "\"s3cret\\r\\nX-Evil: 1\"}}\n"
+                       "- path: /etc/ftp\n"
+                       "  content: plain\n"
+                       "  source: {uri: 'ftp://127.0.0.1/x'}\n",
+                       port, port, port, port);
+        assert_int_equal(run(&t, "write_files", cfg), 0);
+        kill(pid, SIGTERM);
+        waitpid(pid, &st, 0);
+        assert_file_eq(&t, "/usr/bin/hello", "#!/bin/sh\necho hello\n");
+        assert_int_equal(troot_mode(&t, "/usr/bin/hello") & 07777, 0755);
+        /* 404: the content, decoded as its encoding says */
+        assert_file_eq(&t, "/etc/b64", "hi");
+        assert_log_has(&t, "test.yaml:11:17: Failed to retrieve contents from source "
+                           "\"http://127.0.0.1:");
+        assert_false(strstr(t.log.data, "pw@") || strstr(t.log.data, "tok=1"));
+        /* 403 (no token) and no content: no file, a warning */
+        assert_false(fs_exists(t.fd, "/etc/nothing"));
+        assert_log_has(&t, "No content could be loaded for entry 3 in module write_files");
+        assert_file_eq(&t, "/etc/local", "from the root\n");
+        assert_file_eq(&t, "/etc/badheader", "safe");
+        assert_log_has(&t, "write_files source headers: a header is");
+        assert_false(strstr(t.log.data, "s3cret"));
+        assert_file_eq(&t, "/etc/ftp", "plain");
+        troot_free(&t);
+        troot_free(&srv);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -288,6 +385,7 @@ int main(void)
                 cmocka_unit_test(test_symlinked_directory_stays_in_root),
                 cmocka_unit_test(test_gzip_bomb_is_not_written),
                 cmocka_unit_test(test_user_links_and_special_files_refused),
+                cmocka_unit_test(test_source_fetched_or_content_fallback),
         };
         int r = cmocka_run_group_tests_name("mod-write-files", tests, NULL, NULL);
         node_names_free();

@@ -132,9 +132,12 @@ static void test_key_verdicts(void **state)
         assert_int_equal(v.fate, KEY_NOT_IMPLEMENTED);
         assert_string_equal(v.module, "puppet");
         assert_int_equal(v.stage, STAGE_FINAL);
-        schema_key_verdict(NULL, "zypper", &v);
+        schema_key_verdict(NULL, "rh_subscription", &v);
         assert_int_equal(v.fate, KEY_NOT_FOR_DISTRO);
         assert_int_equal(v.stage, STAGE_INIT);
+        /* implemented, in none of Debian's lists */
+        schema_key_verdict(NULL, "zypper", &v);
+        assert_int_equal(v.fate, KEY_NOT_LISTED);
         schema_key_verdict(NULL, "snap", &v);
         assert_int_equal(v.fate, KEY_NOT_FOR_DISTRO);
         assert_int_equal(v.stage, STAGE_CONFIG);

@@ -73,3 +73,53 @@ case("settings-ca-cert-not-pem", "a CA certificate with an escape sequence: refu
 case("settings-ssh-import-id-name", "an ssh_import_id id with shell and path characters: refused",
      CC + 'ssh_import_id: ["gh:../../x", "lp:a;b", "c\\nd"]\n' + SIB,
      expect_re=[P + "ssh_import_id: must be gh:USER, lp:USER or USER"], files=[SIB_FILE])
+# The modules not in Debian's lists run when a list names them; resolv_conf
+# also needs unverified_modules, as in cloud-init.
+LIST_RC = "cloud_config_modules: [resolv_conf, zypper_add_repo, timezone]\nunverified_modules: [resolv_conf]\n"
+case("settings-resolv-conf-injection", "resolv_conf values that would add lines: refused, file untouched",
+     CC + LIST_RC + 'manage_resolv_conf: true\nresolv_conf:\n'
+     '  nameservers: ["192.0.2.1\\nnameserver 203.0.113.66", 192.0.2.2]\n'
+     '  searchdomains: ["a.test b.test"]\n  domain: "x.test\\noptions debug"\n'
+     '  sortlist: ["10.0.0.0/255.0.0.0 x"]\n  options: {"a b": 1, ndots: "1\\n"}\n' + SIB,
+     expect_re=[P + "resolv_conf.nameservers: is not an IP address",
+                P + "resolv_conf.searchdomains:", P + "resolv_conf.domain:",
+                P + "resolv_conf.sortlist: must be an address",
+                P + "resolv_conf.options: an option is a word",
+                P + "resolv_conf.options: a value is"],
+     lacks=[("/etc/resolv.conf", "203.0.113.66"), ("/etc/resolv.conf", "debug")], files=[SIB_FILE])
+case("settings-zypper-injection", "zypper repo ids, keys and values that would add sections or lines",
+     CC + LIST_RC + 'zypper:\n  repos:\n'
+     '    - {id: "a]\\n[b", baseurl: "http://a/"}\n'
+     '    - {id: c, baseurl: "http://c/\\n[evil]"}\n'
+     '    - {id: d, baseurl: "http://d/", "x = y": 1}\n'
+     '    - {id: ../../../hostile-escape, baseurl: "http://e/"}\n'
+     '    - {id: good, baseurl: "http://g.example/"}\n'
+     '  config:\n    reposdir: /etc/zypp/repos.d\n    "a\\nb": 1\n    solver: "x\\ny=1"\n' + SIB,
+     expect_re=[P + "zypper.repos: a repository id is", P + "zypper.repos: values must be one line",
+                P + "zypper.repos: a key is letters", P + "zypper.config: a setting is",
+                P + "zypper.config: a value is one line",
+                "Wrote /etc/zypp/repos.d/good.repo"],
+     absent=["/etc/zypp/repos.d/c.repo", "/etc/zypp/repos.d/d.repo"],
+     lacks=[("/etc/zypp/zypp.conf", "y=1")], files=[SIB_FILE])
+case("settings-authkey-fingerprint-escape", "an authorized key comment with an escape sequence: '?' on the console",
+     CC + 'authkey_hash: "sha256\\x1b]0;x\\x07"\n' + SIB,
+     setup=["mkdir -p home/debian/.ssh && printf 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGk0cS7rZlmEUeq7u3mvOj8Eg2m0Xz8lqEQxTUHH1Y5I a\\033[2Jb\\n' > home/debian/.ssh/authorized_keys"],
+     expect_re=["^ci-info: \\| ssh-ed25519 \\| +[?] +\\| +- +\\| +a[?]\\[2Jb +\\|$",
+                "Fingerprint \\(sha256[?]\\]0;x[?]\\)"],
+     expect_not_re=["\x1b"], files=[SIB_FILE])
+case("settings-write-files-source-hostile", "write_files sources: a header with a line break, a file that climbs, ftp",
+     CC + 'write_files:\n'
+     '  - path: /etc/wf-header\n    content: fallback\n'
+     '    source: {uri: "http://user:s3cret@127.0.0.1:9/x?token=s3cret", headers: {X-T: "s3cret\\r\\nX-Evil: 1"}}\n'
+     '  - path: /etc/wf-climb\n    content: safe\n    source: {uri: "file:///../../../../etc/hostile-escape-src"}\n'
+     '  - path: /etc/wf-ftp\n    content: plain\n    source: {uri: "ftp://127.0.0.1/x"}\n' + SIB,
+     expect_re=["Failed to retrieve contents from source"], expect_not=["s3cret"],
+     files=[("/etc/wf-header", "fallback"), ("/etc/wf-climb", "safe"), ("/etc/wf-ftp", "plain"), SIB_FILE])
+case("settings-grub-dpkg-newline", "a grub install device with a newline: refused before debconf",
+     CC + 'grub_dpkg:\n  enabled: true\n  grub-pc/install_devices: "/dev/sda\\ngrub-pc grub-pc/x boolean true"\n' + SIB,
+     expect_re=[P + "grub-pc/install_devices: must be device paths"], files=[SIB_FILE])
+case("settings-packages-by-manager-hostile", "packages by manager: an option as a snap, an unknown manager",
+     CC + 'packages:\n  - snap: ["--dangerous", [hello, "x y"]]\n  - pip: [requests]\n  - apt: ["-o=APT::x"]\n' + SIB,
+     expect_re=["packages entry 0 must be a name", "Cannot install packages under 'pip'"],
+     setup=["mkdir -p usr/bin && printf '#!/bin/sh\\nexit 0\\n' > usr/bin/apt-get && chmod 755 usr/bin/apt-get"],
+     expect_not=["--dangerous"], files=[SIB_FILE])
