@@ -45,12 +45,15 @@ bool disk_setup_may_touch(const struct module_ctx *ctx, const char *what, const 
                          what, dev);
                 return false;
         }
-        if (disk_in_use(dev)) {
-                log_warning("%s: %s is in use (mounted, swap, or held by RAID or LVM); left "
-                            "alone",
-                            what, dev);
+        return true;
+}
+
+bool disk_setup_busy(const char *what, const char *dev)
+{
+        if (!disk_in_use(dev))
                 return false;
-        }
+        log_warning("%s: %s is in use (mounted, swap, or held by RAID or LVM); left alone", what,
+                    dev);
         return true;
 }
 
@@ -264,6 +267,8 @@ static void setup_disk(const struct module_ctx *ctx, const struct node *key,
                                     dev, holds(pr, what, sizeof(what)));
                         return;
                 }
+                if (disk_setup_busy("disk_setup", dev))
+                        return;
                 r = disk_wipe(dev);
                 if (r < 0)
                         log_warning_errno(r, "disk_setup: cannot wipe %s: %m", dev);
@@ -282,6 +287,8 @@ static void setup_disk(const struct module_ctx *ctx, const struct node *key,
                             dev, holds(pr, what, sizeof(what)));
                 return;
         }
+        if (disk_setup_busy("disk_setup", dev))
+                return;
         if (n == 0) /* layout: true, one partition of all the disk */
                 n = 1, pct[0] = 100;
         r = disk_layout_sizes(t, p.size, pct, n, sizes);

@@ -21,10 +21,13 @@ int fs_setup_split(const char *s, char **words, size_t max, size_t *ret_n);
 int fs_setup_template(const char *tmpl, bool shell, const char *const values[3], char **ret);
 /* Is this block device one the modules may touch? On the host any; under
  * --root only a loop device (an image file) or its partition: the others
- * are the machine's. Logs why not, with what (the module's prefix). */
+ * are the machine's; never device-mapper. Logs why not, with what (the module's prefix). */
 struct disk_part;
 bool disk_setup_may_touch(const struct module_ctx *ctx, const char *what, const char *dev,
                           const struct disk_part *p);
+/* Is dev held by the kernel (mounted, swap, RAID, LVM)? Then it is left
+ * alone, said once: checked just before anything is written. */
+bool disk_setup_busy(const char *what, const char *dev);
 /* On the host, udev has made the links of new partitions and filesystems
  * (udevadm settle, when udev runs), as cloud-init waits for them. */
 void disk_setup_settle(const struct module_ctx *ctx);

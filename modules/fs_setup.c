@@ -214,7 +214,11 @@ static int find_device(const struct fs_entry *e, const char *disk, char *ret, si
                 }
                 if (i == 0) {
                         /* the disk is the last choice; never over a table or a filesystem */
-                        used = used || pr->fstype[0] || pr->pttype[0];
+                        used = pr->fstype[0] || pr->pttype[0];
+                        /* a filesystem on the whole disk: partitions the kernel still
+                         * has are stale, the disk is used */
+                        if (pr->fstype[0] && !pr->pttype[0])
+                                break;
                         continue;
                 }
                 used = true;
@@ -531,7 +535,7 @@ static void setup_fs(const struct module_ctx *ctx, const struct node *def)
         if (!disk_setup_may_touch(ctx, "fs_setup", dev, &p))
                 return;
         whole = p.partno == 0;
-        if (check_existing(&e, dev) != 0)
+        if (check_existing(&e, dev) != 0 || disk_setup_busy("fs_setup", dev))
                 return;
         if (cmd) {
                 if (e.overwrite)

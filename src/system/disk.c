@@ -150,6 +150,7 @@ static struct {
         int (*end_follow_default)(struct fdisk_partition *, int);
         int (*add_partition)(struct fdisk_context *, struct fdisk_partition *, size_t *);
         int (*enable_wipe)(struct fdisk_context *, int);
+        int (*size_explicit)(struct fdisk_partition *, int);
 } fd;
 
 static int load(void)
@@ -187,6 +188,7 @@ static int load(void)
         SYM(end_follow_default, "fdisk_partition_end_follow_default");
         SYM(add_partition, "fdisk_add_partition");
         SYM(enable_wipe, "fdisk_enable_wipe");
+        SYM(size_explicit, "fdisk_partition_size_explicit");
 #undef SYM
         return 0;
 fail:
@@ -649,9 +651,14 @@ static int add_one(struct fdisk_context *cxt, enum disk_table t, size_t i,
                 r = fd.set_partno(pa, i);
         if (r >= 0)
                 r = fd.start_follow_default(pa, 1);
-        if (r >= 0)
-                r = part->size ? fd.set_size(pa, part->size * 512 / sector)
-                               : fd.end_follow_default(pa, 1);
+        /* a size in sectors is taken as it is (sfdisk does so for cloud-init);
+         * the next partition's start is aligned */
+        if (r >= 0 && part->size)
+                r = fd.set_size(pa, part->size * 512 / sector);
+        if (r >= 0 && part->size)
+                r = fd.size_explicit(pa, 1);
+        if (r >= 0 && !part->size)
+                r = fd.end_follow_default(pa, 1);
         if (r >= 0)
                 r = fd.add_partition(cxt, pa, NULL);
         if (type)

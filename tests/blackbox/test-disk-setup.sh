@@ -17,7 +17,8 @@ done
 A=""
 B=""
 done_loops() {
-	for l in $A $B; do losetup -d "$l" 2>/dev/null || true; done
+	# partitions added by BLKPG outlive the loop device's detaching: drop them
+	for l in $A $B; do partx -d "$l" 2>/dev/null || true; losetup -d "$l" 2>/dev/null || true; done
 	rm -rf "$R" "$OUT" "$R.a" "$R.b" "$R.err"
 }
 trap done_loops EXIT
