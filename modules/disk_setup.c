@@ -128,6 +128,7 @@ static int read_layout(const struct node *layout, enum disk_table t, unsigned *p
                        struct disk_layout_part *parts, size_t *ret_n)
 {
         char pos[256];
+        unsigned sum = 0;
         int r;
 
         *ret_n = 0;
@@ -150,6 +151,14 @@ static int read_layout(const struct node *layout, enum disk_table t, unsigned *p
                 r = layout_entry(layout->items[i], t, &pct[i], &parts[i], pos, sizeof(pos));
                 if (r < 0)
                         return r;
+                sum += pct[i];
+        }
+        if (sum > 100) {
+                schema_pos(layout, pos, sizeof(pos));
+                log_warning("%s: disk_setup: the layout adds up to %u%% of the disk, more than "
+                            "100%%; disk left alone",
+                            pos, sum);
+                return -ERANGE;
         }
         *ret_n = layout->n;
         return 0;
