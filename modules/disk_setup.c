@@ -26,10 +26,9 @@
 
 static const char *const activate[] = { "disk_setup", "fs_setup", NULL };
 static const struct schema s_disk_setup = { .types = T_MAP };
-static const struct schema s_aliases = { .types = T_MAP };
+/* device_aliases is read too; mounts declares it (one schema per key) */
 static const struct schema_prop schema_keys[] = { { "disk_setup", &s_disk_setup, false },
                                                   { "fs_setup", &s_fs_setup, false },
-                                                  { "device_aliases", &s_aliases, false },
                                                   { NULL, NULL, false } };
 
 bool disk_setup_may_touch(const struct module_ctx *ctx, const char *what, const char *dev,
