@@ -194,6 +194,11 @@ static void setup_disk(const struct module_ctx *ctx, const struct node *key,
         int r;
 
         schema_pos(key, pos, sizeof(pos));
+        if (!node_str(key) || !*node_str(key)) {
+                log_warning("%s: disk_setup: a disk is named by a string (a path or an alias)",
+                            pos);
+                return;
+        }
         /* the keys of a definition, checked here: the map's keys are devices */
         for (size_t i = 0; def->type == NODE_MAP && i + 1 < def->n; i += 2) {
                 const char *k = node_str(def->items[i]);

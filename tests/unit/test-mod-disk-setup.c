@@ -198,6 +198,7 @@ static void test_module_refuses_bad_entries(void **state)
                                           "50], bogus: 1}\n"
                                           "  /dev/vdu: [1]\n"
                                           "  ephemeral0: {layout: true}\n"
+                                          "  7: {layout: true}\n"
                                           "fs_setup:\n"
                                           "  - {label: \"a\\nb\", filesystem: ext4, device: "
                                           "/dev/null}\n"
@@ -220,6 +221,7 @@ static void test_module_refuses_bad_entries(void **state)
         assert_log_has(&t, "disk_setup: /dev/vdt cannot be found");
         assert_log_has(&t, "disk_setup: invalid disk definition for /dev/vdu");
         assert_log_has(&t, "disk_setup: 'ephemeral0' is not a device of this machine");
+        assert_log_has(&t, "disk_setup: a disk is named by a string");
         assert_log_has(&t, "fs_setup: label: ");
         assert_log_has(&t, "fs_setup: filesystem '../../bin/x' is not a filesystem type");
         assert_log_has(&t, "fs_setup: device '/tmp/x' is not a device of this machine");
