@@ -74,7 +74,7 @@ static int layout_entry(const struct node *e, enum disk_table t, unsigned *ret_p
                         struct disk_layout_part *ret_part, char *pos, size_t pos_size)
 {
         const struct node *pct = e, *type = NULL;
-        char code[32];
+        char code[DISK_TYPE_MAX]; /* a GUID fits */
         int r;
 
         schema_pos(e, pos, pos_size);
@@ -249,6 +249,12 @@ static void setup_disk(const struct module_ctx *ctx, const struct node *key,
                 return;
         }
         r = disk_resolve(name, &dev, &p);
+        if (r == -ENOENT) {
+                /* cloud-init's assert_and_settle_device: udev may not have
+                 * made the device yet (a driver loaded late) */
+                disk_setup_settle(ctx);
+                r = disk_resolve(name, &dev, &p);
+        }
         if (r < 0) {
                 if (r == -EXDEV || r == -ENOTBLK)
                         log_warning("%s: disk_setup: %s is %s; skipped", pos, name,

@@ -483,6 +483,11 @@ static void setup_fs(const struct module_ctx *ctx, const struct node *def)
                 return;
         }
         r = disk_resolve(name, &disk, &p);
+        if (r == -ENOENT) {
+                /* as cloud-init: wait for udev once, the device may come late */
+                disk_setup_settle(ctx);
+                r = disk_resolve(name, &disk, &p);
+        }
         if (r < 0) {
                 if (r == -EXDEV || r == -ENOTBLK)
                         log_warning("%s: fs_setup: %s is %s; skipped", e.pos, name,

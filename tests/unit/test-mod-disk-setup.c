@@ -199,6 +199,8 @@ static void test_module_refuses_bad_entries(void **state)
                                           "  /dev/vdu: [1]\n"
                                           "  ephemeral0: {layout: true}\n"
                                           "  7: {layout: true}\n"
+                                          "  /dev/vdv: {table_type: gpt, layout: [[50, "
+                                          "'44479540-F297-41B2-9AF7-D131D5F0458A'], 50]}\n"
                                           "fs_setup:\n"
                                           "  - {label: \"a\\nb\", filesystem: ext4, device: "
                                           "/dev/null}\n"
@@ -222,6 +224,8 @@ static void test_module_refuses_bad_entries(void **state)
         assert_log_has(&t, "disk_setup: invalid disk definition for /dev/vdu");
         assert_log_has(&t, "disk_setup: 'ephemeral0' is not a device of this machine");
         assert_log_has(&t, "disk_setup: a disk is named by a string");
+        /* a GUID type is taken: the disk is looked for */
+        assert_log_has(&t, "disk_setup: /dev/vdv cannot be found");
         assert_log_has(&t, "fs_setup: label: ");
         assert_log_has(&t, "fs_setup: filesystem '../../bin/x' is not a filesystem type");
         assert_log_has(&t, "fs_setup: device '/tmp/x' is not a device of this machine");
