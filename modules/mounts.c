@@ -197,7 +197,7 @@ static char *resolve_devname(const struct module_ctx *ctx, const char *start,
 {
         _cleanup_free_ char *dev = NULL, *part = NULL;
         const char *name = streq(start, "ephemeral") ? "ephemeral0" : start, *num = NULL;
-        char *dot;
+        char *dot, numbuf[32];
 
         if (strchr(start + (*start ? 1 : 0), ':')) /* server:/path */
                 return strdup(start);
@@ -206,8 +206,12 @@ static char *resolve_devname(const struct module_ctx *ctx, const char *start,
                 return NULL;
         dot = strrchr(dev, '.');
         if (dot) {
+                /* copied: dev is replaced below when it is an alias */
                 *dot = '\0';
-                num = dot + 1;
+                if (strlen(dot + 1) >= sizeof(numbuf))
+                        return NULL;
+                (void)snprintf(numbuf, sizeof(numbuf), "%s", dot + 1);
+                num = numbuf;
         }
         if (aliases && aliases->type == NODE_MAP && node_get_str(aliases, dev)) {
                 char *a = strdup(node_get_str(aliases, dev));

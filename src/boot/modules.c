@@ -31,6 +31,7 @@ extern const struct module mod_power_state;
 extern const struct module mod_phone_home;
 extern const struct module mod_mounts;
 extern const struct module mod_growpart;
+extern const struct module mod_disk_setup;
 extern const struct module mod_resizefs;
 extern const struct module mod_apt_configure;
 extern const struct module mod_apt_pipelining;
@@ -76,6 +77,7 @@ static const struct module *const all[] = {
         &mod_phone_home,
         &mod_mounts,
         &mod_growpart,
+        &mod_disk_setup,
         &mod_resizefs,
         &mod_apt_configure,
         &mod_apt_pipelining,

@@ -61,17 +61,19 @@ static void test_short_names_resolved_in_target(void **state)
         assert_int_equal(
                 troot_run_module(&t, "mounts",
                                  "mount_default_fields: [null, null, ext4, defaults, '0', '0']\n"
-                                 "device_aliases: {data: /dev/vdc}\n"
+                                 "device_aliases: {data: /dev/vdc, disk: /dev/vdb}\n"
                                  "mounts:\n"
                                  "  - [vdb, /one]\n" /* its first partition */
                                  "  - [data, /two]\n" /* an alias, no partition */
-                                 "  - [vdb.7, /seven]\n", /* no such partition */
+                                 "  - [vdb.7, /seven]\n" /* no such partition */
+                                 "  - [disk.1, none, swap, sw, '0', '0']\n", /* alias.N */
                                  NULL),
                 0);
         assert_file_eq(&t, "/etc/fstab",
                        "/dev/vdb1\t/one\text4\tdefaults,comment=cloudconfig\t0\t0\n"
                        "/dev/vdc\t/two\text4\tdefaults,comment=cloudconfig\t0\t0\n"
-                       "vdb.7\t/seven\text4\tdefaults,comment=cloudconfig\t0\t0\n");
+                       "vdb.7\t/seven\text4\tdefaults,comment=cloudconfig\t0\t0\n"
+                       "/dev/vdb1\tnone\tswap\tsw,comment=cloudconfig\t0\t0\n");
         troot_free(&t);
 }
 
