@@ -161,6 +161,38 @@ int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw,
         return write_text(root_fd, RUN_DIR "/.instance-id", line, 0644);
 }
 
+int state_reflect(int root_fd, const struct instance *inst)
+{
+        _cleanup_free_ char *prev = NULL, *prev_ds = NULL;
+        char path[640], line[600];
+        int k;
+
+        /* What init-local wrote becomes the previous value, as in
+         * cloud-init's init stage, which records the instance again. */
+        k = fs_read_line(root_fd, CLOUD_DIR "/data/instance-id", &prev);
+        if (k < 0 && k != -ENOENT)
+                return k;
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/datasource", inst->iid);
+        k = fs_read_line(root_fd, path, &prev_ds);
+        if (k < 0 && k != -ENOENT)
+                return k;
+        if (prev_ds) {
+                (void)snprintf(line, sizeof(line), "%s\n", prev_ds);
+                k = write_text(root_fd, CLOUD_DIR "/data/previous-datasource", line, 0644);
+                if (k < 0)
+                        return k;
+        }
+        (void)snprintf(line, sizeof(line), "%s\n", prev ? prev : "NO_PREVIOUS_INSTANCE_ID");
+        k = write_text(root_fd, CLOUD_DIR "/data/previous-instance-id", line, 0644);
+        if (k < 0)
+                return k;
+        (void)snprintf(line, sizeof(line), "%s\n", inst->iid_raw);
+        k = write_text(root_fd, CLOUD_DIR "/data/instance-id", line, 0644);
+        if (k < 0)
+                return k;
+        return write_text(root_fd, RUN_DIR "/.instance-id", line, 0644);
+}
+
 /* build_instance_data() and state_write_instance_data() are in instance_data.c. */
 
 static char *dup_opt(const char *s)

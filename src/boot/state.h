@@ -25,7 +25,7 @@ struct instance {
         char *iid; /* sanitised: usable as a path component */
         char *iid_raw;
         char *dsname;
-        char *description; /* "DataSourceNoCloud [seed=...][dsmode=net]" */
+        char *description; /* "DataSourceNoCloud [seed=...]" */
         char *dsmode;
         char *platform;
         char *subplatform;
@@ -44,6 +44,10 @@ int state_store(int root_fd, const struct ds_result *r, bool *ret_new);
 /* The same; user-data.txt and vendor-data.txt are left as they are unless
  * write_raw (the instance model proved they hold these bytes already). */
 int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw, bool *ret_new);
+/* The init stage taking the instance init-local found records it again, as
+ * cloud-init's does: previous-instance-id and previous-datasource then hold
+ * what init-local wrote (on a first boot: the current ones). */
+int state_reflect(int root_fd, const struct instance *inst);
 /* /run/cloud-init/cloud-id-<cloud_id> ("<cloud_id>\n") and the cloud-id link
  * to it, as cloud-init writes them; the file of an earlier cloud-id goes. */
 int state_write_cloud_id(int root_fd, const char *cloud_id);
