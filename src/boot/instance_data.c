@@ -162,7 +162,9 @@ static void system_platform(const struct utsname *u, char *buf, size_t size)
 static struct node *sys_info(const struct utsname *u, const struct os_release *os)
 {
         _cleanup_node_ struct node *si = node_new(NODE_MAP);
-        const char *uname_items[] = { u->sysname, u->nodename, u->release, u->version, u->machine };
+        /* Python's platform.uname(): six fields, the processor empty on Linux */
+        const char *uname_items[] = { u->sysname, u->nodename, u->release,
+                                      u->version, u->machine, "" };
         const char *dist[] = { os->id, os->version_id, os->codename };
         char plat[512];
         int r;

@@ -131,6 +131,13 @@ int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw,
                                     (gid_t)-1);
         if (k < 0)
                 return k;
+        /* cloud-init writes vendor-data2 too, empty when the datasource has
+         * none; no datasource here reads one yet (OpenStack's vendor_data2). */
+        (void)snprintf(path, sizeof(path), "%s/vendor-data2.txt", dir);
+        if (write_raw)
+                k = fs_write_atomic(root_fd, path, "", 0, 0600, FS_NO_OWNER, (gid_t)-1);
+        if (k < 0)
+                return k;
         /* As cloud-init: previous-* hold what the files said before this
          * boot rewrote them (NO_PREVIOUS_INSTANCE_ID on a first boot). */
         k = ds_describe(r, &desc);

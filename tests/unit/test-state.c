@@ -61,6 +61,10 @@ static void test_store_lays_out_instance(void **state)
                          0600);
         assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/vendor-data.txt") & 0777,
                          0600);
+        /* vendor-data2: empty, as cloud-init writes it when the datasource has none */
+        assert_file_eq(&t, "/var/lib/cloud/instances/iid_one/vendor-data2.txt", "");
+        assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/vendor-data2.txt") & 0777,
+                         0600);
         assert_file_eq(&t, "/var/lib/cloud/instances/iid_one/datasource",
                        "DataSourceNoCloud: DataSourceNoCloud [seed=/s]\n");
         (void)snprintf(link, sizeof(link), "%s/var/lib/cloud/instance", t.path);
