@@ -697,6 +697,10 @@ int stage_init(const struct boot_opts *o, bool local)
          * that its hostname is set before the network. */
         if (!local || streq_ptr(b.inst.dsmode, "local"))
                 boot_consume(&b);
+        /* cloud-init records the merged configuration once user-data is consumed */
+        if ((!local || streq_ptr(b.inst.dsmode, "local")) &&
+            (r = state_write_combined_config(b.root_fd, b.cfg)) < 0)
+                log_warning_errno(r, "Cannot write %s: %m", COMBINED_CLOUD_CONFIG);
         /* The network configuration, before the network starts (init-local,
          * with the fallback); a datasource found by the network stage writes
          * its own for the boots to come. */

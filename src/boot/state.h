@@ -19,6 +19,7 @@
 #define RUN_DIR "/run/cloud-init"
 #define INSTANCE_DATA RUN_DIR "/instance-data.json"
 #define INSTANCE_DATA_SENSITIVE RUN_DIR "/instance-data-sensitive.json"
+#define COMBINED_CLOUD_CONFIG RUN_DIR "/combined-cloud-config.json"
 
 /* What later stages need of the datasource that an earlier stage found. */
 struct instance {
@@ -55,6 +56,11 @@ int state_write_cloud_id(int root_fd, const char *cloud_id);
 /* plat may be NULL: the hypervisor is then left out. */
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
                               const char *description);
+/* /run/cloud-init/combined-cloud-config.json (0600), as cloud-init writes it
+ * where it consumed user-data: the merged configuration (system, vendor,
+ * user) with its _doc, system_info apart. cloud-init's feature flags are
+ * not written: they describe cloud-init's code. */
+int state_write_combined_config(int root_fd, const struct node *cfg);
 /* Restore the instance from instance-data-sensitive.json; -ENOENT when no
  * stage of this boot found a datasource. */
 int state_restore(int root_fd, struct instance *ret);

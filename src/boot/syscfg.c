@@ -17,7 +17,16 @@
 static const char builtin_defaults[] =
         "datasource_list: [NoCloud, ConfigDrive, Credentials, Azure, GCE, OpenStack, Ec2, None]\n"
         "preserve_hostname: false\n"
+        /* cloud-init's built-in settings (CFG_BUILTIN) that Debian keeps */
+        "def_log_file: /var/log/cloud-init.log\n"
+        "log_cfgs: []\n"
+        "syslog_fix_perms: [\"syslog:adm\", \"root:adm\", \"root:wheel\", \"root:root\"]\n"
+        "vendor_data: {enabled: true, prefix: []}\n"
+        "vendor_data2: {enabled: true, prefix: []}\n"
         "system_info:\n"
+        "  paths: {cloud_dir: /var/lib/cloud, docs_dir: /usr/share/doc/cloud-init/,\n"
+        "          templates_dir: /etc/cloud/templates/}\n"
+        "  network: {renderers: null}\n"
         "  distro: debian\n"
         "  default_user:\n"
         "    name: debian\n"
