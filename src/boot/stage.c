@@ -319,7 +319,10 @@ static int consume(struct boot *b, bool vendor, const char *data, size_t len, bo
                 return r;
         if (u.deferred_includes)
                 m->complete = false;
-        if (u.cfg_text)
+        /* cloud-init runs no part handler on absent vendor-data: no file then */
+        if (vendor && (!data || len == 0))
+                r = 0;
+        else if (u.cfg_text)
                 r = write_instance_file(b, vendor ? "vendor-cloud-config.txt" : "cloud-config.txt",
                                         u.cfg_text, u.cfg_text_len);
         else {

@@ -35,6 +35,8 @@ expect_file /var/lib/cloud/data/previous-instance-id iid-bb-1
 expect_file /var/lib/cloud/data/set-hostname '{"hostname":"test-system","fqdn":"test-system.example.com"}'
 [ "$(readlink "$R/var/lib/cloud/instance")" = /var/lib/cloud/instances/iid-bb-1 ] || fail "instance link"
 expect_mode /var/lib/cloud/instances/iid-bb-1/user-data.txt 600
+# no vendor-data: cloud-init runs no handler on it, so no vendor-cloud-config.txt
+expect_absent /var/lib/cloud/instances/iid-bb-1/vendor-cloud-config.txt
 expect_mode /var/lib/cloud/instances/iid-bb-1/cloud-config.txt 600
 expect_mode /run/cloud-init/instance-data-sensitive.json 600
 expect_mode /run/cloud-init/instance-data.json 644
