@@ -300,7 +300,9 @@ static int authorized(const struct module_ctx *ctx)
         }
         if (r >= 0)
                 r = authkeys_collect(node_get(ctx->cfg, "ssh_authorized_keys"), &keys, &n);
-        if (r < 0 || n == 0) {
+        /* No key at all still writes the files (empty), as cloud-init's
+         * setup_user_keys() does for the default user and root. */
+        if (r < 0) {
                 free(keys);
                 return r;
         }

@@ -6,9 +6,11 @@
  * (/etc/sudoers.d/90-cloud-init-users, 0440, with the #includedir ensured) and
  * ssh_authorized_keys. All by argv on the target; no password is logged. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "accounts.h"
 #include "authkeys.h"
@@ -408,12 +410,19 @@ static int collect_sudo(const struct node *u, const char *name, struct buf *rule
 static int write_sudoers(const struct module_ctx *ctx, const struct buf *rules)
 {
         _cleanup_free_ char *sudoers = NULL;
+        _cleanup_close_ int dfd = -1;
         struct buf out = BUF_INIT(1u << 20);
         int r;
 
         r = fs_mkdir_p(ctx->root_fd, "/etc/sudoers.d", 0750);
         if (r < 0)
                 return log_warning_errno(r, "Cannot create /etc/sudoers.d: %m");
+        /* cloud-init's ensure_dir() also makes an existing one 0750 */
+        dfd = fs_open_nofollow(ctx->root_fd, "/etc/sudoers.d", O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+                               0);
+        if (dfd < 0 || fchmod(dfd, 0750) < 0)
+                return log_warning_errno(dfd < 0 ? dfd : -errno,
+                                         "Cannot make /etc/sudoers.d 0750: %m");
         /* sudo must read the directory: make sure /etc/sudoers includes it. */
         r = fs_read_file(ctx->root_fd, SUDOERS, 1u << 20, &sudoers, NULL);
         if (r < 0 && r != -ENOENT)
@@ -462,7 +471,8 @@ static int user_keys(const struct module_ctx *ctx, const struct node *u, const c
                 free(keys);
                 return log_warning_errno(r, "Cannot install keys for %s: no such user", name);
         }
-        r = n ? authkeys_install(ctx->root_fd, &pw, keys, n, NULL) : 0;
+        /* an empty list still makes the file, as in cloud-init */
+        r = authkeys_install(ctx->root_fd, &pw, keys, n, NULL);
         passwd_entry_done(&pw);
         free(keys);
         return r;

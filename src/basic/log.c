@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Logging sinks and the record of warnings and errors (see log.h). */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "fs.h"
 #include "log.h"
@@ -85,6 +87,29 @@ int log_open_file(int root_fd)
                 return fd;
         file_fd = fd;
         return 0;
+}
+
+static int chown_fd(int fd, uid_t uid, gid_t gid)
+{
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        /* the stricter of 0640 and what the file has */
+        if (fchmod(fd, st.st_mode & 0640) < 0 || fchown(fd, uid, gid) < 0)
+                return -errno;
+        return 0;
+}
+
+int log_file_chown(int fd, uid_t uid, gid_t gid)
+{
+        int r = 0;
+
+        if (file_fd >= 0)
+                r = chown_fd(file_fd, uid, gid);
+        if (r >= 0 && fd >= 0)
+                r = chown_fd(fd, uid, gid);
+        return r;
 }
 
 void log_close(void)

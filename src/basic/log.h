@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include "buf.h"
 
 enum log_level { LOG_LVL_DEBUG, LOG_LVL_INFO, LOG_LVL_WARNING, LOG_LVL_ERROR };
@@ -17,6 +18,9 @@ bool log_get_debug(void);
 /* Open /var/log/cloud-init.log under the root given by its directory fd. */
 int log_open_file(int root_fd);
 void log_close(void);
+/* Give the open log file an owner (-1 keeps one) and at most mode 0640, as
+ * cloud-init gives its log; so is fd when it is >= 0 (the output log). */
+int log_file_chown(int fd, uid_t uid, gid_t gid);
 void log_set_stage(const char *stage);
 void log_set_module(const char *module);
 void log_set_instance(const char *iid);

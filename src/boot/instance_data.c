@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* instance-data.json and its sensitive twin (see instance_data.h). */
+#include <arpa/inet.h>
 #include <gnu/libc-version.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,7 +163,9 @@ static void system_platform(const struct utsname *u, char *buf, size_t size)
 static struct node *sys_info(const struct utsname *u, const struct os_release *os)
 {
         _cleanup_node_ struct node *si = node_new(NODE_MAP);
-        const char *uname_items[] = { u->sysname, u->nodename, u->release, u->version, u->machine };
+        /* Python's platform.uname(): six fields, the processor empty on Linux */
+        const char *uname_items[] = { u->sysname, u->nodename, u->release,
+                                      u->version, u->machine, "" };
         const char *dist[] = { os->id, os->version_id, os->codename };
         char plat[512];
         int r;
@@ -215,6 +218,22 @@ static struct node *copy_or_null(const struct node *n)
         return n ? node_copy(n) : node_new(NODE_NULL);
 }
 
+/* cloud-init's DataSource.get_hostname().hostname from the meta-data: the
+ * short name (up to the first '.'), or ip-A-B-C-D for an IPv4 address. */
+static void short_hostname(const char *lh, char *buf, size_t size)
+{
+        struct in_addr a;
+
+        if (inet_pton(AF_INET, lh, &a) == 1) {
+                (void)snprintf(buf, size, "ip-%s", lh);
+                for (char *p = buf; *p; p++)
+                        if (*p == '.')
+                                *p = '-';
+                return;
+        }
+        (void)snprintf(buf, size, "%.*s", (int)strcspn(lh, "."), lh);
+}
+
 static struct node *build_v1(const struct ds_result *r, const struct utsname *u,
                              const struct os_release *os)
 {
@@ -223,11 +242,15 @@ static struct node *build_v1(const struct ds_result *r, const struct utsname *u,
         const struct node *az = md_first(r->md, "availability-zone", "availability_zone");
         const char *region = node_get_str(r->md, "region");
         const char *lh = node_get_str(r->md, "local-hostname");
-        char cloud_name[64], plat[512];
+        char cloud_name[64], plat[512], host[256];
         int k;
 
         if (!v1)
                 return NULL;
+        if (lh && *lh) {
+                short_hostname(lh, host, sizeof(host));
+                lh = host;
+        }
         cloud_name_of(r, cloud_name, sizeof(cloud_name));
         system_platform(u, plat, sizeof(plat));
         /* in cloud-init's order (json.dumps sorts the keys) */
@@ -310,6 +333,9 @@ static struct node *system_cfg(int root_fd, const struct node *syscfg, const cha
                 c = node_copy(syscfg);
         else if (syscfg_load(root_fd, &c) < 0)
                 c = node_new(NODE_MAP);
+        /* cloud-init's restricted config: system_info is kept apart (the
+         * sensitive file's top-level system_info) */
+        (void)node_del(c, "system_info");
         if (c && c->type == NODE_MAP && node_set(c, "_doc", node_new_str(doc)) < 0)
                 c = node_free(c);
         return c;
@@ -486,15 +512,43 @@ static int write_json(int root_fd, const char *path, const struct node *n, mode_
         return r;
 }
 
+/* Declared in state.h. */
+int state_write_combined_config(int root_fd, const struct node *cfg)
+{
+        _cleanup_node_ struct node *c = node_copy(cfg);
+        const struct node *si = node_get(cfg, "system_info");
+        int k;
+
+        if (!c || c->type != NODE_MAP)
+                return c ? -EINVAL : -ENOMEM;
+        (void)node_del(c, "system_info");
+        k = set_str(c, "_doc",
+                    "Aggregated cloud-config created by merging merged_system_cfg "
+                    "(/etc/cloud/cloud.cfg and /etc/cloud/cloud.cfg.d), metadata, vendordata and "
+                    "userdata. The combined_cloud_config represents the aggregated desired "
+                    "configuration acted upon by cloud-init.");
+        if (k >= 0)
+                k = set(c, "system_info", si ? node_copy(si) : node_new(NODE_MAP));
+        /* user-data's secrets are in it: root only, as cloud-init writes it */
+        if (k >= 0)
+                k = write_json(root_fd, COMBINED_CLOUD_CONFIG, c, 0600);
+        return k;
+}
+
 /* Declared in state.h, where the stages look for it. */
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
                               const char *description)
 {
         _cleanup_node_ struct node *full = NULL, *pub = NULL;
+        _cleanup_node_ struct node *cfg = NULL;
         int k = instance_data_build(root_fd, r, plat, description, NULL, &full);
 
         if (k >= 0)
                 k = instance_data_redact(full, &pub);
+        /* As cloud-init adds it after the catalogue: the system config's
+         * system_info, in the sensitive file only. */
+        if (k >= 0 && syscfg_load(root_fd, &cfg) >= 0 && node_get(cfg, "system_info"))
+                k = set(full, "system_info", node_copy(node_get(cfg, "system_info")));
         /* the sensitive file first: the public one never holds more */
         if (k >= 0)
                 k = write_json(root_fd, INSTANCE_DATA_SENSITIVE, full, 0600);

@@ -20,7 +20,7 @@ struct module_ctx {
         bool root_is_host; /* target root is "/": kernel calls are allowed */
         const char *iid; /* instance-id, sanitised for paths */
         const char *iid_raw; /* instance-id as given (INSTANCE_ID for commands) */
-        const char *datasource; /* "DataSourceNoCloud [seed=...][dsmode=net]" */
+        const char *datasource; /* "DataSourceNoCloud [seed=...]" */
         const char *stage; /* "init-local", "init", "modules-config", ... */
         const struct node *cfg; /* merged, validated cloud-config */
         const struct node *md; /* datasource meta-data (a mapping, maybe empty) */

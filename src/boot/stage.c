@@ -26,6 +26,7 @@
 #include "module.h"
 #include "runner.h"
 #include "network.h"
+#include "passwd.h"
 #include "config_schema.h"
 #include "schema.h"
 #include "stage.h"
@@ -75,6 +76,44 @@ static bool is_host_root(const char *root)
         return real && streq(real, "/");
 }
 
+/* syslog_fix_perms, as cloud-init applies it to its log at the start of a
+ * stage: the first "user:group" whose names both exist in the target (its
+ * built-in list, which Debian keeps: syslog:adm, root:adm, root:wheel,
+ * root:root); a warning when none could be applied. The output log gets the
+ * same owner. */
+static void fix_log_perms(const struct boot *b)
+{
+        static const char *const builtin[] = { "syslog:adm", "root:adm", "root:wheel",
+                                               "root:root" };
+        const struct node *perms = node_get(b->syscfg, "syslog_fix_perms");
+        size_t n = !perms ? ELEMENTSOF(builtin) : perms->type == NODE_SEQ ? perms->n : 1;
+        int r = 0;
+
+        if (perms && perms->type == NODE_NULL)
+                return;
+        for (size_t i = 0; i < n; i++) {
+                const struct node *one = perms && perms->type == NODE_SEQ ? perms->items[i] : perms;
+                const char *spec = perms ? one->str : builtin[i];
+                uid_t uid;
+                gid_t gid;
+
+                if (perms && one->type != NODE_STR) {
+                        r = -EINVAL;
+                        continue;
+                }
+                r = passwd_owner(b->root_fd, spec, &uid, &gid);
+                if (r >= 0)
+                        r = log_file_chown(b->output_fd, uid, gid);
+                if (r >= 0)
+                        return;
+        }
+        if (n > 0)
+                log_warning_errno(r, "%s:%u:%u: syslog_fix_perms: no owner in the list could be "
+                                     "given to /var/log/cloud-init.log: %m",
+                                  perms && perms->file ? perms->file : "<built-in>",
+                                  perms ? perms->line : 0, perms ? perms->col : 0);
+}
+
 /* Start of every stage: open the root and its log, note the start in the
  * output log as cloud-init does, and read system config. */
 static int boot_open(const struct boot_opts *o, const char *stage, struct boot *b)
@@ -115,6 +154,7 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         if (r < 0)
                 return log_error_errno(r, "Cannot load system config: %m");
         syscfg_limits(b->syscfg, &b->limits);
+        fix_log_perms(b);
         (void)runner_load_modules(b->root_fd, b->syscfg); /* external modules' keys, if listed */
         return 0;
 }
@@ -279,7 +319,10 @@ static int consume(struct boot *b, bool vendor, const char *data, size_t len, bo
                 return r;
         if (u.deferred_includes)
                 m->complete = false;
-        if (u.cfg_text)
+        /* cloud-init runs no part handler on absent vendor-data: no file then */
+        if (vendor && (!data || len == 0))
+                r = 0;
+        else if (u.cfg_text)
                 r = write_instance_file(b, vendor ? "vendor-cloud-config.txt" : "cloud-config.txt",
                                         u.cfg_text, u.cfg_text_len);
         else {
@@ -601,6 +644,9 @@ int stage_init(const struct boot_opts *o, bool local)
                         boot_done(&b);
                         return r;
                 }
+                r = state_reflect(b.root_fd, &b.inst);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot record instance %s: %m", b.inst.iid_raw);
         } else {
                 /* detect */
                 struct platform plat;
@@ -654,6 +700,10 @@ int stage_init(const struct boot_opts *o, bool local)
          * that its hostname is set before the network. */
         if (!local || streq_ptr(b.inst.dsmode, "local"))
                 boot_consume(&b);
+        /* cloud-init records the merged configuration once user-data is consumed */
+        if ((!local || streq_ptr(b.inst.dsmode, "local")) &&
+            (r = state_write_combined_config(b.root_fd, b.cfg)) < 0)
+                log_warning_errno(r, "Cannot write %s: %m", COMBINED_CLOUD_CONFIG);
         /* The network configuration, before the network starts (init-local,
          * with the fallback); a datasource found by the network stage writes
          * its own for the boots to come. */

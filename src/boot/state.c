@@ -132,6 +132,13 @@ int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw,
                                     (gid_t)-1);
         if (k < 0)
                 return k;
+        /* cloud-init writes vendor-data2 too, empty when the datasource has
+         * none; no datasource here reads one yet (OpenStack's vendor_data2). */
+        (void)snprintf(path, sizeof(path), "%s/vendor-data2.txt", dir);
+        if (write_raw)
+                k = fs_write_atomic(root_fd, path, "", 0, 0600, FS_NO_OWNER, (gid_t)-1);
+        if (k < 0)
+                return k;
         /* As cloud-init: previous-* hold what the files said before this
          * boot rewrote them (NO_PREVIOUS_INSTANCE_ID on a first boot). */
         k = ds_describe(r, &desc);
@@ -159,6 +166,38 @@ int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw,
         if (k < 0)
                 return k;
         (void)snprintf(line, sizeof(line), "%s\n", r->iid);
+        return write_text(root_fd, RUN_DIR "/.instance-id", line, 0644);
+}
+
+int state_reflect(int root_fd, const struct instance *inst)
+{
+        _cleanup_free_ char *prev = NULL, *prev_ds = NULL;
+        char path[640], line[600];
+        int k;
+
+        /* What init-local wrote becomes the previous value, as in
+         * cloud-init's init stage, which records the instance again. */
+        k = fs_read_line(root_fd, CLOUD_DIR "/data/instance-id", &prev);
+        if (k < 0 && k != -ENOENT)
+                return k;
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/datasource", inst->iid);
+        k = fs_read_line(root_fd, path, &prev_ds);
+        if (k < 0 && k != -ENOENT)
+                return k;
+        if (prev_ds) {
+                (void)snprintf(line, sizeof(line), "%s\n", prev_ds);
+                k = write_text(root_fd, CLOUD_DIR "/data/previous-datasource", line, 0644);
+                if (k < 0)
+                        return k;
+        }
+        (void)snprintf(line, sizeof(line), "%s\n", prev ? prev : "NO_PREVIOUS_INSTANCE_ID");
+        k = write_text(root_fd, CLOUD_DIR "/data/previous-instance-id", line, 0644);
+        if (k < 0)
+                return k;
+        (void)snprintf(line, sizeof(line), "%s\n", inst->iid_raw);
+        k = write_text(root_fd, CLOUD_DIR "/data/instance-id", line, 0644);
+        if (k < 0)
+                return k;
         return write_text(root_fd, RUN_DIR "/.instance-id", line, 0644);
 }
 

@@ -19,13 +19,14 @@
 #define RUN_DIR "/run/cloud-init"
 #define INSTANCE_DATA RUN_DIR "/instance-data.json"
 #define INSTANCE_DATA_SENSITIVE RUN_DIR "/instance-data-sensitive.json"
+#define COMBINED_CLOUD_CONFIG RUN_DIR "/combined-cloud-config.json"
 
 /* What later stages need of the datasource that an earlier stage found. */
 struct instance {
         char *iid; /* sanitised: usable as a path component */
         char *iid_raw;
         char *dsname;
-        char *description; /* "DataSourceNoCloud [seed=...][dsmode=net]" */
+        char *description; /* "DataSourceNoCloud [seed=...]" */
         char *dsmode;
         char *platform;
         char *subplatform;
@@ -44,6 +45,10 @@ int state_store(int root_fd, const struct ds_result *r, bool *ret_new);
 /* The same; user-data.txt and vendor-data.txt are left as they are unless
  * write_raw (the instance model proved they hold these bytes already). */
 int state_store_instance(int root_fd, const struct ds_result *r, bool write_raw, bool *ret_new);
+/* The init stage taking the instance init-local found records it again, as
+ * cloud-init's does: previous-instance-id and previous-datasource then hold
+ * what init-local wrote (on a first boot: the current ones). */
+int state_reflect(int root_fd, const struct instance *inst);
 /* /run/cloud-init/cloud-id-<cloud_id> ("<cloud_id>\n") and the cloud-id link
  * to it, as cloud-init writes them; the file of an earlier cloud-id goes. */
 int state_write_cloud_id(int root_fd, const char *cloud_id);
@@ -51,6 +56,11 @@ int state_write_cloud_id(int root_fd, const char *cloud_id);
 /* plat may be NULL: the hypervisor is then left out. */
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
                               const char *description);
+/* /run/cloud-init/combined-cloud-config.json (0600), as cloud-init writes it
+ * where it consumed user-data: the merged configuration (system, vendor,
+ * user) with its _doc, system_info apart. cloud-init's feature flags are
+ * not written: they describe cloud-init's code. */
+int state_write_combined_config(int root_fd, const struct node *cfg);
 /* Restore the instance from instance-data-sensitive.json; -ENOENT when no
  * stage of this boot found a datasource. */
 int state_restore(int root_fd, struct instance *ret);

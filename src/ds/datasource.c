@@ -62,7 +62,8 @@ int ds_describe(const struct ds_result *r, char **ret)
         k = buf_printf(&b, "DataSource%s", r->ds->name);
         if (k >= 0 && r->seed)
                 k = buf_printf(&b, " [seed=%s]", r->seed);
-        if (k >= 0 && r->dsmode)
+        /* As cloud-init 25.1: the dsmode only when it is not the default. */
+        if (k >= 0 && r->dsmode && !streq(r->dsmode, "net"))
                 k = buf_printf(&b, "[dsmode=%s]", r->dsmode);
         if (k < 0) {
                 buf_free(&b);

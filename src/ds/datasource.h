@@ -60,7 +60,7 @@ struct datasource {
 };
 
 void ds_result_done(struct ds_result *r);
-/* "DataSourceNoCloud [seed=...][dsmode=net]", as cloud-init describes it. */
+/* "DataSourceNoCloud [seed=...]", as cloud-init describes it. */
 int ds_describe(const struct ds_result *r, char **ret);
 
 /* Probe the configured list (datasource_list, default NoCloud, ConfigDrive, Credentials, None). In the

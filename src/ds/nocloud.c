@@ -527,6 +527,11 @@ static int nocloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 dsmode = "net";
         }
         res->dsmode = strdup(dsmode);
+        /* cloud-init merges its defaults into the meta-data: the dsmode shows
+         * in instance-data's ds.meta_data (and to jinja) */
+        if (!node_get(res->md, "dsmode") && res->md->type == NODE_MAP &&
+            node_set(res->md, "dsmode", node_new_str(res->dsmode ? res->dsmode : "net")) < 0)
+                return -ENOMEM;
         res->platform = strdup("nocloud");
         if (!res->subplatform)
                 res->subplatform = strdup(res->seed);

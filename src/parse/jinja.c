@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A Jinja subset for user-data templates (see jinja.h). */
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "jinja.h"
-#include "json.h"
 #include "log.h"
 #include "macro.h"
 
@@ -218,6 +219,153 @@ static int primary(struct ctx *c, struct lex *l, struct val *v)
         return 0;
 }
 
+/* Nesting of a value rendered as Python's repr; instance-data is shallower. */
+#define REPR_DEPTH_MAX 64
+
+/* One code point of UTF-8 at s (len bytes left): its length, 0 if not UTF-8. */
+static size_t utf8_point(const unsigned char *s, size_t len, uint32_t *ret)
+{
+        size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xe0) == 0xc0 ? 2 : (s[0] & 0xf0) == 0xe0 ? 3
+                                                           : (s[0] & 0xf8) == 0xf0 ? 4
+                                                                                   : 0;
+        uint32_t c;
+
+        if (n == 0 || n > len)
+                return 0;
+        c = n == 1 ? s[0] : s[0] & (0x7f >> n);
+        for (size_t i = 1; i < n; i++) {
+                if ((s[i] & 0xc0) != 0x80)
+                        return 0;
+                c = c << 6 | (s[i] & 0x3f);
+        }
+        if ((n == 2 && c < 0x80) || (n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+            c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+                return 0;
+        *ret = c;
+        return n;
+}
+
+/* Code points Python's str.isprintable() refuses that instance-data could
+ * hold: controls, the non-breaking and soft hyphen, the invisible format
+ * characters and separators. (Python knows the whole Unicode table; these
+ * are the ones met in text.) */
+static bool repr_escaped(uint32_t c)
+{
+        return c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad || (c >= 0x200b && c <= 0x200f) ||
+               (c >= 0x2028 && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
+               (c >= 0xfff9 && c <= 0xfffb);
+}
+
+/* A string as Python's repr() writes it: single quotes unless it holds a '
+ * and no ", backslash escapes for the quote, \\ \t \n \r and the rest of what
+ * is not printable. */
+static void repr_str(struct buf *b, const char *str, size_t len)
+{
+        const unsigned char *p = (const unsigned char *)str;
+        char q = memchr(str, '\'', len) && !memchr(str, '"', len) ? '"' : '\'';
+
+        (void)buf_putc(b, q);
+        for (size_t i = 0; i < len;) {
+                uint32_t c;
+                size_t n = utf8_point(p + i, len - i, &c);
+
+                if (n == 0) { /* not text: the byte, as a bytes repr shows it */
+                        (void)buf_printf(b, "\\x%02x", p[i]);
+                        i++;
+                        continue;
+                }
+                if (c == (uint32_t)q || c == '\\')
+                        (void)buf_printf(b, "\\%c", (char)c);
+                else if (c == '\t')
+                        (void)buf_puts(b, "\\t");
+                else if (c == '\n')
+                        (void)buf_puts(b, "\\n");
+                else if (c == '\r')
+                        (void)buf_puts(b, "\\r");
+                else if (repr_escaped(c))
+                        (void)buf_printf(b, c < 0x100 ? "\\x%02x" : "\\u%04x", c);
+                else
+                        (void)buf_append(b, str + i, n);
+                i += n;
+        }
+        (void)buf_putc(b, q);
+}
+
+/* A float as Python's repr(): the shortest text that reads back the same,
+ * with ".0" when it would look like an integer. */
+static void repr_float(struct buf *b, const struct node *n)
+{
+        char tmp[64], *end = NULL;
+        double d = strtod(n->str, &end);
+
+        if (!end || *end) { /* YAML's own spellings (.inf, .nan): as they are */
+                (void)buf_append(b, n->str, n->len);
+                return;
+        }
+        if (d != d) {
+                (void)buf_puts(b, "nan");
+                return;
+        }
+        if (d == HUGE_VAL || d == -HUGE_VAL) {
+                (void)buf_puts(b, d > 0 ? "inf" : "-inf");
+                return;
+        }
+        for (int prec = 1; prec <= 17; prec++) {
+                (void)snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
+                if (strtod(tmp, NULL) == d)
+                        break;
+        }
+        (void)buf_puts(b, tmp);
+        if (!strpbrk(tmp, ".en"))
+                (void)buf_puts(b, ".0");
+}
+
+/* A value inside a list or dict, as Python's repr() writes it (what jinja
+ * prints for a list or dict: cloud-init's templates see Python objects). */
+static int repr_write(struct buf *b, const struct node *n, unsigned depth)
+{
+        int r = 0;
+
+        if (depth > REPR_DEPTH_MAX)
+                return -E2BIG;
+        switch (n->type) {
+        case NODE_NULL:
+                return buf_puts(b, "None");
+        case NODE_BOOL:
+                return buf_puts(b, n->b ? "True" : "False");
+        case NODE_INT:
+                return buf_printf(b, "%lld", n->i);
+        case NODE_FLOAT:
+                repr_float(b, n);
+                return buf_error(b);
+        case NODE_STR:
+                repr_str(b, n->str, n->len);
+                return buf_error(b);
+        case NODE_SEQ:
+                (void)buf_putc(b, '[');
+                for (size_t i = 0; r >= 0 && i < n->n; i++) {
+                        if (i > 0)
+                                (void)buf_puts(b, ", ");
+                        r = repr_write(b, n->items[i], depth + 1);
+                }
+                (void)buf_putc(b, ']');
+                break;
+        case NODE_MAP:
+                (void)buf_putc(b, '{');
+                for (size_t i = 0; r >= 0 && i + 1 < n->n; i += 2) {
+                        if (i > 0)
+                                (void)buf_puts(b, ", ");
+                        r = repr_write(b, n->items[i], depth + 1);
+                        (void)buf_puts(b, ": ");
+                        if (r >= 0)
+                                r = repr_write(b, n->items[i + 1], depth + 1);
+                }
+                (void)buf_putc(b, '}');
+                break;
+        }
+        return r < 0 ? r : buf_error(b);
+}
+
 /* The text of a defined value. */
 static void text_of(const struct val *v, struct buf *b)
 {
@@ -236,7 +384,10 @@ static void text_of(const struct val *v, struct buf *b)
                 break;
         case NODE_SEQ:
         case NODE_MAP:
-                (void)json_write(b, v->n, 0);
+                (void)repr_write(b, v->n, 0);
+                break;
+        case NODE_FLOAT:
+                repr_float(b, v->n);
                 break;
         default:
                 (void)buf_append(b, v->n->str, v->n->len);

@@ -111,8 +111,18 @@ static int write_node(struct buf *b, const struct node *n, int indent, int level
                                 r = buf_putc(b, ',');
                         if (r >= 0)
                                 r = newline(b, indent, level + 1);
-                        /* JSON keys are strings; YAML's 1 or true keys become "1", "true". */
-                        if (r >= 0)
+                        /* JSON keys are strings; YAML's 1, 00 or true keys become
+                         * "1", "0", "true", as Python's json.dumps writes them. */
+                        char num[32];
+                        if (k->type == NODE_INT)
+                                (void)snprintf(num, sizeof(num), "%lld", k->i);
+                        if (r >= 0 && k->type == NODE_INT)
+                                r = write_string(b, num, strlen(num), false);
+                        else if (r >= 0 && (k->type == NODE_BOOL || k->type == NODE_NULL))
+                                r = buf_puts(b, k->type == NODE_NULL ? "\"null\""
+                                                : k->b             ? "\"true\""
+                                                                   : "\"false\"");
+                        else if (r >= 0)
                                 r = write_string(b, k->str ? k->str : "null", k->str ? k->len : 4,
                                                  k->binary);
                         if (r >= 0)

@@ -64,7 +64,7 @@ if ! grep -qw iso9660 /proc/filesystems; then
 fi
 if grep -q "Cannot mount" "$OUT"; then skip "mount is not permitted here: $(grep -m1 'Cannot mount' "$OUT")"; fi
 expect_file /var/lib/cloud/data/instance-id iid-from-iso
-expect_output_has "Found DataSourceNoCloud [seed=$loop][dsmode=net]"
+expect_output_has "Found DataSourceNoCloud [seed=$loop]"
 grep -q "\"subplatform\": \"config-disk ($loop)\"" "$R/run/cloud-init/instance-data.json" || fail "subplatform"
 for stage in init "modules --mode config" "modules --mode final"; do
 	# shellcheck disable=SC2086

@@ -141,6 +141,12 @@ for s in 1 2 3 4; do
 				# step is theirs to make atomic
 				./etc/passwd | ./etc/group | ./etc/shadow | ./etc/gshadow | ./etc/passwd- | \
 					./etc/group- | ./etc/shadow- | ./etc/gshadow- | ./etc/subuid | ./etc/subgid) ;;
+				# written whole by init-local, then again by init (cloud-init
+				# records the instance in both): after init-local alone it says
+				# there was none before
+				./var/lib/cloud/data/previous-instance-id)
+					[ "$(cat "$R/var/lib/cloud/data/previous-instance-id")" = NO_PREVIOUS_INSTANCE_ID ] ||
+						fail "$what: previous-instance-id holds '$(cat "$R/var/lib/cloud/data/previous-instance-id")'" ;;
 				*) fail "$what: $path is neither as before the boot nor complete" ;;
 				esac
 			done <"$R.snapnow"

@@ -29,15 +29,25 @@ expect_file /etc/secret/token s3cr3t-marker
 expect_mode /etc/secret/token 600
 expect_file /etc/late.conf late
 expect_file /var/lib/cloud/data/instance-id iid-bb-1
-expect_file /var/lib/cloud/data/previous-instance-id NO_PREVIOUS_INSTANCE_ID
+# init records again the instance init-local found, as cloud-init does: on a
+# first boot previous-instance-id ends holding the current id
+expect_file /var/lib/cloud/data/previous-instance-id iid-bb-1
 expect_file /var/lib/cloud/data/set-hostname '{"hostname":"test-system","fqdn":"test-system.example.com"}'
 [ "$(readlink "$R/var/lib/cloud/instance")" = /var/lib/cloud/instances/iid-bb-1 ] || fail "instance link"
 expect_mode /var/lib/cloud/instances/iid-bb-1/user-data.txt 600
+# no vendor-data: cloud-init runs no handler on it, so no vendor-cloud-config.txt
+expect_absent /var/lib/cloud/instances/iid-bb-1/vendor-cloud-config.txt
 expect_mode /var/lib/cloud/instances/iid-bb-1/cloud-config.txt 600
 expect_mode /run/cloud-init/instance-data-sensitive.json 600
 expect_mode /run/cloud-init/instance-data.json 644
 expect_mode /var/log/cloud-init.log 640
 expect_mode /var/log/cloud-init-output.log 640
+# syslog_fix_perms' built-in list: no syslog user here, so root:adm (the
+# group the default user's groups brought: this tree had none)
+adm=$(sed -n 's/^adm:[^:]*:\([0-9]*\):.*/\1/p' "$R/etc/group")
+[ -n "$adm" ] || fail "no adm group was made"
+expect_owner /var/log/cloud-init.log "0:$adm"
+expect_owner /var/log/cloud-init-output.log "0:$adm"
 [ -s "$R/var/lib/cloud/instances/iid-bb-1/boot-finished" ] || fail "boot-finished missing"
 for m in set_hostname write_files write_files_deferred; do
 	[ -f "$R/var/lib/cloud/instances/iid-bb-1/sem/config_$m" ] || fail "no semaphore for $m"
@@ -48,7 +58,7 @@ grep -q '"errors": \[\]' "$R/run/cloud-init/result.json" || fail "result.json ha
 expect_status 0
 cb status --long >"$OUT" 2>&1 || fail "status --long"
 expect_output_has "status: done"
-expect_output_has "detail: DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud][dsmode=net]"
+expect_output_has "detail: DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud]"
 # no secret ever reaches the logs
 for f in "$R"/var/log/cloud-init.log "$R"/var/log/cloud-init-output.log "$R"/run/cloud-init/instance-data.json "$OUT"; do
 	! grep -q s3cr3t-marker "$f" || fail "secret file content found in $f"

@@ -23,7 +23,9 @@ boot
 expect_file /etc/motd provisioned
 expect_file /etc/hostname clone-two
 expect_file /var/lib/cloud/data/instance-id iid-new
-expect_file /var/lib/cloud/data/previous-instance-id iid-old
+# init-local wrote iid-old there; init, recording the instance again as
+# cloud-init does, the id init-local left
+expect_file /var/lib/cloud/data/previous-instance-id iid-new
 [ "$(readlink "$R/var/lib/cloud/instance")" = /var/lib/cloud/instances/iid-new ] || fail "instance link"
 [ -f "$R/var/lib/cloud/instances/iid-new/sem/config_write_files" ] || fail "no semaphore for the new instance"
 [ -f "$R/var/lib/cloud/instances/iid-old/sem/config_write_files" ] || fail "old instance state removed"

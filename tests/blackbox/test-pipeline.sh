@@ -81,8 +81,9 @@ done
 grep -Eqx '[0-9]+: [0-9]+\.[0-9]+' "$R$IDIR/sem/consume_data" || fail "sem/consume_data holds '$(cat "$R$IDIR/sem/consume_data")'"
 expect_mode $IDIR/sem/consume_data 644
 consumed=$(cat "$R$IDIR/sem/consume_data")
-expect_file /var/lib/cloud/data/previous-instance-id NO_PREVIOUS_INSTANCE_ID
-DS="DataSourceNoCloud: DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud][dsmode=net]"
+# init-local wrote NO_PREVIOUS_INSTANCE_ID, init recorded the instance again (cloud-init 25.1)
+expect_file /var/lib/cloud/data/previous-instance-id $IID
+DS="DataSourceNoCloud: DataSourceNoCloud [seed=/var/lib/cloud/seed/nocloud]"
 expect_file /var/lib/cloud/data/previous-datasource "$DS"
 expect_file $IDIR/datasource "$DS"
 expect_file /var/lib/cloud/data/previous-hostname pipe-host

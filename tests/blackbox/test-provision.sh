@@ -91,8 +91,13 @@ grep -q "^alice:[A-Za-z0-9]\{20\}$" "$OUT" || fail "the RANDOM password is not o
 random=$(grep '^alice:' "$OUT" | cut -d: -f2)
 for f in "$R"/var/log/cloud-init.log "$R"/var/log/cloud-init-output.log "$R"/run/cloud-init/*.json; do
 	! grep -q "$random" "$f" || fail "the RANDOM password is in $f"
+	# the merged cloud-config holds user-data as it is (as cloud-init's does,
+	# like user-data.txt): root's only
+	[ "$f" != "$R/run/cloud-init/combined-cloud-config.json" ] || continue
 	! grep -q alice-plain-pw "$f" || fail "a plain password is in $f"
 done
+expect_mode /run/cloud-init/combined-cloud-config.json 600
+expect_owner /run/cloud-init/combined-cloud-config.json 0:0
 expect_file /etc/ssh/sshd_config.d/50-cloud-init.conf "PasswordAuthentication no"
 
 # sudo

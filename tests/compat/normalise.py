@@ -43,6 +43,10 @@ TIME_KEY_RE = re.compile(r"(^|[._])(start|finished|last_update|time|timestamp|up
 KERNEL = os.uname().release
 SEM_RE = re.compile(r"^\d+: \d+(\.\d+)?$", re.M)
 BOUNDARY_RE = re.compile(r"={10,}[0-9A-Za-z_.-]+==")
+# The C library of the process that describes the platform: cloud-init's
+# Python in the recording tree, cloudboot from the build tree on this
+# machine (on a booted system both are the target's).
+LIBC_RE = re.compile(r"-with-glibc\d+\.\d+\b")
 
 
 def excluded(path):
@@ -57,6 +61,7 @@ def text(s):
     s = UUID_RE.sub("<uuid>", s)
     if KERNEL:
         s = s.replace(KERNEL, "<kernel-release>")
+    s = LIBC_RE.sub("-with-glibc<version>", s)
     return s
 
 

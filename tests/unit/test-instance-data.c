@@ -63,7 +63,9 @@ static void test_v1_has_cloud_inits_keys(void **state)
         assert_string_equal(node_get_str(v1, "variant"), "debian");
         assert_string_equal(node_get_str(v1, "local_hostname"), "h");
         assert_string_equal(node_get_str(node_get(full, "_cloudboot"), "datasource"), "NoCloud");
-        assert_non_null(node_get_path(full, "merged_cfg.system_info"));
+        /* cloud-init's restricted config: system_info is not in merged_cfg */
+        assert_null(node_get_path(full, "merged_cfg.system_info"));
+        assert_non_null(node_get_path(full, "merged_cfg.def_log_file"));
         node_free(full);
         ds_result_done(&r);
 
@@ -74,6 +76,36 @@ static void test_v1_has_cloud_inits_keys(void **state)
         assert_string_equal(node_get_str(node_get(full, "v1"), "cloud_id"), "mycloud");
         node_free(full);
         ds_result_done(&r);
+        troot_free(&t);
+}
+
+/* v1.local_hostname is cloud-init's get_hostname(): the short name of the
+ * meta-data's local-hostname, ip-A-B-C-D for an IPv4 address. */
+static void test_local_hostname_is_the_short_name(void **state)
+{
+        (void)state;
+        static const char *const cases[][2] = { { "web.example.org", "web" },
+                                                { "plain", "plain" },
+                                                { "10.1.2.3", "ip-10-1-2-3" } };
+        struct troot t;
+
+        troot_make(&t);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                struct ds_result r;
+                struct node *full = NULL;
+                char md[128];
+
+                (void)snprintf(md, sizeof(md), "instance-id: i-1\nlocal-hostname: %s\n",
+                               cases[i][0]);
+                fill(&r, &ds_nocloud, "nocloud", md);
+                assert_int_equal(instance_data_build(t.fd, &r, NULL, "d", NULL, &full), 0);
+                assert_string_equal(node_get_str(node_get(full, "v1"), "local_hostname"),
+                                    cases[i][1]);
+                assert_string_equal(node_get_str(node_get(full, "v1"), "local-hostname"),
+                                    cases[i][1]);
+                node_free(full);
+                ds_result_done(&r);
+        }
         troot_free(&t);
 }
 
@@ -145,6 +177,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_v1_has_cloud_inits_keys),
                 cmocka_unit_test(test_cloud_id_is_canonical),
+                cmocka_unit_test(test_local_hostname_is_the_short_name),
                 cmocka_unit_test(test_secrets_are_redacted_in_the_public_copy),
         };
         int r = cmocka_run_group_tests_name("instance-data", tests, NULL, NULL);

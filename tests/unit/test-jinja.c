@@ -52,7 +52,39 @@ static void test_variables(void **state)
         render_ok("{{ ds.meta_data['local-hostname'] }}", "md-host");
         render_ok("{{ ds.meta_data.flag }}", "True");
         render_ok("{{ v1.region }}", "None");
-        render_ok("{{ ds.meta_data.tags }}", "[\"a\",\"b\"]");
+        /* lists and dicts print as Python's repr, as in cloud-init's jinja */
+        render_ok("{{ ds.meta_data.tags }}", "['a', 'b']");
+        render_ok("{{ v1 }}", "{'instance_id': 'iid-j', 'local_hostname': 'host-j', "
+                              "'cloud_name': 'nocloud', 'region': None}");
+}
+
+static void render_with(const char *doc, const char *tpl, const char *want)
+{
+        struct yaml_error err;
+        struct node *v = NULL;
+        char *out = NULL;
+        size_t len = 0;
+
+        assert_int_equal(yaml_load(doc, strlen(doc), "vars", NULL, &v, &err), 0);
+        if (jinja_render(tpl, strlen(tpl), v, "t", 1 << 20, &out, &len, &err) < 0)
+                fail_msg("render failed at line %u: %s", err.line, err.msg);
+        assert_string_equal(out, want);
+        free(out);
+        node_free(v);
+}
+
+/* Python's repr: quotes chosen by content, escapes, numbers, nesting. */
+static void test_repr_of_lists_and_dicts(void **state)
+{
+        (void)state;
+        render_with("{x: [1, 2.5, 3.0, true, false, null, {k: [v]}]}", "{{ x }}",
+                    "[1, 2.5, 3.0, True, False, None, {'k': ['v']}]");
+        render_with("{x: [\"it's\", 'say \"hi\"', \"both ' and \\\"\"]}", "{{ x }}",
+                    "[\"it's\", 'say \"hi\"', 'both \\' and \"']");
+        render_with("{x: [\"a\\\\b\\tc\\nd\\u0001\\u00a0\\u00e9\"]}", "{{ x }}",
+                    "['a\\\\b\\tc\\nd\\x01\\xa0\u00e9']");
+        render_with("{x: []}", "{{ x }}|{{ y }}", "[]|CI_MISSING_JINJA_VAR/y");
+        render_with("{x: {}}", "{{ x }}", "{}");
 }
 
 static void test_default_and_missing(void **state)
@@ -123,6 +155,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_variables),
+                cmocka_unit_test(test_repr_of_lists_and_dicts),
                 cmocka_unit_test(test_default_and_missing),
                 cmocka_unit_test(test_if_elif_else),
                 cmocka_unit_test(test_unsupported_is_an_error_with_its_line),

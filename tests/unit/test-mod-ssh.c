@@ -143,7 +143,29 @@ static void test_a_key_with_a_line_break_is_refused(void **state)
                                           NULL),
                          0);
         assert_log_has(&t, "entry 0 is not one ssh key; skipped");
-        assert_false(fs_exists(t.fd, "/home/debian/.ssh/authorized_keys"));
+        /* no key left: the file is made empty, as cloud-init makes it */
+        assert_file_eq(&t, "/home/debian/.ssh/authorized_keys", "");
+        troot_free(&t);
+}
+
+/* cloud-init's ssh module writes authorized_keys for the default user and
+ * root even with no key at all: empty, 0600, in a 0700 ~/.ssh. */
+static void test_no_key_still_makes_empty_authorized_keys(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        users(&t);
+        assert_int_equal(troot_run_module(&t, "ssh",
+                                          "system_info: {default_user: {name: debian}}\n"
+                                          "ssh_genkeytypes: []\n",
+                                          NULL),
+                         0);
+        assert_file_eq(&t, "/home/debian/.ssh/authorized_keys", "");
+        assert_int_equal(troot_mode(&t, "/home/debian/.ssh/authorized_keys") & 07777, 0600);
+        assert_int_equal(troot_mode(&t, "/home/debian/.ssh") & 07777, 0700);
+        assert_file_eq(&t, "/root/.ssh/authorized_keys", "");
+        assert_int_equal(troot_mode(&t, "/root/.ssh/authorized_keys") & 07777, 0600);
         troot_free(&t);
 }
 
@@ -197,6 +219,7 @@ int main(void)
                 cmocka_unit_test(test_authorized_keys_for_default_user_and_root),
                 cmocka_unit_test(test_disable_root_false_and_no_public_keys),
                 cmocka_unit_test(test_a_key_with_a_line_break_is_refused),
+                cmocka_unit_test(test_no_key_still_makes_empty_authorized_keys),
                 cmocka_unit_test(test_disable_root_opts_with_a_line_break_is_refused),
         };
         int r = cmocka_run_group_tests_name("mod-ssh", tests, NULL, NULL);

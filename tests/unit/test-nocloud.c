@@ -106,6 +106,8 @@ static void test_seed_dir_is_found(void **state)
         assert_null(res.netcfg);
         assert_string_equal(res.ud_name, "/var/lib/cloud/seed/nocloud/user-data");
         assert_string_equal(node_get_str(res.md, "local-hostname"), "h1");
+        /* the dsmode merged into the meta-data, as cloud-init's defaults are */
+        assert_string_equal(node_get_str(res.md, "dsmode"), "net");
         ds_result_done(&res);
         troot_free(&t);
 }

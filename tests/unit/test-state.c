@@ -61,8 +61,12 @@ static void test_store_lays_out_instance(void **state)
                          0600);
         assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/vendor-data.txt") & 0777,
                          0600);
+        /* vendor-data2: empty, as cloud-init writes it when the datasource has none */
+        assert_file_eq(&t, "/var/lib/cloud/instances/iid_one/vendor-data2.txt", "");
+        assert_int_equal(troot_mode(&t, "/var/lib/cloud/instances/iid_one/vendor-data2.txt") & 0777,
+                         0600);
         assert_file_eq(&t, "/var/lib/cloud/instances/iid_one/datasource",
-                       "DataSourceNoCloud: DataSourceNoCloud [seed=/s][dsmode=net]\n");
+                       "DataSourceNoCloud: DataSourceNoCloud [seed=/s]\n");
         (void)snprintf(link, sizeof(link), "%s/var/lib/cloud/instance", t.path);
         n = readlink(link, target, sizeof(target) - 1);
         assert_true(n > 0);
@@ -81,7 +85,43 @@ static void test_store_lays_out_instance(void **state)
         assert_true(is_new);
         assert_file_eq(&t, "/var/lib/cloud/data/previous-instance-id", "iid/one\n");
         assert_file_eq(&t, "/var/lib/cloud/data/previous-datasource",
-                       "DataSourceNoCloud: DataSourceNoCloud [seed=/s][dsmode=net]\n");
+                       "DataSourceNoCloud: DataSourceNoCloud [seed=/s]\n");
+        ds_result_done(&r);
+        troot_free(&t);
+}
+
+/* cloud-init's init stage records the instance init-local found a second
+ * time: previous-instance-id then holds what init-local wrote (the current id
+ * on a first boot) and the description leaves the default dsmode out. */
+static void test_reflect_as_cloud_inits_init_stage(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result r;
+        struct instance inst;
+        bool is_new = false;
+        char *desc = NULL;
+
+        troot_make(&t);
+        fill(&r, "iid-one");
+        assert_int_equal(state_store(t.fd, &r, &is_new), 0);
+        assert_file_eq(&t, "/var/lib/cloud/data/previous-instance-id", "NO_PREVIOUS_INSTANCE_ID\n");
+        assert_int_equal(ds_describe(&r, &desc), 0);
+        assert_int_equal(instance_from_result(&r, desc, &inst), 0);
+        assert_int_equal(state_reflect(t.fd, &inst), 0);
+        assert_file_eq(&t, "/var/lib/cloud/data/previous-instance-id", "iid-one\n");
+        assert_file_eq(&t, "/var/lib/cloud/data/instance-id", "iid-one\n");
+        assert_file_eq(&t, "/run/cloud-init/.instance-id", "iid-one\n");
+        assert_file_eq(&t, "/var/lib/cloud/data/previous-datasource",
+                       "DataSourceNoCloud: DataSourceNoCloud [seed=/s]\n");
+        instance_done(&inst);
+        free(desc);
+        /* a dsmode other than net is named, as cloud-init 25.1 names it */
+        free(r.dsmode);
+        r.dsmode = strdup("local");
+        assert_int_equal(ds_describe(&r, &desc), 0);
+        assert_string_equal(desc, "DataSourceNoCloud [seed=/s][dsmode=local]");
+        free(desc);
         ds_result_done(&r);
         troot_free(&t);
 }
@@ -377,6 +417,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_iid_path_is_one_component),
                 cmocka_unit_test(test_store_lays_out_instance),
+                cmocka_unit_test(test_reflect_as_cloud_inits_init_stage),
                 cmocka_unit_test(test_instance_data_public_file_has_no_secrets),
                 cmocka_unit_test(test_semaphores_per_frequency),
                 cmocka_unit_test(test_status_json_through_a_boot),

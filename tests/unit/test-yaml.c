@@ -384,6 +384,15 @@ static void test_json_round_trip(void **state)
         node_free(back);
         buf_free(&b);
         node_free(n);
+        /* keys YAML resolves to other types are written as Python's json.dumps
+         * writes them: 00 is the integer 0, yes is true, ~ is null */
+        n = test_yaml("{00: a, 0x10: b, yes: c, ~: d, k: e}\n");
+        b = (struct buf)BUF_INIT(4096);
+        assert_int_equal(json_write(&b, n, 0), 0);
+        assert_string_equal(b.data, "{\"0\":\"a\",\"16\":\"b\",\"true\":\"c\",\"null\":\"d\","
+                                    "\"k\":\"e\"}");
+        buf_free(&b);
+        node_free(n);
 }
 
 /* Each test is a boot of its own. */
