@@ -507,12 +507,18 @@ static int wipe_signatures(const char *dev)
         return r;
 }
 
+#define ZERO_CHUNK 65536u
+
 static int zero_at(int f, off_t off, size_t len)
 {
-        static const char zeros[65536];
+        /* allocated, not a static const array: that would be 64 KB of
+         * zeros in the binary's read-only data */
+        _cleanup_free_ char *zeros = calloc(1, ZERO_CHUNK);
 
+        if (!zeros)
+                return -ENOMEM;
         while (len > 0) {
-                size_t chunk = len < sizeof(zeros) ? len : sizeof(zeros);
+                size_t chunk = len < ZERO_CHUNK ? len : ZERO_CHUNK;
                 ssize_t w = pwrite(f, zeros, chunk, off);
                 if (w <= 0)
                         return w < 0 ? -errno : -EIO;
