@@ -139,12 +139,19 @@ static void owned_index(void)
                 }
 }
 
+/* The first module of the registry that reads key: bsearch() lands on any
+ * of several equal entries, so step back to the first of them (the order of
+ * equal keys is the registry's). */
 static const struct owned *find_owned(const char *key)
 {
         struct owned k = { .key = key };
+        const struct owned *o;
 
         owned_index();
-        return bsearch(&k, owned, n_owned, sizeof(owned[0]), cmp_owned);
+        o = bsearch(&k, owned, n_owned, sizeof(owned[0]), cmp_owned);
+        while (o && o > owned && streq(o[-1].key, key))
+                o--;
+        return o;
 }
 
 static const struct schema_prop *find_prop(const char *key)

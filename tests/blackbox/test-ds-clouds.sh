@@ -321,7 +321,7 @@ expect_query v1.cloud_id scaleway
 expect_query v1.platform scaleway
 expect_query v1.availability_zone fr-par-1
 expect_query v1.region fr-par
-expect_query v1.local_hostname scaleway.host
+expect_query v1.local_hostname scaleway
 expect_key "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABCCCCC"
 expect_key "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABDDDDD"
 expect_instance_file user-data.txt "#cloud-config
@@ -394,7 +394,7 @@ expect_query v1.cloud_id upcloud
 expect_query v1.platform upcloud
 expect_query v1.subplatform "metadata (http://169.254.169.254/metadata/v1.json)"
 expect_query v1.availability_zone fi-hel2
-expect_query v1.local_hostname test.example.com
+expect_query v1.local_hostname test
 expect_key "test2@example.com"
 expect_instance_file user-data.txt "#cloud-config
 # upcloud user-data"
