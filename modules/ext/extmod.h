@@ -32,10 +32,36 @@ int extmod_main(int argc, char **argv, const struct extmod *e);
 /* The descriptor of e as JSON into b (what --describe prints). */
 int extmod_describe(const struct extmod *e, struct buf *b);
 
+/* In a sanitizer build, the program runs chrooted in a target that usually
+ * has no /proc, where LeakSanitizer cannot work and would end the run: leak
+ * checking stays with the unit tests, which compile the module without this
+ * main. */
+#if defined(__SANITIZE_ADDRESS__)
+#define EXTMOD_SANITIZER_OPTIONS                                                                   \
+        const char *__asan_default_options(void);                                                  \
+        const char *__asan_default_options(void)                                                   \
+        {                                                                                          \
+                return "detect_leaks=0";                                                           \
+        }
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EXTMOD_SANITIZER_OPTIONS                                                                   \
+        const char *__asan_default_options(void);                                                  \
+        const char *__asan_default_options(void)                                                   \
+        {                                                                                          \
+                return "detect_leaks=0";                                                           \
+        }
+#endif
+#endif
+#ifndef EXTMOD_SANITIZER_OPTIONS
+#define EXTMOD_SANITIZER_OPTIONS
+#endif
+
 #ifdef EXTMOD_NO_MAIN
 #define EXTMOD_MAIN(e)
 #else
 #define EXTMOD_MAIN(e)                                                                             \
+        EXTMOD_SANITIZER_OPTIONS                                                                   \
         int main(int argc, char **argv)                                                            \
         {                                                                                          \
                 return extmod_main(argc, argv, &(e));                                              \

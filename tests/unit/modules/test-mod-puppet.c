@@ -56,6 +56,7 @@ static void test_conf_ca_csr_and_commands(void **state)
 {
         (void)state;
         struct troot t;
+        char *old;
         struct stat st;
         char cfg[2048];
 
@@ -91,7 +92,10 @@ static void test_conf_ca_csr_and_commands(void **state)
                        "runinterval = 600\n"
                        "usecacheonfailure = False\n"
                        "\n");
-        assert_non_null(strstr(troot_read(&t, "/etc/puppet/puppet.conf.old"), "# Debian's"));
+        old = troot_read(&t, "/etc/puppet/puppet.conf.old");
+        assert_non_null(old);
+        assert_non_null(strstr(old, "# Debian's"));
+        free(old);
         assert_file_eq(&t, "/var/lib/puppet/ssl/certs/ca.pem",
                        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
         assert_int_equal(troot_mode(&t, "/var/lib/puppet/ssl/certs/ca.pem") & 07777, 0644);
