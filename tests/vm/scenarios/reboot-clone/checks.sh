@@ -14,6 +14,11 @@ else
 	check clone-new-machine-id sh -c '! cmp -s /etc/machine-id /var/tmp/machine-id.1'
 	check clone-new-host-keys sh -c '! cmp -s /etc/ssh/ssh_host_ed25519_key.pub /var/tmp/hostkey.1'
 	check clone-runcmd-rerun test "$(wc -l </var/tmp/runcmd.count)" = 2
-	check clone-previous-instance-id grep -qx iid-vm-reboot-1 /var/lib/cloud/data/previous-instance-id
+	check clone-instance-id grep -qx iid-vm-reboot-2 /var/lib/cloud/data/instance-id
+	# cloud-init's init stage records the instance again after init-local,
+	# so previous-instance-id ends with the current id (docs/compat.md);
+	# the first instance's directory is what remains of it.
+	check clone-previous-instance-id grep -qx iid-vm-reboot-2 /var/lib/cloud/data/previous-instance-id
+	check clone-first-instance-kept test -d /var/lib/cloud/instances/iid-vm-reboot-1
 	check clone-status cloudboot status
 fi
