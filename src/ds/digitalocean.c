@@ -20,11 +20,6 @@
 
 static const char *const default_urls[] = { "http://169.254.169.254/metadata/v1.json", NULL };
 
-static int set_str(struct node *map, const char *key, const char *s)
-{
-        return node_set(map, key, node_new_str(s));
-}
-
 /* One of ipv4, ipv6, anchor_ipv4, anchor_ipv6 as a static subnet; 0 and
  * nothing added when it is not there, -EINVAL (logged) when it is wrong. */
 static int add_subnet(struct node *subnets, const struct node *raw, const char *what,
@@ -60,21 +55,21 @@ static int add_subnet(struct node *subnets, const struct node *raw, const char *
         s = node_new(NODE_MAP);
         int r = node_append(subnets, s);
         if (r >= 0)
-                r = set_str(s, "type", "static");
+                r = md_set_str(s, "type", "static");
         if (r >= 0)
-                r = set_str(s, "control", "auto");
+                r = md_set_str(s, "control", "auto");
         if (family == AF_INET6) {
                 (void)snprintf(addr, sizeof(addr), "%s/%u", ip, prefix);
                 if (r >= 0)
-                        r = set_str(s, "address", addr);
+                        r = md_set_str(s, "address", addr);
         } else {
                 if (r >= 0)
-                        r = set_str(s, "address", ip);
+                        r = md_set_str(s, "address", ip);
                 if (r >= 0)
-                        r = set_str(s, "netmask", node_get_str(raw, "netmask"));
+                        r = md_set_str(s, "netmask", node_get_str(raw, "netmask"));
         }
         if (r >= 0 && with_gateway && gw)
-                r = set_str(s, "gateway", gw);
+                r = md_set_str(s, "gateway", gw);
         return r;
 }
 
@@ -110,11 +105,11 @@ static int add_nic(const struct ds_ctx *ctx, struct node *config, const char *ki
         }
         e = node_new(NODE_MAP);
         subnets = node_new(NODE_SEQ);
-        r = e ? set_str(e, "type", "physical") : -ENOMEM;
+        r = e ? md_set_str(e, "type", "physical") : -ENOMEM;
         if (r >= 0)
-                r = set_str(e, "mac_address", mac);
+                r = md_set_str(e, "mac_address", mac);
         if (r >= 0)
-                r = set_str(e, "name", name);
+                r = md_set_str(e, "name", name);
         if (r >= 0)
                 r = node_set(e, "subnets", subnets);
         else
@@ -157,7 +152,7 @@ int digitalocean_netcfg(const struct ds_ctx *ctx, const struct node *full, struc
                 struct node *e = node_new(NODE_MAP), *addrs = node_new(NODE_SEQ);
                 r = node_append(config, e);
                 if (r >= 0)
-                        r = set_str(e, "type", "nameserver");
+                        r = md_set_str(e, "type", "nameserver");
                 if (r >= 0)
                         r = node_set(e, "address", addrs);
                 else
@@ -185,7 +180,7 @@ static int digitalocean_probe(const struct ds_ctx *ctx, struct ds_result *res)
                                          "metadata_url");
         const char *given_urls[] = { given, NULL };
         _cleanup_node_ struct node *full = NULL;
-        char buf[256], name[DS_NET_URL_LEN + 32];
+        char buf[256];
         const char *base = NULL, *s;
         struct ds_net n;
         int r = -ENOENT;
@@ -215,27 +210,15 @@ static int digitalocean_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 log_warning("DigitalOcean: %s has no droplet_id and the DMI gives no serial", base);
                 return -ENOENT;
         }
-        r = set_str(res->md, "instance-id", s);
+        r = md_set_str(res->md, "instance-id", s);
         if (r >= 0) {
                 const char *h = md_scalar(node_get(full, "hostname"), buf, sizeof(buf));
-                r = set_str(res->md, "local-hostname", h ? h : node_get_str(res->md, "instance-id"));
+                r = md_set_str(res->md, "local-hostname", h ? h : node_get_str(res->md, "instance-id"));
         }
-        if (r >= 0) {
-                const char *rg = md_scalar(node_get(full, "region"), buf, sizeof(buf));
-                r = set_str(res->md, "availability_zone", rg ? rg : "default");
-        }
-        if (r >= 0 && node_get(full, "public_keys"))
-                r = node_set(res->md, "public-keys", node_copy(node_get(full, "public_keys")));
+        if (r >= 0)
+                r = md_take_droplet_fields(ctx, full, "DigitalOcean", base, res);
         if (r >= 0 && node_get(full, "interfaces"))
                 r = node_set(res->md, "interfaces", node_copy(node_get(full, "interfaces")));
-        (void)snprintf(name, sizeof(name), "DigitalOcean: %s user_data", base);
-        if (r >= 0)
-                r = md_take_text(node_get(full, "user_data"), ctx->user_data_max, name, &res->ud,
-                                 &res->ud_len);
-        (void)snprintf(name, sizeof(name), "DigitalOcean: %s vendor_data", base);
-        if (r >= 0)
-                r = md_take_text(node_get(full, "vendor_data"), ctx->user_data_max, name,
-                                 &res->vd, &res->vd_len);
         if (r >= 0)
                 r = digitalocean_netcfg(ctx, full, res);
         if (r >= 0)

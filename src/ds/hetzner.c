@@ -18,11 +18,6 @@
 
 static const char *const default_urls[] = { "http://169.254.169.254/hetzner/v1", NULL };
 
-static int set_str(struct node *map, const char *key, const char *s)
-{
-        return node_set(map, key, node_new_str(s));
-}
-
 /* Each private network: DHCPv4 on the NIC that has its MAC, as cloud-init
  * adds them to the network-config of the metadata. */
 static int add_private(const struct ds_ctx *ctx, struct node *config, const struct node *pn)
@@ -50,11 +45,11 @@ static int add_private(const struct ds_ctx *ctx, struct node *config, const stru
                 dhcp = node_new(NODE_MAP);
                 r = node_append(config, e);
                 if (r >= 0)
-                        r = set_str(e, "type", "physical");
+                        r = md_set_str(e, "type", "physical");
                 if (r >= 0)
-                        r = set_str(e, "mac_address", mac);
+                        r = md_set_str(e, "mac_address", mac);
                 if (r >= 0)
-                        r = set_str(e, "name", name);
+                        r = md_set_str(e, "name", name);
                 if (r >= 0)
                         r = node_set(e, "subnets", subnets);
                 else
@@ -66,7 +61,7 @@ static int add_private(const struct ds_ctx *ctx, struct node *config, const stru
                 if (r >= 0)
                         r = node_set(dhcp, "ipv4", node_new_bool(true));
                 if (r >= 0)
-                        r = set_str(dhcp, "type", "dhcp");
+                        r = md_set_str(dhcp, "type", "dhcp");
                 if (r < 0)
                         return r;
         }
@@ -159,10 +154,10 @@ static int hetzner_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 return -ENOENT;
         }
         res->md = node_new(NODE_MAP);
-        r = res->md ? set_str(res->md, "instance-id", iid) : -ENOMEM;
+        r = res->md ? md_set_str(res->md, "instance-id", iid) : -ENOMEM;
         host = md_scalar(node_get(md, "hostname"), buf, sizeof(buf));
         if (r >= 0 && host)
-                r = set_str(res->md, "local-hostname", host);
+                r = md_set_str(res->md, "local-hostname", host);
         if (r >= 0 && node_get(md, "network-config"))
                 r = node_set(res->md, "network-config", node_copy(node_get(md, "network-config")));
         if (r >= 0 && node_get(md, "public-keys"))

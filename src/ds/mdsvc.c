@@ -297,3 +297,29 @@ int md_crawl(struct md_crawl *c, const char *dir, struct node *into)
 {
         return crawl_dir(c, dir, into, 0);
 }
+
+int md_set_str(struct node *map, const char *key, const char *s)
+{
+        return node_set(map, key, node_new_str(s));
+}
+
+int md_take_droplet_fields(const struct ds_ctx *ctx, const struct node *full, const char *who,
+                           const char *base, struct ds_result *res)
+{
+        char buf[256], name[DS_NET_URL_LEN + 64];
+        const char *rg = md_scalar(node_get(full, "region"), buf, sizeof(buf));
+        int r;
+
+        r = md_set_str(res->md, "availability_zone", rg ? rg : "default");
+        if (r >= 0 && node_get(full, "public_keys"))
+                r = node_set(res->md, "public-keys", node_copy(node_get(full, "public_keys")));
+        (void)snprintf(name, sizeof(name), "%s: %s user_data", who, base);
+        if (r >= 0)
+                r = md_take_text(node_get(full, "user_data"), ctx->user_data_max, name, &res->ud,
+                                 &res->ud_len);
+        (void)snprintf(name, sizeof(name), "%s: %s vendor_data", who, base);
+        if (r >= 0)
+                r = md_take_text(node_get(full, "vendor_data"), ctx->user_data_max, name,
+                                 &res->vd, &res->vd_len);
+        return r;
+}

@@ -66,6 +66,15 @@ int md_crawl(struct md_crawl *c, const char *dir, struct node *into);
 /* The network configuration (res->netcfg) each cloud's document gives, NICs
  * found by MAC under ctx->root_fd; for the probes and tests/fuzz. A value
  * that is wrong leaves its interface out, logged; -ENOMEM only. */
+/* node_set(map, key, a new string s). */
+int md_set_str(struct node *map, const char *key, const char *s);
+/* The fields the DigitalOcean-shaped documents (DigitalOcean, UpCloud)
+ * share: region as the availability zone ("default" without one),
+ * public_keys, and user_data and vendor_data as text; who and base name the
+ * document in messages. */
+int md_take_droplet_fields(const struct ds_ctx *ctx, const struct node *full, const char *who,
+                           const char *base, struct ds_result *res);
+
 int digitalocean_netcfg(const struct ds_ctx *ctx, const struct node *full, struct ds_result *res);
 int hetzner_netcfg(const struct ds_ctx *ctx, const struct node *md, struct ds_result *res);
 int oracle_netcfg(const struct ds_ctx *ctx, const struct node *vnics, bool set_primary,

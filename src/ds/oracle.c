@@ -28,11 +28,6 @@ static const char *const default_urls[] = { "http://169.254.169.254",
                                             "http://[fd00:c1::a9fe:a9fe]", NULL };
 static const char *const v2_headers[] = { "Authorization: Bearer Oracle", NULL };
 
-static int set_str(struct node *map, const char *key, const char *s)
-{
-        return node_set(map, key, node_new_str(s));
-}
-
 /* The prefix length of cidr ("10.0.0.0/24"); -EINVAL when it is none. */
 static int cidr_prefix(const char *cidr, unsigned *ret)
 {
@@ -55,9 +50,9 @@ static int add_static(struct node *subnets, const char *ip, unsigned prefix)
 
         (void)snprintf(addr, sizeof(addr), "%s/%u", ip, prefix);
         if (r >= 0)
-                r = set_str(s, "type", "static");
+                r = md_set_str(s, "type", "static");
         if (r >= 0)
-                r = set_str(s, "address", addr);
+                r = md_set_str(s, "address", addr);
         return r;
 }
 
@@ -99,11 +94,11 @@ static int add_vnic(const struct ds_ctx *ctx, struct node *config, const struct 
         subnets = node_new(NODE_SEQ);
         r = node_append(config, e);
         if (r >= 0)
-                r = set_str(e, "name", name);
+                r = md_set_str(e, "name", name);
         if (r >= 0)
-                r = set_str(e, "type", "physical");
+                r = md_set_str(e, "type", "physical");
         if (r >= 0)
-                r = set_str(e, "mac_address", lmac);
+                r = md_set_str(e, "mac_address", lmac);
         if (r >= 0)
                 r = node_set(e, "mtu", node_new_int(MTU));
         if (r >= 0)
@@ -114,7 +109,7 @@ static int add_vnic(const struct ds_ctx *ctx, struct node *config, const struct 
                 struct node *s = node_new(NODE_MAP);
                 r = node_append(subnets, s);
                 if (r >= 0)
-                        r = set_str(s, "type", v6only ? "dhcp6" : "dhcp");
+                        r = md_set_str(s, "type", v6only ? "dhcp6" : "dhcp");
         } else if (r >= 0) {
                 if (ip)
                         r = add_static(subnets, ip, prefix);
@@ -197,7 +192,7 @@ static int oracle_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 return -ENOENT;
         }
         res->md = node_new(NODE_MAP);
-        r = res->md ? set_str(res->md, "instance-id", s) : -ENOMEM;
+        r = res->md ? md_set_str(res->md, "instance-id", s) : -ENOMEM;
         if (r >= 0)
                 r = md_set_scalar(res->md, "availability-zone", node_get(inst, "ociAdName"));
         if (r >= 0)

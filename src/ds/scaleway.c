@@ -22,11 +22,6 @@
 
 static const char *const default_urls[] = { "http://169.254.42.42", "http://[fd00:42::42]", NULL };
 
-static int set_str(struct node *map, const char *key, const char *s)
-{
-        return node_set(map, key, node_new_str(s));
-}
-
 /* base/path from a privileged port: 0 and *ret NULL on 404. */
 static int get_data(const struct ds_net *n, const char *base, const char *path, size_t max,
                     char **ret, size_t *ret_len)
@@ -124,9 +119,9 @@ int scaleway_netcfg(const struct ds_ctx *ctx, const struct node *conf, struct ds
                         if (r >= 0)
                                 r = node_set(rt, "on-link", node_new_bool(true));
                         if (r >= 0)
-                                r = set_str(rt, "to", "169.254.42.42/32");
+                                r = md_set_str(rt, "to", "169.254.42.42/32");
                         if (r >= 0)
-                                r = set_str(rt, "via", "62.210.0.1");
+                                r = md_set_str(rt, "via", "62.210.0.1");
                         continue;
                 }
                 if (!a || valid_ip(a, NULL) || !mask || valid_parse_netmask(mask, 128, &prefix) < 0 ||
@@ -142,9 +137,9 @@ int scaleway_netcfg(const struct ds_ctx *ctx, const struct node *conf, struct ds
                         struct node *rt = node_new(NODE_MAP);
                         r = node_append(routes, rt);
                         if (r >= 0)
-                                r = set_str(rt, "via", gw);
+                                r = md_set_str(rt, "via", gw);
                         if (r >= 0)
-                                r = set_str(rt, "to", "::/0");
+                                r = md_set_str(rt, "to", "::/0");
                 }
         }
         if (r >= 0 && addrs->n > 0) {
@@ -184,13 +179,13 @@ static int scaleway_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 return -ENOENT;
         }
         res->md = node_new(NODE_MAP);
-        r = res->md ? set_str(res->md, "instance-id", s) : -ENOMEM;
+        r = res->md ? md_set_str(res->md, "instance-id", s) : -ENOMEM;
         if (r >= 0)
                 r = md_set_scalar(res->md, "local-hostname", node_get(conf, "hostname"));
         zone = node_get_str(conf, "zone");
         if (r >= 0 && zone && !valid_line(zone, 64)) {
                 const char *dash = strrchr(zone, '-');
-                r = set_str(res->md, "availability-zone", zone);
+                r = md_set_str(res->md, "availability-zone", zone);
                 if (r >= 0)
                         r = node_set(res->md, "region",
                                      node_new_strn(zone, dash ? (size_t)(dash - zone) : 0));

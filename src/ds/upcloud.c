@@ -19,11 +19,6 @@
 
 static const char *const default_urls[] = { "http://169.254.169.254/metadata/v1.json", NULL };
 
-static int set_str(struct node *map, const char *key, const char *s)
-{
-        return node_set(map, key, node_new_str(s));
-}
-
 /* A list of resolver addresses, each checked; NULL (logged) when one is bad. */
 static struct node *dns_list(const struct node *v, const char *what)
 {
@@ -67,7 +62,7 @@ static int add_subnet(struct node *subnets, const struct node *ip, const struct 
         if (r < 0)
                 return r;
         if (node_get_bool(ip, "dhcp", false))
-                return set_str(s, "type", v6 ? "ipv6_dhcpv6-stateless" : "dhcp");
+                return md_set_str(s, "type", v6 ? "ipv6_dhcpv6-stateless" : "dhcp");
         if (!addr || valid_ip(addr, NULL) || (gw && gw[0] && valid_ip(gw, NULL)) ||
             (slash && valid_parse_uint(slash + 1, 0, v6 ? 128 : 32, &p) < 0)) {
                 log_warning("UpCloud: %s has no valid address, gateway and network; the "
@@ -75,16 +70,16 @@ static int add_subnet(struct node *subnets, const struct node *ip, const struct 
                             what);
                 return -EINVAL;
         }
-        r = set_str(s, "type", v6 ? "static6" : "static");
+        r = md_set_str(s, "type", v6 ? "static6" : "static");
         if (r >= 0)
-                r = set_str(s, "control", "auto");
+                r = md_set_str(s, "control", "auto");
         if (r >= 0)
-                r = set_str(s, "address", addr);
+                r = md_set_str(s, "address", addr);
         if (r >= 0 && gw && gw[0])
-                r = set_str(s, "gateway", gw);
+                r = md_set_str(s, "gateway", gw);
         if (r >= 0 && slash) {
                 (void)snprintf(prefix, sizeof(prefix), "%u", (unsigned)p);
-                r = set_str(s, "netmask", prefix);
+                r = md_set_str(s, "netmask", prefix);
         }
         if (r >= 0 && ipdns && ipdns->type == NODE_SEQ && ipdns->n > 0 && !same_dns(ipdns, dns)) {
                 struct node *l = dns_list(ipdns, what);
@@ -116,11 +111,11 @@ static int add_nic(const struct ds_ctx *ctx, struct node *config, const struct n
                 node_free(subnets);
                 return r;
         }
-        r = set_str(e, "type", "physical");
+        r = md_set_str(e, "type", "physical");
         if (r >= 0)
-                r = set_str(e, "name", name);
+                r = md_set_str(e, "name", name);
         if (r >= 0)
-                r = set_str(e, "mac_address", mac);
+                r = md_set_str(e, "mac_address", mac);
         for (size_t i = 0; ips && ips->type == NODE_SEQ && i < ips->n && r >= 0; i++) {
                 (void)snprintf(what, sizeof(what), "network.interfaces[%zu].ip_addresses[%zu]",
                                idx, i);
@@ -159,7 +154,7 @@ int upcloud_netcfg(const struct ds_ctx *ctx, const struct node *full, struct ds_
                 struct node *e = node_new(NODE_MAP), *l = dns_list(dns, "network.dns");
                 r = node_append(config, e);
                 if (r >= 0)
-                        r = set_str(e, "type", "nameserver");
+                        r = md_set_str(e, "type", "nameserver");
                 if (r >= 0)
                         r = l ? node_set(e, "address", l) : -ENOMEM;
                 else
@@ -177,7 +172,7 @@ static int upcloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
                                          "metadata_url");
         const char *given_urls[] = { given, NULL };
         _cleanup_node_ struct node *full = NULL;
-        char buf[256], name[DS_NET_URL_LEN + 32];
+        char buf[256];
         const char *base = NULL, *s;
         struct ds_net n;
         int r = -ENOENT;
@@ -202,23 +197,11 @@ static int upcloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 return -ENOENT;
         }
         res->md = node_new(NODE_MAP);
-        r = res->md ? set_str(res->md, "instance-id", s) : -ENOMEM;
+        r = res->md ? md_set_str(res->md, "instance-id", s) : -ENOMEM;
         if (r >= 0)
                 r = md_set_scalar(res->md, "local-hostname", node_get(full, "hostname"));
-        if (r >= 0) {
-                const char *rg = md_scalar(node_get(full, "region"), buf, sizeof(buf));
-                r = set_str(res->md, "availability_zone", rg ? rg : "default");
-        }
-        if (r >= 0 && node_get(full, "public_keys"))
-                r = node_set(res->md, "public-keys", node_copy(node_get(full, "public_keys")));
-        (void)snprintf(name, sizeof(name), "UpCloud: %s user_data", base);
         if (r >= 0)
-                r = md_take_text(node_get(full, "user_data"), ctx->user_data_max, name, &res->ud,
-                                 &res->ud_len);
-        (void)snprintf(name, sizeof(name), "UpCloud: %s vendor_data", base);
-        if (r >= 0)
-                r = md_take_text(node_get(full, "vendor_data"), ctx->user_data_max, name,
-                                 &res->vd, &res->vd_len);
+                r = md_take_droplet_fields(ctx, full, "UpCloud", base, res);
         if (r >= 0)
                 r = upcloud_netcfg(ctx, full, res);
         if (r >= 0)

@@ -21,11 +21,6 @@
 static const char *const default_urls[] = { "http://169.254.169.254", NULL };
 static const char *const token[] = { "Metadata-Token: cloudinit", NULL };
 
-static int set_str(struct node *map, const char *key, const char *s)
-{
-        return node_set(map, key, node_new_str(s));
-}
-
 static struct node *add_map(struct node *seq)
 {
         struct node *m = node_new(NODE_MAP);
@@ -63,13 +58,13 @@ static int add_additional(struct node *subnets, const struct node *nic, size_t i
                 if (check_addr(node_get_str(a, "address"), node_get_str(a, "netmask"), what) < 0)
                         return -EINVAL;
                 s = add_map(subnets);
-                r = s ? set_str(s, "type", "static") : -ENOMEM;
+                r = s ? md_set_str(s, "type", "static") : -ENOMEM;
                 if (r >= 0)
-                        r = set_str(s, "control", "auto");
+                        r = md_set_str(s, "control", "auto");
                 if (r >= 0)
-                        r = set_str(s, "address", node_get_str(a, "address"));
+                        r = md_set_str(s, "address", node_get_str(a, "address"));
                 if (r >= 0)
-                        r = set_str(s, "netmask", node_get_str(a, "netmask"));
+                        r = md_set_str(s, "netmask", node_get_str(a, "netmask"));
                 if (r >= 0 && node_get(a, "routes"))
                         r = node_set(s, "routes", node_copy(node_get(a, "routes")));
         }
@@ -86,11 +81,11 @@ static int add_additional(struct node *subnets, const struct node *nic, size_t i
                         return -EINVAL;
                 }
                 s = add_map(subnets);
-                r = s ? set_str(s, "type", "static6") : -ENOMEM;
+                r = s ? md_set_str(s, "type", "static6") : -ENOMEM;
                 if (r >= 0)
-                        r = set_str(s, "control", "auto");
+                        r = md_set_str(s, "control", "auto");
                 if (r >= 0)
-                        r = set_str(s, "address", addr);
+                        r = md_set_str(s, "address", addr);
                 if (r >= 0 && node_get(a, "routes"))
                         r = node_set(s, "routes", node_copy(node_get(a, "routes")));
         }
@@ -120,21 +115,21 @@ static int add_nic(const struct ds_ctx *ctx, struct node *config, const struct n
                 node_free(subnets);
                 return r;
         }
-        r = set_str(e, "name", name);
+        r = md_set_str(e, "name", name);
         if (r >= 0)
-                r = set_str(e, "type", "physical");
+                r = md_set_str(e, "type", "physical");
         if (r >= 0)
-                r = set_str(e, "mac_address", mac);
+                r = md_set_str(e, "mac_address", mac);
         if (r >= 0 && idx == 0) {
                 r = node_set(e, "accept-ra", node_new_int(1));
                 s = r >= 0 ? add_map(subnets) : NULL;
-                r = s ? set_str(s, "type", "dhcp") : -ENOMEM;
+                r = s ? md_set_str(s, "type", "dhcp") : -ENOMEM;
                 if (r >= 0)
-                        r = set_str(s, "control", "auto");
+                        r = md_set_str(s, "control", "auto");
                 s = r >= 0 ? add_map(subnets) : NULL;
-                r = s ? set_str(s, "type", "ipv6_slaac") : -ENOMEM;
+                r = s ? md_set_str(s, "type", "ipv6_slaac") : -ENOMEM;
                 if (r >= 0)
-                        r = set_str(s, "control", "auto");
+                        r = md_set_str(s, "control", "auto");
         } else if (r >= 0) {
                 const char *a = node_get_str(node_get(nic, "ipv4"), "address");
                 const char *m = node_get_str(node_get(nic, "ipv4"), "netmask");
@@ -142,13 +137,13 @@ static int add_nic(const struct ds_ctx *ctx, struct node *config, const struct n
                 if (check_addr(a, m, what) < 0)
                         return 0;
                 s = add_map(subnets);
-                r = s ? set_str(s, "type", "static") : -ENOMEM;
+                r = s ? md_set_str(s, "type", "static") : -ENOMEM;
                 if (r >= 0)
-                        r = set_str(s, "control", "auto");
+                        r = md_set_str(s, "control", "auto");
                 if (r >= 0)
-                        r = set_str(s, "address", a);
+                        r = md_set_str(s, "address", a);
                 if (r >= 0)
-                        r = set_str(s, "netmask", m);
+                        r = md_set_str(s, "netmask", m);
         }
         if (r >= 0 && node_get(nic, "mtu")) {
                 const char *mtu = md_scalar(node_get(nic, "mtu"), buf, sizeof(buf));
@@ -185,7 +180,7 @@ static int generate(const struct ds_ctx *ctx, const struct node *ifaces, struct 
         else
                 node_free(config);
         ns = r >= 0 ? add_map(config) : NULL;
-        r = ns ? set_str(ns, "type", "nameserver") : -ENOMEM;
+        r = ns ? md_set_str(ns, "type", "nameserver") : -ENOMEM;
         addrs = node_new(NODE_SEQ);
         if (r >= 0)
                 r = node_set(ns, "address", addrs);
@@ -217,7 +212,7 @@ static int name_cloud_interfaces(const struct ds_ctx *ctx, struct node *doc)
                                     k);
                         return -ENOENT;
                 }
-                r = set_str(e, "name", name);
+                r = md_set_str(e, "name", name);
         }
         return r;
 }
@@ -267,10 +262,10 @@ static int vultr_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 return -ENOENT;
         }
         res->md = node_new(NODE_MAP);
-        r = res->md ? set_str(res->md, "instance-id", s) : -ENOMEM;
+        r = res->md ? md_set_str(res->md, "instance-id", s) : -ENOMEM;
         s = md_scalar(node_get(md, "hostname"), buf, sizeof(buf));
         if (r >= 0)
-                r = set_str(res->md, "local-hostname", s && s[0] ? s : "guest");
+                r = md_set_str(res->md, "local-hostname", s && s[0] ? s : "guest");
         region = node_get(md, "region");
         s = md_scalar(node_get(region, "countrycode"), buf, sizeof(buf));
         if (!s)
@@ -279,7 +274,7 @@ static int vultr_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 for (char *c = buf; *c; c++)
                         *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
                 if (r >= 0)
-                        r = set_str(res->md, "region", buf);
+                        r = md_set_str(res->md, "region", buf);
         }
         if (r >= 0 && node_get(md, "public-keys"))
                 r = node_set(res->md, "public-keys", node_copy(node_get(md, "public-keys")));
