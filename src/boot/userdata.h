@@ -66,6 +66,11 @@ struct userdata {
         unsigned parts, errors;
         unsigned deferred_includes; /* #include URLs left for when the network is up */
         unsigned cfg_parts; /* cloud-config parts merged into cfg, each validated */
+        /* For cloud-config.txt, as cloud-init writes it: "# NAME\n" for each
+         * part merged, "# Cloud-config part ignored SCHEMA_ERROR: NAME\n" for
+         * each that was not a mapping; cfg_seen when there was any part. */
+        struct buf cfg_names, cfg_errors;
+        bool cfg_seen;
 };
 
 /* Process user-data (len bytes) as cloud-init does: gzip undone, the format
