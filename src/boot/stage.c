@@ -338,6 +338,34 @@ static int write_vendor2(struct boot *b, const struct ud_env *env)
         return r;
 }
 
+/* vendor_data disabled: cloud-init still stores what the vendor-data is,
+ * processed (vendor-data.txt.i, vendor-data2.txt.i), and uses none of it. */
+static int store_vendor_processed(struct boot *b, const char *vd, size_t vd_len)
+{
+        char name[600];
+        struct ud_env env = {
+                .root_fd = b->root_fd,
+                .iid = b->inst.iid,
+                .name = name,
+                .max = b->limits.user_data_max,
+                .vendor = true,
+        };
+        struct userdata u = { 0 };
+        int r;
+
+        (void)snprintf(name, sizeof(name), CLOUD_DIR "/instances/%s/vendor-data.txt", b->inst.iid);
+        r = userdata_process(vd ? vd : "", vd ? vd_len : 0, &env, &u);
+        if (r >= 0)
+                r = buf_error(&u.processed);
+        if (r >= 0)
+                r = write_instance_file(b, "vendor-data.txt.i", u.processed.data,
+                                        u.processed.len);
+        userdata_done(&u);
+        if (r >= 0)
+                r = write_vendor2(b, &env);
+        return r;
+}
+
 /* Process raw user-data (vendor: vendor-data), once: every part decoded and
  * taken for what it is, cloud-config parts validated and merged into
  * *ret_cfg, and what cloud-init keeps of it written (cloud-config.txt, the
@@ -460,6 +488,8 @@ static int model_build(struct boot *b, const char *ud, size_t ud_len, const char
         r = consume(b, false, ud, ud_len, fetch, &m, &m.user, &u_merged);
         if (r >= 0 && vendor_enabled(m.user, b->syscfg))
                 r = consume(b, true, vd, vd_len, fetch, &m, &m.vendor, &v_merged);
+        else if (r >= 0)
+                r = store_vendor_processed(b, vd, vd_len);
         log_defer_warnings(NULL);
         /* Each part was validated (values that are wrong removed); what
          * merging several made is validated as a whole, once. */

@@ -5,6 +5,9 @@
 #include <strings.h>
 
 #include <stdarg.h>
+#include <stdint.h>
+#include <sys/random.h>
+#include <time.h>
 #include <stdio.h>
 
 #include "codec.h"
@@ -89,7 +92,6 @@ const char *userdata_type_name(enum ud_type t)
 #define DEPTH_MAX 8 /* includes, archives, templates and multiparts within each other */
 #define INCLUDES_MAX 32
 #define FILES_MAX 256
-#define PROCESSED_BOUNDARY "===============cloudboot-processed-parts=="
 
 static const char *const gzip_types[] = {
         "application/gzip",       "application/gzip-compressed",   "application/gzipped",
@@ -266,7 +268,7 @@ static int record(struct st *s, const struct given *g, const char *ctype, const 
 
         s->counter++;
         s->u->parts++;
-        (void)buf_printf(b, "--" PROCESSED_BOUNDARY "\n");
+        (void)buf_printf(b, "--%s\n", s->u->boundary);
         if (g->headers)
                 r = mime_headers(b, g->headers, g->headers_len, ctype, !streq(ctype, orig_ctype));
         else if (g->archive && startswith(ctype, "text/"))
@@ -684,14 +686,14 @@ static int processed_message(struct userdata *u)
         (void)buf_printf(&m,
                          "Content-Type: multipart/mixed; boundary=\"%s\"\n"
                          "MIME-Version: 1.0\n",
-                         PROCESSED_BOUNDARY);
+                         u->boundary);
         if (u->parts > 0)
                 (void)buf_printf(&m, "Number-Attachments: %u\n", u->parts);
         (void)buf_putc(&m, '\n');
         if (u->parts == 0)
-                (void)buf_puts(&m, "--" PROCESSED_BOUNDARY "\n\n");
+                (void)buf_printf(&m, "--%s\n\n", u->boundary);
         (void)buf_append(&m, u->processed.data ? u->processed.data : "", u->processed.len);
-        (void)buf_puts(&m, "--" PROCESSED_BOUNDARY "--\n");
+        (void)buf_printf(&m, "--%s--\n", u->boundary);
         r = buf_error(&m);
         if (r < 0) {
                 buf_free_secret(&m);
@@ -708,10 +710,16 @@ int userdata_process(const char *data, size_t len, const struct ud_env *env, str
                               .cfg_names = BUF_INIT(64u * 1024),
                               .cfg_errors = BUF_INIT(64u * 1024) };
         struct st s = { .env = env, .u = &u };
+        unsigned long long rnd = 0;
         _cleanup_free_ char *plain = NULL;
         size_t plen = 0;
         int r;
 
+        /* Python's email: 15 '=', 19 random digits, '==' */
+        if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+                rnd = (unsigned long long)time(NULL) ^ (unsigned long long)(uintptr_t)&u;
+        (void)snprintf(u.boundary, sizeof(u.boundary), "===============%019llu==",
+                       rnd % 10000000000000000000ull);
         r = 0;
         /* One plain #cloud-config document (gzip'd or not) is kept as it is.
          * Decompressed once, as cloud-init does: handle() does not again (gzip

@@ -63,6 +63,7 @@ struct userdata {
         struct ud_file *files; /* scripts, boothooks, per-boot/instance/once scripts */
         size_t n_files;
         struct buf processed; /* user-data.txt.i: every part, as MIME */
+        char boundary[48]; /* its boundary, random as Python's email makes it */
         unsigned parts, errors;
         unsigned deferred_includes; /* #include URLs left for when the network is up */
         unsigned cfg_parts; /* cloud-config parts merged into cfg, each validated */

@@ -171,6 +171,16 @@ static int scalar(struct dumper *d, const char *tag, const char *s, size_t len, 
         return emit(d, &ev);
 }
 
+/* A mapping's pair as written: positions in its items of the key and of the
+ * value (a later one when the key is repeated). */
+struct pair {
+        size_t key, value;
+};
+
+/* Numeric keys compared with each other to merge equal ones, up to this
+ * many in a mapping (each costs a scan). */
+#define NUMBER_KEYS_MAX 4096
+
 static double number_value(const struct node *n)
 {
         return n->type == NODE_FLOAT ? float_value(n) : n->type == NODE_BOOL ? n->b : (double)n->i;
@@ -181,7 +191,7 @@ static double number_value(const struct node *n)
  * by value. */
 static int key_cmp(const void *a, const void *b, void *m)
 {
-        size_t i = *(const size_t *)a, j = *(const size_t *)b;
+        size_t i = ((const struct pair *)a)->key, j = ((const struct pair *)b)->key;
         const struct node *x = ((const struct node *)m)->items[i],
                           *y = ((const struct node *)m)->items[j];
         int c;
@@ -237,8 +247,8 @@ static int dump_node(struct dumper *d, const struct node *n, unsigned depth, uns
 
 static int dump_map(struct dumper *d, const struct node *n, unsigned depth, unsigned indent)
 {
-        _cleanup_free_ size_t *pairs = NULL; /* positions of the keys in n->items */
-        size_t np = 0;
+        _cleanup_free_ struct pair *pairs = NULL;
+        size_t np = 0, nnum = 0;
         bool strs = true, nums = true;
         yaml_event_t ev;
         int r;
@@ -247,12 +257,24 @@ static int dump_map(struct dumper *d, const struct node *n, unsigned depth, unsi
                 return -ENOMEM;
         for (size_t i = 0; i + 1 < n->n; i += 2) {
                 const struct node *k = n->items[i];
+                bool merged = false;
                 if (!n->items[i + 1])
                         continue; /* removed, not swept */
-                /* a key given twice is one key of a Python dict, the last value */
-                if (node_find(n, k) != (long)i)
+                /* a key given twice is one key of a Python dict, with the last
+                 * value; numbers of one value too (1 and 0x1, .inf and .Inf) */
+                if (!is_number(k) && node_find(n, k) != (long)i)
                         continue;
-                pairs[np++] = i;
+                for (size_t j = 0; is_number(k) && nnum <= NUMBER_KEYS_MAX && j < np; j++)
+                        if (is_number(n->items[pairs[j].key]) &&
+                            number_value(n->items[pairs[j].key]) == number_value(k)) {
+                                pairs[j].value = i + 1;
+                                merged = true;
+                                break;
+                        }
+                if (merged)
+                        continue;
+                nnum += is_number(k);
+                pairs[np++] = (struct pair){ .key = i, .value = i + 1 };
                 strs = strs && k->type == NODE_STR;
                 nums = nums && is_number(k);
         }
@@ -265,9 +287,9 @@ static int dump_map(struct dumper *d, const struct node *n, unsigned depth, unsi
                                                   YAML_BLOCK_MAPPING_STYLE);
         r = emit(d, &ev);
         for (size_t i = 0; r >= 0 && i < np; i++) {
-                r = dump_node(d, n->items[pairs[i]], depth + 1, indent, CTX_KEY);
+                r = dump_node(d, n->items[pairs[i].key], depth + 1, indent, CTX_KEY);
                 if (r >= 0)
-                        r = dump_node(d, n->items[pairs[i] + 1], depth + 1, indent, CTX_VALUE);
+                        r = dump_node(d, n->items[pairs[i].value], depth + 1, indent, CTX_VALUE);
         }
         if (r < 0)
                 return r;
