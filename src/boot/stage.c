@@ -722,22 +722,17 @@ static bool truthy(const struct node *v)
 /* Whether user-data (or vendor-data) may need the network in the init
  * stage, by cloud-init's rules (_should_wait_via_user_data): anything but a
  * cloud-config, or one with bootcmd, mounts, a random_seed command or a
- * write_files source that is not a local file. */
-static bool needs_network(const char *raw, size_t len)
+ * write_files source that is not a local file. cfg is what the model holds
+ * of it (no second parse: init-local runs this every boot). */
+static bool needs_network(const char *raw, size_t len, const struct node *cfg)
 {
-        _cleanup_node_ struct node *n = NULL;
-        struct yaml_limits lim = YAML_LIMITS_DEFAULT;
-        struct yaml_error err;
         const struct node *wf;
 
         if (!raw || len == 0)
                 return false;
-        if (userdata_type(raw, len) != UD_CLOUD_CONFIG)
+        if (userdata_type(raw, len) != UD_CLOUD_CONFIG || !cfg)
                 return true;
-        lim.max_bytes = len;
-        if (yaml_load(raw, len, "user-data", &lim, &n, &err) < 0 || n->type != NODE_MAP)
-                return true;
-        wf = node_get(n, "write_files");
+        wf = node_get(cfg, "write_files");
         for (size_t i = 0; wf && wf->type == NODE_SEQ && i < wf->n; i++) {
                 const char *uri = wf->items[i]->type == NODE_MAP
                                           ? node_str(node_get_path(wf->items[i], "source.uri"))
@@ -745,8 +740,8 @@ static bool needs_network(const char *raw, size_t len)
                 if (uri && uri[0] && uri[0] != '/' && !startswith(uri, "file:"))
                         return true;
         }
-        return truthy(node_get(n, "bootcmd")) || truthy(node_get(n, "mounts")) ||
-               truthy(node_get_path(n, "random_seed.command"));
+        return truthy(node_get(cfg, "bootcmd")) || truthy(node_get(cfg, "mounts")) ||
+               truthy(node_get_path(cfg, "random_seed.command"));
 }
 
 /* init-local and init: detect → fetch → decode → merge → validate → plan →
@@ -817,12 +812,6 @@ int stage_init(const struct boot_opts *o, bool local)
                         return r;
                 }
                 found = true;
-                /* init-local tells init whether to wait for the network */
-                if (local && !needs_network(res.ud, res.ud_len) &&
-                    !needs_network(res.vd, res.vd_len) &&
-                    fs_write_atomic(b.root_fd, RUN_DIR "/.skip-network", "", 0, 0644,
-                                    FS_NO_OWNER, (gid_t)-1) < 0)
-                        log_warning("Cannot write %s/.skip-network", RUN_DIR);
         }
 
         /* decode, merge, validate: the model, built once per instance and
@@ -831,6 +820,13 @@ int stage_init(const struct boot_opts *o, bool local)
         /* plan */
         if (r >= 0)
                 r = boot_merge_config(&b);
+        /* init-local tells init whether to wait for the network */
+        if (r >= 0 && local && found && b.have_model &&
+            !needs_network(res.ud, res.ud_len, b.model.user) &&
+            !needs_network(res.vd, res.vd_len, b.model.vendor) &&
+            fs_write_atomic(b.root_fd, RUN_DIR "/.skip-network", "", 0, 0644, FS_NO_OWNER,
+                            (gid_t)-1) < 0)
+                log_warning("Cannot write %s/.skip-network", RUN_DIR);
         if (r < 0) {
                 ds_result_done(&res);
                 r = finish(&b, "cannot load the cloud-config");

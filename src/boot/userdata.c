@@ -124,7 +124,6 @@ struct st {
 void userdata_done(struct userdata *u)
 {
         node_free(u->cfg);
-        free_secret(u->cfg_text, u->cfg_text_len);
         for (size_t i = 0; i < u->n_files; i++)
                 free_secret(u->files[i].data, u->files[i].len);
         free(u->files);
@@ -720,24 +719,13 @@ int userdata_process(const char *data, size_t len, const struct ud_env *env, str
                 rnd = (unsigned long long)time(NULL) ^ (unsigned long long)(uintptr_t)&u;
         (void)snprintf(u.boundary, sizeof(u.boundary), "===============%019llu==",
                        rnd % 10000000000000000000ull);
-        r = 0;
-        /* One plain #cloud-config document (gzip'd or not) is kept as it is.
-         * Decompressed once, as cloud-init does: handle() does not again (gzip
+        /* Decompressed once, as cloud-init does: handle() does not again (gzip
          * inside gzip is not cloud-config), and reports a gzip that fails. */
-        if (r >= 0 && gzip_is(data, len) && gzip_decode(data, len, env->max, &plain, &plen) >= 0) {
+        r = 0;
+        if (gzip_is(data, len) && gzip_decode(data, len, env->max, &plain, &plen) >= 0) {
                 data = plain;
                 len = plen;
                 s.top_gunzipped = true;
-        }
-        if (r >= 0 && userdata_type(data, len) == UD_CLOUD_CONFIG) {
-                u.cfg_text = malloc(len + 1);
-                if (!u.cfg_text)
-                        r = -ENOMEM;
-                else {
-                        memcpy(u.cfg_text, data, len);
-                        u.cfg_text[len] = 0;
-                        u.cfg_text_len = len;
-                }
         }
         if (r >= 0)
                 r = handle(&s, data, len, "", NULL, NULL, 0, env->name);
@@ -749,11 +737,6 @@ int userdata_process(const char *data, size_t len, const struct ud_env *env, str
         if (r < 0) {
                 userdata_done(&u);
                 return r;
-        }
-        /* merged into nothing, one document is itself: only then is it kept */
-        if (u.cfg_text && u.parts != 1) {
-                free_secret(u.cfg_text, u.cfg_text_len);
-                u.cfg_text = NULL;
         }
         *ret = u;
         return 0;

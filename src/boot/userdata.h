@@ -55,11 +55,6 @@ struct ud_env {
 /* What user-data (every format, cloud-init's rules) comes to. */
 struct userdata {
         struct node *cfg; /* the cloud-config parts merged; NULL when there are none */
-        /* The one cloud-config part's text when user-data is exactly one plain
-         * #cloud-config document (the common case): stored as it is, so that later
-         * messages point into the user's own lines. NULL otherwise. */
-        char *cfg_text;
-        size_t cfg_text_len;
         struct ud_file *files; /* scripts, boothooks, per-boot/instance/once scripts */
         size_t n_files;
         struct buf processed; /* user-data.txt.i: every part, as MIME */
