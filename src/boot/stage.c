@@ -10,6 +10,7 @@
  *   run      the stage's modules (runner_run_stage);
  *   record   status.json (finish). */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,6 +34,7 @@
 #include "state.h"
 #include "status.h"
 #include "userdata.h"
+#include "yaml_dump.h"
 #include "codec.h"
 #include "json.h"
 #include "scripts.h"
@@ -257,9 +259,6 @@ static bool vendor_enabled(const struct node *user, const struct node *syscfg)
                                                                                      : syscfg);
 }
 
-/* The first line of a cloud-config.txt that holds merged parts (JSON, which
- * is YAML) rather than the user's own single document. */
-#define MERGED_MARK "#cloud-config\n# cloudboot: cloud-config parts merged\n"
 
 /* instance-data for jinja templates: read when the first template is met. */
 static struct node *jinja_vars(void *userdata)
@@ -284,6 +283,87 @@ static int write_instance_file(struct boot *b, const char *name, const char *dat
 
         (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid, name);
         return fs_write_atomic(b->root_fd, path, data, len, 0600, FS_NO_OWNER, (gid_t)-1);
+}
+
+/* cloud-config.txt as cloud-init's cloud-config handler writes it: the parts
+ * it merged and those it ignored named, then the merged config dumped as
+ * PyYAML dumps it; empty when there was no cloud-config part. */
+static int write_cloud_config(struct boot *b, const char *name, const struct userdata *u)
+{
+        struct buf t = BUF_INIT(b->limits.user_data_max * 4 + 256 * 1024);
+        _cleanup_node_ struct node *empty = NULL;
+        int r = 0;
+
+        if (u->cfg_seen) {
+                (void)buf_puts(&t, "#cloud-config\n\n");
+                if (u->cfg_parts > 0)
+                        (void)buf_printf(&t, "# from %u files\n%s\n", u->cfg_parts,
+                                         u->cfg_names.data ? u->cfg_names.data : "");
+                if (u->cfg_errors.len > 0)
+                        (void)buf_puts(&t, u->cfg_errors.data);
+                if (!u->cfg && !(empty = node_new(NODE_MAP)))
+                        r = -ENOMEM;
+                if (r >= 0)
+                        r = yaml_dump(u->cfg ? u->cfg : empty, &t);
+                if (r == -EINVAL) {
+                        /* text libyaml will not write (not UTF-8): the file
+                         * says so rather than hold half a dump */
+                        log_warning("%s: the merged cloud-config cannot be written as YAML",
+                                    name);
+                        r = 0;
+                }
+                if (r >= 0)
+                        r = buf_error(&t);
+        }
+        if (r >= 0)
+                r = write_instance_file(b, name, t.data ? t.data : "", t.len);
+        buf_free_secret(&t);
+        return r;
+}
+
+/* vendor-data2.txt.i: cloud-init processes the datasource's second
+ * vendor-data too; no datasource here has one, so it is the empty one. */
+static int write_vendor2(struct boot *b, const struct ud_env *env)
+{
+        struct userdata u = { 0 };
+        int r;
+
+        r = userdata_process("", 0, env, &u);
+        if (r >= 0)
+                r = buf_error(&u.processed);
+        if (r >= 0)
+                r = write_instance_file(b, "vendor-data2.txt.i", u.processed.data,
+                                        u.processed.len);
+        userdata_done(&u);
+        return r;
+}
+
+/* vendor_data disabled: cloud-init still stores what the vendor-data is,
+ * processed (vendor-data.txt.i, vendor-data2.txt.i), and uses none of it. */
+static int store_vendor_processed(struct boot *b, const char *vd, size_t vd_len)
+{
+        char name[600];
+        struct ud_env env = {
+                .root_fd = b->root_fd,
+                .iid = b->inst.iid,
+                .name = name,
+                .max = b->limits.user_data_max,
+                .vendor = true,
+        };
+        struct userdata u = { 0 };
+        int r;
+
+        (void)snprintf(name, sizeof(name), CLOUD_DIR "/instances/%s/vendor-data.txt", b->inst.iid);
+        r = userdata_process(vd ? vd : "", vd ? vd_len : 0, &env, &u);
+        if (r >= 0)
+                r = buf_error(&u.processed);
+        if (r >= 0)
+                r = write_instance_file(b, "vendor-data.txt.i", u.processed.data,
+                                        u.processed.len);
+        userdata_done(&u);
+        if (r >= 0)
+                r = write_vendor2(b, &env);
+        return r;
 }
 
 /* Process raw user-data (vendor: vendor-data), once: every part decoded and
@@ -322,27 +402,16 @@ static int consume(struct boot *b, bool vendor, const char *data, size_t len, bo
         /* cloud-init runs no part handler on absent vendor-data: no file then */
         if (vendor && (!data || len == 0))
                 r = 0;
-        else if (u.cfg_text)
-                r = write_instance_file(b, vendor ? "vendor-cloud-config.txt" : "cloud-config.txt",
-                                        u.cfg_text, u.cfg_text_len);
-        else {
-                struct buf t = BUF_INIT(b->limits.user_data_max * 4);
-                r = u.cfg ? buf_puts(&t, MERGED_MARK) : 0;
-                if (r >= 0 && u.cfg)
-                        r = json_write(&t, u.cfg, 2);
-                if (r >= 0 && u.cfg)
-                        r = buf_putc(&t, '\n');
-                if (r >= 0)
-                        r = write_instance_file(
-                                b, vendor ? "vendor-cloud-config.txt" : "cloud-config.txt",
-                                t.data ? t.data : "", t.len);
-                buf_free_secret(&t);
-        }
+        else
+                r = write_cloud_config(b, vendor ? "vendor-cloud-config.txt" : "cloud-config.txt",
+                                       &u);
         if (r >= 0)
                 r = buf_error(&u.processed);
         if (r >= 0)
                 r = write_instance_file(b, vendor ? "vendor-data.txt.i" : "user-data.txt.i",
                                         u.processed.data, u.processed.len);
+        if (r >= 0 && vendor)
+                r = write_vendor2(b, &env);
         for (size_t i = 0; r >= 0 && i < u.n_files; i++) {
                 _cleanup_free_ char *dir = NULL;
                 const char *base;
@@ -419,6 +488,8 @@ static int model_build(struct boot *b, const char *ud, size_t ud_len, const char
         r = consume(b, false, ud, ud_len, fetch, &m, &m.user, &u_merged);
         if (r >= 0 && vendor_enabled(m.user, b->syscfg))
                 r = consume(b, true, vd, vd_len, fetch, &m, &m.vendor, &v_merged);
+        else if (r >= 0)
+                r = store_vendor_processed(b, vd, vd_len);
         log_defer_warnings(NULL);
         /* Each part was validated (values that are wrong removed); what
          * merging several made is validated as a whole, once. */
@@ -613,6 +684,66 @@ static int finish(struct boot *b, const char *fatal)
 
 /* ---- the stages ---- */
 
+/* cloud-init's scratch directory, world-writable and sticky as /tmp: its
+ * bootcmd module writes the commands there as a script, so it is there
+ * after a boot whose cloud-config has bootcmd. */
+static void make_run_tmp(struct boot *b)
+{
+        _cleanup_close_ int fd = -1;
+
+        if (fs_mkdir_p(b->root_fd, RUN_DIR "/tmp", 0700) < 0)
+                return;
+        fd = fs_open_nofollow(b->root_fd, RUN_DIR "/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0 || fchmod(fd, 01777) < 0)
+                log_warning("Cannot make %s/tmp world-writable", RUN_DIR);
+}
+
+/* Python's truth of a value (absent: false). */
+static bool truthy(const struct node *v)
+{
+        if (!v)
+                return false;
+        switch (v->type) {
+        case NODE_NULL:
+                return false;
+        case NODE_BOOL:
+                return v->b;
+        case NODE_INT:
+                return v->i != 0;
+        case NODE_SEQ:
+        case NODE_MAP:
+        case NODE_STR:
+                return v->n > 0 || v->len > 0;
+        default:
+                return true;
+        }
+}
+
+/* Whether user-data (or vendor-data) may need the network in the init
+ * stage, by cloud-init's rules (_should_wait_via_user_data): anything but a
+ * cloud-config, or one with bootcmd, mounts, a random_seed command or a
+ * write_files source that is not a local file. cfg is what the model holds
+ * of it (no second parse: init-local runs this every boot). */
+static bool needs_network(const char *raw, size_t len, const struct node *cfg)
+{
+        const struct node *wf;
+
+        if (!raw || len == 0)
+                return false;
+        if (userdata_type(raw, len) != UD_CLOUD_CONFIG || !cfg)
+                return true;
+        wf = node_get(cfg, "write_files");
+        for (size_t i = 0; wf && wf->type == NODE_SEQ && i < wf->n; i++) {
+                const char *uri = wf->items[i]->type == NODE_MAP
+                                          ? node_str(node_get_path(wf->items[i], "source.uri"))
+                                          : NULL;
+                if (uri && uri[0] && uri[0] != '/' && !startswith(uri, "file:"))
+                        return true;
+        }
+        return truthy(node_get(cfg, "bootcmd")) || truthy(node_get(cfg, "mounts")) ||
+               truthy(node_get_path(cfg, "random_seed.command"));
+}
+
 /* init-local and init: detect → fetch → decode → merge → validate → plan →
  * run → record. init-local finds a local datasource and builds (or checks)
  * the model; init finds a network one, or takes init-local's. */
@@ -689,6 +820,13 @@ int stage_init(const struct boot_opts *o, bool local)
         /* plan */
         if (r >= 0)
                 r = boot_merge_config(&b);
+        /* init-local tells init whether to wait for the network */
+        if (r >= 0 && local && found && b.have_model &&
+            !needs_network(res.ud, res.ud_len, b.model.user) &&
+            !needs_network(res.vd, res.vd_len, b.model.vendor) &&
+            fs_write_atomic(b.root_fd, RUN_DIR "/.skip-network", "", 0, 0644, FS_NO_OWNER,
+                            (gid_t)-1) < 0)
+                log_warning("Cannot write %s/.skip-network", RUN_DIR);
         if (r < 0) {
                 ds_result_done(&res);
                 r = finish(&b, "cannot load the cloud-config");
@@ -733,6 +871,8 @@ int stage_init(const struct boot_opts *o, bool local)
                 }
         } else {
                 struct module_ctx ctx = module_ctx_of(&b);
+                if (node_get(b.cfg, "bootcmd"))
+                        make_run_tmp(&b);
                 runner_run_stage(&ctx, STAGE_INIT);
         }
         /* record */

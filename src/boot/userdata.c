@@ -5,6 +5,9 @@
 #include <strings.h>
 
 #include <stdarg.h>
+#include <stdint.h>
+#include <sys/random.h>
+#include <time.h>
 #include <stdio.h>
 
 #include "codec.h"
@@ -89,7 +92,6 @@ const char *userdata_type_name(enum ud_type t)
 #define DEPTH_MAX 8 /* includes, archives, templates and multiparts within each other */
 #define INCLUDES_MAX 32
 #define FILES_MAX 256
-#define PROCESSED_BOUNDARY "===============cloudboot-processed-parts=="
 
 static const char *const gzip_types[] = {
         "application/gzip",       "application/gzip-compressed",   "application/gzipped",
@@ -106,17 +108,28 @@ struct st {
         unsigned nurls;
         bool top_gunzipped; /* the whole was gzip, already decompressed: not again */
         struct node *vars; /* loaded by env->load_vars for the first template */
+        /* user-data.txt.i: how the part being handled was given (a MIME
+         * part's own headers, an archive entry), and quiet while its jinja
+         * output is handled (the template is the part recorded) */
+        struct given {
+                const char *headers; /* a MIME part's own header lines */
+                size_t headers_len;
+                bool archive; /* an archive entry */
+                const struct node *launch_index; /* the entry's launch-index */
+        } given;
+        unsigned quiet;
         bool vars_loaded;
 };
 
 void userdata_done(struct userdata *u)
 {
         node_free(u->cfg);
-        free_secret(u->cfg_text, u->cfg_text_len);
         for (size_t i = 0; i < u->n_files; i++)
                 free_secret(u->files[i].data, u->files[i].len);
         free(u->files);
         buf_free_secret(&u->processed);
+        buf_free(&u->cfg_names);
+        buf_free(&u->cfg_errors);
         *u = (struct userdata){ 0 };
 }
 
@@ -149,7 +162,6 @@ static void problem(struct st *s, const char *fmt, ...)
 /* A part's file name: its own when it is a plain name, else part-NNN. */
 static void part_name(struct st *s, const char *filename, char *ret, size_t size)
 {
-        s->counter++;
         if (filename && filename[0] && !strchr(filename, '/') && !streq(filename, ".") &&
             !streq(filename, "..") && strlen(filename) < 200 && filename[0] != '.')
                 (void)snprintf(ret, size, "%s", filename);
@@ -190,24 +202,100 @@ static int add_file(struct st *s, const char *path, const char *data, size_t len
         return 0;
 }
 
-/* The part as user-data.txt.i shows it. */
-static int record(struct st *s, const char *ctype, const char *fname, const char *merge_type,
-                  const char *data, size_t len)
+/* Header lines of a MIME part as Python's email writes them back: as given,
+ * Content-Type moved to the end when cloud-init replaced it. */
+static int mime_headers(struct buf *b, const char *h, size_t len, const char *ctype, bool retyped)
+{
+        bool skip = false;
+
+        for (const char *p = h, *end = h + len; p < end;) {
+                const char *e = memchr(p, '\n', (size_t)(end - p));
+                size_t l = e ? (size_t)(e - p) : (size_t)(end - p);
+                const char *line = p;
+                p += l + (e != NULL);
+                while (l > 0 && line[l - 1] == '\r')
+                        l--;
+                if (l == 0)
+                        break;
+                if (retyped && l >= 13 && strncasecmp(line, "Content-Type:", 13) == 0) {
+                        skip = true; /* with its folded continuation lines */
+                        continue;
+                }
+                if (skip && (line[0] == ' ' || line[0] == '\t'))
+                        continue;
+                skip = false;
+                (void)buf_append(b, line, l);
+                (void)buf_putc(b, '\n');
+        }
+        if (retyped)
+                (void)buf_printf(b, "Content-Type: %s\n", ctype);
+        return buf_error(b);
+}
+
+/* cloud-init's Launch-Index header: an archive entry's launch-index (given
+ * twice: once by the entry, once when attached), else a cloud-config part's
+ * own launch-index key. */
+static int launch_index(struct st *s, struct buf *b, const struct given *g, const char *ctype,
+                        const char *data, size_t len)
+{
+        _cleanup_node_ struct node *n = NULL;
+        struct yaml_limits lim = YAML_LIMITS_DEFAULT;
+        const struct node *v = g->launch_index;
+        struct yaml_error err;
+
+        if (v && v->type == NODE_INT)
+                return buf_printf(b, "Launch-Index: %lld\nLaunch-Index: %lld\n", v->i, v->i);
+        if (v || !streq(ctype, "text/cloud-config") || !memmem(data, len, "launch-index", 12))
+                return 0;
+        lim.max_bytes = s->env->max;
+        if (yaml_load(data, len, "launch-index", &lim, &n, &err) < 0 || n->type != NODE_MAP)
+                return 0;
+        v = node_get(n, "launch-index");
+        if (v && v->type == NODE_INT)
+                return buf_printf(b, "Launch-Index: %lld\n", v->i);
+        return 0;
+}
+
+/* The part as user-data.txt.i shows it: cloud-init's attachment, numbered
+ * part-NNN unless it has a file name. Counts the part. */
+static int record(struct st *s, const struct given *g, const char *ctype, const char *orig_ctype,
+                  const char *filename, const char *data, size_t len)
 {
         struct buf *b = &s->u->processed;
+        bool named = filename && filename[0];
         int r;
 
+        s->counter++;
         s->u->parts++;
-        r = buf_printf(b,
-                       "--" PROCESSED_BOUNDARY "\nContent-Type: %s\n"
-                       "Content-Disposition: attachment; filename=\"%s\"\n",
-                       ctype, fname);
-        if (r >= 0 && merge_type && merge_type[0])
-                r = buf_printf(b, "Merge-Type: %s\n", merge_type);
+        (void)buf_printf(b, "--%s\n", s->u->boundary);
+        if (g->headers)
+                r = mime_headers(b, g->headers, g->headers_len, ctype, !streq(ctype, orig_ctype));
+        else if (g->archive && startswith(ctype, "text/"))
+                r = buf_printf(b,
+                               "Content-Type: %s; charset=\"us-ascii\"\nMIME-Version: 1.0\n"
+                               "Content-Transfer-Encoding: 7bit\n",
+                               ctype);
+        else if (g->archive)
+                r = buf_printf(b, "Content-Type: %s\nMIME-Version: 1.0\n", ctype);
+        else
+                r = buf_printf(b, "MIME-Version: 1.0\nContent-Type: %s\n", ctype);
+        /* a MIME part keeps the name it has; others get it, or their number */
+        if (r >= 0 && named && !g->headers)
+                r = buf_printf(b, "Content-Disposition: attachment; filename=\"%s\"\n",
+                               filename);
+        else if (r >= 0 && !named)
+                r = buf_printf(b, "Content-Disposition: attachment; filename=\"part-%03u\"\n",
+                               s->counter);
+        if (r >= 0)
+                r = launch_index(s, b, g, ctype, data, len);
         if (r >= 0)
                 r = buf_putc(b, '\n');
-        if (r >= 0)
-                r = buf_append(b, data, len);
+        /* cloud-init holds user-data that is not MIME as bytes, which Python's
+         * email writes back with U+FFFD for each byte past ASCII */
+        for (size_t i = 0; r >= 0 && i < len; i++)
+                r = g->headers || g->archive || (unsigned char)data[i] < 0x80
+                            ? buf_putc(b, data[i])
+                            : buf_puts(b, "\xef\xbf\xbd");
         if (r >= 0)
                 r = buf_putc(b, '\n');
         if (r == -E2BIG) {
@@ -228,8 +316,14 @@ static void report_schema(void *userdata, enum schema_severity sev, const char *
                 log_warning("%s: %s", pos, msg);
 }
 
+/* A cloud-config part cloud-init's handler takes no config from. */
+static void cfg_ignored(struct st *s, const char *fname)
+{
+        (void)buf_printf(&s->u->cfg_errors, "# Cloud-config part ignored SCHEMA_ERROR: %s\n", fname);
+}
+
 static int cloud_config(struct st *s, const char *data, size_t len, const char *merge_type,
-                        const char *where)
+                        const char *where, const char *fname)
 {
         _cleanup_node_ struct node *n = NULL;
         struct yaml_limits lim = YAML_LIMITS_DEFAULT;
@@ -238,16 +332,21 @@ static int cloud_config(struct st *s, const char *data, size_t len, const char *
         struct yaml_error err;
 
         lim.max_bytes = s->env->max;
+        s->u->cfg_seen = true;
         if (yaml_load(data, len, where, &lim, &n, &err) < 0) {
                 problem(s, "%s:%u:%u: %s; the cloud-config is not applied", where, err.line,
                         err.col, err.msg);
+                cfg_ignored(s, fname);
                 return 0;
         }
-        if (n->type == NODE_NULL)
+        if (n->type == NODE_NULL) {
+                cfg_ignored(s, fname);
                 return 0;
+        }
         if (n->type != NODE_MAP) {
                 problem(s, "%s:%u:%u: cloud-config must be a mapping, not %s; not applied", where,
                         n->line, n->col, node_type_name(n->type));
+                cfg_ignored(s, fname);
                 return 0;
         }
         how = node_get(n, "merge_how");
@@ -280,6 +379,7 @@ static int cloud_config(struct st *s, const char *data, size_t len, const char *
         if (!s->u->cfg && !(s->u->cfg = node_new(NODE_MAP)))
                 return -ENOMEM;
         s->u->cfg_parts++;
+        (void)buf_printf(&s->u->cfg_names, "# %s\n", fname);
         return merge_apply(&spec, &s->u->cfg, n);
 }
 
@@ -298,6 +398,7 @@ static int on_mime_part(void *userdata, const struct mime_part *p)
         char where[600];
         (void)snprintf(where, sizeof(where), "%s[part %u%s%s]", m->where, p->index,
                        p->filename[0] ? " " : "", p->filename);
+        m->s->given = (struct given){ .headers = p->headers, .headers_len = p->headers_len };
         return handle(m->s, p->body, p->len, p->ctype[0] ? p->ctype : "text/plain", p->filename,
                       p->merge_type, m->depth, where);
 }
@@ -433,6 +534,16 @@ static int archive(struct st *s, const char *data, size_t len, unsigned depth, c
                         continue;
                 }
                 (void)snprintf(w, sizeof(w), "%s[entry %zu]", where, i + 1);
+                /* cloud-init takes an entry without a type it can tell for cloud-config */
+                if (!type[0]) {
+                        enum ud_type t = userdata_type(content->str, content->len);
+                        type = t == UD_EMPTY || t == UD_UNKNOWN ? "text/cloud-config"
+                                                                : userdata_type_name(t);
+                }
+                s->given = (struct given){ .archive = true,
+                                           .launch_index = e->type == NODE_MAP
+                                                                   ? node_get(e, "launch-index")
+                                                                   : NULL };
                 r = handle(s, content->str, content->len, type, fname, mt, depth + 1, w);
         }
         return r;
@@ -443,9 +554,11 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
 {
         _cleanup_free_ char *plain = NULL;
         size_t plen = 0;
-        char fname[256], path[512], lc[128];
+        char fname[256], path[512], lc[128], orig[128];
+        struct given g = s->given;
         int r;
 
+        s->given = (struct given){ 0 }; /* for this part only, not those inside it */
         if (depth > DEPTH_MAX) {
                 problem(s, "%s: parts, includes and templates nested deeper than %d; ignored",
                         where, DEPTH_MAX);
@@ -471,8 +584,14 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
                 problem(s, "%s: a part of type %s that is not gzip; ignored", where, lc);
                 return 0;
         }
+        (void)snprintf(orig, sizeof(orig), "%s", lc[0] ? lc : "text/x-not-multipart");
         if (!lc[0] || streq(lc, "text/plain") || streq(lc, "text/x-not-multipart")) {
                 enum ud_type t = userdata_type(data, len);
+                if ((t == UD_EMPTY || t == UD_UNKNOWN) && !s->quiet) {
+                        r = record(s, &g, orig, orig, filename, data, len);
+                        if (r < 0)
+                                return r;
+                }
                 if (t == UD_EMPTY)
                         return 0;
                 if (t == UD_UNKNOWN) {
@@ -493,6 +612,11 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
                 return include(s, data, len, streq(lc, "text/x-include-once-url"), depth, where);
         if (streq(lc, "text/cloud-config-archive"))
                 return archive(s, data, len, depth, where);
+        if (!s->quiet) {
+                r = record(s, &g, lc, orig, filename, data, len);
+                if (r < 0)
+                        return r;
+        }
         if (streq(lc, "text/jinja2")) {
                 _cleanup_free_ char *out = NULL;
                 struct yaml_error err;
@@ -512,7 +636,9 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
                                 err.line + 1, err.msg);
                         return 0;
                 }
+                s->quiet++;
                 r = handle(s, out, olen, "", filename, merge_type, depth + 1, where);
+                s->quiet--;
                 explicit_bzero(out, olen);
                 return r;
         }
@@ -520,10 +646,8 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
         /* counted by tests/blackbox/test-pipeline.sh: each part once a boot at most */
         log_debug("processed %s part %u: %s", s->env->vendor ? "vendor-data" : "user-data",
                   s->counter, lc);
-        if (streq(lc, "text/cloud-config")) {
-                r = record(s, lc, fname, merge_type, data, len);
-                return r < 0 ? r : cloud_config(s, data, len, merge_type, where);
-        }
+        if (streq(lc, "text/cloud-config"))
+                return cloud_config(s, data, len, merge_type, where, fname);
         if (streq(lc, "text/x-shellscript"))
                 (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/scripts/%s%s",
                                s->env->iid, s->env->vendor ? "vendor/" : "", fname);
@@ -540,8 +664,7 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
                                       : 0;
                 (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/boothooks/%s",
                                s->env->iid, fname);
-                r = record(s, lc, fname, NULL, data, len);
-                return r < 0 ? r : add_file(s, path, data + skip, len - skip, 0700);
+                return add_file(s, path, data + skip, len - skip, 0700);
         } else if (streq(lc, "text/part-handler") || streq(lc, "text/cloud-config-jsonp")) {
                 problem(s, "%s: %s parts are not supported by cloudboot; ignored", where, lc);
                 return 0;
@@ -549,57 +672,71 @@ static int handle(struct st *s, const char *data, size_t len, const char *ctype,
                 problem(s, "%s: content type %s is not one cloud-init handles; ignored", where, lc);
                 return 0;
         }
-        r = record(s, lc, fname, NULL, data, len);
-        return r < 0 ? r : add_file(s, path, data, len, 0700);
+        return add_file(s, path, data, len, 0700);
+}
+
+/* user-data.txt.i: the parts recorded made one MIME message, as Python's
+ * email writes cloud-init's (Number-Attachments its own header). */
+static int processed_message(struct userdata *u)
+{
+        struct buf m = BUF_INIT(u->processed.max + 4096);
+        int r;
+
+        (void)buf_printf(&m,
+                         "Content-Type: multipart/mixed; boundary=\"%s\"\n"
+                         "MIME-Version: 1.0\n",
+                         u->boundary);
+        if (u->parts > 0)
+                (void)buf_printf(&m, "Number-Attachments: %u\n", u->parts);
+        (void)buf_putc(&m, '\n');
+        if (u->parts == 0)
+                (void)buf_printf(&m, "--%s\n\n", u->boundary);
+        (void)buf_append(&m, u->processed.data ? u->processed.data : "", u->processed.len);
+        (void)buf_printf(&m, "--%s--\n", u->boundary);
+        r = buf_error(&m);
+        if (r < 0) {
+                buf_free_secret(&m);
+                return r == -E2BIG ? 0 : r;
+        }
+        buf_free_secret(&u->processed);
+        u->processed = m;
+        return 0;
 }
 
 int userdata_process(const char *data, size_t len, const struct ud_env *env, struct userdata *ret)
 {
-        struct userdata u = { .processed = BUF_INIT(env->max * 2 + 4096) };
+        struct userdata u = { .processed = BUF_INIT(env->max * 2 + 4096),
+                              .cfg_names = BUF_INIT(64u * 1024),
+                              .cfg_errors = BUF_INIT(64u * 1024) };
         struct st s = { .env = env, .u = &u };
+        unsigned long long rnd = 0;
         _cleanup_free_ char *plain = NULL;
         size_t plen = 0;
         int r;
 
-        r = buf_printf(&u.processed,
-                       "Content-Type: multipart/mixed; boundary=\"%s\"\n"
-                       "MIME-Version: 1.0\n\n",
-                       PROCESSED_BOUNDARY);
-        /* One plain #cloud-config document (gzip'd or not) is kept as it is.
-         * Decompressed once, as cloud-init does: handle() does not again (gzip
+        /* Python's email: 15 '=', 19 random digits, '==' */
+        if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+                rnd = (unsigned long long)time(NULL) ^ (unsigned long long)(uintptr_t)&u;
+        (void)snprintf(u.boundary, sizeof(u.boundary), "===============%019llu==",
+                       rnd % 10000000000000000000ull);
+        /* Decompressed once, as cloud-init does: handle() does not again (gzip
          * inside gzip is not cloud-config), and reports a gzip that fails. */
-        if (r >= 0 && gzip_is(data, len) && gzip_decode(data, len, env->max, &plain, &plen) >= 0) {
+        r = 0;
+        if (gzip_is(data, len) && gzip_decode(data, len, env->max, &plain, &plen) >= 0) {
                 data = plain;
                 len = plen;
                 s.top_gunzipped = true;
         }
-        if (r >= 0 && userdata_type(data, len) == UD_CLOUD_CONFIG) {
-                u.cfg_text = malloc(len + 1);
-                if (!u.cfg_text)
-                        r = -ENOMEM;
-                else {
-                        memcpy(u.cfg_text, data, len);
-                        u.cfg_text[len] = 0;
-                        u.cfg_text_len = len;
-                }
-        }
         if (r >= 0)
                 r = handle(&s, data, len, "", NULL, NULL, 0, env->name);
-        if (r >= 0)
-                r = buf_printf(&u.processed, "--" PROCESSED_BOUNDARY "--\n");
-        if (r == -E2BIG)
-                r = 0;
+        if (r >= 0 || r == -E2BIG)
+                r = processed_message(&u);
         if (plain)
                 explicit_bzero(plain, plen);
         node_free(s.vars);
         if (r < 0) {
                 userdata_done(&u);
                 return r;
-        }
-        /* merged into nothing, one document is itself: only then is it kept */
-        if (u.cfg_text && u.parts != 1) {
-                free_secret(u.cfg_text, u.cfg_text_len);
-                u.cfg_text = NULL;
         }
         *ret = u;
         return 0;

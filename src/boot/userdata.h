@@ -55,17 +55,18 @@ struct ud_env {
 /* What user-data (every format, cloud-init's rules) comes to. */
 struct userdata {
         struct node *cfg; /* the cloud-config parts merged; NULL when there are none */
-        /* The one cloud-config part's text when user-data is exactly one plain
-         * #cloud-config document (the common case): stored as it is, so that later
-         * messages point into the user's own lines. NULL otherwise. */
-        char *cfg_text;
-        size_t cfg_text_len;
         struct ud_file *files; /* scripts, boothooks, per-boot/instance/once scripts */
         size_t n_files;
         struct buf processed; /* user-data.txt.i: every part, as MIME */
+        char boundary[48]; /* its boundary, random as Python's email makes it */
         unsigned parts, errors;
         unsigned deferred_includes; /* #include URLs left for when the network is up */
         unsigned cfg_parts; /* cloud-config parts merged into cfg, each validated */
+        /* For cloud-config.txt, as cloud-init writes it: "# NAME\n" for each
+         * part merged, "# Cloud-config part ignored SCHEMA_ERROR: NAME\n" for
+         * each that was not a mapping; cfg_seen when there was any part. */
+        struct buf cfg_names, cfg_errors;
+        bool cfg_seen;
 };
 
 /* Process user-data (len bytes) as cloud-init does: gzip undone, the format

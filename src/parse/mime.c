@@ -246,6 +246,8 @@ static int walk(struct walk *w, const char *data, size_t len, unsigned depth)
                 return 0;
         }
         p.index = ++w->parts;
+        p.headers = data;
+        p.headers_len = (size_t)(body - data);
         p.body = body;
         p.len = (size_t)(end - body);
         if (streq(h.cte, "base64")) {

@@ -18,6 +18,8 @@ struct mime_part {
         char filename[256]; /* Content-Disposition filename=, else Content-Type name= */
         char merge_type[512]; /* Merge-Type or X-Merge-Type */
         unsigned index; /* 1-based, in order of appearance */
+        const char *headers; /* the part's header lines as given, up to the blank line */
+        size_t headers_len;
         const char *body; /* decoded: valid during the call only */
         size_t len;
 };

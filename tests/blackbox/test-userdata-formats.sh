@@ -53,8 +53,14 @@ pass "scripts: x-shellscript once, per-boot, boothook (quoted-printable) with IN
 expect_output_has "content type text/x-unknown-thing is not one cloud-init handles; ignored"
 expect_mode "$(IDIR iid-formats)/user-data.txt.i" 600
 grep -q 'filename="setup.sh"' "$R$(IDIR iid-formats)/user-data.txt.i" || fail "user-data.txt.i lacks setup.sh"
-head -n 2 "$R$(IDIR iid-formats)/cloud-config.txt" | grep -q "cloud-config parts merged" ||
-	fail "cloud-config.txt is not the merged config"
+# cloud-init's form: the parts merged named, then the merged config as PyYAML dumps it
+head -n 3 "$R$(IDIR iid-formats)/cloud-config.txt" | tr '\n' '|' | grep -q '^#cloud-config||# from [2-9] files|' ||
+	fail "cloud-config.txt does not name the merged parts"
+grep -qx 'hostname: tf-host' "$R$(IDIR iid-formats)/cloud-config.txt" ||
+	fail "cloud-config.txt lacks the merged hostname"
+tail -n 1 "$R$(IDIR iid-formats)/cloud-config.txt" | grep -qx '\.\.\.' || fail "cloud-config.txt does not end as a YAML dump"
+grep -q '^Number-Attachments: [0-9]' "$R$(IDIR iid-formats)/user-data.txt.i" ||
+	fail "user-data.txt.i lacks Number-Attachments"
 [ "$(q combined_cloud_config.hostname)" = tf-host ] || fail "query combined_cloud_config.hostname: $(q combined_cloud_config.hostname)"
 q combined_cloud_config.runcmd | grep -q "echo extra" || fail "query combined_cloud_config.runcmd lacks the second part"
 [ "$(q combined_cloud_config.system_info.default_user.name)" = debian ] || fail "combined_cloud_config lacks system config"
