@@ -6,7 +6,10 @@
  * locale is enabled in /etc/locale.gen (its line as /usr/share/i18n/SUPPORTED
  * spells it) and generated with locale-gen --keep-existing (C and POSIX need
  * none); then update-locale writes LANG to the file. Both tools run in the
- * target, the locales package installed there first when they are missing. */
+ * target, the locales package installed there first when they are missing;
+ * but a locale of the C library's own (C, C.UTF-8, POSIX) on a system without
+ * update-locale is written to the file directly, as update-locale writes it
+ * (cloud-init fails there; a minimal Debian has no locales package). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,6 +213,37 @@ static int enable_in_locale_gen(int root_fd, const char *line)
         return r;
 }
 
+/* update-locale's edit without it: LANG= replaced in (or added to) file, the
+ * other lines kept. Only for the locales built into the C library (C.UTF-8,
+ * C, POSIX), which need no locales package. */
+static int write_lang(int root_fd, const char *file, const char *locale)
+{
+        _cleanup_free_ char *data = NULL;
+        struct buf out = BUF_INIT(65536 + 256);
+        int r = 0;
+
+        if (fs_read_file(root_fd, file, 65536, &data, NULL) < 0)
+                data = NULL;
+        for (char *l = data; l && *l && r >= 0;) {
+                char *eol = strchr(l, '\n'), *k;
+                if (eol)
+                        *eol = '\0';
+                k = l + strspn(l, " \t");
+                if (startswith(k, "export "))
+                        k += 7;
+                if (!startswith(k, "LANG="))
+                        r = buf_printf(&out, "%s\n", l);
+                l = eol ? eol + 1 : NULL;
+        }
+        if (r >= 0)
+                r = buf_printf(&out, "LANG=%s\n", locale);
+        if (r >= 0)
+                r = fs_write_atomic(root_fd, file, out.data, out.len, 0644, FS_NO_OWNER,
+                                    (gid_t)-1);
+        buf_free(&out);
+        return r;
+}
+
 static int ensure_tool(const struct module_ctx *ctx, const struct sysconf_target *t,
                        const char *tool)
 {
@@ -225,7 +259,7 @@ static int locale_run(const struct module_ctx *ctx)
         const char *file = LOCALE_CONF_FN, *locale;
         struct sysconf_target t = { .chroot = ctx->root, .is_host = ctx->root_is_host };
         _cleanup_free_ char *sys = NULL, *arg = NULL, *line = NULL, *fileopt = NULL;
-        bool need_regen;
+        bool need_regen, builtin;
         int r;
 
         if (v && v->type == NODE_BOOL && !v->b) {
@@ -264,8 +298,9 @@ static int locale_run(const struct module_ctx *ctx)
                 log_info("locale: the system has LANG=%s already", sys);
                 return 0;
         }
-        if (strcasecmp(locale, "C") && strcasecmp(locale, "C.UTF-8") &&
-            strcasecmp(locale, "C.utf8") && strcasecmp(locale, "POSIX")) {
+        builtin = !strcasecmp(locale, "C") || !strcasecmp(locale, "C.UTF-8") ||
+                  !strcasecmp(locale, "C.utf8") || !strcasecmp(locale, "POSIX");
+        if (!builtin) {
                 const char *argv[] = { "locale-gen", "--keep-existing", NULL };
                 (void)ensure_tool(ctx, &t, "locale-gen");
                 line = supported_line(ctx->root_fd, locale);
@@ -278,6 +313,17 @@ static int locale_run(const struct module_ctx *ctx)
                 if (r < 0)
                         return log_error_errno(r, "locale-gen failed");
                 log_info("Generated locale %s", line);
+        }
+        if (builtin && !sysconf_have(ctx->root_fd, "update-locale")) {
+                /* a minimal system without the locales package: the C
+                 * library's own locale needs none, the file is written directly */
+                r = write_lang(ctx->root_fd, file, locale);
+                if (r < 0)
+                        return log_error_errno(r, "Cannot write %s: %m", file);
+                log_info("Set LANG=%s in %s (no update-locale in the target: the file "
+                         "written directly)",
+                         locale, file);
+                return 0;
         }
         (void)ensure_tool(ctx, &t, "update-locale");
         if (asprintf(&fileopt, "--locale-file=%s", file) < 0 ||

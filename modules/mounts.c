@@ -429,8 +429,12 @@ static int make_swapfile(const struct module_ctx *ctx, const char *path, unsigne
                 /* in .bss, not in the binary: never written */
                 static char zero[1 << 16];
                 r = 0;
-                for (unsigned long long done = 0; done < mib * MIB && r >= 0; done += sizeof(zero))
-                        r = write(fd, zero, sizeof(zero)) == (ssize_t)sizeof(zero) ? 0 : -EIO;
+                for (unsigned long long done = 0; done < mib * MIB && r >= 0;
+                     done += sizeof(zero)) {
+                        ssize_t n = write(fd, zero, sizeof(zero));
+                        /* a short write: the filesystem is full */
+                        r = n == (ssize_t)sizeof(zero) ? 0 : n < 0 ? -errno : -ENOSPC;
+                }
         }
         if (r >= 0 && fsync(fd) < 0)
                 r = -errno;
@@ -459,8 +463,9 @@ static bool have_mkswap(const struct module_ctx *ctx)
 
 /* A swap file may not fill its filesystem: refused when it would take more
  * than the space free there (cloud-init lets fallocate fail, or succeed and
- * leave the disk full). */
-static int check_space(const struct module_ctx *ctx, const char *path, unsigned long long size)
+ * leave the disk full); pos is where swap.size was given. */
+static int check_space(const struct module_ctx *ctx, const char *path, unsigned long long size,
+                       const char *pos)
 {
         _cleanup_free_ char *dir = NULL;
         _cleanup_close_ int dfd = -1;
@@ -477,9 +482,10 @@ static int check_space(const struct module_ctx *ctx, const char *path, unsigned 
         if (r < 0)
                 return log_warning_errno(r, "Cannot open the directory of swap file %s: %m", path);
         if (fstatvfs(dfd, &sv) == 0 && size > (unsigned long long)sv.f_frsize * sv.f_bavail) {
-                log_warning("Swap file %s of %llu MiB does not fit: %llu MiB free there; no swap "
-                            "file",
-                            path, size / MIB, (unsigned long long)sv.f_frsize * sv.f_bavail / MIB);
+                log_warning("%s: swap: a swap file %s of %llu MiB does not fit: %llu MiB free "
+                            "there; no swap file",
+                            pos, path, size / MIB,
+                            (unsigned long long)sv.f_frsize * sv.f_bavail / MIB);
                 return -ENOSPC;
         }
         return 0;
@@ -558,13 +564,16 @@ static char *setup_swap(const struct module_ctx *ctx, const struct node *swap)
                             fname);
                 return NULL;
         }
-        r = check_space(ctx, fname, size);
+        schema_pos(size_n, pos, sizeof(pos));
+        r = check_space(ctx, fname, size, pos);
         if (r < 0)
                 return NULL;
+        /* a disk that fills up while the file is allocated: nothing is left */
         r = make_swapfile(ctx, fname, size / MIB);
         if (r < 0) {
-                log_warning_errno(r, "Failed to set up swap file %s of %llu MiB: %m", fname,
-                                  size / MIB);
+                log_warning_errno(r, "%s: swap: failed to set up swap file %s of %llu MiB: %m; "
+                                  "no swap file",
+                                  pos, fname, size / MIB);
                 return NULL;
         }
         log_info("Created swap file %s of %llu MiB", fname, size / MIB);

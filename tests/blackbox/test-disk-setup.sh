@@ -7,7 +7,9 @@
 # later instance whose layout and filesystems are there changes nothing. One
 # loop device is attached without partition scanning, so the kernel learns
 # its partitions through BLKPG. The machine's own disks are never touched:
-# under --root only loop devices are.
+# under --root only loop devices are. A full disk: a swap file that does not
+# fit, and one that runs out of space while it is allocated, each give one
+# warning with where swap.size was given, leave no file, and the stage goes on.
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: loop devices need root"; exit 77; }
@@ -19,7 +21,8 @@ B=""
 done_loops() {
 	# partitions added by BLKPG outlive the loop device's detaching: drop them
 	for l in $A $B; do partx -d "$l" 2>/dev/null || true; losetup -d "$l" 2>/dev/null || true; done
-	rm -rf "$R" "$OUT" "$R.a" "$R.b" "$R.err"
+	umount "$R/swapvol" 2>/dev/null || true
+	rm -rf "$R" "$OUT" "$R.a" "$R.b" "$R.c" "$R.err"
 }
 trap done_loops EXIT
 
@@ -101,3 +104,60 @@ sfdisk --dump "$B" 2>/dev/null | grep -q "^$(part "$B" 1) : start=        2048, 
 [ "$(blkid -p -o value -s LABEL "$(part "$B" 1)")" = scratch ] || fail "partition: auto did not format $B's new partition"
 [ "$(blkid -p -o value -s TYPE "$B")" = "" ] || true
 pass "disk_setup and fs_setup partitioned and formatted loop devices, and left a used disk alone until told"
+
+# A full disk: the swap file's filesystem is a small ext2 one (1 KiB blocks,
+# no reserved ones) mounted in the target. ext2 cannot fallocate, so the file
+# is written out, and its indirect blocks take space beyond its size.
+truncate -s 8M "$R.c"
+mkfs.ext2 -q -F -b 1024 -m 0 "$R.c"
+mkdir -p "$R/swapvol"
+mount -o loop "$R.c" "$R/swapvol" 2>/dev/null || { echo "SKIP: cannot loop-mount ext2 here"; exit 77; }
+ln -sf busybox "$R/bin/mkswap"
+swapcfg() { # INSTANCE-ID SIZE
+	seed "instance-id: $1
+" "#cloud-config
+hostname: after-swap-$1
+mounts:
+  - [/dev/vdz1, /scratch, ext4, 'defaults,nofail']
+swap:
+  filename: /swapvol/swap.img
+  size: $2
+"
+}
+# more than the filesystem has: refused before anything is written
+: >"$OUT"
+swapcfg iid-full-1 16M
+cb init --local >>"$OUT" 2>&1 || fail "init --local exited $?"
+cb init >>"$OUT" 2>&1 || fail "init exited $? with a swap file that does not fit"
+grep -Eq "user-data:[0-9]+:[0-9]+: swap: a swap file /swapvol/swap.img of 16 MiB does not fit: [0-9]+ MiB free there; no swap file" "$OUT" ||
+	fail "a swap file too big for its disk was not refused with its position"
+[ "$(grep -c "swap.img" "$OUT")" = 1 ] || fail "the swap file that does not fit was reported more than once"
+[ ! -e "$R/swapvol/swap.img" ] || fail "a swap file that does not fit was left"
+grep -q "^/dev/vdz1	/scratch	ext4	defaults,nofail,comment=cloudconfig	0	2$" "$R/etc/fstab" ||
+	fail "mounts did not write its fstab line after the swap file failed: $(cat "$R/etc/fstab")"
+grep -q swap.img "$R/etc/fstab" && fail "fstab names a swap file that was not made"
+[ "$(cat "$R/etc/hostname")" = after-swap-iid-full-1 ] || fail "the init stage did not go on after mounts"
+
+# fits by statvfs, but the disk fills while it is written: between 3 MiB and
+# 3 MiB + 8 KiB free, fewer than the file's indirect blocks need
+avail() { stat -f -c '%a' "$R/swapvol"; }
+# (a filler short of that by its own indirect blocks, then 1 KiB at a time)
+dd if=/dev/zero of="$R/swapvol/filler" bs=1k count=$(($(avail) - 3200 - $(avail) / 200)) status=none
+i=0
+while [ "$(avail)" -gt 3080 ] && [ $i -lt 400 ]; do
+	dd if=/dev/zero bs=1k count=1 status=none >>"$R/swapvol/filler" 2>/dev/null || true
+	i=$((i + 1))
+done
+[ "$(avail)" -ge 3072 ] && [ "$(avail)" -le 3080 ] || { echo "SKIP: could not leave 3 MiB free ($(avail) KiB)"; exit 77; }
+: >"$OUT"
+swapcfg iid-full-2 3M
+cb init --local >>"$OUT" 2>&1 || fail "init --local exited $?"
+cb init >>"$OUT" 2>&1 || fail "init exited $? with a disk that filled up"
+grep -Eq "user-data:[0-9]+:[0-9]+: swap: failed to set up swap file /swapvol/swap.img of 3 MiB: No space left on device; no swap file" "$OUT" ||
+	fail "a disk that filled up under the swap file was not reported as such, with its position"
+[ "$(grep -c "swap.img" "$OUT")" = 1 ] || fail "the full disk was reported more than once"
+[ ! -e "$R/swapvol/swap.img" ] || fail "a half-written swap file was left ($(stat -c %s "$R/swapvol/swap.img") bytes)"
+[ "$(avail)" -ge 3072 ] || fail "the half-written swap file's space was not given back"
+grep -q swap.img "$R/etc/fstab" && fail "fstab names a swap file that was not made"
+[ "$(cat "$R/etc/hostname")" = after-swap-iid-full-2 ] || fail "the init stage did not go on after mounts"
+pass "a full disk: the swap file refused or removed, one warning with its position each, the stage went on"

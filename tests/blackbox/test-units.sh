@@ -27,6 +27,8 @@ has_word cloudboot-local.service Before sysinit.target
 has_word cloudboot-local.service Wants network-pre.target
 has cloudboot.service "DefaultDependencies=no"
 has_word cloudboot.service After cloudboot-local.service
+# its commands find /tmp made and not emptied under them (tmp.conf's "D /tmp")
+has_word cloudboot.service After systemd-tmpfiles-setup.service
 has_word cloudboot.service Before network-online.target
 has_word cloudboot.service Before sshd.service
 has_word cloudboot.service Before systemd-user-sessions.service

@@ -103,6 +103,33 @@ static void test_c_locale_needs_no_generation(void **state)
         troot_free(&t);
 }
 
+static void test_c_locale_without_update_locale(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        /* a minimal system: no locales package (none is installed for C.UTF-8) */
+        if (!troot_make_system(&t)) {
+                troot_free(&t);
+                skip();
+        }
+        assert_int_equal(fs_mkdir_p(t.fd, "/etc/default", 0755), 0);
+        troot_write(&t, "/etc/default/locale", "LANGUAGE=en\nexport LANG=en_US.UTF-8\n");
+        assert_int_equal(troot_run_module(&t, "locale", "locale: C.UTF-8\n", NULL), 0);
+        assert_file_eq(&t, "/etc/default/locale", "LANGUAGE=en\nLANG=C.UTF-8\n");
+        assert_log_has(&t, "Set LANG=C.UTF-8 in /etc/default/locale (no update-locale in the "
+                           "target: the file written directly)");
+        /* no file at all: written with LANG alone, 0644 */
+        assert_int_equal(fs_unlink(t.fd, "/etc/default/locale"), 0);
+        assert_int_equal(troot_run_module(&t, "locale", "locale: C.UTF-8\n", NULL), 0);
+        assert_file_eq(&t, "/etc/default/locale", "LANG=C.UTF-8\n");
+        assert_int_equal(troot_mode(&t, "/etc/default/locale") & 07777, 0644);
+        /* a locale to generate cannot be: an error, the file untouched */
+        assert_int_not_equal(troot_run_module(&t, "locale", "locale: de_DE.UTF-8\n", NULL), 0);
+        assert_file_eq(&t, "/etc/default/locale", "LANG=C.UTF-8\n");
+        troot_free(&t);
+}
+
 static void test_false_bad_and_no_tools(void **state)
 {
         (void)state;
@@ -129,6 +156,7 @@ int main(void)
                 cmocka_unit_test(test_locale_enabled_generated_and_set),
                 cmocka_unit_test(test_utf8_preferred_and_configfile),
                 cmocka_unit_test(test_c_locale_needs_no_generation),
+                cmocka_unit_test(test_c_locale_without_update_locale),
                 cmocka_unit_test(test_false_bad_and_no_tools),
         };
         int r = cmocka_run_group_tests_name("mod-locale", tests, NULL, NULL);
