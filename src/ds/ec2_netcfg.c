@@ -198,7 +198,7 @@ int ec2_network_config(const struct node *md, bool full, char **ret, size_t *ret
         if (!full)
                 n = 1;
         for (size_t i = 0; i < n && r >= 0; i++) {
-                char id[16];
+                char id[24]; /* "eth" and any size_t */
                 (void)snprintf(id, sizeof(id), "eth%zu", i);
                 r = node_set(eth, id, nic_config(&nics[i], i, n > 1, full));
         }
