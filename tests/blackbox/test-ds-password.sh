@@ -197,6 +197,14 @@ no_password
 expect_output_has "gave no usable password"
 pass "CloudStack: a password with a control character is refused, not acknowledged"
 
+pwserver "GET / body $(printf '%0300d' 7)"
+fresh cloudstack
+init
+asked send_my_password
+no_password
+expect_output_has "gave no usable password"
+pass "CloudStack: a password longer than 256 bytes is refused, not acknowledged"
+
 # --- Exoscale -----------------------------------------------------------
 PW=mk-exo-Pw-3Tz7
 metadata exoscale
