@@ -217,7 +217,7 @@ static void test_dhcpcd_test_mode_lease(void **state)
         (void)state;
         struct troot t;
         struct eph_lease l;
-        _cleanup_free_ char *argv = NULL, *conf = NULL, *left = NULL;
+        _cleanup_free_ char *argv = NULL, *conf = NULL;
 
         if (!dhcp_root(&t)) {
                 skip();
