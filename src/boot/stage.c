@@ -237,6 +237,8 @@ static int ds_config_load(int root_fd, struct node **ret)
         r = fs_read_file(root_fd, DS_CONFIG_RUN, DS_METADATA_MAX, &json, &len);
         if (r == -ENOENT)
                 return 0;
+        if (r == -EACCES) /* not root (cloudboot query): root's secret */
+                return log_debug_errno(r, "Cannot read %s: %m", DS_CONFIG_RUN);
         if (r < 0)
                 return log_warning_errno(r, "Cannot read %s: %m", DS_CONFIG_RUN);
         r = json_load(json, len, DS_CONFIG_RUN, ret, &err);
