@@ -209,6 +209,51 @@ static uint64_t model_key_of(const struct boot *b, const char *ud, size_t ud_len
                              size_t vd_len);
 static void model_path(const struct boot *b, char *buf, size_t size);
 
+/* The datasource's own cloud-config (res->cfg) for the stages after this
+ * one: written root-only, or removed when this datasource gives none. */
+static int ds_config_store(int root_fd, const struct node *cfg)
+{
+        struct buf t = BUF_INIT(DS_METADATA_MAX);
+        int r;
+
+        if (!cfg) {
+                r = fs_unlink(root_fd, DS_CONFIG_RUN);
+                return r == -ENOENT ? 0 : r;
+        }
+        r = json_write(&t, cfg, /* indent= */ 0);
+        if (r >= 0)
+                r = fs_write_buf(root_fd, DS_CONFIG_RUN, &t, 0600, FS_NO_OWNER, (gid_t)-1);
+        buf_free_secret(&t); /* a password */
+        return r;
+}
+
+/* What ds_config_store() left; NULL (no error) when there is none. */
+static int ds_config_load(int root_fd, struct node **ret)
+{
+        struct yaml_error err;
+        char *json = NULL;
+        size_t len = 0;
+        int r;
+
+        *ret = NULL;
+        r = fs_read_file(root_fd, DS_CONFIG_RUN, DS_METADATA_MAX, &json, &len);
+        if (r == -ENOENT)
+                return 0;
+        if (r == -EACCES) /* not root (cloudboot query): root's secret */
+                return log_debug_errno(r, "Cannot read %s: %m", DS_CONFIG_RUN);
+        if (r < 0)
+                return log_warning_errno(r, "Cannot read %s: %m", DS_CONFIG_RUN);
+        r = json_load(json, len, DS_CONFIG_RUN, ret, &err);
+        free_secret(json, len);
+        if (r >= 0 && (*ret)->type != NODE_MAP)
+                r = -EBADMSG;
+        if (r < 0) {
+                *ret = ds_node_free_secret(*ret);
+                return log_warning_errno(r, "%s is not a JSON object: ignored", DS_CONFIG_RUN);
+        }
+        return 0;
+}
+
 static int found_datasource(struct boot *b, const struct platform *plat, struct ds_result *res,
                             bool fetch)
 {
@@ -243,6 +288,9 @@ static int found_datasource(struct boot *b, const struct platform *plat, struct 
         r = state_write_instance_data(b->root_fd, res, plat, desc);
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", INSTANCE_DATA);
+        r = ds_config_store(b->root_fd, res->cfg);
+        if (r < 0)
+                return log_error_errno(r, "Cannot write %s: %m", DS_CONFIG_RUN);
         r = state_write_cloud_id(b->root_fd, cloud_id_of(res));
         if (r < 0)
                 log_warning_errno(r, "Cannot write %s/cloud-id: %m", RUN_DIR);
@@ -585,18 +633,26 @@ static int boot_model(struct boot *b, const struct ds_result *res, bool fetch)
 
 /* ---- plan: the configuration this stage's modules see ---- */
 
-/* b->cfg: system config, then vendor-data's cloud-config (unless disabled),
- * then the user's, each merged over what came before. */
+/* b->cfg: system config, then the datasource's own cloud-config (as
+ * cloud-init's ConfigMerger puts get_config_obj()), then vendor-data's
+ * cloud-config (unless disabled), then the user's, each merged over what came
+ * before. */
 static int boot_merge_config(struct boot *b)
 {
         const struct node *u = b->have_model ? b->model.user : NULL;
         const struct node *v = b->have_model ? b->model.vendor : NULL;
+        struct node *ds = NULL;
         int r = 0;
 
         b->cfg = node_copy(b->syscfg);
         if (!b->cfg)
                 return -ENOMEM;
-        if (v && vendor_enabled(u, b->syscfg))
+        (void)ds_config_load(b->root_fd, &ds);
+        if (ds) {
+                r = node_merge(b->cfg, ds);
+                ds_node_free_secret(ds);
+        }
+        if (r >= 0 && v && vendor_enabled(u, b->syscfg))
                 r = node_merge(b->cfg, v);
         if (u && r >= 0)
                 r = node_merge(b->cfg, u);
@@ -761,6 +817,8 @@ int stage_init(const struct boot_opts *o, bool local)
                 (void)status_reset(b.root_fd);
                 /* a model of an earlier boot never serves this one unchecked */
                 (void)fs_unlink(b.root_fd, MODEL_RUN);
+                /* nor does a datasource's configuration (cloud-init purges its cache) */
+                (void)fs_unlink(b.root_fd, DS_CONFIG_RUN);
         }
         (void)status_stage_begin(b.root_fd, b.stage);
 

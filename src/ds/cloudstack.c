@@ -8,8 +8,10 @@
  * the newest dhclient lease (/var/lib/dhcp/dhclient.*.leases), or the default
  * gateway (/proc/net/route); http://VR/latest/meta-data/instance-id must
  * answer, latest/meta-data/ is crawled as a tree and latest/user-data is the
- * user-data (404: none). The password server (VR port 8080) is not read:
- * see docs/compatibility.md. */
+ * user-data (404: none). Then the password server on the virtual router's
+ * port 8080 (pwserver.c): a password it gives becomes the datasource's
+ * cloud-config for the default user; a server that fails or refuses is
+ * logged and the datasource is still found, as in cloud-init. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -21,6 +23,7 @@
 #include "fs.h"
 #include "log.h"
 #include "mdsvc.h"
+#include "pwserver.h"
 #include "valid.h"
 
 #define LEAF_MAX (64u * 1024)
@@ -160,6 +163,47 @@ static bool from_route(int root_fd, char *ret, size_t size)
         return false;
 }
 
+/* The password of the virtual router's password server into res->cfg.
+ * Failures are logged and leave no password: the instance boots without. */
+static int fetch_password(const struct ds_ctx *ctx, const char *vr, struct ds_result *res)
+{
+        struct ds_net n = { 0 };
+        char url[64], *pw = NULL;
+        int r;
+
+        /* its own time: the metadata service may have used up max_wait */
+        ds_net_limits(ctx, &ds_cloudstack, &n);
+        (void)snprintf(url, sizeof(url), "http://%s:%d", vr, PWSERVER_PORT);
+        r = pwserver_fetch(&n, url, /* strip= */ true, &pw);
+        if (r == -EPROTO)
+                log_warning("CloudStack: the password server at %s refused the request "
+                            "(bad_request or an HTTP error): no password set",
+                            url);
+        else if (r == -EBADMSG)
+                log_warning("CloudStack: the password server at %s gave no usable password "
+                            "(control characters, or longer than %d bytes)",
+                            url, PWSERVER_PASSWORD_MAX);
+        else if (r < 0)
+                log_warning_errno(r, "CloudStack: cannot fetch the password from the virtual "
+                                     "router's password server at %s: %m",
+                                  url);
+        else if (!pw)
+                log_info("CloudStack: the password server at %s has no password for this "
+                         "machine (none, or already saved)",
+                         url);
+        if (r < 0 && r != -ENOMEM)
+                return 0;
+        if (r < 0 || !pw)
+                return r;
+        r = pwserver_config(pw, &res->cfg);
+        free_secret(pw, strlen(pw));
+        if (r >= 0)
+                log_info("CloudStack: a password for the default user from the password "
+                         "server at %s (acknowledged)",
+                         url);
+        return r;
+}
+
 /* The seed directory: meta-data (YAML) and user-data. -ENOENT: no seed. */
 static int from_seed(const struct ds_ctx *ctx, struct ds_result *res)
 {
@@ -256,7 +300,9 @@ static int cloudstack_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 res->ud_len = resp.len;
                 http_response_done(&resp);
         }
-        r = ds_net_result(res, "cloudstack", base, "latest/user-data");
+        r = fetch_password(ctx, vr, res);
+        if (r >= 0)
+                r = ds_net_result(res, "cloudstack", base, "latest/user-data");
         if (r >= 0) {
                 /* cloud-init's metadata_address ends in a slash */
                 char sub[96];

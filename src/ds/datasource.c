@@ -49,7 +49,24 @@ void ds_result_done(struct ds_result *r)
         free_secret(r->ud, r->ud_len);
         free_secret(r->vd, r->vd_len);
         free_secret(r->netcfg, r->netcfg_len);
+        ds_node_free_secret(r->cfg);
         *r = (struct ds_result){ 0 };
+}
+
+static void node_wipe(struct node *n)
+{
+        if (!n)
+                return;
+        if (n->str)
+                explicit_bzero(n->str, n->len);
+        for (size_t i = 0; i < n->n; i++)
+                node_wipe(n->items[i]);
+}
+
+struct node *ds_node_free_secret(struct node *n)
+{
+        node_wipe(n);
+        return node_free(n);
 }
 
 int ds_describe(const struct ds_result *r, char **ret)

@@ -39,7 +39,19 @@ struct ds_result {
         size_t ud_len, vd_len, netcfg_len;
         bool netcfg_openstack; /* netcfg is OpenStack's network_data.json, not network-config */
         char *ud_name; /* the user-data's name in messages (a path) */
+        /* cloud-config the datasource itself supplies (cloud-init's
+         * get_config_obj(): CloudStack's and Exoscale's password), merged over
+         * system config and under vendor-data and user-data. It may hold
+         * secrets: kept for this boot only, 0600 (DS_CONFIG_RUN), never in
+         * instance-data's public file or a log. NULL: none. */
+        struct node *cfg;
 };
+
+/* Where the stage that found the datasource leaves res->cfg for the stages
+ * after it (root only; removed by init-local, rewritten or removed by the
+ * stage that finds a datasource). */
+#define DS_CONFIG_RUN "/run/cloud-init/cloudboot-ds-config.json"
+
 
 enum ds_ephemeral {
         DS_EPHEMERAL_NONE,
@@ -60,6 +72,9 @@ struct datasource {
 };
 
 void ds_result_done(struct ds_result *r);
+/* Wipe the text of every scalar in n, then free it: for a tree that may hold
+ * secrets. Returns NULL. */
+struct node *ds_node_free_secret(struct node *n);
 /* "DataSourceNoCloud [seed=...]", as cloud-init describes it. */
 int ds_describe(const struct ds_result *r, char **ret);
 

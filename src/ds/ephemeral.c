@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The ephemeral network of init-local (see ephemeral.h). */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <net/if_arp.h>
@@ -25,9 +26,11 @@
 #define EPH_NIC_WAIT_MS 10000
 
 /* The DHCP client hands the lease to a script in its environment: udhcpc
- * with the event as $1, dhclient with $reason. This one, fixed text and no
- * data in it, prints the few values used, one per line, for
- * eph_lease_parse(); it configures nothing. */
+ * with the event as $1, dhclient and dhcpcd with $reason (dhcpcd's test mode:
+ * TEST, with the offer's values; its classless static routes are written
+ * "dst/prefix gw ...", as udhcpc's). This one, fixed text and no data in it,
+ * prints the few values used, one per line, for eph_lease_parse(); it
+ * configures nothing. */
 static const char report_script[] =
         "#!/bin/sh\n"
         "case \"$1:$reason\" in\n"
@@ -36,6 +39,9 @@ static const char report_script[] =
         ":BOUND|:REBOOT) printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\nrfc3442=%s\\n' "
         "\"$new_ip_address\" \"$new_subnet_mask\" \"$new_routers\" "
         "\"$new_rfc3442_classless_static_routes\" ;;\n"
+        ":TEST) printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\nstaticroutes=%s\\n' "
+        "\"$new_ip_address\" \"$new_subnet_mask\" \"$new_routers\" "
+        "\"$new_classless_static_routes\" ;;\n"
         "esac\n"
         "exit 0\n";
 
@@ -45,6 +51,13 @@ static const char dhclient_conf[] =
         "option rfc3442-classless-static-routes code 121 = array of unsigned integer 8;\n"
         "request subnet-mask, broadcast-address, routers, rfc3442-classless-static-routes;\n"
         "timeout 10;\n";
+
+/* dhcpcd's configuration: ask for the classless static routes too (subnet
+ * mask and routers are always asked for), IPv4 only, no hooks of its own. */
+static const char dhcpcd_conf[] =
+        "option classless_static_routes\n"
+        "ipv4only\n"
+        "noipv4ll\n";
 
 /* ---- the lease ---- */
 
@@ -306,7 +319,7 @@ static int primary_nic(int root_fd, int nl_fd, struct nl_link *ret)
 
 /* ---- the DHCP client ---- */
 
-enum dhcp_kind { DHCP_DHCLIENT, DHCP_UDHCPC };
+enum dhcp_kind { DHCP_DHCPCD, DHCP_DHCLIENT, DHCP_UDHCPC };
 
 struct dhcp_client {
         enum dhcp_kind kind;
@@ -314,8 +327,9 @@ struct dhcp_client {
         const char *applet; /* busybox's applet, or NULL */
 };
 
-/* cloud-init's order (dhcp_client_priority), dhcpcd aside */
+/* cloud-init's order (ALL_DHCP_CLIENTS): dhcpcd, dhclient, udhcpc */
 static const struct dhcp_client clients[] = {
+        { DHCP_DHCPCD, "/usr/sbin/dhcpcd", NULL },     { DHCP_DHCPCD, "/sbin/dhcpcd", NULL },
         { DHCP_DHCLIENT, "/usr/sbin/dhclient", NULL }, { DHCP_DHCLIENT, "/sbin/dhclient", NULL },
         { DHCP_UDHCPC, "/usr/sbin/udhcpc", NULL },     { DHCP_UDHCPC, "/sbin/udhcpc", NULL },
         { DHCP_UDHCPC, "/usr/bin/busybox", "udhcpc" }, { DHCP_UDHCPC, "/bin/busybox", "udhcpc" },
@@ -360,11 +374,61 @@ static void dhclient_stop(int root_fd, const char *pidfile)
                 log_warning("ephemeral: dhclient wrote no pid file; it may still run");
 }
 
+#define DHCPCD_TEST_PIDFILE "/var/run/.pid"
+
+/* dhcpcd's privilege-separated helpers (when the target has its user) can
+ * outlive a --test run, whose main process (9.4) may even crash once the
+ * report is written. This run's are the processes of our session, in
+ * another process group than ours (exec_argv gives the client its own),
+ * running the very binary we ran: killed. A dhcpcd of the system runs in a
+ * session of its own. */
+static void dhcpcd_reap(int root_fd, const char *path)
+{
+        _cleanup_close_ int fd = fs_open_in_root(root_fd, path, O_RDONLY | O_CLOEXEC, 0);
+        struct stat bin;
+        pid_t sid = getsid(0), pgid = getpgid(0);
+        DIR *d;
+        struct dirent *de;
+
+        if (fd < 0 || fstat(fd, &bin) < 0 || sid < 0 || !(d = opendir("/proc")))
+                return;
+        while ((de = readdir(d))) {
+                char exe[300];
+                struct stat st;
+                char *end;
+                long pid;
+
+                errno = 0;
+                pid = strtol(de->d_name, &end, 10);
+                if (errno || *end || pid <= 1 || pid == (long)getpid())
+                        continue;
+                (void)snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
+                if (stat(exe, &st) < 0 || st.st_dev != bin.st_dev || st.st_ino != bin.st_ino ||
+                    getsid((pid_t)pid) != sid || getpgid((pid_t)pid) == pgid)
+                        continue;
+                log_debug("ephemeral: stopping dhcpcd's helper %ld, left by its test run", pid);
+                (void)kill((pid_t)pid, SIGKILL);
+        }
+        (void)closedir(d);
+        /* the pid file of test mode (named so by dhcpcd), left by a crash */
+        _cleanup_free_ char *line = NULL;
+        if (fs_read_line(root_fd, DHCPCD_TEST_PIDFILE, &line) >= 0) {
+                long pid;
+                char *end;
+                errno = 0;
+                pid = strtol(line, &end, 10);
+                if (!errno && !*end && pid > 1 && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+                        (void)fs_unlink(root_fd, DHCPCD_TEST_PIDFILE);
+        }
+}
+
 /* One run of the DHCP client in the target, in a private directory with
  * its files, removed afterwards. udhcpc: -q quits once it has a lease, -n
  * when it has none after -t tries -T seconds apart. dhclient: -1 tries once,
- * for the configuration's timeout. The script only reports. */
-static int dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret)
+ * for the configuration's timeout. dhcpcd: --test hands the first offer to
+ * the script and exits, configuring nothing and leaving no daemon, or exits
+ * non-zero after --timeout. The script only reports. */
+int eph_dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret)
 {
         const struct dhcp_client *c = NULL;
         char dir[64], script[96], conf[96], lease[96], pid[96], chroot_dir[64];
@@ -392,13 +456,23 @@ static int dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret)
         if (r >= 0 && c->kind == DHCP_DHCLIENT)
                 r = fs_write_atomic(root_fd, conf, dhclient_conf, strlen(dhclient_conf), 0600,
                                     FS_NO_OWNER, (gid_t)-1);
+        if (r >= 0 && c->kind == DHCP_DHCPCD) {
+                (void)snprintf(conf, sizeof(conf), "%s/dhcpcd.conf", dir);
+                r = fs_write_atomic(root_fd, conf, dhcpcd_conf, strlen(dhcpcd_conf), 0600,
+                                    FS_NO_OWNER, (gid_t)-1);
+        }
         if (r >= 0) {
                 char *udhcpc[] = { (char *)c->path, (char *)c->applet, "-f", "-q", "-n",
                                    "-i", (char *)ifname, "-t", "3", "-T", "2", "-A", "1",
                                    "-s", script, "-O", "staticroutes", NULL };
                 char *dhclient[] = { (char *)c->path, "-1", "-cf", conf, "-lf", lease,
                                      "-pf", pid, "-sf", script, (char *)ifname, NULL };
-                char **argv = c->kind == DHCP_DHCLIENT ? dhclient : udhcpc;
+                char *dhcpcd[] = { (char *)c->path, "--test", "--ipv4only", "--nobackground",
+                                   "--noipv4ll", "--timeout", "10", "--config", conf,
+                                   "--script", script, (char *)ifname, NULL };
+                char **argv = c->kind == DHCP_DHCPCD     ? dhcpcd
+                              : c->kind == DHCP_DHCLIENT ? dhclient
+                                                         : udhcpc;
                 struct exec_opts o = { .timeout_sec = EPH_DHCP_TIMEOUT_S, .capture = &out };
                 (void)snprintf(chroot_dir, sizeof(chroot_dir), "/proc/self/fd/%d", root_fd);
                 o.chroot_dir = root_is_host(root_fd) ? NULL : chroot_dir;
@@ -408,8 +482,15 @@ static int dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret)
                 if (c->kind == DHCP_UDHCPC && !c->applet)
                         memmove(udhcpc + 1, udhcpc + 2, sizeof(udhcpc) - 2 * sizeof(*udhcpc));
                 r = exec_argv(&o, argv, &status);
-                if (r >= 0 && status != 0)
+                /* dhcpcd may crash after its report (see dhcpcd_reap): the
+                 * report, when there is one, is what counts */
+                if (r >= 0 && status != 0 && c->kind == DHCP_DHCPCD && out.len > 0)
+                        log_debug("ephemeral: dhcpcd exited with status %d after its report",
+                                  status);
+                else if (r >= 0 && status != 0)
                         r = -ETIMEDOUT; /* no lease */
+                if (c->kind == DHCP_DHCPCD)
+                        dhcpcd_reap(root_fd, c->path);
                 if (c->kind == DHCP_DHCLIENT && r >= 0)
                         dhclient_stop(root_fd, pid);
         }
@@ -521,7 +602,7 @@ int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
                 e.set_up = r >= 0;
         }
         if (r >= 0 && mode == DS_EPHEMERAL_DHCP)
-                r = dhcp_lease(root_fd, e.ifname, &lease);
+                r = eph_dhcp_lease(root_fd, e.ifname, &lease);
         else if (r >= 0) {
                 lease.addr = linklocal_addr(&nic);
                 lease.prefixlen = 16;

@@ -53,6 +53,12 @@ int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret);
 /* Undo all that ephemeral_up did; e may be EPHEMERAL_INIT. */
 void ephemeral_down(struct ephemeral *e);
 
+/* One run of the target's DHCP client (the first of dhcpcd, dhclient,
+ * busybox udhcpc that root_fd has; run chrooted unless root_fd is /) on
+ * ifname, its lease in *ret; nothing configured. -ENOENT: no DHCP client;
+ * -ETIMEDOUT: no lease; -EBADMSG: a lease that is not usable (logged). */
+int eph_dhcp_lease(int root_fd, const char *ifname, struct eph_lease *ret);
+
 /* The DHCP client's report (lines "key=value": ip, subnet, router,
  * staticroutes, as busybox udhcpc names them; len bounded by the caller) as a
  * lease. -EBADMSG, with *ret_why set, when it is not a usable lease. */

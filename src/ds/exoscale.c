@@ -5,19 +5,86 @@
  * 1.0/meta-data/ is crawled as a tree (a listing per directory, a value per
  * leaf: instance-id, local-hostname, availability-zone, public-keys...) and
  * 1.0/user-data is the user-data (404: none). metadata_url and api_version
- * may be set under datasource.Exoscale, as in cloud-init. The password
- * server (port 8080) is not read: see docs/compatibility.md. */
+ * may be set under datasource.Exoscale, as in cloud-init. Then the
+ * password server, metadata_url:password_server_port/api_version/ (port 8080
+ * by default; pwserver.c): a password it gives becomes the datasource's
+ * cloud-config for the default user; a server that fails is logged and the
+ * datasource is still found, as in cloud-init. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "mdsvc.h"
+#include "pwserver.h"
+#include "valid.h"
 
 #define LEAF_MAX (64u * 1024)
 #define CRAWL_REQUESTS_MAX 64
 
 static const char *const default_urls[] = { "http://169.254.169.254", NULL };
+
+/* datasource.Exoscale.password_server_port: an integer or a string of
+ * digits, 1 to 65535; else the default, with a warning. */
+static unsigned password_port(const struct node *cfg)
+{
+        const struct node *v = node_get(cfg, "password_server_port");
+        uint64_t port = 0;
+
+        if (!v)
+                return PWSERVER_PORT;
+        if (v->type == NODE_INT && v->i >= 1 && v->i <= 65535)
+                return (unsigned)v->i;
+        if (v->type == NODE_STR && valid_parse_uint(v->str, 1, 65535, &port) >= 0)
+                return (unsigned)port;
+        log_warning("Exoscale: datasource.Exoscale.password_server_port is not a port number: "
+                    "%d is used",
+                    PWSERVER_PORT);
+        return PWSERVER_PORT;
+}
+
+/* The password into res->cfg. Failures are logged and leave no password:
+ * the instance boots without (cloud-init's read_metadata). */
+static int fetch_password(const struct ds_ctx *ctx, const struct node *cfg, const char *base,
+                          const char *version, struct ds_result *res)
+{
+        struct ds_net n = { 0 };
+        char url[DS_NET_URL_LEN + 64], *pw = NULL;
+        int r;
+
+        /* its own time: the metadata service may have used up max_wait */
+        ds_net_limits(ctx, &ds_exoscale, &n);
+        if ((size_t)snprintf(url, sizeof(url), "%s:%u/%s/", base, password_port(cfg), version) >=
+            sizeof(url))
+                return 0;
+        r = pwserver_fetch(&n, url, /* strip= */ false, &pw);
+        if (r == -EPROTO)
+                log_warning("Exoscale: the password server at %s answered an HTTP error: no "
+                            "password set",
+                            url);
+        else if (r == -EBADMSG)
+                log_warning("Exoscale: the password server at %s gave no usable password "
+                            "(control characters, or longer than %d bytes)",
+                            url, PWSERVER_PASSWORD_MAX);
+        else if (r < 0)
+                log_warning_errno(r, "Exoscale: failed to read from the password server at %s: %m",
+                                  url);
+        else if (!pw)
+                log_info("Exoscale: the password server at %s has no password for this machine "
+                         "(none, or already saved)",
+                         url);
+        if (r < 0 && r != -ENOMEM)
+                return 0;
+        if (r < 0 || !pw)
+                return r;
+        r = pwserver_config(pw, &res->cfg);
+        free_secret(pw, strlen(pw));
+        if (r >= 0)
+                log_info("Exoscale: a password for the default user from the password server at "
+                         "%s (acknowledged)",
+                         url);
+        return r;
+}
 
 static int exoscale_probe(const struct ds_ctx *ctx, struct ds_result *res)
 {
@@ -74,7 +141,9 @@ static int exoscale_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 res->ud_len = resp.len;
                 http_response_done(&resp);
         }
-        r = ds_net_result(res, "exoscale", c.base, path);
+        r = fetch_password(ctx, cfg, c.base, version, res);
+        if (r >= 0)
+                r = ds_net_result(res, "exoscale", c.base, path);
         if (r >= 0)
                 log_info("Exoscale: instance %s from %s", res->iid, c.base);
         return r;

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # init-local reads a cloud's metadata service before the system's network is
 # up, over an ephemeral network on the primary NIC: a lease from the target's
-# own DHCP client (busybox udhcpc, run once in the target), or an IPv4
+# own DHCP client (busybox udhcpc, run once in the target; dhclient and
+# dhcpcd where the machine has them), or an IPv4
 # link-local address. The test runs in a new network namespace (unshare -n);
 # a second namespace behind a veth pair holds a DHCP server (busybox udhcpd)
 # and fakemeta on 169.254.169.254. After each run nothing of the ephemeral
@@ -161,6 +162,46 @@ if DHCLIENT=$(command -v dhclient); then
 		fail "the classless default route was not set"
 	expect_torn_down
 	pass "dhclient in the target, with classless static routes; stopped and all torn down after"
+	kill "$DHCPPID" 2>/dev/null || true
+	wait "$DHCPPID" 2>/dev/null || true
+	dhcpd_start
+fi
+
+# dhcpcd, when the target has it, before dhclient and udhcpc (cloud-init's
+# order): in its test mode, which hands the offer to the script and
+# configures nothing. DHCPCD may name one that is not installed.
+if DHCPCD=${DHCPCD:-$(command -v dhcpcd)} && [ -x "$DHCPCD" ]; then
+	fresh "Amazon EC2"
+	# as on the system: dhcpcd reopens its stdin from /dev/null and locks
+	# /var/run/.pid in test mode
+	mkdir -p "$R/usr/sbin" "$R/dev" "$R/var"
+	mknod "$R/dev/null" c 1 3
+	ln -s /run "$R/var/run"
+	# its user, as the package makes it: dhcpcd then separates privileges
+	mkdir -p "$R/etc" "$R/usr/lib/dhcpcd"
+	echo 'dhcpcd:x:100:65534:DHCP Client Daemon,,,:/usr/lib/dhcpcd:/bin/false' >"$R/etc/passwd"
+	cp "$DHCPCD" "$R/usr/sbin/dhcpcd"
+	for f in $(ldd "$DHCPCD" | grep -o '/[^ ]*'); do
+		mkdir -p "$R$(dirname "$f")"
+		cp "$f" "$R$f"
+	done
+	kill "$DHCPPID" 2>/dev/null || true
+	wait "$DHCPPID" 2>/dev/null || true
+	dhcpd_start 'option staticroutes 10.0.0.0/8 10.9.0.1, 0.0.0.0/0 10.9.0.1'
+	local_init
+	expect_output_has "Ephemeral network on cb0: 10.9.0.5"
+	expect_query v1.instance_id i-1234567890abcdef0
+	grep -q "ephemeral: running /usr/sbin/dhcpcd on cb0" "$R/var/log/cloud-init.log" || fail "dhcpcd did not run"
+	grep -q "ephemeral: route 10.0.0.0/8 via 10.9.0.1 on cb0" "$R/var/log/cloud-init.log" ||
+		fail "the classless static route 10.0.0.0/8 was not set: $(grep 'ephemeral: route' "$R/var/log/cloud-init.log")"
+	[ ! -e "$R/run/.pid" ] || fail "dhcpcd left its pid file"
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/exe" 2>/dev/null)" != "$R/usr/sbin/dhcpcd" ] ||
+			fail "a dhcpcd process is left: $(tr '\0' ' ' <"$p/cmdline")"
+	done
+	[ ! -e "$R/var/lib/dhcpcd" ] || fail "dhcpcd wrote $(ls -R "$R/var/lib/dhcpcd")"
+	expect_torn_down
+	pass "dhcpcd in the target (test mode), with classless static routes; all torn down after"
 	kill "$DHCPPID" 2>/dev/null || true
 	wait "$DHCPPID" 2>/dev/null || true
 	dhcpd_start

@@ -2,7 +2,9 @@
 /* Tests of src/ds/ephemeral.c's lease parser: what a DHCP client reports
  * (through the fixed report script) becomes a lease only when every value
  * is what it claims to be; a hostile DHCP server's values are refused with
- * a reason. The network itself is tested in tests/blackbox/test-ds-ephemeral.sh. */
+ * a reason. And the run of the target's DHCP client, with a fake dhcpcd in
+ * a target root (chrooted: needs root and busybox-static). The network
+ * itself is tested in tests/blackbox/test-ds-ephemeral.sh. */
 #include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ephemeral.h"
+#include "testlib.h"
 
 static const char *addr(struct in_addr a)
 {
@@ -175,6 +178,127 @@ static void test_unknown_keys_ignored(void **state)
         assert_int_equal(l.prefixlen, 30);
 }
 
+/* A fake dhcpcd: records its argv and the configuration it was given, runs
+ * the script as dhcpcd does (PREINIT, then TEST with the offer's values in
+ * the environment), or exits 1 as after --timeout when /offer is missing. */
+static const char fake_dhcpcd[] =
+        "#!/bin/sh\n"
+        "printf '%s\\n' \"$@\" >/dhcpcd.argv\n"
+        "script= conf=\n"
+        "while [ $# -gt 0 ]; do\n"
+        "  case $1 in --script) script=$2; shift ;; --config) conf=$2; shift ;; esac\n"
+        "  shift\n"
+        "done\n"
+        "cat \"$conf\" >/dhcpcd.conf.seen\n"
+        "reason=PREINIT \"$script\"\n"
+        "[ -f /offer ] || exit 1\n"
+        ". /offer\n"
+        "export reason=TEST new_ip_address new_subnet_mask new_routers "
+        "new_classless_static_routes\n"
+        "exec \"$script\"\n";
+
+/* a udhcpc that must not run when dhcpcd is there */
+static const char fake_udhcpc[] = "#!/bin/sh\ntouch /udhcpc.ran\nexit 1\n";
+
+static bool dhcp_root(struct troot *t)
+{
+        troot_make(t);
+        if (!troot_make_system(t)) {
+                troot_free(t);
+                return false;
+        }
+        troot_write_exec(t, "/usr/sbin/dhcpcd", fake_dhcpcd);
+        troot_write_exec(t, "/sbin/udhcpc", fake_udhcpc);
+        return true;
+}
+
+static void test_dhcpcd_test_mode_lease(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct eph_lease l;
+        _cleanup_free_ char *argv = NULL, *conf = NULL;
+
+        if (!dhcp_root(&t)) {
+                skip();
+                return;
+        }
+        troot_write(&t, "/offer",
+                    "new_ip_address=10.9.0.77 new_subnet_mask=255.255.255.0 "
+                    "new_routers='10.9.0.1 10.9.0.2' "
+                    "new_classless_static_routes='10.0.0.0/8 10.9.0.1 0.0.0.0/0 10.9.0.1'\n");
+        assert_int_equal(eph_dhcp_lease(t.fd, "eth7", &l), 0);
+        assert_string_equal(addr(l.addr), "10.9.0.77");
+        assert_int_equal(l.prefixlen, 24);
+        assert_string_equal(addr(l.router), "10.9.0.1");
+        assert_int_equal(l.n_routes, 2);
+        assert_string_equal(addr(l.routes[0].dst), "10.0.0.0");
+        assert_int_equal(l.routes[0].prefixlen, 8);
+        assert_string_equal(addr(l.routes[0].gw), "10.9.0.1");
+        assert_int_equal(l.routes[1].prefixlen, 0);
+        /* dhcpcd first, as cloud-init; by argv, in test mode, IPv4 only */
+        assert_false(fs_exists(t.fd, "/udhcpc.ran"));
+        argv = troot_read(&t, "/dhcpcd.argv");
+        assert_non_null(argv);
+        assert_non_null(strstr(argv, "--test\n--ipv4only\n--nobackground\n--noipv4ll\n"
+                                     "--timeout\n10\n--config\n/var/tmp/cloudboot/"));
+        assert_non_null(strstr(argv, "/report\neth7\n"));
+        conf = troot_read(&t, "/dhcpcd.conf.seen");
+        assert_non_null(conf);
+        assert_non_null(strstr(conf, "option classless_static_routes\n"));
+        /* its private directory is gone */
+        char **names = NULL;
+        size_t n = 0;
+        if (fs_list_dir(t.fd, "/var/tmp/cloudboot", NULL, 16, &names, &n) >= 0) {
+                assert_int_equal(n, 0);
+                fs_list_free(names, n);
+        }
+        troot_free(&t);
+}
+
+static void test_dhcpcd_no_offer(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct eph_lease l;
+
+        if (!dhcp_root(&t)) {
+                skip();
+                return;
+        }
+        assert_int_equal(eph_dhcp_lease(t.fd, "eth0", &l), -ETIMEDOUT);
+        assert_false(fs_exists(t.fd, "/udhcpc.ran"));
+        troot_free(&t);
+}
+
+static void test_dhcpcd_hostile_offer(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct eph_lease l;
+
+        if (!dhcp_root(&t)) {
+                skip();
+                return;
+        }
+        /* a value that would end the report's line: refused, not split */
+        troot_write(&t, "/offer",
+                    "new_ip_address='10.9.0.77\nrouter=6.6.6.6' new_subnet_mask=255.255.255.0\n");
+        assert_int_equal(eph_dhcp_lease(t.fd, "eth0", &l), -EBADMSG);
+        troot_free(&t);
+}
+
+static void test_no_dhcp_client(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct eph_lease l;
+
+        troot_make(&t);
+        assert_int_equal(eph_dhcp_lease(t.fd, "eth0", &l), -ENOENT);
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -184,6 +308,10 @@ int main(void)
                 cmocka_unit_test(test_hostile_leases_refused),
                 cmocka_unit_test(test_too_many_routes_and_bytes),
                 cmocka_unit_test(test_unknown_keys_ignored),
+                cmocka_unit_test(test_dhcpcd_test_mode_lease),
+                cmocka_unit_test(test_dhcpcd_no_offer),
+                cmocka_unit_test(test_dhcpcd_hostile_offer),
+                cmocka_unit_test(test_no_dhcp_client),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
