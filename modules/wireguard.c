@@ -80,7 +80,7 @@ static int check_iface(const struct node *item, size_t i, struct wg_iface *ret)
                 return -EINVAL;
         }
         for (size_t k = 0; k < ELEMENTSOF(required); k++)
-                if (!node_get_str(item, required[k])) {
+                if (!node_get(item, required[k])) {
                         size_t n = strlen(missing);
                         (void)snprintf(missing + n, sizeof(missing) - n, "%s%s", n ? ", " : "",
                                        required[k]);
@@ -97,15 +97,16 @@ static int check_iface(const struct node *item, size_t i, struct wg_iface *ret)
                                   .path = node_get_str(item, "config_path"),
                                   .content = node_get(item, "content") };
 
-        if (!sysconf_word_ok(ret->name, WG_NAME_EXTRA, WG_NAME_MAX)) {
+        /* node_get_str() is NULL for a string with a NUL byte in it */
+        if (!ret->name || !sysconf_word_ok(ret->name, WG_NAME_EXTRA, WG_NAME_MAX)) {
                 (void)snprintf(key, sizeof(key), "wireguard.interfaces[%zu].name", i);
                 sysconf_refuse(node_get(item, "name"), key,
                                "not an interface name (1 to 15 of A-Z a-z 0-9 _ = + . -)");
                 r = -EINVAL;
         }
         path_node = node_get(item, "config_path");
-        if (ret->path[0] != '/' || strlen(ret->path) > WG_PATH_MAX ||
-            path_node->len != strlen(ret->path) || !sysconf_line_ok(ret->path) ||
+        if (!ret->path || ret->path[0] != '/' || strlen(ret->path) > WG_PATH_MAX ||
+            !sysconf_line_ok(ret->path) ||
             ret->path[strlen(ret->path) - 1] == '/' || strstr(ret->path, "/../") ||
             endswith(ret->path, "/..")) {
                 (void)snprintf(key, sizeof(key), "wireguard.interfaces[%zu].config_path", i);
@@ -113,14 +114,18 @@ static int check_iface(const struct node *item, size_t i, struct wg_iface *ret)
                                "must be an absolute file path, one line, without '..'");
                 r = -EINVAL;
         }
-        if (ret->content->len > WG_CONTENT_MAX) {
+        if (ret->content->type != NODE_STR) {
+                (void)snprintf(key, sizeof(key), "wireguard.interfaces[%zu].content", i);
+                sysconf_refuse(ret->content, key, "must be a string");
+                r = -EINVAL;
+        } else if (ret->content->len > WG_CONTENT_MAX) {
                 char why[96];
                 (void)snprintf(key, sizeof(key), "wireguard.interfaces[%zu].content", i);
                 (void)snprintf(why, sizeof(why), "larger than %u bytes; not written",
                                WG_CONTENT_MAX);
                 sysconf_refuse(ret->content, key, why);
                 r = -EINVAL;
-        } else if (ret->content->len != strlen(ret->content->str)) {
+        } else if (!node_str(ret->content)) {
                 (void)snprintf(key, sizeof(key), "wireguard.interfaces[%zu].content", i);
                 sysconf_refuse(ret->content, key, "holds a NUL byte: not a configuration");
                 r = -EINVAL;
