@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* wireguard (config stage, per instance; in Ubuntu's module list, in none of
  * Debian's): cloud-init's cc_wireguard. `wireguard: {interfaces: [{name,
- * config_path, content}], readinessprobe: [commands]}`. Every interface is
+ * config_path, content}], readinessprobe: [commands]}`. As in cloud-init it
+ * runs on Ubuntu, or where unverified_modules names it. Every interface is
  * checked first (a name wg-quick accepts, an absolute config_path, a content
  * of bounded size); one bad interface refuses the whole key, so nothing is
  * half-applied. Then wireguard-tools is installed through the package helper
@@ -54,7 +55,11 @@ static const struct schema_prop wg_props[] = {
         { NULL, NULL, false },
 };
 static const struct schema s_wg = { .types = T_MAP | T_NULL, .props = wg_props, .closed = true };
+static const struct schema s_list = { .types = T_SEQ };
+/* unverified_modules: read here too (resolv_conf reads it), so that it counts
+ * as applied when wireguard is in a list */
 static const struct schema_prop schema_keys[] = { { "wireguard", &s_wg, false },
+                                                  { "unverified_modules", &s_list, false },
                                                   { NULL, NULL, false } };
 static const char *const activate[] = { "wireguard", NULL };
 
@@ -312,6 +317,24 @@ static int run_probes(const struct module_ctx *ctx, const struct sysconf_target 
         return 0;
 }
 
+/* cloud-init's Modules.run_section: a module whose metadata does not name
+ * the distro runs only when unverified_modules names it. */
+static bool verified(const struct node *cfg, const char **ret_distro)
+{
+        const char *distro = node_get_str(node_get(cfg, "system_info"), "distro");
+        const struct node *u = node_get(cfg, "unverified_modules");
+
+        *ret_distro = distro && *distro ? distro : "debian";
+        if (streq(*ret_distro, "ubuntu"))
+                return true;
+        for (size_t i = 0; u && u->type == NODE_SEQ && i < u->n; i++) {
+                const char *s = node_str(u->items[i]);
+                if (s && (streq(s, "wireguard") || streq(s, "cc_wireguard")))
+                        return true;
+        }
+        return false;
+}
+
 static int wireguard_run(const struct module_ctx *ctx)
 {
         const struct node *wg = node_get(ctx->cfg, "wireguard"), *list;
@@ -320,8 +343,16 @@ static int wireguard_run(const struct module_ctx *ctx)
         size_t n = 0;
         int r = 0;
 
+        const char *distro;
+
         if (!wg)
                 return 0;
+        if (!verified(ctx->cfg, &distro)) {
+                log_info("Skipping modules 'wireguard' because they are not verified on distro "
+                         "'%s'.  To run anyway, add them to 'unverified_modules' in config.",
+                         distro);
+                return 0;
+        }
         list = node_get(wg, "interfaces");
         if (!list || list->type != NODE_SEQ) {
                 /* a null wireguard, or interfaces refused by the schema */

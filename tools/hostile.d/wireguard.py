@@ -4,10 +4,11 @@
 # that is no configuration; each refuses the whole key with its position
 # (nothing half-applied) while the sibling key applies. The private key of a
 # good interface is written 0600 and never shown in the output. wireguard is
-# in none of Debian's lists: the user's list names it. The target gets a
+# in none of Debian's lists and not verified on Debian: the user's list and
+# unverified_modules name it, as cloud-init needs. The target gets a
 # stand-in wg, so nothing is installed.
 P = "user-data:[0-9]+:[0-9]+: "
-WG_LIST = "cloud_config_modules: [wireguard, timezone]\n"
+WG_LIST = "cloud_config_modules: [wireguard, timezone]\nunverified_modules: [wireguard]\n"
 WG_TOOL = "mkdir -p usr/bin && printf '#!/bin/sh\\n' >usr/bin/wg && chmod 755 usr/bin/wg"
 WG_KEY = "KJWx39kTZ4LuKM73dVG0l2jxyop7G7IlPsAgfmAqi3U="
 WG_GOOD = ('    - name: wg0\n      config_path: /etc/wireguard/wg0.conf\n'

@@ -17,7 +17,8 @@ static const char conf[] = "[Interface]\n"
                            "Endpoint = 10.0.2.2:51820\n"
                            "AllowedIPs = 10.99.0.1/32\n";
 
-static const char cfg_one[] = "wireguard:\n"
+static const char cfg_one[] = "unverified_modules: [wireguard]\n"
+                              "wireguard:\n"
                               "  interfaces:\n"
                               "    - name: wg0\n"
                               "      config_path: /etc/wireguard/wg0.conf\n"
@@ -119,6 +120,7 @@ static void test_two_interfaces_in_order(void **state)
         }
         troot_write_exec(&t, "/usr/bin/wg", fake);
         assert_int_equal(troot_run_module(&t, "wireguard",
+                                          "unverified_modules: [wireguard]\n"
                                           "wireguard:\n"
                                           "  interfaces:\n"
                                           "    - {name: wg0, config_path: /etc/wireguard/wg0.conf,"
@@ -157,6 +159,8 @@ static void run_refused(const char *cfg, const char *msg, const char *not_writte
         troot_free(&t);
 }
 
+#define UNVERIFIED "unverified_modules: [wireguard]\n"
+
 static const char ok_iface[] = "    - {name: ok, config_path: /etc/wireguard/ok.conf, content: "
                                "\"PrivateKey = " PRIV "\\n\"}\n";
 
@@ -168,13 +172,13 @@ static void test_bad_names_refused_with_position(void **state)
         (void)state;
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 (void)snprintf(cfg, sizeof(cfg),
-                               "wireguard:\n  interfaces:\n%s"
+                               "system_info: {distro: ubuntu}\nwireguard:\n  interfaces:\n%s"
                                "    - name: %s\n"
                                "      config_path: /etc/wireguard/bad.conf\n"
                                "      content: \"PrivateKey = " PRIV "\\n\"\n",
                                ok_iface, bad[i]);
                 run_refused(cfg,
-                            "test.yaml:4:13: wireguard.interfaces[1].name: not an interface name",
+                            "test.yaml:5:13: wireguard.interfaces[1].name: not an interface name",
                             "/etc/wireguard/bad.conf");
         }
 }
@@ -188,13 +192,13 @@ static void test_bad_paths_refused_with_position(void **state)
         (void)state;
         for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
                 (void)snprintf(cfg, sizeof(cfg),
-                               "wireguard:\n  interfaces:\n%s"
+                               "unverified_modules: [cc_wireguard]\nwireguard:\n  interfaces:\n%s"
                                "    - name: wg1\n"
                                "      config_path: %s\n"
                                "      content: \"x\"\n",
                                ok_iface, bad[i]);
                 run_refused(cfg,
-                            "test.yaml:5:20: wireguard.interfaces[1].config_path: must be an "
+                            "test.yaml:6:20: wireguard.interfaces[1].config_path: must be an "
                             "absolute file path",
                             NULL);
         }
@@ -203,11 +207,11 @@ static void test_bad_paths_refused_with_position(void **state)
 static void test_missing_content_refused(void **state)
 {
         (void)state;
-        run_refused("wireguard:\n  interfaces:\n    - {name: ok, config_path: "
-                    "/etc/wireguard/ok.conf}\n",
-                    "test.yaml:3:7: wireguard.interfaces[0]: missing required keys: content", NULL);
-        run_refused("wireguard:\n  interfaces:\n    - {content: x}\n",
-                    "test.yaml:3:7: wireguard.interfaces[0]: missing required keys: name, "
+        run_refused(UNVERIFIED "wireguard:\n  interfaces:\n    - {name: ok, config_path: "
+                               "/etc/wireguard/ok.conf}\n",
+                    "test.yaml:4:7: wireguard.interfaces[0]: missing required keys: content", NULL);
+        run_refused(UNVERIFIED "wireguard:\n  interfaces:\n    - {content: x}\n",
+                    "test.yaml:4:7: wireguard.interfaces[0]: missing required keys: name, "
                     "config_path",
                     NULL);
 }
@@ -218,11 +222,11 @@ static void test_oversized_content_refused(void **state)
         char *cfg = malloc(n + 256), *p;
         (void)state;
         assert_non_null(cfg);
-        p = cfg + snprintf(cfg, 256, "wireguard:\n  interfaces:\n    - name: wg0\n"
+        p = cfg + snprintf(cfg, 256, UNVERIFIED "wireguard:\n  interfaces:\n    - name: wg0\n"
                                      "      config_path: /etc/wireguard/wg0.conf\n      content: \"");
         memset(p, 'k', n);
         memcpy(p + n, "\"\n", 3);
-        run_refused(cfg, "test.yaml:5:16: wireguard.interfaces[0].content: larger than 262144",
+        run_refused(cfg, "test.yaml:6:16: wireguard.interfaces[0].content: larger than 262144",
                     "/etc/wireguard/wg0.conf");
         free(cfg);
 }
@@ -286,6 +290,19 @@ static void test_symlinked_file_replaced_not_followed(void **state)
         troot_free(&t);
 }
 
+/* as cloud-init: on Debian only when unverified_modules names it */
+static void test_skipped_on_debian_unless_unverified(void **state)
+{
+        struct troot t;
+        (void)state;
+        troot_make(&t);
+        assert_int_equal(troot_run_module(&t, "wireguard", cfg_one + strlen(UNVERIFIED), NULL), 0);
+        assert_log_has(&t, "Skipping modules 'wireguard' because they are not verified on distro "
+                           "'debian'.  To run anyway, add them to 'unverified_modules' in config.");
+        assert_false(fs_exists(t.fd, "/etc/wireguard"));
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -299,6 +316,7 @@ int main(void)
                 cmocka_unit_test(test_wrong_types_leave_the_key_out),
                 cmocka_unit_test(test_symlinked_directory_refused),
                 cmocka_unit_test(test_symlinked_file_replaced_not_followed),
+                cmocka_unit_test(test_skipped_on_debian_unless_unverified),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
