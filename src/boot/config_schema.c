@@ -37,7 +37,6 @@ static const struct unimpl not_implemented[] = {
         { "spacewalk", "spacewalk" },
         { "ubuntu_advantage", "ubuntu_pro" },
         { "ubuntu_pro", "ubuntu_pro" },
-        { "wireguard", "wireguard" },
 };
 
 /* The configuration's own keys (cloud-init's base_config and the keys of its

@@ -98,7 +98,7 @@ static void test_unknown_and_unsupported_keys(void **state)
         node_free(cfg);
 
         cfg = test_yaml("hostnme: typo\nbyobu_by_default: enable\nsystem_info: {}\n"
-                        "wireguard: {}\noutput: {}\nversion: v1\n");
+                        "rh_subscription: {}\noutput: {}\nversion: v1\n");
         c = (struct collected){ 0 };
         rep = (struct schema_report){ .emit = collect, .userdata = &c };
         schema_validate_config_all(cfg, &rep);
@@ -108,8 +108,8 @@ static void test_unknown_and_unsupported_keys(void **state)
                        "it; not applied");
         assert_has(&c, "test.yaml:2:1: warning: 'byobu_by_default' needs module byobu, which this "
                        "cloudboot does not implement; not applied");
-        assert_has(&c, "test.yaml:4:1: note: 'wireguard' is for module wireguard, which "
-                       "cloud-init runs only on ubuntu, not on debian; not applied");
+        assert_has(&c, "test.yaml:4:1: note: 'rh_subscription' is for module rh_subscription, "
+                       "which cloud-init runs only on fedora rhel, not on debian; not applied");
         assert_has(&c, "test.yaml:5:1: warning: 'output' is a setting of cloud-init itself");
         assert_has(&c, "test.yaml:6:1: note: 'version' has no effect");
         assert_null(strstr(c.text, "system_info"));
@@ -141,7 +141,8 @@ static void test_key_verdicts(void **state)
         schema_key_verdict(NULL, "snap", &v);
         assert_int_equal(v.fate, KEY_NOT_FOR_DISTRO);
         assert_int_equal(v.stage, STAGE_CONFIG);
-        /* on Ubuntu snap would run: not implemented; wireguard is in no list */
+        /* on Ubuntu snap would run: not implemented; wireguard (implemented) is in no
+         * default list */
         schema_key_verdict(cfg, "snap", &v);
         assert_int_equal(v.fate, KEY_NOT_IMPLEMENTED);
         schema_key_verdict(cfg, "wireguard", &v);
