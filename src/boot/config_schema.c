@@ -241,6 +241,34 @@ static const char *distro_of(const struct node *cfg)
         return d && *d ? d : "debian";
 }
 
+const char *schema_distro(const struct node *cfg)
+{
+        return distro_of(cfg);
+}
+
+/* cloud-init's unverified_modules: names (as the lists give them) of modules
+ * that run on a distro their metadata does not name. */
+static bool unverified(const struct node *cfg, const char *module)
+{
+        const struct node *u = node_get(cfg, "unverified_modules");
+
+        for (size_t i = 0; u && u->type == NODE_SEQ && i < u->n; i++) {
+                const char *s = node_str(u->items[i]);
+                if (s && (streq(s, module) || (startswith(s, "cc_") && streq(s + 3, module))))
+                        return true;
+        }
+        return false;
+}
+
+const char *schema_module_not_for_distro(const struct node *cfg, const char *module)
+{
+        const char *distros = find_distros(module);
+
+        if (!distros || distro_in(distros, distro_of(cfg)) || unverified(cfg, module))
+                return NULL;
+        return distros;
+}
+
 void schema_key_verdict(const struct node *cfg, const char *key, struct key_verdict *ret)
 {
         const struct owned *o = find_owned(key);
@@ -265,8 +293,15 @@ void schema_key_verdict(const struct node *cfg, const char *key, struct key_verd
                 while (i > 0 && streq(owned[i - 1].key, key))
                         i--;
                 for (; i < n_owned && streq(owned[i].key, key); i++)
-                        if (listed(cfg, owned[i].module->name, &ret->stage))
+                        if (listed(cfg, owned[i].module->name, &ret->stage)) {
+                                /* implemented or not, cloud-init's module
+                                 * metadata decides where it runs */
+                                ret->module = owned[i].module->name;
+                                ret->distros = schema_module_not_for_distro(cfg, ret->module);
+                                if (ret->distros)
+                                        ret->fate = KEY_NOT_FOR_DISTRO;
                                 return;
+                        }
                 ret->fate = KEY_NOT_LISTED;
                 ret->stage = STAGE_INIT;
                 return;
@@ -278,7 +313,7 @@ void schema_key_verdict(const struct node *cfg, const char *key, struct key_verd
                 ret->stage = stage;
                 ret->fate = KEY_NOT_IMPLEMENTED;
         }
-        if (distros && !distro_in(distros, distro_of(cfg))) {
+        if (distros && schema_module_not_for_distro(cfg, u->module)) {
                 ret->fate = KEY_NOT_FOR_DISTRO;
                 ret->distros = distros;
         }

@@ -50,6 +50,7 @@ extern const struct module mod_grub_dpkg;
 extern const struct module mod_resolv_conf;
 extern const struct module mod_zypper_add_repo;
 extern const struct module mod_ssh_authkey_fingerprints;
+extern const struct module mod_reset_rmc;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -96,6 +97,7 @@ static const struct module *const all[] = {
         &mod_resolv_conf,
         &mod_zypper_add_repo,
         &mod_ssh_authkey_fingerprints,
+        &mod_reset_rmc,
         NULL,
 };
 
