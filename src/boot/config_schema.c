@@ -80,7 +80,7 @@ static const struct distros module_distros[] = {
         { "raspberry_pi", "raspberry-pi-os" },
         { "resolv_conf", "alpine azurelinux fedora mariner opensuse opensuse-leap opensuse-microos "
                          "opensuse-tumbleweed photon rhel sle_hpc sle-micro sles openeuler" },
-        { "rh_subscription", "fedora rhel" },
+        { "rh_subscription", "fedora rhel openeuler" },
         { "snap", "ubuntu" },
         { "spacewalk", "rhel fedora openeuler" },
         { "ssh_import_id", "alpine cos debian raspberry-pi-os ubuntu" },
