@@ -260,6 +260,13 @@ static bool unverified(const struct node *cfg, const char *module)
         return false;
 }
 
+bool schema_module_unverified(const struct node *cfg, const char *module)
+{
+        const char *distros = find_distros(module);
+
+        return distros && !distro_in(distros, distro_of(cfg)) && unverified(cfg, module);
+}
+
 const char *schema_module_not_for_distro(const struct node *cfg, const char *module)
 {
         const char *distros = find_distros(module);
@@ -304,6 +311,9 @@ void schema_key_verdict(const struct node *cfg, const char *key, struct key_verd
                         }
                 ret->fate = KEY_NOT_LISTED;
                 ret->stage = STAGE_INIT;
+                ret->distros = schema_module_not_for_distro(cfg, ret->module);
+                if (ret->distros)
+                        ret->fate = KEY_NOT_FOR_DISTRO;
                 return;
         }
         distros = find_distros(u->module);

@@ -45,6 +45,8 @@ void schema_key_verdict(const struct node *cfg, const char *key, struct key_verd
  * it: the module does not run (cloud-init's "not verified on distro");
  * NULL when it may run. */
 const char *schema_module_not_for_distro(const struct node *cfg, const char *module);
+/* Does unverified_modules make module run where its distros exclude cfg's? */
+bool schema_module_unverified(const struct node *cfg, const char *module);
 /* cfg's system_info.distro, "debian" when it has none. */
 const char *schema_distro(const struct node *cfg);
 /* Log each top-level key of cfg that this stage must report (see

@@ -343,6 +343,8 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
                                  m->name, schema_distro(ctx->cfg));
                         continue;
                 }
+                if (schema_module_unverified(ctx->cfg, m->name))
+                        log_info("running unverified_modules: '%s'", m->name);
                 if (runner_run_module(ctx, m, e.has_freq ? e.freq : m->freq, false) < 0)
                         failed++;
         }
