@@ -157,7 +157,7 @@ pass "ansible, puppet, chef, salt_minion, lxd and snap run as external modules"
 fresh
 # all of them, so that `cloudboot modules` shows every module of the lists
 for m in byobu ansible puppet chef salt_minion lxd snap \
-	mcollective landscape fan ubuntu_drivers spacewalk ubuntu_pro rh_subscription; do
+	mcollective landscape fan ubuntu_drivers spacewalk ubuntu_pro rh_subscription ubuntu_autoinstall; do
 	install_extmod "$m"
 done
 for t in /usr/bin/apt-get /usr/bin/systemctl /usr/bin/landscape-config /usr/sbin/fanctl \
@@ -183,12 +183,15 @@ spacewalk:
 rh_subscription:
   activation-key: ECO-RH-SECRET
   org: acme
+autoinstall:
+  version: 1
 "
 boot
 U=/var/lib/cloud/seed/nocloud/user-data
 for kv in "fan:6:1:fan:ubuntu" "landscape:8:1:landscape:ubuntu" "ubuntu_pro:10:1:ubuntu_pro:ubuntu" \
 	"drivers:12:1:ubuntu_drivers:ubuntu" "spacewalk:14:1:spacewalk:rhel fedora openeuler" \
-	"rh_subscription:16:1:rh_subscription:fedora rhel openeuler"; do
+	"rh_subscription:16:1:rh_subscription:fedora rhel openeuler" \
+	"autoinstall:19:1:ubuntu_autoinstall:ubuntu"; do
 	key=${kv%%:*}; rest=${kv#*:}; pos=${rest%:*:*}; rest=${rest#*:*:}; mod=${rest%%:*}; ds=${rest#*:}
 	grep -qF "$U:$pos: '$key' is for module $mod, which cloud-init runs only on $ds, not on debian; not applied" "$R$LOG" ||
 		fail "eco2: no 'not for this distro' line for $key at $pos"
@@ -205,7 +208,7 @@ for want in 'apt-get --option=Dpkg::Options::=--force-confold --option=Dpkg::opt
 	'systemctl restart mcollective'; do
 	printf '%s\n' "$calls" | grep -qxF -- "$want" || fail "eco2: '$want' not run; ran: $calls"
 done
-for t in landscape-config pro ubuntu-drivers rhnreg_ks subscription-manager fanctl; do
+for t in landscape-config pro ubuntu-drivers rhnreg_ks subscription-manager fanctl snap; do
 	! printf '%s\n' "$calls" | grep -q "^$t" || fail "eco2: $t ran on Debian"
 done
 expect_file /etc/mcollective/server.cfg 'loglevel = debug
@@ -219,7 +222,7 @@ for f in /var/log/cloud-init.log /var/log/cloud-init-output.log /run/cloud-init/
 done
 expect_status 0
 cb modules >"$OUT" 2>&1 || fail "cloudboot modules failed"
-for m in mcollective landscape fan ubuntu_drivers spacewalk ubuntu_pro rh_subscription; do
+for m in mcollective landscape fan ubuntu_drivers spacewalk ubuntu_pro rh_subscription ubuntu_autoinstall; do
 	grep -q "^$m .*/usr/lib/cloudboot/modules/$m.json" "$OUT" || fail "eco2: modules does not list $m"
 done
 grep -q "^reset_rmc .*built-in" "$OUT" || fail "eco2: reset_rmc is not built in"
