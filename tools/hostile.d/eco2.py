@@ -25,11 +25,20 @@ case("eco2-mcollective-private-cert-secret",
             ("/etc/mcollective/server.cfg", "HOSTILE-MCO-KEY-MATERIAL")])
 
 case("eco2-landscape-option-injection",
-     "landscape (unverified_modules): a setting named as an option and a value with a newline: refused, nothing runs",
+     "landscape (unverified_modules): a setting named as an option: refused, nothing runs",
      CC + "unverified_modules: [landscape]\nlandscape:\n  client:\n    account_name: a\n"
-     "    computer_title: \"b\\n--url=http://evil\"\n    '--config': /hostile-escape\n" + SIB,
+     "    computer_title: b\n    '--config': /hostile-escape\n" + SIB,
      setup=[eco_install("landscape"), FAKE_TOOLS],
      expect=["landscape.client: holds a key that is not a setting name"],
+     absent=["/var/tmp/eco-calls", "/etc/landscape/client.conf"],
+     files=[SIB_FILE])
+
+case("eco2-landscape-value-newline",
+     "landscape (unverified_modules): a value with a newline and an option after it: refused, nothing runs",
+     CC + "unverified_modules: [landscape]\nlandscape:\n  client:\n    account_name: a\n"
+     "    computer_title: \"b\\n--url=http://evil\"\n" + SIB,
+     setup=[eco_install("landscape"), FAKE_TOOLS],
+     expect=["landscape.client.computer_title:", "contains a line break"],
      absent=["/var/tmp/eco-calls", "/etc/landscape/client.conf"],
      files=[SIB_FILE])
 
