@@ -79,7 +79,7 @@ static const struct distros module_distros[] = {
         { "raspberry_pi", "raspberry-pi-os" },
         { "resolv_conf", "alpine azurelinux fedora mariner opensuse opensuse-leap opensuse-microos "
                          "opensuse-tumbleweed photon rhel sle_hpc sle-micro sles openeuler" },
-        { "rh_subscription", "fedora rhel" },
+        { "rh_subscription", "fedora rhel openeuler" },
         { "snap", "ubuntu" },
         { "spacewalk", "rhel fedora openeuler" },
         { "ssh_import_id", "alpine cos debian raspberry-pi-os ubuntu" },
@@ -240,6 +240,41 @@ static const char *distro_of(const struct node *cfg)
         return d && *d ? d : "debian";
 }
 
+const char *schema_distro(const struct node *cfg)
+{
+        return distro_of(cfg);
+}
+
+/* cloud-init's unverified_modules: names (as the lists give them) of modules
+ * that run on a distro their metadata does not name. */
+static bool unverified(const struct node *cfg, const char *module)
+{
+        const struct node *u = node_get(cfg, "unverified_modules");
+
+        for (size_t i = 0; u && u->type == NODE_SEQ && i < u->n; i++) {
+                const char *s = node_str(u->items[i]);
+                if (s && (streq(s, module) || (startswith(s, "cc_") && streq(s + 3, module))))
+                        return true;
+        }
+        return false;
+}
+
+bool schema_module_unverified(const struct node *cfg, const char *module)
+{
+        const char *distros = find_distros(module);
+
+        return distros && !distro_in(distros, distro_of(cfg)) && unverified(cfg, module);
+}
+
+const char *schema_module_not_for_distro(const struct node *cfg, const char *module)
+{
+        const char *distros = find_distros(module);
+
+        if (!distros || distro_in(distros, distro_of(cfg)) || unverified(cfg, module))
+                return NULL;
+        return distros;
+}
+
 void schema_key_verdict(const struct node *cfg, const char *key, struct key_verdict *ret)
 {
         const struct owned *o = find_owned(key);
@@ -264,10 +299,20 @@ void schema_key_verdict(const struct node *cfg, const char *key, struct key_verd
                 while (i > 0 && streq(owned[i - 1].key, key))
                         i--;
                 for (; i < n_owned && streq(owned[i].key, key); i++)
-                        if (listed(cfg, owned[i].module->name, &ret->stage))
+                        if (listed(cfg, owned[i].module->name, &ret->stage)) {
+                                /* implemented or not, cloud-init's module
+                                 * metadata decides where it runs */
+                                ret->module = owned[i].module->name;
+                                ret->distros = schema_module_not_for_distro(cfg, ret->module);
+                                if (ret->distros)
+                                        ret->fate = KEY_NOT_FOR_DISTRO;
                                 return;
+                        }
                 ret->fate = KEY_NOT_LISTED;
                 ret->stage = STAGE_INIT;
+                ret->distros = schema_module_not_for_distro(cfg, ret->module);
+                if (ret->distros)
+                        ret->fate = KEY_NOT_FOR_DISTRO;
                 return;
         }
         distros = find_distros(u->module);
@@ -277,7 +322,7 @@ void schema_key_verdict(const struct node *cfg, const char *key, struct key_verd
                 ret->stage = stage;
                 ret->fate = KEY_NOT_IMPLEMENTED;
         }
-        if (distros && !distro_in(distros, distro_of(cfg))) {
+        if (distros && schema_module_not_for_distro(cfg, u->module)) {
                 ret->fate = KEY_NOT_FOR_DISTRO;
                 ret->distros = distros;
         }

@@ -40,6 +40,15 @@ struct key_verdict {
 /* What becomes of top-level key in cfg (whose system_info.distro and module
  * lists count). */
 void schema_key_verdict(const struct node *cfg, const char *key, struct key_verdict *ret);
+/* cloud-init's distros for module when they exclude cfg's distro
+ * (system_info.distro, default debian) and unverified_modules does not name
+ * it: the module does not run (cloud-init's "not verified on distro");
+ * NULL when it may run. */
+const char *schema_module_not_for_distro(const struct node *cfg, const char *module);
+/* Does unverified_modules make module run where its distros exclude cfg's? */
+bool schema_module_unverified(const struct node *cfg, const char *module);
+/* cfg's system_info.distro, "debian" when it has none. */
+const char *schema_distro(const struct node *cfg);
 /* Log each top-level key of cfg that this stage must report (see
  * schema_key_verdict): warnings for what is not implemented or unknown, info
  * lines for what cloud-init too would skip. Keys from system configuration

@@ -51,6 +51,7 @@ extern const struct module mod_resolv_conf;
 extern const struct module mod_zypper_add_repo;
 extern const struct module mod_ssh_authkey_fingerprints;
 extern const struct module mod_wireguard;
+extern const struct module mod_reset_rmc;
 
 /* clang-format off */
 static const struct module *const all[] = {
@@ -98,6 +99,7 @@ static const struct module *const all[] = {
         &mod_zypper_add_repo,
         &mod_ssh_authkey_fingerprints,
         &mod_wireguard,
+        &mod_reset_rmc,
         NULL,
 };
 

@@ -335,6 +335,16 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
                         log_debug("Module %s: none of its keys are set; skipped", m->name);
                         continue;
                 }
+                if (schema_module_not_for_distro(ctx->cfg, m->name)) {
+                        /* its keys were reported at their position above */
+                        log_info("Skipping modules '%s' because they are not verified on "
+                                 "distro '%s'.  To run anyway, add them to "
+                                 "'unverified_modules' in config.",
+                                 m->name, schema_distro(ctx->cfg));
+                        continue;
+                }
+                if (schema_module_unverified(ctx->cfg, m->name))
+                        log_info("running unverified_modules: '%s'", m->name);
                 if (runner_run_module(ctx, m, e.has_freq ? e.freq : m->freq, false) < 0)
                         failed++;
         }

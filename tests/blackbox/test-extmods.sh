@@ -112,6 +112,8 @@ lxd:
 snap:
   commands:
     - [install, hello-world]
+# cloud-init runs lxd and snap on Ubuntu only (their metadata's distros)
+unverified_modules: [lxd, cc_snap]
 "
 boot
 calls=$(cat "$R/calls")
@@ -149,3 +151,103 @@ for m in ansible puppet chef salt_minion lxd snap; do
 done
 expect_status 0
 pass "ansible, puppet, chef, salt_minion, lxd and snap run as external modules"
+
+# --- issue 24's rest: mcollective runs; the modules of other distros are
+# reported at their key's position and not run; unverified_modules runs one ---
+fresh
+# all of them, so that `cloudboot modules` shows every module of the lists
+for m in byobu ansible puppet chef salt_minion lxd snap \
+	mcollective landscape fan ubuntu_drivers spacewalk ubuntu_pro rh_subscription ubuntu_autoinstall; do
+	install_extmod "$m"
+done
+for t in /usr/bin/apt-get /usr/bin/systemctl /usr/bin/landscape-config /usr/sbin/fanctl \
+	/usr/bin/pro /usr/bin/ubuntu-drivers /usr/sbin/rhnreg_ks /usr/sbin/subscription-manager; do
+	fake_tool "$t"
+done
+seed "instance-id: iid-eco2
+" "#cloud-config
+mcollective:
+  conf:
+    loglevel: debug
+    private-cert: ECO-MCOLLECTIVE-PRIVATE-SECRET
+fan:
+  config: 10.0.0.0/8 eth0/16 dhcp
+landscape:
+  client: {account_name: acme, computer_title: web, registration_key: ECO-LS-SECRET}
+ubuntu_pro:
+  token: ECO-PRO-TOKEN-SECRET
+drivers:
+  nvidia: {license-accepted: true}
+spacewalk:
+  server: sw.example.org
+rh_subscription:
+  activation-key: ECO-RH-SECRET
+  org: acme
+autoinstall:
+  version: 1
+"
+boot
+U=/var/lib/cloud/seed/nocloud/user-data
+for kv in "fan:6:1:fan:ubuntu" "landscape:8:1:landscape:ubuntu" "ubuntu_pro:10:1:ubuntu_pro:ubuntu" \
+	"drivers:12:1:ubuntu_drivers:ubuntu" "spacewalk:14:1:spacewalk:rhel fedora openeuler" \
+	"rh_subscription:16:1:rh_subscription:fedora rhel openeuler" \
+	"autoinstall:19:1:ubuntu_autoinstall:ubuntu"; do
+	key=${kv%%:*}; rest=${kv#*:}; pos=${rest%:*:*}; rest=${rest#*:*:}; mod=${rest%%:*}; ds=${rest#*:}
+	grep -qF "$U:$pos: '$key' is for module $mod, which cloud-init runs only on $ds, not on debian; not applied" "$R$LOG" ||
+		fail "eco2: no 'not for this distro' line for $key at $pos"
+	# Debian's lists name fan and landscape: cloud-init's own skip line too
+	case $mod in fan | landscape)
+		grep -qF "Skipping modules '$mod' because they are not verified on distro 'debian'" "$R$LOG" ||
+			fail "eco2: no cloud-init skip line for $mod" ;;
+	esac
+	[ ! -e "$R/var/lib/cloud/instances/iid-eco2/sem/config_$mod" ] || fail "eco2: $mod ran"
+done
+[ ! -e "$R/etc/network/fan" ] || fail "eco2: fan wrote its file on Debian"
+calls=$(cat "$R/calls")
+for want in 'apt-get --option=Dpkg::Options::=--force-confold --option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install mcollective' \
+	'systemctl restart mcollective'; do
+	printf '%s\n' "$calls" | grep -qxF -- "$want" || fail "eco2: '$want' not run; ran: $calls"
+done
+for t in landscape-config pro ubuntu-drivers rhnreg_ks subscription-manager fanctl snap; do
+	! printf '%s\n' "$calls" | grep -q "^$t" || fail "eco2: $t ran on Debian"
+done
+expect_file /etc/mcollective/server.cfg 'loglevel = debug
+plugin.ssl_server_private = /etc/mcollective/ssl/server-private.pem
+securityprovider = ssl'
+expect_mode /etc/mcollective/ssl/server-private.pem 600
+for f in /var/log/cloud-init.log /var/log/cloud-init-output.log /run/cloud-init/status.json \
+	/run/cloud-init/result.json /calls; do
+	[ -e "$R$f" ] || continue
+	! grep -q 'SECRET' "$R$f" || fail "eco2: a secret is in $f"
+done
+expect_status 0
+cb modules >"$OUT" 2>&1 || fail "cloudboot modules failed"
+for m in mcollective landscape fan ubuntu_drivers spacewalk ubuntu_pro rh_subscription ubuntu_autoinstall; do
+	grep -q "^$m .*/usr/lib/cloudboot/modules/$m.json" "$OUT" || fail "eco2: modules does not list $m"
+done
+grep -q "^reset_rmc .*built-in" "$OUT" || fail "eco2: reset_rmc is not built in"
+! grep -q "missing" "$OUT" || fail "eco2: a module of Debian's lists is missing: $(grep missing "$OUT")"
+pass "mcollective runs; fan, landscape, ubuntu_pro, ubuntu_drivers, spacewalk, rh_subscription are reported not for this distro at their position"
+
+fresh
+for m in fan landscape; do install_extmod "$m"; done
+for t in /usr/bin/apt-get /usr/bin/systemctl /usr/sbin/fanctl; do fake_tool "$t"; done
+printf '#!/bin/sh\necho "${0##*/} $*" >> /calls\ncase "$*" in *--is-registered*) exit 5;; esac\n' >"$R/usr/bin/landscape-config"
+chmod 755 "$R/usr/bin/landscape-config"
+seed "instance-id: iid-eco3
+" "#cloud-config
+unverified_modules: [fan, landscape]
+fan:
+  config: 10.0.0.0/8 eth0/16 dhcp
+landscape:
+  client: {account_name: acme, computer_title: web, registration_key: ECO-LS-SECRET}
+"
+boot
+expect_file /etc/network/fan '10.0.0.0/8 eth0/16 dhcp'
+grep -qxF 'systemctl enable ubuntu-fan' "$R/calls" || fail "eco3: ubuntu-fan not enabled"
+grep -qxF 'landscape-config --silent --account-name acme --computer-title web --data-path /var/lib/landscape/client --log-level info --ping-url http://landscape.canonical.com/ping --registration-key ECO-LS-SECRET --url https://landscape.canonical.com/message-system' "$R/calls" ||
+	fail "eco3: landscape-config not run as expected: $(cat "$R/calls")"
+grep -qF "running unverified_modules: 'fan'" "$R$LOG" || fail "eco3: no 'running unverified_modules' line"
+! grep -q 'ECO-LS-SECRET' "$R$LOG" || fail "eco3: the registration key is in the log"
+expect_status 0
+pass "unverified_modules runs fan and landscape on Debian, as in cloud-init"

@@ -78,7 +78,7 @@ case("eco-salt-pki-traversal",
 
 case("eco-lxd-bridge-and-secret",
      "lxd: a bridge name with shell characters, a trust password with a newline: refused, the password never shown",
-     CC + "lxd:\n  init:\n    trust_password: \"HOSTILE-ECO-TRUST\\nx\"\n"
+     CC + "unverified_modules: [lxd]\nlxd:\n  init:\n    trust_password: \"HOSTILE-ECO-TRUST\\nx\"\n"
      "  bridge:\n    mode: new\n    name: 'br0; touch /hostile-escape'\n" + SIB,
      setup=[eco_install("lxd"), FAKE_TOOLS],
      expect=["lxd.init.trust_password: '(secret)' contains", "lxd.bridge.name: 'br0; touch /hostile-escape'"],
