@@ -71,6 +71,9 @@ const char *stage_kind_name(enum stage_kind k);
 const char *stage_list_key(enum stage_kind k);
 /* Is name one of cloud-init's modules (without cc_), built in here or not? */
 bool module_is_cloud_init_name(const char *name);
+/* Is name a cloud-init module, not built in here, that cloud-init runs (and
+ * marks as run) even when none of its keys is set? */
+bool module_runs_without_keys(const char *name);
 /* A module name as lists and descriptors may give it: [a-z0-9_], 1 to 64
  * characters, starting with a letter. */
 bool module_name_valid(const char *name);

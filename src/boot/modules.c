@@ -304,6 +304,16 @@ bool module_is_cloud_init_name(const char *name)
         return list_has(cloud_init_names, name);
 }
 
+/* Of the modules above that are not built in (cloudboot's external ones,
+ * loaded only for their keys), those cloud-init runs with no key set: their
+ * meta has no activate_by_schema_keys, so cloud-init marks them as run. */
+static const char *const cloud_init_keyless[] = { "byobu", NULL };
+
+bool module_runs_without_keys(const char *name)
+{
+        return list_has(cloud_init_keyless, name);
+}
+
 bool module_name_valid(const char *name)
 {
         size_t n = strlen(name);

@@ -326,6 +326,18 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
                 const struct module *m = module_find(e.name);
 
                 if (!m) {
+                        /* A cloud-init module with no key set that
+                         * cloud-init runs anyway (an external one is loaded
+                         * only for its keys) would have nothing to do here:
+                         * marked as run, as cloud-init marks it */
+                        if (module_runs_without_keys(e.name) && !wants_external(e.name, ctx->cfg) &&
+                            !schema_module_not_for_distro(ctx->cfg, e.name)) {
+                                enum freq f = e.has_freq ? e.freq : FREQ_INSTANCE;
+                                if (!state_sem_has(ctx->root_fd, ctx->iid, e.name, f) &&
+                                    state_sem_set(ctx->root_fd, ctx->iid, e.name, f) < 0)
+                                        log_warning("Cannot record that module %s ran", e.name);
+                                continue;
+                        }
                         report_missing(&e, kind);
                         continue;
                 }
