@@ -99,7 +99,11 @@ static void test_new_file_and_no_conf(void **state)
         SETUP(&t);
         assert_int_equal(troot_run_mod(&t, &mod_mcollective, "mcollective: {}\n", NULL), 0);
         assert_null(troot_read(&t, "/etc/mcollective/server.cfg"));
-        assert_non_null(strstr(troot_read(&t, "/calls"), "systemctl enable mcollective\n"));
+        {
+                _cleanup_free_ char *calls = troot_read(&t, "/calls");
+                assert_non_null(calls);
+                assert_non_null(strstr(calls, "systemctl enable mcollective\n"));
+        }
         troot_free(&t);
 }
 

@@ -109,7 +109,7 @@ static void test_unknown_and_unsupported_keys(void **state)
         assert_has(&c, "test.yaml:2:1: warning: 'byobu_by_default' needs module byobu, which this "
                        "cloudboot does not implement; not applied");
         assert_has(&c, "test.yaml:4:1: note: 'rh_subscription' is for module rh_subscription, "
-                       "which cloud-init runs only on fedora rhel, not on debian; not applied");
+                       "which cloud-init runs only on fedora rhel openeuler, not on debian; not applied");
         assert_has(&c, "test.yaml:5:1: warning: 'output' is a setting of cloud-init itself");
         assert_has(&c, "test.yaml:6:1: note: 'version' has no effect");
         assert_null(strstr(c.text, "system_info"));
