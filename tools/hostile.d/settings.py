@@ -74,8 +74,9 @@ case("settings-ssh-import-id-name", "an ssh_import_id id with shell and path cha
      CC + 'ssh_import_id: ["gh:../../x", "lp:a;b", "c\\nd"]\n' + SIB,
      expect_re=[P + "ssh_import_id: must be gh:USER, lp:USER or USER"], files=[SIB_FILE])
 # The modules not in Debian's lists run when a list names them; resolv_conf
-# also needs unverified_modules, as in cloud-init.
-LIST_RC = "cloud_config_modules: [resolv_conf, zypper_add_repo, timezone]\nunverified_modules: [resolv_conf]\n"
+# and zypper_add_repo (openSUSE's) also need unverified_modules, as in cloud-init.
+LIST_RC = ("cloud_config_modules: [resolv_conf, zypper_add_repo, timezone]\n"
+           "unverified_modules: [resolv_conf, zypper_add_repo]\n")
 case("settings-resolv-conf-injection", "resolv_conf values that would add lines: refused, file untouched",
      CC + LIST_RC + 'manage_resolv_conf: true\nresolv_conf:\n'
      '  nameservers: ["192.0.2.1\\nnameserver 203.0.113.66", 192.0.2.2]\n'
