@@ -179,29 +179,11 @@ static int fetch_password(const struct ds_ctx *ctx, const char *vr, struct ds_re
                 log_warning("CloudStack: the password server at %s refused the request "
                             "(bad_request or an HTTP error): no password set",
                             url);
-        else if (r == -EBADMSG)
-                log_warning("CloudStack: the password server at %s gave no usable password "
-                            "(control characters, or longer than %d bytes)",
-                            url, PWSERVER_PASSWORD_MAX);
-        else if (r < 0)
+        else if (r < 0 && r != -EBADMSG)
                 log_warning_errno(r, "CloudStack: cannot fetch the password from the virtual "
                                      "router's password server at %s: %m",
                                   url);
-        else if (!pw)
-                log_info("CloudStack: the password server at %s has no password for this "
-                         "machine (none, or already saved)",
-                         url);
-        if (r < 0 && r != -ENOMEM)
-                return 0;
-        if (r < 0 || !pw)
-                return r;
-        r = pwserver_config(pw, &res->cfg);
-        free_secret(pw, strlen(pw));
-        if (r >= 0)
-                log_info("CloudStack: a password for the default user from the password "
-                         "server at %s (acknowledged)",
-                         url);
-        return r;
+        return pwserver_take("CloudStack", url, r, pw, &res->cfg);
 }
 
 /* The seed directory: meta-data (YAML) and user-data. -ENOENT: no seed. */

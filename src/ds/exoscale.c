@@ -62,28 +62,10 @@ static int fetch_password(const struct ds_ctx *ctx, const struct node *cfg, cons
                 log_warning("Exoscale: the password server at %s answered an HTTP error: no "
                             "password set",
                             url);
-        else if (r == -EBADMSG)
-                log_warning("Exoscale: the password server at %s gave no usable password "
-                            "(control characters, or longer than %d bytes)",
-                            url, PWSERVER_PASSWORD_MAX);
-        else if (r < 0)
+        else if (r < 0 && r != -EBADMSG)
                 log_warning_errno(r, "Exoscale: failed to read from the password server at %s: %m",
                                   url);
-        else if (!pw)
-                log_info("Exoscale: the password server at %s has no password for this machine "
-                         "(none, or already saved)",
-                         url);
-        if (r < 0 && r != -ENOMEM)
-                return 0;
-        if (r < 0 || !pw)
-                return r;
-        r = pwserver_config(pw, &res->cfg);
-        free_secret(pw, strlen(pw));
-        if (r >= 0)
-                log_info("Exoscale: a password for the default user from the password server at "
-                         "%s (acknowledged)",
-                         url);
-        return r;
+        return pwserver_take("Exoscale", url, r, pw, &res->cfg);
 }
 
 static int exoscale_probe(const struct ds_ctx *ctx, struct ds_result *res)

@@ -92,3 +92,26 @@ int pwserver_config(const char *password, struct node **ret)
         *ret = TAKE_PTR(cfg);
         return 0;
 }
+
+int pwserver_take(const char *who, const char *url, int r, char *pw, struct node **ret_cfg)
+{
+        if (r == -EBADMSG)
+                log_warning("%s: the password server at %s gave no usable password "
+                            "(control characters, or longer than %d bytes)",
+                            who, url, PWSERVER_PASSWORD_MAX);
+        else if (r >= 0 && !pw)
+                log_info("%s: the password server at %s has no password for this machine "
+                         "(none, or already saved)",
+                         who, url);
+        if (r < 0 && r != -ENOMEM)
+                return 0;
+        if (r < 0 || !pw)
+                return r;
+        r = pwserver_config(pw, ret_cfg);
+        free_secret(pw, strlen(pw));
+        if (r >= 0)
+                log_info("%s: a password for the default user from the password server at %s "
+                         "(acknowledged)",
+                         who, url);
+        return r;
+}

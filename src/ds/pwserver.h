@@ -26,3 +26,11 @@ int pwserver_fetch(const struct ds_net *n, const char *url, bool strip, char **r
 /* cloud-init's configuration for a password from the server: ssh_pwauth true,
  * password, chpasswd {expire: false}. */
 int pwserver_config(const char *password, struct node **ret);
+
+/* What pwserver_fetch() returned (r, pw), said once and taken: who names the
+ * cloud in messages. An unusable answer and "no password" are logged here;
+ * -EPROTO and the fetch's own errors are the caller's to word (it has
+ * logged them). A password becomes *ret_cfg (pwserver_config()) and is
+ * wiped. Returns 0 whenever the instance boots without a password, else
+ * pwserver_config()'s result or -ENOMEM. */
+int pwserver_take(const char *who, const char *url, int r, char *pw, struct node **ret_cfg);
