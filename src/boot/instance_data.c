@@ -537,18 +537,21 @@ int state_write_combined_config(int root_fd, const struct node *cfg)
 
 /* Declared in state.h, where the stages look for it. */
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
-                              const char *description)
+                              const char *description, const struct node *syscfg)
 {
         _cleanup_node_ struct node *full = NULL, *pub = NULL;
-        _cleanup_node_ struct node *cfg = NULL;
-        int k = instance_data_build(root_fd, r, plat, description, NULL, &full);
+        _cleanup_node_ struct node *own = NULL;
+        int k = 0;
 
+        if (!syscfg && syscfg_load(root_fd, &own) >= 0)
+                syscfg = own;
+        k = instance_data_build(root_fd, r, plat, description, syscfg, &full);
         if (k >= 0)
                 k = instance_data_redact(full, &pub);
         /* As cloud-init adds it after the catalogue: the system config's
          * system_info, in the sensitive file only. */
-        if (k >= 0 && syscfg_load(root_fd, &cfg) >= 0 && node_get(cfg, "system_info"))
-                k = set(full, "system_info", node_copy(node_get(cfg, "system_info")));
+        if (k >= 0 && syscfg && node_get(syscfg, "system_info"))
+                k = set(full, "system_info", node_copy(node_get(syscfg, "system_info")));
         /* the sensitive file first: the public one never holds more */
         if (k >= 0)
                 k = write_json(root_fd, INSTANCE_DATA_SENSITIVE, full, 0600);

@@ -285,7 +285,7 @@ static int found_datasource(struct boot *b, const struct platform *plat, struct 
         r = state_store_instance(b->root_fd, res, !b->have_model, &is_new);
         if (r < 0)
                 return log_error_errno(r, "Cannot record instance %s: %m", res->iid);
-        r = state_write_instance_data(b->root_fd, res, plat, desc);
+        r = state_write_instance_data(b->root_fd, res, plat, desc, b->syscfg);
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", INSTANCE_DATA);
         r = ds_config_store(b->root_fd, res->cfg);

@@ -53,9 +53,10 @@ int state_reflect(int root_fd, const struct instance *inst);
  * to it, as cloud-init writes them; the file of an earlier cloud-id goes. */
 int state_write_cloud_id(int root_fd, const char *cloud_id);
 /* Write instance-data.json (0644, no secrets) and the sensitive one (0600). */
-/* plat may be NULL: the hypervisor is then left out. */
+/* plat may be NULL: the hypervisor is then left out. syscfg is the system
+ * config the stage loaded (NULL: read here), so it is not read again. */
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
-                              const char *description);
+                              const char *description, const struct node *syscfg);
 /* /run/cloud-init/combined-cloud-config.json (0600), as cloud-init writes it
  * where it consumed user-data: the merged configuration (system, vendor,
  * user) with its _doc, system_info apart. cloud-init's feature flags are

@@ -63,10 +63,12 @@ static int fail(struct loader *l, const yaml_mark_t *m, int r, const char *fmt, 
         return r;
 }
 
-static bool match_ci(const char *s, const char *const *words)
+/* PyYAML's resolver takes each word in three spellings only (lower,
+ * Capitalised, UPPER): "tRue" stays a string there, so it does here. */
+static bool match_word(const char *s, const char *const *words)
 {
         for (; *words; words++)
-                if (strcasecmp(s, *words) == 0)
+                if (strcmp(s, *words) == 0)
                         return true;
         return false;
 }
@@ -149,11 +151,14 @@ static bool resolve_int(const char *s, long long *ret)
 
 static bool resolve_float(const char *s)
 {
-        static const char *const special[] = { ".inf", "+.inf", "-.inf", ".nan", NULL };
+        static const char *const special[] = {
+                ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+                ".nan", ".NaN", ".NAN", NULL
+        };
         const char *p = s;
         bool digits = false;
 
-        if (match_ci(s, special))
+        if (match_word(s, special))
                 return true;
         if (*p == '-' || *p == '+')
                 p++;
@@ -185,20 +190,22 @@ static bool resolve_float(const char *s)
 
 void yaml_resolve_plain(struct node *n)
 {
-        static const char *const nulls[] = { "~", "null", NULL };
-        static const char *const trues[] = { "yes", "true", "on", NULL };
-        static const char *const falses[] = { "no", "false", "off", NULL };
+        static const char *const nulls[] = { "~", "null", "Null", "NULL", NULL };
+        static const char *const trues[] = { "yes", "Yes", "YES", "true", "True", "TRUE",
+                                             "on", "On", "ON", NULL };
+        static const char *const falses[] = { "no", "No", "NO", "false", "False", "FALSE",
+                                              "off", "Off", "OFF", NULL };
         const char *s = n->str;
 
         n->type = NODE_STR;
         if (n->len != strlen(s))
                 return; /* embedded NUL: only ever a string */
-        if (!*s || match_ci(s, nulls))
+        if (!*s || match_word(s, nulls))
                 n->type = NODE_NULL;
-        else if (match_ci(s, trues)) {
+        else if (match_word(s, trues)) {
                 n->type = NODE_BOOL;
                 n->b = true;
-        } else if (match_ci(s, falses)) {
+        } else if (match_word(s, falses)) {
                 n->type = NODE_BOOL;
                 n->b = false;
         } else if (resolve_int(s, &n->i))

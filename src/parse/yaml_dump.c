@@ -248,18 +248,24 @@ static int dump_node(struct dumper *d, const struct node *n, unsigned depth, uns
 static int dump_map(struct dumper *d, const struct node *n, unsigned depth, unsigned indent)
 {
         _cleanup_free_ struct pair *pairs = NULL;
-        size_t np = 0, nnum = 0;
+        size_t np = 0, nnum = 0, last_null = SIZE_MAX;
         bool strs = true, nums = true;
         yaml_event_t ev;
         int r;
 
         if (n->n > 0 && !(pairs = calloc(n->n / 2 + 1, sizeof(*pairs))))
                 return -ENOMEM;
+        /* every null key (null, ~, an empty key) is Python's one None */
+        for (size_t i = 0; i + 1 < n->n; i += 2)
+                if (n->items[i + 1] && n->items[i]->type == NODE_NULL)
+                        last_null = i;
         for (size_t i = 0; i + 1 < n->n; i += 2) {
                 const struct node *k = n->items[i];
                 bool merged = false;
                 if (!n->items[i + 1])
                         continue; /* removed, not swept */
+                if (k->type == NODE_NULL && i != last_null)
+                        continue;
                 /* a key given twice is one key of a Python dict, with the last
                  * value; numbers of one value too (1 and 0x1, .inf and .Inf) */
                 if (!is_number(k) && node_find(n, k) != (long)i)

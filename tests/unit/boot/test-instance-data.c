@@ -157,7 +157,7 @@ static void test_secrets_are_redacted_in_the_public_copy(void **state)
 
         /* the files: the public one 0644 without the secrets, the other 0600 */
         fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\nadmin_pass: s3cr3t-ap\n");
-        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "x"), 0);
+        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "x", NULL), 0);
         {
                 char *p = troot_read(&t, INSTANCE_DATA),
                      *s = troot_read(&t, INSTANCE_DATA_SENSITIVE);

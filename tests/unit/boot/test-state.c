@@ -136,7 +136,7 @@ static void test_instance_data_public_file_has_no_secrets(void **state)
 
         troot_make(&t);
         fill(&r, "i-9");
-        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]"),
+        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]", NULL),
                          0);
         pub = troot_read(&t, INSTANCE_DATA);
         sens = troot_read(&t, INSTANCE_DATA_SENSITIVE);

@@ -26,10 +26,11 @@ static void expect_error(const char *text, int want_r, unsigned line, unsigned c
                 fail_msg("error \"%s\" lacks \"%s\"", err.msg, msg);
 }
 
-static void test_booleans_in_any_case(void **state)
+static void test_booleans_in_pyyaml_spellings(void **state)
 {
         (void)state;
-        struct node *n = test_yaml("a: yes\nb: No\nc: TRUE\nd: off\ne: On\nf: 'yes'\ng: y\n");
+        struct node *n = test_yaml("a: yes\nb: No\nc: TRUE\nd: off\ne: On\nf: 'yes'\ng: y\n"
+                                   "h: tRue\ni: yEs\nj: nULL\nk: .NaN\nl: .nAn\nm: Null\n");
         assert_int_equal(node_get(n, "a")->type, NODE_BOOL);
         assert_true(node_get(n, "a")->b);
         assert_false(node_get(n, "b")->b);
@@ -39,6 +40,13 @@ static void test_booleans_in_any_case(void **state)
         /* quoted stays a string; y is a string to PyYAML */
         assert_int_equal(node_get(n, "f")->type, NODE_STR);
         assert_int_equal(node_get(n, "g")->type, NODE_STR);
+        /* PyYAML knows lower, Capitalised and UPPER only: mixed case is text */
+        assert_int_equal(node_get(n, "h")->type, NODE_STR);
+        assert_int_equal(node_get(n, "i")->type, NODE_STR);
+        assert_int_equal(node_get(n, "j")->type, NODE_STR);
+        assert_int_equal(node_get(n, "k")->type, NODE_FLOAT);
+        assert_int_equal(node_get(n, "l")->type, NODE_STR);
+        assert_int_equal(node_get(n, "m")->type, NODE_NULL);
         node_free(n);
 }
 
@@ -406,7 +414,7 @@ static int reset_budget(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup(test_booleans_in_any_case, reset_budget),
+                cmocka_unit_test_setup(test_booleans_in_pyyaml_spellings, reset_budget),
                 cmocka_unit_test_setup(test_integers_octal_hex_and_sexagesimal, reset_budget),
                 cmocka_unit_test_setup(test_null_float_and_strings, reset_budget),
                 cmocka_unit_test_setup(test_positions_are_one_based, reset_budget),
