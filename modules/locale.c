@@ -222,6 +222,12 @@ static int write_lang(int root_fd, const char *file, const char *locale)
         struct buf out = BUF_INIT(65536 + 256);
         int r = 0;
 
+        char real[PATH_MAX];
+
+        /* through Debian's link (/etc/default/locale -> /etc/locale.conf), as
+         * update-locale writes: the link stays */
+        if (fs_link_target(root_fd, file, real, sizeof(real)) >= 0)
+                file = real;
         if (fs_read_file(root_fd, file, 65536, &data, NULL) < 0)
                 data = NULL;
         for (char *l = data; l && *l && r >= 0;) {
@@ -287,9 +293,12 @@ static int locale_run(const struct module_ctx *ctx)
         locale = v ? v->str : sys ? sys : DEFAULT_LOCALE;
         need_regen = !sys || strcasecmp(locale, sys) != 0 || !fs_exists(ctx->root_fd, file);
 
-        /* nothing asked and nothing to do it with: a tree that is not a Debian
-         * system, or one without locales (cloud-init would fail here) */
-        if (!v && !sysconf_have(ctx->root_fd, "update-locale")) {
+        builtin = !strcasecmp(locale, "C") || !strcasecmp(locale, "C.UTF-8") ||
+                  !strcasecmp(locale, "C.utf8") || !strcasecmp(locale, "POSIX");
+        /* nothing asked, a locale to generate and nothing to do it with: a
+         * tree without locales (cloud-init would fail here). The default,
+         * C.UTF-8, is written as cloud-init's update-locale writes it. */
+        if (!v && !builtin && !sysconf_have(ctx->root_fd, "update-locale")) {
                 log_info("locale: no locale configured and no update-locale in the target; "
                          "nothing done");
                 return 0;
@@ -298,8 +307,6 @@ static int locale_run(const struct module_ctx *ctx)
                 log_info("locale: the system has LANG=%s already", sys);
                 return 0;
         }
-        builtin = !strcasecmp(locale, "C") || !strcasecmp(locale, "C.UTF-8") ||
-                  !strcasecmp(locale, "C.utf8") || !strcasecmp(locale, "POSIX");
         if (!builtin) {
                 const char *argv[] = { "locale-gen", "--keep-existing", NULL };
                 (void)ensure_tool(ctx, &t, "locale-gen");

@@ -697,3 +697,37 @@ int fs_rm_rf(int root_fd, const char *path, bool keep_top)
         }
         return 0;
 }
+
+int fs_link_target(int root_fd, const char *path, char *buf, size_t size)
+{
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dfd = -1;
+        struct stat lst, dst;
+        const char *base;
+        char target[PATH_MAX];
+        ssize_t n;
+        int r;
+
+        r = fs_split_path(path, &dir, &base);
+        if (r < 0)
+                return r;
+        dfd = fs_open_in_root(root_fd, dir, O_PATH | O_DIRECTORY, 0);
+        if (dfd < 0)
+                return dfd;
+        if (fstatat(dfd, base, &lst, AT_SYMLINK_NOFOLLOW) < 0 || fstat(dfd, &dst) < 0)
+                return -errno;
+        if (!S_ISLNK(lst.st_mode))
+                return -EINVAL;
+        if (!resolve_link_trusted(&lst, &dst))
+                return -EACCES;
+        n = readlinkat(dfd, base, target, sizeof(target) - 1);
+        if (n < 0)
+                return -errno;
+        target[n] = '\0';
+        if (n == 0)
+                return -EINVAL;
+        if ((size_t)snprintf(buf, size, "%s%s%s", target[0] == '/' ? "" : dir,
+                             target[0] == '/' || streq(dir, "/") ? "" : "/", target) >= size)
+                return -ENAMETOOLONG;
+        return 0;
+}

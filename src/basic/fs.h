@@ -72,3 +72,10 @@ int fs_list_dir(int root_fd, const char *dir, const char *pattern, size_t max, c
 void fs_list_free(char **names, size_t n);
 /* Split "/a/b/c" into a newly allocated "/a/b" and a pointer to "c". */
 int fs_split_path(const char *path, char **ret_dir, const char **ret_base);
+/* Where the symlink at path points, as a path inside the root (a relative
+ * target joined to the link's directory), when it may be followed as
+ * fs_open_in_root() follows links (root's, in a directory only root can
+ * write); -EINVAL when path is not a symlink, -EACCES when not trusted. For
+ * writers that replace a file the way its tools do, through Debian's links
+ * (/etc/default/locale -> /etc/locale.conf). */
+int fs_link_target(int root_fd, const char *path, char *buf, size_t size);

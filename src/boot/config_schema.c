@@ -189,6 +189,14 @@ static const char *find_distros(const char *module)
         return d ? d->distros : NULL;
 }
 
+const char *schema_key_module(const char *key)
+{
+        const struct owned *o = find_owned(key);
+        const struct unimpl *u = o ? NULL : find_unimpl(key);
+
+        return o ? o->module->name : u ? u->module : NULL;
+}
+
 const char *schema_key_owner(const char *key)
 {
         static char cc[96];

@@ -58,6 +58,8 @@ void schema_report_stage(const struct node *cfg, enum stage_kind stage);
 /* Name of the cloud-init module that owns key ("cc_timezone"), "base" for
  * the configuration's own keys, or NULL. */
 const char *schema_key_owner(const char *key);
+/* The same module's bare name ("timezone"), without formatting one. */
+const char *schema_key_module(const char *key);
 /* Self-check of the tables: sorted, and no key both in a module descriptor and
  * in the table of keys cloudboot does not implement. Returns 0, or -EINVAL with
  * the offending key in *ret_key. */

@@ -16,6 +16,7 @@
  * The digest makes a torn or corrupted file read as absent. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "codec.h"
 #include "fs.h"
@@ -551,4 +552,44 @@ int model_load(int root_fd, const char *path, uint64_t want_key, const char *iid
         }
         *ret = m;
         return 0;
+}
+
+static uint64_t stat_key(const struct stat *st)
+{
+        uint64_t k = MODEL_KEY_INIT;
+
+        k = model_key_add(k, &st->st_dev, sizeof(st->st_dev));
+        k = model_key_add(k, &st->st_ino, sizeof(st->st_ino));
+        k = model_key_add(k, &st->st_size, sizeof(st->st_size));
+        k = model_key_add(k, &st->st_mtim, sizeof(st->st_mtim));
+        k = model_key_add(k, &st->st_ctim, sizeof(st->st_ctim));
+        return k ? k : 1; /* 0 would match any key */
+}
+
+int model_shadow_store(int root_fd, const char *shadow, const char *json, const struct node *tree)
+{
+        struct model m = { .iid = (char *)"", .complete = true, .user = (struct node *)tree };
+        struct stat st;
+        int r = fs_stat(root_fd, json, false, &st);
+
+        if (r < 0)
+                return r;
+        m.key = stat_key(&st);
+        return model_store(root_fd, shadow, &m);
+}
+
+int model_shadow_load(int root_fd, const char *shadow, const char *json, struct node **ret)
+{
+        struct model m;
+        struct stat st;
+        int r = fs_stat(root_fd, json, false, &st);
+
+        if (r < 0)
+                return r;
+        r = model_load(root_fd, shadow, stat_key(&st), NULL, &m);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m.user);
+        model_done(&m);
+        return *ret ? 0 : -EBADMSG;
 }

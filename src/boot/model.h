@@ -65,3 +65,12 @@ int model_decode(const void *data, size_t len, struct model *ret);
 int model_store(int root_fd, const char *path, const struct model *m);
 int model_load(int root_fd, const char *path, uint64_t want_key, const char *iid,
                struct model *ret);
+
+/* A JSON file cloudboot writes and reads again (status.json, the sensitive
+ * instance data), kept as well in this binary form so that later stages read
+ * it without a JSON parser (json-c then stays unloaded on a provisioned
+ * boot). The copy serves only while the JSON file is the very one it was
+ * stored for: its key is the file's device, inode, size and times, and every
+ * write replaces the file (a new inode). -ESTALE or -ENOENT: read the JSON. */
+int model_shadow_store(int root_fd, const char *shadow, const char *json, const struct node *tree);
+int model_shadow_load(int root_fd, const char *shadow, const char *json, struct node **ret);

@@ -239,29 +239,57 @@ bool runner_activated(const struct module *m, const struct node *cfg)
         return runner_module_listed(cfg, m->name) && keys_set(m, cfg);
 }
 
+/* The modules that own a key of cfg and are not built in: an external one
+ * may answer to them. Gathered in one pass over cfg's keys, since the lists
+ * name some fifty modules. Returns how many, or SIZE_MAX past max. */
+static size_t foreign_owners(const struct node *cfg, const char **owners, size_t max)
+{
+        size_t n = 0;
+
+        for (size_t i = 0; cfg && cfg->type == NODE_MAP && i + 1 < cfg->n; i += 2) {
+                const char *m = node_str(cfg->items[i]) ? schema_key_module(cfg->items[i]->str) : NULL;
+                bool seen = false;
+
+                if (!m || module_builtin_find(m))
+                        continue;
+                for (size_t j = 0; j < n && !seen; j++)
+                        seen = streq(owners[j], m);
+                if (seen)
+                        continue;
+                if (n == max)
+                        return SIZE_MAX;
+                owners[n++] = m;
+        }
+        return n;
+}
+
 /* Could an external module answer to this listed name? Any name that is not
  * built in, except a cloud-init module none of whose keys cfg sets (Debian's
  * lists name many: they must not cost a directory scan every boot). */
-static bool wants_external(const char *name, const struct node *cfg)
+static bool wants_external(const char *name, const char *const *owners, size_t n)
 {
-        char cc[96];
-
         if (module_builtin_find(name))
                 return false;
-        if (!module_is_cloud_init_name(name))
+        if (!module_is_cloud_init_name(name) || n == SIZE_MAX)
                 return true;
-        (void)snprintf(cc, sizeof(cc), "cc_%.70s", name);
-        for (size_t i = 0; cfg && cfg->type == NODE_MAP && i + 1 < cfg->n; i += 2) {
-                const char *owner = node_str(cfg->items[i]) ? schema_key_owner(cfg->items[i]->str)
-                                                             : NULL;
-                if (owner && streq(owner, cc))
+        for (size_t i = 0; i < n; i++)
+                if (streq(owners[i], name))
                         return true;
-        }
         return false;
+}
+
+/* Does cfg set a key of this (not built-in) module? */
+static bool owns_a_key(const struct node *cfg, const char *name)
+{
+        const char *owners[32];
+
+        return wants_external(name, owners, foreign_owners(cfg, owners, ELEMENTSOF(owners)));
 }
 
 int runner_load_modules(int root_fd, const struct node *cfg)
 {
+        const char *owners[32];
+        size_t n;
         struct runner_entry e;
 
         if (external_registry())
@@ -269,11 +297,12 @@ int runner_load_modules(int root_fd, const struct node *cfg)
         /* the admin's directory may replace built-ins: one stat when it is absent */
         if (fs_exists(root_fd, EXTERNAL_DIR_LOCAL))
                 return external_load(root_fd);
+        n = foreign_owners(cfg, owners, ELEMENTSOF(owners));
         for (enum stage_kind k = STAGE_INIT; k <= STAGE_FINAL; k++) {
                 struct runner_iter it;
                 runner_iter_init(&it, cfg, k, false);
                 while (runner_iter_next(&it, &e))
-                        if (wants_external(e.name, cfg))
+                        if (wants_external(e.name, owners, n))
                                 return external_load(root_fd);
         }
         return 0;
@@ -330,7 +359,7 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
                          * cloud-init runs anyway (an external one is loaded
                          * only for its keys) would have nothing to do here:
                          * marked as run, as cloud-init marks it */
-                        if (module_runs_without_keys(e.name) && !wants_external(e.name, ctx->cfg) &&
+                        if (module_runs_without_keys(e.name) && !owns_a_key(ctx->cfg, e.name) &&
                             !schema_module_not_for_distro(ctx->cfg, e.name)) {
                                 enum freq f = e.has_freq ? e.freq : FREQ_INSTANCE;
                                 if (!state_sem_has(ctx->root_fd, ctx->iid, e.name, f) &&

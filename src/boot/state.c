@@ -10,6 +10,7 @@
 #include "fs.h"
 #include "json.h"
 #include "log.h"
+#include "model.h"
 #include "state.h"
 #include "yaml.h"
 
@@ -256,23 +257,66 @@ static void restore_binary(const struct node *doc, struct node *md)
         }
 }
 
+/* What state_restore() takes from the sensitive instance data, in the same
+ * shape, with the meta-data's bytes already restored: the shadow copy. */
+static struct node *restored_subset(const struct instance *inst)
+{
+        _cleanup_node_ struct node *doc = node_new(NODE_MAP);
+        struct node *v1 = node_new(NODE_MAP), *cb = node_new(NODE_MAP), *ds = node_new(NODE_MAP);
+        const struct {
+                struct node *map;
+                const char *key, *value;
+        } fields[] = {
+                { v1, "instance_id", inst->iid_raw },
+                { v1, "platform", inst->platform },
+                { v1, "subplatform", inst->subplatform },
+                { cb, "datasource", inst->dsname },
+                { cb, "description", inst->description },
+                { cb, "dsmode", inst->dsmode },
+                { cb, "user_data_name", inst->ud_name },
+        };
+        int r = doc && v1 && cb && ds ? 0 : -ENOMEM;
+
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(fields); i++)
+                if (fields[i].value)
+                        r = node_set(fields[i].map, fields[i].key, node_new_str(fields[i].value));
+        if (r >= 0)
+                r = node_set(ds, "meta_data", node_copy(inst->md));
+        if (r >= 0) {
+                r = node_set(doc, "v1", TAKE_PTR(v1));
+                if (r >= 0)
+                        r = node_set(doc, "_cloudboot", TAKE_PTR(cb));
+                if (r >= 0)
+                        r = node_set(doc, "ds", TAKE_PTR(ds));
+        }
+        node_free(v1);
+        node_free(cb);
+        node_free(ds);
+        return r < 0 ? NULL : TAKE_PTR(doc);
+}
+
 int state_restore(int root_fd, struct instance *ret)
 {
         _cleanup_free_ char *data = NULL;
         _cleanup_node_ struct node *doc = NULL;
         struct instance inst = { 0 };
         struct yaml_error err;
+        bool shadowed;
         const char *iid;
         size_t len;
         int k;
 
-        k = fs_read_file(root_fd, INSTANCE_DATA_SENSITIVE, 64u * 1024 * 1024, &data, &len);
-        if (k < 0)
-                return k;
-        k = json_load(data, len, INSTANCE_DATA_SENSITIVE, &doc, &err);
-        if (k < 0)
-                return log_warning_errno(k, "%s:%u:%u: %s", INSTANCE_DATA_SENSITIVE, err.line,
-                                         err.col, err.msg);
+        /* the later stages of a boot read the copy the first one left */
+        shadowed = model_shadow_load(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, &doc) >= 0;
+        if (!shadowed) {
+                k = fs_read_file(root_fd, INSTANCE_DATA_SENSITIVE, 64u * 1024 * 1024, &data, &len);
+                if (k < 0)
+                        return k;
+                k = json_load(data, len, INSTANCE_DATA_SENSITIVE, &doc, &err);
+                if (k < 0)
+                        return log_warning_errno(k, "%s:%u:%u: %s", INSTANCE_DATA_SENSITIVE,
+                                                 err.line, err.col, err.msg);
+        }
         iid = node_get_str(node_get(doc, "v1"), "instance_id");
         if (!iid)
                 return -EBADMSG;
@@ -290,11 +334,18 @@ int state_restore(int root_fd, struct instance *ret)
         if (!inst.md || inst.md->type != NODE_MAP) {
                 node_free(inst.md);
                 inst.md = node_new(NODE_MAP);
-        } else
+        } else if (!shadowed)
                 restore_binary(doc, inst.md);
         if (!inst.iid_raw || !inst.md) {
                 instance_done(&inst);
                 return -ENOMEM;
+        }
+        if (!shadowed) {
+                _cleanup_node_ struct node *sub = restored_subset(&inst);
+                k = sub ? model_shadow_store(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, sub)
+                        : -ENOMEM;
+                if (k < 0)
+                        log_debug_errno(k, "Cannot store %s: %m", INSTANCE_SHADOW);
         }
         *ret = inst;
         return 0;

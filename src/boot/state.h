@@ -19,6 +19,8 @@
 #define RUN_DIR "/run/cloud-init"
 #define INSTANCE_DATA RUN_DIR "/instance-data.json"
 #define INSTANCE_DATA_SENSITIVE RUN_DIR "/instance-data-sensitive.json"
+/* What state_restore() read of it, for the stages after (model_shadow_*). */
+#define INSTANCE_SHADOW RUN_DIR "/cloudboot-instance"
 #define COMBINED_CLOUD_CONFIG RUN_DIR "/combined-cloud-config.json"
 
 /* What later stages need of the datasource that an earlier stage found. */

@@ -7,6 +7,7 @@
 #include "fs.h"
 #include "json.h"
 #include "log.h"
+#include "model.h"
 #include "state.h"
 #include "status.h"
 #include "yaml.h"
@@ -119,7 +120,12 @@ static int save(int root_fd, const char *path, const char *link, const char *lin
 
 static int save_status(int root_fd, const struct node *doc)
 {
-        return save(root_fd, STATUS_JSON, STATUS_LINK, "../../var/lib/cloud/data/status.json", doc);
+        int r = save(root_fd, STATUS_JSON, STATUS_LINK, "../../var/lib/cloud/data/status.json", doc);
+
+        /* the next stage reads this copy, not the JSON (model_shadow_*) */
+        if (r >= 0 && model_shadow_store(root_fd, STATUS_SHADOW, STATUS_JSON, doc) < 0)
+                log_debug("Cannot store %s", STATUS_SHADOW);
+        return r;
 }
 
 /* status.json as this process last read or wrote it: a stage reads the
@@ -148,7 +154,8 @@ static struct node *load_or_new(int root_fd)
         if (cache.doc && cache.dev == st.st_dev && cache.ino == st.st_ino)
                 return cache.doc;
         cache_drop();
-        if (status_load(root_fd, STATUS_JSON, &doc) < 0)
+        if (model_shadow_load(root_fd, STATUS_SHADOW, STATUS_JSON, &doc) < 0 &&
+            status_load(root_fd, STATUS_JSON, &doc) < 0)
                 doc = new_status();
         cache.doc = doc;
         cache.dev = st.st_dev;

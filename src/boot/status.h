@@ -12,6 +12,8 @@
 #define RESULT_JSON "/var/lib/cloud/data/result.json"
 #define STATUS_LINK "/run/cloud-init/status.json"
 #define RESULT_LINK "/run/cloud-init/result.json"
+/* status.json as the last stage left it, read by the next (model_shadow_*) */
+#define STATUS_SHADOW "/run/cloud-init/cloudboot-status"
 
 /* The first stage of a boot starts afresh: old status and result go. */
 int status_reset(int root_fd);

@@ -11,6 +11,7 @@
 #include "syscfg.h"
 #include "fs.h"
 #include "log.h"
+#include "model.h"
 #include "yaml.h"
 
 /* What cloud-init would assume with an empty cloud.cfg on Debian. */
@@ -91,22 +92,53 @@ void syscfg_limits(const struct node *syscfg, struct limits *ret)
         ret->user_data_max = (size_t)v->i;
 }
 
-static int merge_file(int root_fd, const char *path, struct node *cfg, uint64_t *digest)
+/* One file of the system config, read once: its bytes serve the digest and,
+ * when the parsed tree is not cached, the parse. */
+struct cfg_file {
+        char path[4096];
+        char *data;
+        size_t len;
+        int r; /* fs_read_file()'s outcome */
+};
+
+static int merge_parsed(const struct cfg_file *f, struct node *cfg)
 {
         _cleanup_node_ struct node *n = NULL;
-        int r = read_yaml(root_fd, path, NULL, CONFIG_FILE_MAX, &n, digest);
+        struct yaml_error err;
+        int r;
 
-        if (r < 0)
-                return r == -ENOENT || r == -EBADMSG || r == -E2BIG ? 0 : r;
+        if (f->r == -ENOENT)
+                return 0;
+        if (f->r == -E2BIG) {
+                log_warning("%s: larger than %u bytes (or past the system config's %u in all); "
+                            "ignored", f->path, CONFIG_FILE_MAX, CONFIG_TOTAL_MAX);
+                return 0;
+        }
+        if (f->r < 0) {
+                log_warning_errno(f->r, "%s: cannot read: %m", f->path);
+                return 0;
+        }
+        r = yaml_load(f->data, f->len, f->path, NULL, &n, &err);
+        if (r < 0) {
+                log_warning("%s:%u:%u: %s; file ignored", f->path, err.line, err.col, err.msg);
+                return r == -EBADMSG || r == -E2BIG ? 0 : r;
+        }
         if (n->type == NODE_NULL)
                 return 0;
         if (n->type != NODE_MAP) {
-                log_warning("%s:%u:%u: system config must be a mapping, got %s; file ignored", path,
-                            n->line, n->col, node_type_name(n->type));
+                log_warning("%s:%u:%u: system config must be a mapping, got %s; file ignored",
+                            f->path, n->line, n->col, node_type_name(n->type));
                 return 0;
         }
-        log_debug("Read system config %s", path);
+        log_debug("Read system config %s", f->path);
         return node_merge(cfg, n);
+}
+
+static void cfg_files_free(struct cfg_file *files, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(files[i].data);
+        free(files);
 }
 
 int syscfg_load(int root_fd, struct node **ret)
@@ -116,31 +148,64 @@ int syscfg_load(int root_fd, struct node **ret)
 
 int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest)
 {
-        uint64_t digest = FNV1A64_INIT;
+        /* the built-in defaults (and so cloudboot's version of them) count */
+        uint64_t digest = fnv1a64(FNV1A64_INIT, builtin_defaults, sizeof(builtin_defaults));
         _cleanup_node_ struct node *cfg = NULL;
+        struct cfg_file *files = NULL;
+        struct model cached;
         struct yaml_error err;
         char **names = NULL;
-        size_t n = 0;
+        size_t n = 0, nf = 0, total = 0;
         int r;
 
-        r = yaml_load(builtin_defaults, sizeof(builtin_defaults) - 1, "<built-in>", NULL, &cfg,
-                      &err);
-        if (r < 0)
-                return r;
-        r = merge_file(root_fd, "/etc/cloud/cloud.cfg", cfg, &digest);
-        if (r < 0)
-                return r;
-
         r = fs_list_dir(root_fd, "/etc/cloud/cloud.cfg.d", "*.cfg", 1024, &names, &n);
-        for (size_t i = 0; i < n && r >= 0; i++) {
-                char path[4096];
-                (void)snprintf(path, sizeof(path), "/etc/cloud/cloud.cfg.d/%s", names[i]);
-                r = merge_file(root_fd, path, cfg, &digest);
-        }
-        fs_list_free(names, n);
-        if (r < 0)
+        if (r < 0 && r != -ENOENT) {
+                fs_list_free(names, n);
                 return r;
-        r = merge_file(root_fd, "/run/cloud-init/cloud.cfg", cfg, &digest);
+        }
+        files = calloc(n + 2, sizeof(*files));
+        if (!files) {
+                fs_list_free(names, n);
+                return -ENOMEM;
+        }
+        (void)snprintf(files[nf++].path, sizeof(files->path), "/etc/cloud/cloud.cfg");
+        for (size_t i = 0; i < n; i++)
+                (void)snprintf(files[nf++].path, sizeof(files->path), "/etc/cloud/cloud.cfg.d/%s",
+                               names[i]);
+        (void)snprintf(files[nf++].path, sizeof(files->path), RUN_DIR "/cloud.cfg");
+        fs_list_free(names, n);
+        for (size_t i = 0; i < nf; i++) {
+                struct cfg_file *f = &files[i];
+                size_t left = CONFIG_TOTAL_MAX - total;
+                f->r = fs_read_file(root_fd, f->path, left < CONFIG_FILE_MAX ? left : CONFIG_FILE_MAX,
+                                    &f->data, &f->len);
+                total += f->r >= 0 ? f->len : 0;
+                /* an absent file counts as its name alone */
+                digest = fnv1a64(digest, f->path, strlen(f->path) + 1);
+                if (f->r >= 0)
+                        digest = fnv1a64(fnv1a64(digest, &f->len, sizeof(f->len)), f->data, f->len);
+        }
+        /* Parsed once per boot: the first stage stores the tree (positions
+         * kept) under the digest of these very bytes; the others load it. */
+        if (model_load(root_fd, SYSCFG_RUN, digest, NULL, &cached) >= 0 && cached.user &&
+            cached.user->type == NODE_MAP) {
+                cfg = TAKE_PTR(cached.user);
+                model_done(&cached);
+                log_debug("system config: %s serves (files unchanged)", SYSCFG_RUN);
+        } else {
+                r = yaml_load(builtin_defaults, sizeof(builtin_defaults) - 1, "<built-in>", NULL,
+                              &cfg, &err);
+                for (size_t i = 0; i < nf && r >= 0; i++)
+                        r = merge_parsed(&files[i], cfg);
+                if (r >= 0 && ret_digest) {
+                        struct model m = { .key = digest, .iid = (char *)"", .complete = true,
+                                           .user = cfg };
+                        int k = model_store(root_fd, SYSCFG_RUN, &m);
+                        if (k < 0)
+                                log_debug_errno(k, "Cannot store %s: %m", SYSCFG_RUN);
+                }
+        }
+        cfg_files_free(files, nf);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(cfg);

@@ -10,10 +10,16 @@
 #include "node.h"
 
 #define CONFIG_FILE_MAX (1u * 1024 * 1024)
+/* All the files together (a file past it is reported and ignored). */
+#define CONFIG_TOTAL_MAX (16u * 1024 * 1024)
+/* The merged system config, parsed by the first stage of a boot and loaded by
+ * the others (the instance model's format, keyed by the files' digest). */
+#define SYSCFG_RUN "/run/cloud-init/cloudboot-syscfg"
 
 int syscfg_load(int root_fd, struct node **ret);
 /* The same, and a digest of every file read (names and bytes): what the
- * instance model is keyed by. */
+ * instance model is keyed by. This one (the stages') stores the parsed tree
+ * in SYSCFG_RUN for the stages after it. */
 int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest);
 /* Does cfg leave vendor-data on? Off only for vendor_data: {enabled: false}
  * (a boolean, or the string false in any case). */

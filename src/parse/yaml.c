@@ -162,6 +162,12 @@ static bool resolve_float(const char *s)
                 return true;
         if (*p == '-' || *p == '+')
                 p++;
+        /* PyYAML: a sign needs a digit before the point ("-.5" is text), and
+         * a leading point a digit after it ("._5" is text) */
+        if (p != s && !(*p >= '0' && *p <= '9'))
+                return false;
+        if (*p == '.' && !(p[1] >= '0' && p[1] <= '9'))
+                return false;
         while ((*p >= '0' && *p <= '9') || (*p == '_' && digits)) {
                 digits = true;
                 p++;

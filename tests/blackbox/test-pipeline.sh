@@ -101,9 +101,19 @@ if [ -z "${CB_VALGRIND:-}" ] && command -v strace >/dev/null 2>&1; then
 			fail "cloudboot $stage exited $? on the second boot"
 		opened=$(grep -E '(user|vendor)-data\.txt(\.i)?"' "$R.strace" || true)
 		[ -z "$opened" ] || fail "second boot, $stage opened: $opened"
+		# the stages after the first read the stored copies of the system
+		# config, status.json and the instance data: no JSON parser loaded
+		# (json-c), each system config file opened once
+		case $stage in
+		modules*)
+			! grep -q 'libjson-c' "$R.strace" || fail "second boot, $stage loaded json-c"
+			[ "$(grep -c 'etc/cloud/cloud\.cfg"' "$R.strace")" -le 1 ] ||
+				fail "second boot, $stage opened cloud.cfg more than once"
+			;;
+		esac
 	done
 	rm -f "$R.strace"
-	how="strace: 0 opens in 4 stages"
+	how="strace: 0 opens in 4 stages, no json-c after init"
 else
 	boot
 	how="no strace"

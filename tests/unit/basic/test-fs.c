@@ -336,9 +336,35 @@ static void test_symlink_atomic_replaces(void **state)
         troot_free(&t);
 }
 
+/* fs_link_target(): root's link in root's directory gives its target inside
+ * the root (relative ones joined to the directory); a user's link, or one in
+ * a directory a user can write, is refused; a file is not a link. */
+static void test_link_target_trusted_only(void **state)
+{
+        (void)state;
+        struct troot t;
+        char buf[256];
+        troot_make(&t);
+        make_link(&t, "/d", 0, 0755, "rel", "../x/conf", 0);
+        assert_int_equal(symlinkat("/etc/abs", t.fd, "d/abs"), 0);
+        make_link(&t, "/u", 0, 0755, "l", "/etc/x", 1000);
+        make_link(&t, "/w", 1000, 0755, "l", "/etc/x", 0);
+        troot_write(&t, "/d/file", "x\n");
+        assert_int_equal(fs_link_target(t.fd, "/d/rel", buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "/d/../x/conf");
+        assert_int_equal(fs_link_target(t.fd, "/d/abs", buf, sizeof(buf)), 0);
+        assert_string_equal(buf, "/etc/abs");
+        assert_int_equal(fs_link_target(t.fd, "/u/l", buf, sizeof(buf)), -EACCES);
+        assert_int_equal(fs_link_target(t.fd, "/w/l", buf, sizeof(buf)), -EACCES);
+        assert_int_equal(fs_link_target(t.fd, "/d/file", buf, sizeof(buf)), -EINVAL);
+        assert_int_equal(fs_link_target(t.fd, "/d/rel", buf, 4), -ENAMETOOLONG);
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_link_target_trusted_only),
                 cmocka_unit_test(test_write_atomic_creates_parents_mode_and_content),
                 cmocka_unit_test(test_write_atomic_skips_identical_content),
                 cmocka_unit_test(test_write_atomic_leaves_no_temp_file),

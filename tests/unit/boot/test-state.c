@@ -158,6 +158,21 @@ static void test_instance_data_public_file_has_no_secrets(void **state)
         assert_string_equal(inst.ud_name, "/s/user-data");
         assert_string_equal(node_get_str(inst.md, "local-hostname"), "h");
         instance_done(&inst);
+
+        /* the first restore left its copy (0600): the next one reads it, and
+         * gets the same */
+        assert_int_equal(troot_mode(&t, INSTANCE_SHADOW) & 0777, 0600);
+        assert_int_equal(state_restore(t.fd, &inst), 0);
+        assert_string_equal(inst.iid_raw, "i-9");
+        assert_string_equal(inst.description, "DataSourceNoCloud [seed=/s]");
+        assert_string_equal(node_get_str(inst.md, "local-hostname"), "h");
+        instance_done(&inst);
+        /* the JSON replaced (a new inode): the copy no longer serves */
+        troot_write(&t, INSTANCE_DATA_SENSITIVE,
+                    "{\"v1\": {\"instance_id\": \"i-new\"}, \"ds\": {\"meta_data\": {}}}\n");
+        assert_int_equal(state_restore(t.fd, &inst), 0);
+        assert_string_equal(inst.iid_raw, "i-new");
+        instance_done(&inst);
         ds_result_done(&r);
         troot_free(&t);
 }

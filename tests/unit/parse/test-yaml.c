@@ -83,6 +83,14 @@ static void test_null_float_and_strings(void **state)
         assert_int_equal(node_get(n, "e")->type, NODE_FLOAT);
         assert_int_equal(node_get(n, "f")->type, NODE_STR);
         assert_int_equal(node_get(n, "g")->type, NODE_STR);
+        /* PyYAML's float needs a digit before a signed point, after a bare one */
+        struct node *m = test_yaml("a: -.6\nb: .6\nc: ._6\nd: +1.\ne: 1_0.5\n");
+        assert_int_equal(node_get(m, "a")->type, NODE_STR);
+        assert_int_equal(node_get(m, "b")->type, NODE_FLOAT);
+        assert_int_equal(node_get(m, "c")->type, NODE_STR);
+        assert_int_equal(node_get(m, "d")->type, NODE_FLOAT);
+        assert_int_equal(node_get(m, "e")->type, NODE_FLOAT);
+        node_free(m);
         /* too large for 64 bits: kept as text rather than wrapped */
         assert_int_equal(node_get(n, "h")->type, NODE_STR);
         node_free(n);
