@@ -118,12 +118,14 @@ static int save(int root_fd, const char *path, const char *link, const char *lin
         return r;
 }
 
-static int save_status(int root_fd, const struct node *doc)
+/* shadow: also store the copy the next stage reads instead of the JSON
+ * (model_shadow_*); a stage's end does, its beginning need not (the stage
+ * keeps its own copy in memory, and a stale copy is never used). */
+static int save_status(int root_fd, const struct node *doc, bool shadow)
 {
         int r = save(root_fd, STATUS_JSON, STATUS_LINK, "../../var/lib/cloud/data/status.json", doc);
 
-        /* the next stage reads this copy, not the JSON (model_shadow_*) */
-        if (r >= 0 && model_shadow_store(root_fd, STATUS_SHADOW, STATUS_JSON, doc) < 0)
+        if (r >= 0 && shadow && model_shadow_store(root_fd, STATUS_SHADOW, STATUS_JSON, doc) < 0)
                 log_debug("Cannot store %s", STATUS_SHADOW);
         return r;
 }
@@ -216,7 +218,7 @@ int status_stage_begin(int root_fd, const char *stage)
                 r = node_set(s, "recoverable_errors", node_new(NODE_MAP));
         if (r >= 0)
                 r = node_set(node_get(doc, "v1"), "stage", node_new_str(stage));
-        return r < 0 ? r : save_status(root_fd, doc);
+        return r < 0 ? r : save_status(root_fd, doc, false);
 }
 
 int status_stage_end(int root_fd, const char *stage, const char *datasource, const char *fatal)
@@ -268,7 +270,7 @@ int status_stage_end(int root_fd, const char *stage, const char *datasource, con
                 r = node_set(node_get(doc, "v1"), "datasource", node_new_str(datasource));
         if (r >= 0)
                 r = node_set(node_get(doc, "v1"), "stage", node_new(NODE_NULL));
-        return r < 0 ? r : save_status(root_fd, doc);
+        return r < 0 ? r : save_status(root_fd, doc, true);
 }
 
 int status_write_result(int root_fd, const char *datasource)
