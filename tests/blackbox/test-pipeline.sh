@@ -162,6 +162,21 @@ boot
 cmp -s "$R/run/cloud-init/cloudboot-model" "$R$IDIR/cloudboot-model" || fail "the broken model was not replaced"
 pass "a torn model is built again"
 
+# The stored copies of the system config, status.json and the instance data:
+# torn, or another file's, they are never used (the files are read instead).
+RC=$R/run/cloud-init
+for f in syscfg status instance; do [ -s "$RC/cloudboot-$f" ] || fail "no $RC/cloudboot-$f after a boot"; done
+head -c 30 "$RC/cloudboot-syscfg" >"$R.m" && cat "$R.m" >"$RC/cloudboot-syscfg" && rm -f "$R.m"
+cp "$RC/cloudboot-status" "$RC/cloudboot-instance"
+printf 'final_message: syscfg-three\n' >"$R/etc/cloud/cloud.cfg.d/10-final.cfg"
+cb modules --mode config >>"$OUT" 2>&1 || fail "modules-config with broken copies exited $?"
+cb modules --mode final >>"$OUT" 2>&1 || fail "modules-final with broken copies exited $?"
+grep -q "syscfg-three" "$R/var/lib/cloud/instance/boot-finished" "$OUT" ||
+	fail "the changed system config did not apply with a broken stored copy"
+[ "$(cb query v1.instance_id)" = "$IID" ] || fail "instance restored from a wrong copy: $(cb query v1.instance_id)"
+grep -q '"stage": null' "$R/var/lib/cloud/data/status.json" || fail "status.json not written whole"
+pass "torn or mismatched stored copies of system config, status and instance data are not used"
+
 # Jinja: a template part (first line) reads instance-data, once.
 seed "instance-id: $IID
 " "## template: jinja
