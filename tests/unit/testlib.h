@@ -169,6 +169,42 @@ static inline bool troot_make_system(struct troot *t)
         return true;
 }
 
+/* Fake tools for the modules that run programs in the target (chrooted, so the
+ * root needs troot_make_system()). FAKE_RECORDER appends one line per call,
+ * "name args...", to /calls in the root; FAKE_RECORDER_STDIN also appends
+ * what it reads on stdin to /stdin. A test that needs a tool to answer
+ * writes its own script and starts it with one of these. */
+#define FAKE_RECORDER "#!/bin/sh\necho \"${0##*/} $*\" >> /calls\n"
+#define FAKE_RECORDER_STDIN FAKE_RECORDER "cat >> /stdin\n"
+
+/* A new root with a small system and `script` installed at each of `tools`
+ * (paths in the root, NULL-terminated). Skips the test, the root freed,
+ * where the system cannot be made. */
+static inline void troot_make_fakes(struct troot *t, const char *script, const char *const *tools)
+{
+        troot_make(t);
+        if (!troot_make_system(t)) {
+                troot_free(t);
+                skip();
+        }
+        for (const char *const *p = tools; *p; p++)
+                troot_write_exec(t, *p, script);
+}
+
+/* What the fakes recorded: /calls holds exactly `want`, or, with want NULL,
+ * no fake ran at all. */
+static inline void assert_calls(struct troot *t, const char *want)
+{
+        char *got;
+        if (want) {
+                assert_file_eq(t, "/calls", want);
+                return;
+        }
+        got = troot_read(t, "/calls");
+        if (got)
+                fail_msg("no tool should have run; /calls holds \"%s\"", got);
+}
+
 /* Run a module on the root with cfg and meta-data texts, validated as a stage would. */
 #include "module.h"
 #include "config_schema.h"
