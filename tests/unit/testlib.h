@@ -3,8 +3,10 @@
  * them, and the log captured so that tests can assert on messages. */
 #pragma once
 
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -203,6 +206,57 @@ static inline void assert_calls(struct troot *t, const char *want)
         got = troot_read(t, "/calls");
         if (got)
                 fail_msg("no tool should have run; /calls holds \"%s\"", got);
+}
+
+/* tests/helpers/fakemeta (FAKEMETA in the environment) on 127.0.0.1 serving
+ * the root srv, with the rules in srv's file `rules` (NULL: none). Returns its
+ * pid and its port in *ret_port; skips the test, srv freed, without fakemeta.
+ * fakemeta_stop() ends it. */
+static inline pid_t fakemeta_start(struct troot *srv, const char *rules, int *ret_port)
+{
+        const char *bin = getenv("FAKEMETA");
+        char rules_path[512], line[32] = "", *end;
+        int p[2];
+        pid_t pid;
+        ssize_t n;
+        long port;
+
+        if (!bin || access(bin, X_OK) != 0) {
+                troot_free(srv);
+                skip();
+        }
+        if (rules)
+                (void)snprintf(rules_path, sizeof(rules_path), "%s%s", srv->path, rules);
+        assert_int_equal(pipe(p), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                dup2(p[1], STDOUT_FILENO);
+                close(p[0]);
+                if (rules)
+                        execl(bin, bin, "--listen", "127.0.0.1:0", "--rules", rules_path, srv->path,
+                              (char *)NULL);
+                else
+                        execl(bin, bin, "--listen", "127.0.0.1:0", srv->path, (char *)NULL);
+                _exit(127);
+        }
+        close(p[1]);
+        n = read(p[0], line, sizeof(line) - 1);
+        close(p[0]);
+        assert_true(n > 0);
+        errno = 0;
+        port = strtol(line, &end, 10);
+        if (errno != 0 || end == line || port <= 0 || port > 65535)
+                fail_msg("fakemeta printed \"%s\", not its port", line);
+        *ret_port = (int)port;
+        return pid;
+}
+
+static inline void fakemeta_stop(pid_t pid)
+{
+        int st;
+        (void)kill(pid, SIGTERM);
+        (void)waitpid(pid, &st, 0);
 }
 
 /* Run a module on the root with cfg and meta-data texts, validated as a stage would. */
