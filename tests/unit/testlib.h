@@ -300,22 +300,23 @@ static inline int troot_run_mod(struct troot *t, const struct module *m, const c
         return r;
 }
 
-/* Run a module as troot_run_module() does and return what it printed on
- * stdout (the console and the journal under systemd). */
-static inline char *troot_run_module_stdout(struct troot *t, const char *mod, const char *cfg,
-                                            const char *md, int *ret)
+/* Run a module as troot_run_module() does and return what it wrote on
+ * `out_fd`: STDOUT_FILENO is the console and the journal under systemd,
+ * STDERR_FILENO the caller's console under --root. */
+static inline char *troot_run_module_output(struct troot *t, const char *mod, const char *cfg,
+                                            const char *md, int out_fd, int *ret)
 {
-        char path[] = "/tmp/cloudboot-stdout.XXXXXX";
+        char path[] = "/tmp/cloudboot-output.XXXXXX";
         int fd = mkstemp(path), saved, hostfd;
         char *out = NULL;
 
         assert_true(fd >= 0);
-        fflush(stdout);
-        saved = dup(STDOUT_FILENO);
-        assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+        fflush(NULL);
+        saved = dup(out_fd);
+        assert_int_equal(dup2(fd, out_fd), out_fd);
         *ret = troot_run_module(t, mod, cfg, md);
-        fflush(stdout);
-        assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+        fflush(NULL);
+        assert_int_equal(dup2(saved, out_fd), out_fd);
         close(saved);
         close(fd);
         hostfd = fs_open_root("/");
@@ -323,6 +324,12 @@ static inline char *troot_run_module_stdout(struct troot *t, const char *mod, co
         close(hostfd);
         unlink(path);
         return out;
+}
+
+static inline char *troot_run_module_stdout(struct troot *t, const char *mod, const char *cfg,
+                                            const char *md, int *ret)
+{
+        return troot_run_module_output(t, mod, cfg, md, STDOUT_FILENO, ret);
 }
 
 /* Parse YAML that a test knows to be valid. */
