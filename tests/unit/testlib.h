@@ -172,6 +172,18 @@ static inline bool troot_make_system(struct troot *t)
         return true;
 }
 
+/* A new root with troot_make_system()'s small system, for modules that run
+ * commands chrooted in it; skips the test, the root freed, where the system
+ * cannot be made. */
+static inline void troot_make_target(struct troot *t)
+{
+        troot_make(t);
+        if (!troot_make_system(t)) {
+                troot_free(t);
+                skip();
+        }
+}
+
 /* Fake tools for the modules that run programs in the target (chrooted, so the
  * root needs troot_make_system()). FAKE_RECORDER appends one line per call,
  * "name args...", to /calls in the root; FAKE_RECORDER_STDIN also appends
@@ -185,11 +197,7 @@ static inline bool troot_make_system(struct troot *t)
  * where the system cannot be made. */
 static inline void troot_make_fakes(struct troot *t, const char *script, const char *const *tools)
 {
-        troot_make(t);
-        if (!troot_make_system(t)) {
-                troot_free(t);
-                skip();
-        }
+        troot_make_target(t);
         for (const char *const *p = tools; *p; p++)
                 troot_write_exec(t, *p, script);
 }

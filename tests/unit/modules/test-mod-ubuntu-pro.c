@@ -112,11 +112,7 @@ static void test_no_pro_client(void **state)
         (void)state;
         struct troot t;
 
-        troot_make(&t);
-        if (!troot_make_system(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        troot_make_target(&t);
         troot_write_exec(&t, "/usr/bin/apt-get", FAKE_RECORDER);
         assert_true(troot_run_mod(&t, &mod_ubuntu_pro, "ubuntu_pro: {token: T}\n", NULL) < 0);
         assert_log_has(&t, "Ubuntu Pro is not available on this system");
