@@ -64,6 +64,20 @@ static struct node *normalize(const char *cfg_text)
         return users;
 }
 
+/* normalize(cfg_text) gives exactly the users `names`, in this order; the
+ * caller frees what it returns. */
+static struct node *expect_users(const char *cfg_text, const char *const *names)
+{
+        struct node *u = normalize(cfg_text);
+        size_t n = 0;
+        while (names[n])
+                n++;
+        assert_int_equal(u->n, n);
+        for (size_t i = 0; i < n; i++)
+                assert_string_equal(node_get_str(u->items[i], "name"), names[i]);
+        return u;
+}
+
 static void test_normalize_forms(void **state)
 {
         (void)state;
@@ -80,29 +94,20 @@ static void test_normalize_forms(void **state)
         node_free(u);
 
         /* the default user comes last, wherever "default" stands */
-        u = normalize("users: [default, 'alice, bob', {name: carol, lock-passwd: false}]\n");
-        assert_int_equal(u->n, 4);
-        assert_string_equal(node_get_str(u->items[0], "name"), "alice");
-        assert_string_equal(node_get_str(u->items[1], "name"), "bob");
+        u = expect_users("users: [default, 'alice, bob', {name: carol, lock-passwd: false}]\n",
+                         (const char *const[]){ "alice", "bob", "carol", "debian", NULL });
         /* hyphenated keys are read as their underscore names */
         assert_false(node_get_bool(u->items[2], "lock_passwd", true));
-        assert_string_equal(node_get_str(u->items[3], "name"), "debian");
         assert_true(node_get_bool(u->items[3], "default", false));
         node_free(u);
 
-        u = normalize("users: [alice, default, bob]\n");
-        assert_int_equal(u->n, 3);
-        assert_string_equal(node_get_str(u->items[0], "name"), "alice");
-        assert_string_equal(node_get_str(u->items[1], "name"), "bob");
-        assert_string_equal(node_get_str(u->items[2], "name"), "debian");
+        u = expect_users("users: [alice, default, bob]\n",
+                         (const char *const[]){ "alice", "bob", "debian", NULL });
         node_free(u);
 
         /* users as one string: sorted, as cloud-init's uniq_merge_sorted */
-        u = normalize("users: 'zed, default, amy'\n");
-        assert_int_equal(u->n, 3);
-        assert_string_equal(node_get_str(u->items[0], "name"), "amy");
-        assert_string_equal(node_get_str(u->items[1], "name"), "zed");
-        assert_string_equal(node_get_str(u->items[2], "name"), "debian");
+        u = expect_users("users: 'zed, default, amy'\n",
+                         (const char *const[]){ "amy", "zed", "debian", NULL });
         node_free(u);
 
         /* users without default: no default user */
