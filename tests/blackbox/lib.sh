@@ -5,6 +5,16 @@ set -eu
 : "${CLOUDBOOT:?CLOUDBOOT must name the cloudboot binary}"
 : "${TOP_SRCDIR:?TOP_SRCDIR must name the source tree}"
 
+# A test that sets CB_OWN_NETNS=1 before sourcing this file runs again in a
+# network namespace of its own (unshare -n; needs root), where what it serves
+# and asks never reaches a real network; it is skipped where that cannot be.
+if [ -n "${CB_OWN_NETNS:-}" ] && [ -z "${CB_IN_NETNS:-}" ]; then
+	[ "$(id -u)" = 0 ] || { echo "SKIP: network namespaces need root"; exit 77; }
+	if ! command -v unshare >/dev/null || ! command -v ip >/dev/null; then echo "SKIP: unshare or ip missing"; exit 77; fi
+	unshare -n true 2>/dev/null || { echo "SKIP: cannot create a network namespace here"; exit 77; }
+	CB_IN_NETNS=1 exec unshare -n sh "$0" "$@"
+fi
+
 R=$(mktemp -d /tmp/cloudboot-bb.XXXXXX)
 OUT="$R.out"
 cleanup() { rm -rf "$R" "$OUT"; }
@@ -107,4 +117,56 @@ install_extmod() {
 		mkdir -p "$R$(dirname "$lib")"
 		cp -L "$lib" "$R$lib"
 	fi
+}
+
+# fakemeta_net NAME LOG: the clouds' metadata addresses (169.254.169.254,
+# 169.254.42.42, 100.100.100.200) on a veth peer in a second namespace,
+# cbtest-NAME-PID, for serve; fakemeta logs the requests it answers to LOG.
+# Run in the test's own namespace (CB_OWN_NETNS=1). The cleanup at exit stops
+# the server and removes the namespace and the files.
+fakemeta_net() {
+	: "${FAKEMETA:?FAKEMETA must name the fakemeta test helper}"
+	FIX="$TOP_SRCDIR/tests/fixtures/ds"
+	NS=cbtest-$1-$$
+	SRV="$R.srv"
+	META_LOG=$2
+	SRVPID=
+	trap fakemeta_cleanup EXIT
+	ip link set lo up
+	ip netns add "$NS" || { echo "SKIP: ip netns add failed"; exit 77; }
+	ip link add cb0 type veth peer name cb1 netns "$NS"
+	ip addr add 169.254.0.2/16 dev cb0
+	ip addr add 100.100.100.2/24 dev cb0
+	ip link set cb0 up
+	ip -n "$NS" link set lo up
+	ip -n "$NS" addr add 169.254.169.254/16 dev cb1
+	ip -n "$NS" addr add 169.254.42.42/16 dev cb1
+	ip -n "$NS" addr add 100.100.100.200/24 dev cb1
+	ip -n "$NS" link set cb1 up
+}
+fakemeta_cleanup() {
+	[ -z "$SRVPID" ] || kill "$SRVPID" 2>/dev/null || true
+	ip netns del "$NS" 2>/dev/null || true
+	rm -rf "$R" "$OUT" "$SRV" "$R.rules" "$R.port" "$META_LOG"
+}
+
+# serve LISTEN FIXTURE RULES: fakemeta (in place of the one before) serving
+# tests/fixtures/ds/FIXTURE, a copy in $SRV the test may change, at LISTEN,
+# with its RULES (tests/helpers/fakemeta.c) and its log emptied.
+serve() {
+	[ -z "$SRVPID" ] || { kill "$SRVPID"; wait "$SRVPID" 2>/dev/null || true; }
+	rm -rf "$SRV"
+	cp -r "$FIX/$2" "$SRV"
+	chmod -R u+w "$SRV" # distcheck: the source tree is read-only
+	printf '%s\n' "$3" >"$R.rules"
+	: >"$R.port"
+	: >"$META_LOG"
+	ip netns exec "$NS" "$FAKEMETA" --listen "$1" --rules "$R.rules" --log "$META_LOG" "$SRV" >"$R.port" &
+	SRVPID=$!
+	i=0
+	while [ ! -s "$R.port" ]; do
+		sleep 0.05
+		i=$((i + 1))
+		[ $i -lt 200 ] || fail "fakemeta did not start on $1"
+	done
 }

@@ -7,56 +7,11 @@
 # identity, what each gives (instance-id, cloud_name, cloud_id, platform,
 # user-data, vendor-data, network configuration), nothing asked off its
 # cloud, and none found on a 404, a timeout or a malformed document.
-if [ -z "${CB_IN_NETNS:-}" ]; then
-	[ "$(id -u)" = 0 ] || { echo "SKIP: network namespaces need root"; exit 77; }
-	command -v unshare >/dev/null && command -v ip >/dev/null || { echo "SKIP: unshare or ip missing"; exit 77; }
-	unshare -n true 2>/dev/null || { echo "SKIP: cannot create a network namespace here"; exit 77; }
-	CB_IN_NETNS=1 exec unshare -n sh "$0" "$@"
-fi
+CB_OWN_NETNS=1
 . "$TOP_SRCDIR/tests/blackbox/lib.sh"
-: "${FAKEMETA:?FAKEMETA must name the fakemeta test helper}"
 
-FIX="$TOP_SRCDIR/tests/fixtures/ds"
-NS=cbtest-clouds-$$
-SRV="$R.srv"
 LOG="$R.reqlog"
-SRVPID=
-cleanup() {
-	[ -z "$SRVPID" ] || kill "$SRVPID" 2>/dev/null || true
-	ip netns del "$NS" 2>/dev/null || true
-	rm -rf "$R" "$OUT" "$SRV" "$R.rules" "$R.port" "$LOG"
-}
-
-ip link set lo up
-ip netns add "$NS" || { echo "SKIP: ip netns add failed"; exit 77; }
-ip link add cb0 type veth peer name cb1 netns "$NS"
-ip addr add 169.254.0.2/16 dev cb0
-ip link set cb0 up
-ip -n "$NS" link set lo up
-ip -n "$NS" addr add 169.254.169.254/16 dev cb1
-ip -n "$NS" addr add 169.254.42.42/16 dev cb1
-ip -n "$NS" addr add 100.100.100.200/24 dev cb1
-ip addr add 100.100.100.2/24 dev cb0
-ip -n "$NS" link set cb1 up
-
-# serve LISTEN CLOUD RULES: fakemeta with the cloud's fixture, logging requests
-serve() {
-	[ -z "$SRVPID" ] || { kill "$SRVPID"; wait "$SRVPID" 2>/dev/null || true; }
-	rm -rf "$SRV"
-	cp -r "$FIX/$2" "$SRV"
-	chmod -R u+w "$SRV" # distcheck: the source tree is read-only
-	printf '%s\n' "$3" >"$R.rules"
-	: >"$R.port"
-	: >"$LOG"
-	ip netns exec "$NS" "$FAKEMETA" --listen "$1" --rules "$R.rules" --log "$LOG" "$SRV" >"$R.port" &
-	SRVPID=$!
-	i=0
-	while [ ! -s "$R.port" ]; do
-		sleep 0.05
-		i=$((i + 1))
-		[ $i -lt 200 ] || fail "fakemeta did not start on $1"
-	done
-}
+fakemeta_net clouds "$LOG"
 # fresh SYS_VENDOR PRODUCT_SERIAL [CHASSIS_ASSET_TAG]: a target with that DMI
 # identity, two NICs (eth0, eth1) and systemd-networkd
 fresh() {

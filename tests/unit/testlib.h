@@ -3,8 +3,10 @@
  * them, and the log captured so that tests can assert on messages. */
 #pragma once
 
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -169,6 +172,101 @@ static inline bool troot_make_system(struct troot *t)
         return true;
 }
 
+/* A new root with troot_make_system()'s small system, for modules that run
+ * commands chrooted in it; skips the test, the root freed, where the system
+ * cannot be made. */
+static inline void troot_make_target(struct troot *t)
+{
+        troot_make(t);
+        if (!troot_make_system(t)) {
+                troot_free(t);
+                skip();
+        }
+}
+
+/* Fake tools for the modules that run programs in the target (chrooted, so the
+ * root needs troot_make_system()). FAKE_RECORDER appends one line per call,
+ * "name args...", to /calls in the root; FAKE_RECORDER_STDIN also appends
+ * what it reads on stdin to /stdin. A test that needs a tool to answer
+ * writes its own script and starts it with one of these. */
+#define FAKE_RECORDER "#!/bin/sh\necho \"${0##*/} $*\" >> /calls\n"
+#define FAKE_RECORDER_STDIN FAKE_RECORDER "cat >> /stdin\n"
+
+/* A new root with a small system and `script` installed at each of `tools`
+ * (paths in the root, NULL-terminated). Skips the test, the root freed,
+ * where the system cannot be made. */
+static inline void troot_make_fakes(struct troot *t, const char *script, const char *const *tools)
+{
+        troot_make_target(t);
+        for (const char *const *p = tools; *p; p++)
+                troot_write_exec(t, *p, script);
+}
+
+/* What the fakes recorded: /calls holds exactly `want`, or, with want NULL,
+ * no fake ran at all. */
+static inline void assert_calls(struct troot *t, const char *want)
+{
+        char *got;
+        if (want) {
+                assert_file_eq(t, "/calls", want);
+                return;
+        }
+        got = troot_read(t, "/calls");
+        if (got)
+                fail_msg("no tool should have run; /calls holds \"%s\"", got);
+}
+
+/* tests/helpers/fakemeta (FAKEMETA in the environment) on 127.0.0.1 serving
+ * the root srv, with the rules in srv's file `rules` (NULL: none). Returns its
+ * pid and its port in *ret_port; skips the test, srv freed, without fakemeta.
+ * fakemeta_stop() ends it. */
+static inline pid_t fakemeta_start(struct troot *srv, const char *rules, int *ret_port)
+{
+        const char *bin = getenv("FAKEMETA");
+        char rules_path[512], line[32] = "", *end;
+        int p[2];
+        pid_t pid;
+        ssize_t n;
+        long port;
+
+        if (!bin || access(bin, X_OK) != 0) {
+                troot_free(srv);
+                skip();
+        }
+        if (rules)
+                (void)snprintf(rules_path, sizeof(rules_path), "%s%s", srv->path, rules);
+        assert_int_equal(pipe(p), 0);
+        pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+                dup2(p[1], STDOUT_FILENO);
+                close(p[0]);
+                if (rules)
+                        execl(bin, bin, "--listen", "127.0.0.1:0", "--rules", rules_path, srv->path,
+                              (char *)NULL);
+                else
+                        execl(bin, bin, "--listen", "127.0.0.1:0", srv->path, (char *)NULL);
+                _exit(127);
+        }
+        close(p[1]);
+        n = read(p[0], line, sizeof(line) - 1);
+        close(p[0]);
+        assert_true(n > 0);
+        errno = 0;
+        port = strtol(line, &end, 10);
+        if (errno != 0 || end == line || port <= 0 || port > 65535)
+                fail_msg("fakemeta printed \"%s\", not its port", line);
+        *ret_port = (int)port;
+        return pid;
+}
+
+static inline void fakemeta_stop(pid_t pid)
+{
+        int st;
+        (void)kill(pid, SIGTERM);
+        (void)waitpid(pid, &st, 0);
+}
+
 /* Run a module on the root with cfg and meta-data texts, validated as a stage would. */
 #include "module.h"
 #include "config_schema.h"
@@ -210,22 +308,23 @@ static inline int troot_run_mod(struct troot *t, const struct module *m, const c
         return r;
 }
 
-/* Run a module as troot_run_module() does and return what it printed on
- * stdout (the console and the journal under systemd). */
-static inline char *troot_run_module_stdout(struct troot *t, const char *mod, const char *cfg,
-                                            const char *md, int *ret)
+/* Run a module as troot_run_module() does and return what it wrote on
+ * `out_fd`: STDOUT_FILENO is the console and the journal under systemd,
+ * STDERR_FILENO the caller's console under --root. */
+static inline char *troot_run_module_output(struct troot *t, const char *mod, const char *cfg,
+                                            const char *md, int out_fd, int *ret)
 {
-        char path[] = "/tmp/cloudboot-stdout.XXXXXX";
+        char path[] = "/tmp/cloudboot-output.XXXXXX";
         int fd = mkstemp(path), saved, hostfd;
         char *out = NULL;
 
         assert_true(fd >= 0);
-        fflush(stdout);
-        saved = dup(STDOUT_FILENO);
-        assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+        fflush(NULL);
+        saved = dup(out_fd);
+        assert_int_equal(dup2(fd, out_fd), out_fd);
         *ret = troot_run_module(t, mod, cfg, md);
-        fflush(stdout);
-        assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+        fflush(NULL);
+        assert_int_equal(dup2(saved, out_fd), out_fd);
         close(saved);
         close(fd);
         hostfd = fs_open_root("/");
@@ -233,6 +332,12 @@ static inline char *troot_run_module_stdout(struct troot *t, const char *mod, co
         close(hostfd);
         unlink(path);
         return out;
+}
+
+static inline char *troot_run_module_stdout(struct troot *t, const char *mod, const char *cfg,
+                                            const char *md, int *ret)
+{
+        return troot_run_module_output(t, mod, cfg, md, STDOUT_FILENO, ret);
 }
 
 /* Parse YAML that a test knows to be valid. */

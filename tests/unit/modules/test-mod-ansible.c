@@ -8,75 +8,62 @@
 extern const struct module mod_ansible;
 extern const struct extmod ext_ansible;
 
-/* Every fake tool appends "name args..." to /calls. */
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n";
-/* runuser and env record themselves, then run the command they wrap. */
-static const char fake_runuser[] = "#!/bin/sh\n"
-                                   "echo \"${0##*/} $*\" >> /calls\n"
-                                   "shift 3\n"
-                                   "exec \"$@\"\n";
-static const char fake_env[] = "#!/bin/sh\n"
-                               "echo \"${0##*/} $*\" >> /calls\n"
-                               "shift 2\n"
-                               "exec \"$@\"\n";
+/* Every fake tool appends "name args..." to /calls; runuser and env record
+ * themselves, then run the command they wrap. */
+static const char fake_runuser[] = FAKE_RECORDER "shift 3\n"
+                                                 "exec \"$@\"\n";
+static const char fake_env[] = FAKE_RECORDER "shift 2\n"
+                                             "exec \"$@\"\n";
+static const char *const tools[] = { "/usr/bin/ansible",          "/usr/bin/ansible-galaxy",
+                                     "/usr/bin/ansible-playbook", "/usr/bin/git",
+                                     "/usr/bin/apt-get",          NULL };
 
-static bool setup(struct troot *t, const char *version)
+/* A target whose ansible-pull says it is ansible-core `version`. */
+static void setup(struct troot *t, const char *version)
 {
         char pull[256];
 
-        if (!troot_make_system(t))
-                return false;
+        troot_make_fakes(t, FAKE_RECORDER, tools);
         (void)snprintf(pull, sizeof(pull),
                        "#!/bin/sh\n"
                        "if [ \"$1\" = --version ]; then echo 'ansible-pull [core %s]'; exit 0; fi\n"
                        "echo \"${0##*/} $*\" >> /calls\n"
                        "echo \"ANSIBLE_CONFIG=$ANSIBLE_CONFIG HOME=$HOME\" >> /env\n",
                        version);
-        troot_write_exec(t, "/usr/bin/ansible", fake);
         troot_write_exec(t, "/usr/bin/ansible-pull", pull);
-        troot_write_exec(t, "/usr/bin/ansible-galaxy", fake);
-        troot_write_exec(t, "/usr/bin/ansible-playbook", fake);
-        troot_write_exec(t, "/usr/bin/git", fake);
-        troot_write_exec(t, "/usr/bin/apt-get", fake);
         troot_write_exec(t, "/usr/sbin/runuser", fake_runuser);
         troot_write_exec(t, "/usr/bin/env", fake_env);
-        return true;
 }
 
-#define SETUP(t, v)                                                                                \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!setup(t, v)) {                                                                \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-        } while (0)
+/* cfg succeeds on a fresh target with ansible-core `version`, and runs
+ * exactly `calls`; the caller checks more and frees the root. */
+static void run_ok(struct troot *t, const char *version, const char *cfg, const char *calls)
+{
+        setup(t, version);
+        assert_int_equal(troot_run_mod(t, &mod_ansible, cfg, NULL), 0);
+        assert_calls(t, calls);
+}
 
 static void test_pull_options_in_order(void **state)
 {
         (void)state;
         struct troot t;
 
-        SETUP(&t, "2.19.1");
-        assert_int_equal(troot_run_mod(&t, &mod_ansible,
-                                       "ansible:\n"
-                                       "  install_method: distro\n"
-                                       "  package_name: ansible-core\n"
-                                       "  ansible_config: /etc/ansible/custom.cfg\n"
-                                       "  pull:\n"
-                                       "    - url: https://git.example/playbooks.git\n"
-                                       "      checkout: main\n"
-                                       "      accept_host_key: true\n"
-                                       "      clean: false\n"
-                                       "      private_key: /root/.ssh/deploy\n"
-                                       "      playbook_names: [site.yml, extra.yml]\n",
-                                       NULL),
-                         0);
         /* ansible is there: nothing installed; one run for both playbooks */
-        assert_file_eq(&t, "/calls",
-                       "ansible-pull --url=https://git.example/playbooks.git --checkout=main "
-                       "--accept-host-key --private-key=/root/.ssh/deploy site.yml extra.yml\n");
+        run_ok(&t, "2.19.1",
+               "ansible:\n"
+               "  install_method: distro\n"
+               "  package_name: ansible-core\n"
+               "  ansible_config: /etc/ansible/custom.cfg\n"
+               "  pull:\n"
+               "    - url: https://git.example/playbooks.git\n"
+               "      checkout: main\n"
+               "      accept_host_key: true\n"
+               "      clean: false\n"
+               "      private_key: /root/.ssh/deploy\n"
+               "      playbook_names: [site.yml, extra.yml]\n",
+               "ansible-pull --url=https://git.example/playbooks.git --checkout=main "
+               "--accept-host-key --private-key=/root/.ssh/deploy site.yml extra.yml\n");
         assert_file_eq(&t, "/env", "ANSIBLE_CONFIG=/etc/ansible/custom.cfg HOME=/root\n");
         troot_free(&t);
 }
@@ -86,23 +73,19 @@ static void test_old_ansible_one_run_per_playbook_as_user(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t, "2.9.6");
-        assert_int_equal(troot_run_mod(&t, &mod_ansible,
-                                       "ansible:\n"
-                                       "  install_method: distro\n"
-                                       "  package_name: ansible\n"
-                                       "  run_user: debian\n"
-                                       "  pull:\n"
-                                       "    url: https://git.example/p.git\n"
-                                       "    playbook_names: [a.yml, b.yml]\n",
-                                       NULL),
-                         0);
-        assert_file_eq(&t, "/calls",
-                       "runuser -u debian -- ansible-pull --version\n"
-                       "runuser -u debian -- ansible-pull --url=https://git.example/p.git a.yml\n"
-                       "ansible-pull --url=https://git.example/p.git a.yml\n"
-                       "runuser -u debian -- ansible-pull --url=https://git.example/p.git b.yml\n"
-                       "ansible-pull --url=https://git.example/p.git b.yml\n");
+        run_ok(&t, "2.9.6",
+               "ansible:\n"
+               "  install_method: distro\n"
+               "  package_name: ansible\n"
+               "  run_user: debian\n"
+               "  pull:\n"
+               "    url: https://git.example/p.git\n"
+               "    playbook_names: [a.yml, b.yml]\n",
+               "runuser -u debian -- ansible-pull --version\n"
+               "runuser -u debian -- ansible-pull --url=https://git.example/p.git a.yml\n"
+               "ansible-pull --url=https://git.example/p.git a.yml\n"
+               "runuser -u debian -- ansible-pull --url=https://git.example/p.git b.yml\n"
+               "ansible-pull --url=https://git.example/p.git b.yml\n");
         troot_free(&t);
 }
 
@@ -111,33 +94,27 @@ static void test_galaxy_and_controller(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t, "2.19.1");
-        assert_int_equal(troot_run_mod(&t, &mod_ansible,
-                                       "ansible:\n"
-                                       "  install_method: distro\n"
-                                       "  package_name: ansible\n"
-                                       "  galaxy:\n"
-                                       "    actions:\n"
-                                       "      - [ansible-galaxy, collection, install, "
-                                       "community.general]\n"
-                                       "  setup_controller:\n"
-                                       "    repositories:\n"
-                                       "      - {path: /opt/pb, source: https://git.example/pb.git}\n"
-                                       "    run_ansible:\n"
-                                       "      - playbook_dir: /opt/pb\n"
-                                       "        playbook_name: site.yml\n"
-                                       "        check: true\n"
-                                       "        diff: false\n"
-                                       "        forks: 5\n"
-                                       "        inventory: hosts\n",
-                                       NULL),
-                         0);
-        assert_file_eq(&t, "/calls",
-                       "ansible-galaxy collection install community.general\n"
-                       "git clone -- https://git.example/pb.git /opt/pb\n"
-                       "env -C /opt/pb ansible-playbook site.yml --check --forks=5 "
-                       "--inventory=hosts\n"
-                       "ansible-playbook site.yml --check --forks=5 --inventory=hosts\n");
+        run_ok(&t, "2.19.1",
+               "ansible:\n"
+               "  install_method: distro\n"
+               "  package_name: ansible\n"
+               "  galaxy:\n"
+               "    actions:\n"
+               "      - [ansible-galaxy, collection, install, community.general]\n"
+               "  setup_controller:\n"
+               "    repositories:\n"
+               "      - {path: /opt/pb, source: https://git.example/pb.git}\n"
+               "    run_ansible:\n"
+               "      - playbook_dir: /opt/pb\n"
+               "        playbook_name: site.yml\n"
+               "        check: true\n"
+               "        diff: false\n"
+               "        forks: 5\n"
+               "        inventory: hosts\n",
+               "ansible-galaxy collection install community.general\n"
+               "git clone -- https://git.example/pb.git /opt/pb\n"
+               "env -C /opt/pb ansible-playbook site.yml --check --forks=5 --inventory=hosts\n"
+               "ansible-playbook site.yml --check --forks=5 --inventory=hosts\n");
         troot_free(&t);
 }
 
@@ -146,7 +123,7 @@ static void test_installs_distro_package_when_missing(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t, "2.19.1");
+        setup(&t, "2.19.1");
         assert_int_equal(fs_unlink(t.fd, "/usr/bin/ansible"), 0);
         /* apt-get is a fake: ansible stays missing, the module fails after it */
         assert_true(troot_run_mod(&t, &mod_ansible,
@@ -172,7 +149,7 @@ static void test_pip_install_as_user(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t, "2.19.1");
+        setup(&t, "2.19.1");
         /* pip lists ansible only once it installed it */
         troot_write_exec(&t, "/usr/bin/python3",
                          "#!/bin/sh\n"
@@ -182,7 +159,7 @@ static void test_pip_install_as_user(void **state)
                          "  *' install '*ansible*) : > /pipdone;;\n"
                          "esac\n"
                          "exit 0\n");
-        troot_write_exec(&t, "/usr/bin/pip3", fake);
+        troot_write_exec(&t, "/usr/bin/pip3", FAKE_RECORDER);
         troot_write(&t, "/usr/lib/python3.13/EXTERNALLY-MANAGED", "[externally-managed]\n");
         assert_int_equal(troot_run_mod(&t, &mod_ansible,
                                        "ansible:\n"
@@ -191,74 +168,65 @@ static void test_pip_install_as_user(void **state)
                                        "  run_user: debian\n",
                                        NULL),
                          0);
-        assert_file_eq(&t, "/calls",
-                       "runuser -u debian -- python3 -m pip list --user\n"
-                       "python3 -m pip list --user\n"
-                       "runuser -u debian -- python3 -m pip install --break-system-packages "
-                       "--user --upgrade pip\n"
-                       "python3 -m pip install --break-system-packages --user --upgrade pip\n"
-                       "runuser -u debian -- python3 -m pip install --break-system-packages "
-                       "--user ansible\n"
-                       "python3 -m pip install --break-system-packages --user ansible\n"
-                       "runuser -u debian -- python3 -m pip list --user\n"
-                       "python3 -m pip list --user\n");
+        assert_calls(&t, "runuser -u debian -- python3 -m pip list --user\n"
+                         "python3 -m pip list --user\n"
+                         "runuser -u debian -- python3 -m pip install --break-system-packages "
+                         "--user --upgrade pip\n"
+                         "python3 -m pip install --break-system-packages --user --upgrade pip\n"
+                         "runuser -u debian -- python3 -m pip install --break-system-packages "
+                         "--user ansible\n"
+                         "python3 -m pip install --break-system-packages --user ansible\n"
+                         "runuser -u debian -- python3 -m pip list --user\n"
+                         "python3 -m pip list --user\n");
         troot_free(&t);
 }
 
 static void test_refusals(void **state)
 {
+        /* Values refused by the schema: the whole ansible key is dropped with
+         * the bad value, nothing runs. */
+        static const char *const refused[] = {
+                /* a playbook name that ansible-pull would read as an option
+                 * (and then the pull lacks a playbook) */
+                "ansible:\n"
+                "  install_method: distro\n"
+                "  package_name: ansible\n"
+                "  pull: {url: 'https://x/y.git', playbook_name: '--vault-id=x'}\n",
+                /* a repository source that git would read as an option */
+                "ansible:\n"
+                "  install_method: distro\n"
+                "  package_name: ansible\n"
+                "  setup_controller:\n"
+                "    repositories:\n"
+                "      - {path: /opt/x, source: '--upload-pack=touch /p'}\n"
+                "    run_ansible:\n"
+                "      - {playbook_dir: /opt/x, playbook_name: s.yml}\n",
+                /* a newline in an option value */
+                "ansible:\n"
+                "  install_method: distro\n"
+                "  package_name: ansible\n"
+                "  pull: {url: \"https://x/y.git\\n--x\", playbook_name: s.yml}\n",
+        };
         (void)state;
         struct troot t;
 
         /* cloud-init requires install_method and package_name: nothing runs */
-        SETUP(&t, "2.19.1");
+        setup(&t, "2.19.1");
         assert_true(troot_run_mod(&t, &mod_ansible,
                                   "ansible:\n"
                                   "  package_name: ansible\n"
                                   "  pull: {url: 'https://x/y.git', playbook_name: s.yml}\n",
                                   NULL) < 0);
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         assert_log_has(&t, "missing required key 'install_method'");
         troot_free(&t);
 
-        /* a playbook name that ansible-pull would read as an option is refused
-         * (and then the pull lacks a playbook) */
-        SETUP(&t, "2.19.1");
-        (void)troot_run_mod(&t, &mod_ansible,
-                            "ansible:\n"
-                            "  install_method: distro\n"
-                            "  package_name: ansible\n"
-                            "  pull: {url: 'https://x/y.git', playbook_name: '--vault-id=x'}\n",
-                            NULL);
-        assert_null(troot_read(&t, "/calls"));
-        troot_free(&t);
-
-        /* a repository source that git would read as an option */
-        SETUP(&t, "2.19.1");
-        (void)troot_run_mod(&t, &mod_ansible,
-                                       "ansible:\n"
-                                       "  install_method: distro\n"
-                                       "  package_name: ansible\n"
-                                       "  setup_controller:\n"
-                                       "    repositories:\n"
-                                       "      - {path: /opt/x, source: '--upload-pack=touch /p'}\n"
-                                       "    run_ansible:\n"
-                                       "      - {playbook_dir: /opt/x, playbook_name: s.yml}\n",
-                                       NULL);
-        /* the whole ansible key is refused: a bad value inside drops it */
-        assert_null(troot_read(&t, "/calls"));
-        troot_free(&t);
-
-        /* a newline in an option value */
-        SETUP(&t, "2.19.1");
-        (void)troot_run_mod(&t, &mod_ansible,
-                            "ansible:\n"
-                            "  install_method: distro\n"
-                            "  package_name: ansible\n"
-                            "  pull: {url: \"https://x/y.git\\n--x\", playbook_name: s.yml}\n",
-                            NULL);
-        assert_null(troot_read(&t, "/calls"));
-        troot_free(&t);
+        for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+                setup(&t, "2.19.1");
+                (void)troot_run_mod(&t, &mod_ansible, refused[i], NULL);
+                assert_calls(&t, NULL);
+                troot_free(&t);
+        }
 }
 
 static void test_describe(void **state)

@@ -8,39 +8,23 @@
 extern const struct module mod_byobu;
 extern const struct extmod ext_byobu;
 
-/* Every fake tool appends "name args..." to /calls and its stdin to /stdin. */
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n"
-                           "cat >> /stdin\n";
-
-static bool setup(struct troot *t)
-{
-        if (!troot_make_system(t))
-                return false;
-        troot_write_exec(t, "/usr/bin/byobu", fake);
-        troot_write_exec(t, "/usr/bin/sudo", fake);
-        troot_write_exec(t, "/usr/bin/debconf-set-selections", fake);
-        troot_write_exec(t, "/usr/sbin/dpkg-reconfigure", fake);
-        return true;
-}
+static const char *const tools[] = { "/usr/bin/byobu", "/usr/bin/sudo",
+                                     "/usr/bin/debconf-set-selections",
+                                     "/usr/sbin/dpkg-reconfigure", NULL };
 
 static void expect(const char *value, const char *user, const char *calls, const char *in)
 {
         struct troot t;
         char cfg[128];
 
-        troot_make(&t);
-        if (!setup(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        troot_make_fakes(&t, FAKE_RECORDER_STDIN, tools);
         if (user)
                 assert_int_equal(setenv("CLOUDBOOT_DEFAULT_USER", user, 1), 0);
         else
                 assert_int_equal(unsetenv("CLOUDBOOT_DEFAULT_USER"), 0);
         (void)snprintf(cfg, sizeof(cfg), "byobu_by_default: %s\n", value);
         assert_int_equal(troot_run_mod(&t, &mod_byobu, cfg, NULL), 0);
-        assert_file_eq(&t, "/calls", calls);
+        assert_calls(&t, calls);
         if (in)
                 assert_file_eq(&t, "/stdin", in);
         troot_free(&t);
@@ -83,14 +67,11 @@ static void test_no_default_user(void **state)
         {
                 struct troot t;
 
-                troot_make(&t);
-                if (!setup(&t)) {
-                        troot_free(&t);
-                        skip();
-                }
+                troot_make_fakes(&t, FAKE_RECORDER_STDIN, tools);
                 assert_int_equal(unsetenv("CLOUDBOOT_DEFAULT_USER"), 0);
-                assert_int_equal(troot_run_mod(&t, &mod_byobu, "byobu_by_default: disable-user\n", NULL), 0);
-                assert_null(troot_read(&t, "/calls"));
+                assert_int_equal(
+                        troot_run_mod(&t, &mod_byobu, "byobu_by_default: disable-user\n", NULL), 0);
+                assert_calls(&t, NULL);
                 troot_free(&t);
         }
 }
@@ -100,15 +81,10 @@ static void test_bad_value_runs_nothing(void **state)
         (void)state;
         struct troot t;
 
-        troot_make(&t);
-        if (!setup(&t)) {
-                troot_free(&t);
-                skip();
-        }
-        assert_int_equal(troot_run_mod(&t, &mod_byobu, "byobu_by_default: \"enable; reboot\"\n",
-                                       NULL),
-                         0);
-        assert_null(troot_read(&t, "/calls"));
+        troot_make_fakes(&t, FAKE_RECORDER_STDIN, tools);
+        assert_int_equal(
+                troot_run_mod(&t, &mod_byobu, "byobu_by_default: \"enable; reboot\"\n", NULL), 0);
+        assert_calls(&t, NULL);
         troot_free(&t);
 }
 

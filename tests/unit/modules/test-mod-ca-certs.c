@@ -15,56 +15,39 @@ static const char CERT[] = "-----BEGIN CERTIFICATE-----\n"
                            "zhmJCi9/HCZCnrICIQCjPwpq/Q6VfjZOUPJPWT3sH1Todi43l64jPTkc2lQf6Q==\n"
                            "-----END CERTIFICATE-----\n";
 
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"$(basename \"$0\") $*\" >> /tmp/cmd.log\n"
-                           "cat >> /tmp/stdin.log\n";
+/* CERT as an item of a YAML list, a literal block. */
+#define CERT_ITEM                                                                                  \
+        "    - |\n"                                                                                \
+        "      -----BEGIN CERTIFICATE-----\n"                                                      \
+        "      MIIBejCCAR+gAwIBAgIULvvoxqwuoRh/ZOmG6lZrUfQqGvwwCgYIKoZIzj0EAwIw\n"                 \
+        "      EjEQMA4GA1UEAwwHdGVzdC1jYTAeFw0yNjEyMDIwNjM0MTRaFw0zNjExMjkwNjM0\n"                 \
+        "      MTRaMBIxEDAOBgNVBAMMB3Rlc3QtY2EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC\n"                 \
+        "      AATKcCnk6nMnSxwYowzjUtu0UKpYEHQLWnq1V/ZPaLcvzMA+eH0VhvAvUtsYtRzm\n"                 \
+        "      GcYMorQCBcvLdG2BJeCfZxa0o1MwUTAdBgNVHQ4EFgQUJsNN3CN7MPml5kUCSY0Q\n"                 \
+        "      O9gAQpowHwYDVR0jBBgwFoAUJsNN3CN7MPml5kUCSY0QO9gAQpowDwYDVR0TAQH/\n"                 \
+        "      BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAomfGfBEtAdmAbu9OaVsdC6DnlUN6\n"                 \
+        "      zhmJCi9/HCZCnrICIQCjPwpq/Q6VfjZOUPJPWT3sH1Todi43l64jPTkc2lQf6Q==\n"                 \
+        "      -----END CERTIFICATE-----\n"
 
-static bool target(struct troot *t)
+static const char *const tools[] = { "/usr/sbin/update-ca-certificates",
+                                     "/usr/bin/debconf-set-selections", NULL };
+
+static void setup(struct troot *t)
 {
-        if (!troot_make_system(t))
-                return false;
-        troot_write_exec(t, "/usr/sbin/update-ca-certificates", fake);
-        troot_write_exec(t, "/usr/bin/debconf-set-selections", fake);
+        troot_make_fakes(t, FAKE_RECORDER_STDIN, tools);
         troot_write(t, "/etc/ca-certificates.conf",
                     "# comment\nmozilla/A.crt\n!mozilla/B.crt\n\nmozilla/C.crt\n");
-        return true;
 }
 
 static void test_trusted_and_remove_defaults(void **state)
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         assert_int_equal(
                 troot_run_module(
                         &t, "ca_certs",
-                        "ca_certs:\n  remove_defaults: true\n  trusted:\n"
-                        "    - |\n"
-                        "      -----BEGIN CERTIFICATE-----\n"
-                        "      MIIBejCCAR+gAwIBAgIULvvoxqwuoRh/ZOmG6lZrUfQqGvwwCgYIKoZIzj0EAwIw\n"
-                        "      EjEQMA4GA1UEAwwHdGVzdC1jYTAeFw0yNjEyMDIwNjM0MTRaFw0zNjExMjkwNjM0\n"
-                        "      MTRaMBIxEDAOBgNVBAMMB3Rlc3QtY2EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC\n"
-                        "      AATKcCnk6nMnSxwYowzjUtu0UKpYEHQLWnq1V/ZPaLcvzMA+eH0VhvAvUtsYtRzm\n"
-                        "      GcYMorQCBcvLdG2BJeCfZxa0o1MwUTAdBgNVHQ4EFgQUJsNN3CN7MPml5kUCSY0Q\n"
-                        "      O9gAQpowHwYDVR0jBBgwFoAUJsNN3CN7MPml5kUCSY0QO9gAQpowDwYDVR0TAQH/\n"
-                        "      BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAomfGfBEtAdmAbu9OaVsdC6DnlUN6\n"
-                        "      zhmJCi9/HCZCnrICIQCjPwpq/Q6VfjZOUPJPWT3sH1Todi43l64jPTkc2lQf6Q==\n"
-                        "      -----END CERTIFICATE-----\n"
-                        "    - |\n"
-                        "      -----BEGIN CERTIFICATE-----\n"
-                        "      MIIBejCCAR+gAwIBAgIULvvoxqwuoRh/ZOmG6lZrUfQqGvwwCgYIKoZIzj0EAwIw\n"
-                        "      EjEQMA4GA1UEAwwHdGVzdC1jYTAeFw0yNjEyMDIwNjM0MTRaFw0zNjExMjkwNjM0\n"
-                        "      MTRaMBIxEDAOBgNVBAMMB3Rlc3QtY2EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC\n"
-                        "      AATKcCnk6nMnSxwYowzjUtu0UKpYEHQLWnq1V/ZPaLcvzMA+eH0VhvAvUtsYtRzm\n"
-                        "      GcYMorQCBcvLdG2BJeCfZxa0o1MwUTAdBgNVHQ4EFgQUJsNN3CN7MPml5kUCSY0Q\n"
-                        "      O9gAQpowHwYDVR0jBBgwFoAUJsNN3CN7MPml5kUCSY0QO9gAQpowDwYDVR0TAQH/\n"
-                        "      BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAomfGfBEtAdmAbu9OaVsdC6DnlUN6\n"
-                        "      zhmJCi9/HCZCnrICIQCjPwpq/Q6VfjZOUPJPWT3sH1Todi43l64jPTkc2lQf6Q==\n"
-                        "      -----END CERTIFICATE-----\n",
+                        "ca_certs:\n  remove_defaults: true\n  trusted:\n" CERT_ITEM CERT_ITEM,
                         NULL),
                 0);
         assert_file_eq(&t, "/usr/local/share/ca-certificates/cloud-init-ca-cert-1.crt", CERT);
@@ -76,9 +59,8 @@ static void test_trusted_and_remove_defaults(void **state)
                        "# comment\n"
                        "# Modified by cloud-init to deselect certs due to user-data\n"
                        "!mozilla/A.crt\n!mozilla/B.crt\n\n!mozilla/C.crt\n");
-        assert_file_eq(&t, "/tmp/cmd.log", "debconf-set-selections -\nupdate-ca-certificates \n");
-        assert_file_eq(&t, "/tmp/stdin.log",
-                       "ca-certificates ca-certificates/trust_new_crts select no");
+        assert_calls(&t, "debconf-set-selections -\nupdate-ca-certificates \n");
+        assert_file_eq(&t, "/stdin", "ca-certificates ca-certificates/trust_new_crts select no");
         troot_free(&t);
 }
 
@@ -86,36 +68,19 @@ static void test_not_pem_refused_rest_applies(void **state)
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
-        assert_int_equal(
-                troot_run_module(
-                        &t, "ca_certs",
-                        "ca-certs:\n  trusted:\n"
-                        "    - not a certificate\n"
-                        "    - \"-----BEGIN CERTIFICATE-----\\n!!!\\n-----END "
-                        "CERTIFICATE-----\\n\"\n"
-                        "    - |\n"
-                        "      -----BEGIN CERTIFICATE-----\n"
-                        "      MIIBejCCAR+gAwIBAgIULvvoxqwuoRh/ZOmG6lZrUfQqGvwwCgYIKoZIzj0EAwIw\n"
-                        "      EjEQMA4GA1UEAwwHdGVzdC1jYTAeFw0yNjEyMDIwNjM0MTRaFw0zNjExMjkwNjM0\n"
-                        "      MTRaMBIxEDAOBgNVBAMMB3Rlc3QtY2EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC\n"
-                        "      AATKcCnk6nMnSxwYowzjUtu0UKpYEHQLWnq1V/ZPaLcvzMA+eH0VhvAvUtsYtRzm\n"
-                        "      GcYMorQCBcvLdG2BJeCfZxa0o1MwUTAdBgNVHQ4EFgQUJsNN3CN7MPml5kUCSY0Q\n"
-                        "      O9gAQpowHwYDVR0jBBgwFoAUJsNN3CN7MPml5kUCSY0QO9gAQpowDwYDVR0TAQH/\n"
-                        "      BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAomfGfBEtAdmAbu9OaVsdC6DnlUN6\n"
-                        "      zhmJCi9/HCZCnrICIQCjPwpq/Q6VfjZOUPJPWT3sH1Todi43l64jPTkc2lQf6Q==\n"
-                        "      -----END CERTIFICATE-----\n",
-                        NULL),
-                -EINVAL);
+        setup(&t);
+        assert_int_equal(troot_run_module(&t, "ca_certs",
+                                          "ca-certs:\n  trusted:\n"
+                                          "    - not a certificate\n"
+                                          "    - \"-----BEGIN CERTIFICATE-----\\n!!!\\n-----END "
+                                          "CERTIFICATE-----\\n\"\n" CERT_ITEM,
+                                          NULL),
+                         -EINVAL);
         assert_log_has(&t, "test.yaml:3:7: ca_certs.trusted: not a PEM certificate");
         assert_log_has(&t, "test.yaml:4:7: ca_certs.trusted: not a PEM certificate");
         assert_false(fs_exists(t.fd, "/usr/local/share/ca-certificates/cloud-init-ca-cert-1.crt"));
         assert_file_eq(&t, "/usr/local/share/ca-certificates/cloud-init-ca-cert-3.crt", CERT);
-        assert_file_eq(&t, "/tmp/cmd.log", "update-ca-certificates \n");
+        assert_calls(&t, "update-ca-certificates \n");
         assert_file_eq(&t, "/etc/ca-certificates.conf",
                        "# comment\nmozilla/A.crt\n!mozilla/B.crt\n\nmozilla/C.crt\n");
         troot_free(&t);
@@ -128,22 +93,10 @@ static void test_rhel_anchors(void **state)
         troot_make(&t);
         troot_write(&t, "/etc/pki/ca-trust/old", "x");
         assert_int_equal(
-                troot_run_module(
-                        &t, "ca_certs",
-                        "system_info: {distro: fedora}\n"
-                        "ca_certs:\n  remove_defaults: true\n  trusted:\n"
-                        "    - |\n"
-                        "      -----BEGIN CERTIFICATE-----\n"
-                        "      MIIBejCCAR+gAwIBAgIULvvoxqwuoRh/ZOmG6lZrUfQqGvwwCgYIKoZIzj0EAwIw\n"
-                        "      EjEQMA4GA1UEAwwHdGVzdC1jYTAeFw0yNjEyMDIwNjM0MTRaFw0zNjExMjkwNjM0\n"
-                        "      MTRaMBIxEDAOBgNVBAMMB3Rlc3QtY2EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNC\n"
-                        "      AATKcCnk6nMnSxwYowzjUtu0UKpYEHQLWnq1V/ZPaLcvzMA+eH0VhvAvUtsYtRzm\n"
-                        "      GcYMorQCBcvLdG2BJeCfZxa0o1MwUTAdBgNVHQ4EFgQUJsNN3CN7MPml5kUCSY0Q\n"
-                        "      O9gAQpowHwYDVR0jBBgwFoAUJsNN3CN7MPml5kUCSY0QO9gAQpowDwYDVR0TAQH/\n"
-                        "      BAUwAwEB/zAKBggqhkjOPQQDAgNJADBGAiEAomfGfBEtAdmAbu9OaVsdC6DnlUN6\n"
-                        "      zhmJCi9/HCZCnrICIQCjPwpq/Q6VfjZOUPJPWT3sH1Todi43l64jPTkc2lQf6Q==\n"
-                        "      -----END CERTIFICATE-----\n",
-                        NULL),
+                troot_run_module(&t, "ca_certs",
+                                 "system_info: {distro: fedora}\n"
+                                 "ca_certs:\n  remove_defaults: true\n  trusted:\n" CERT_ITEM,
+                                 NULL),
                 -EPROTO);
         assert_false(fs_exists(t.fd, "/etc/pki/ca-trust/old"));
         assert_file_eq(&t, "/usr/share/pki/ca-trust-source/anchors/cloud-init-ca-cert-1.crt", CERT);

@@ -10,33 +10,14 @@
 extern const struct module mod_chef;
 extern const struct extmod ext_chef;
 
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n";
-
-static bool setup(struct troot *t)
-{
-        if (!troot_make_system(t))
-                return false;
-        troot_write_exec(t, "/usr/bin/chef-client", fake);
-        troot_write_exec(t, "/usr/bin/apt-get", fake);
-        return true;
-}
-
-#define SETUP(t)                                                                                   \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!setup(t)) {                                                                   \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/chef-client", "/usr/bin/apt-get", NULL };
 
 static void test_client_rb_firstboot_key(void **state)
 {
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         assert_int_equal(troot_run_mod(&t, &mod_chef,
                                        "chef:\n"
                                        "  server_url: https://chef.example.org:8443\n"
@@ -83,7 +64,7 @@ static void test_client_rb_firstboot_key(void **state)
              *d; d += strlen(d) + 1)
                 assert_true(S_ISDIR(troot_mode(&t, d)));
         /* chef-client is there and exec is set: it runs with exec_arguments */
-        assert_file_eq(&t, "/calls", "chef-client -o recipe[x]\n");
+        assert_calls(&t, "chef-client -o recipe[x]\n");
         if (strstr(t.log.data ? t.log.data : "", "SECRETKEYMATERIAL"))
                 fail_msg("the validation key is in the log");
         troot_free(&t);
@@ -94,7 +75,7 @@ static void test_install_and_default_args(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         assert_int_equal(fs_unlink(t.fd, "/usr/bin/chef-client"), 0);
         assert_int_equal(troot_run_mod(&t, &mod_chef,
                                        "chef:\n"
@@ -127,7 +108,7 @@ static void test_ruby_injection_refused(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         /* a quote would end the Ruby string in client.rb: the chef key is refused */
         (void)troot_run_mod(&t, &mod_chef,
                             "chef:\n"
@@ -137,7 +118,7 @@ static void test_ruby_injection_refused(void **state)
         assert_false(fs_exists(t.fd, "/etc/chef/client.rb"));
         troot_free(&t);
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         (void)troot_run_mod(&t, &mod_chef,
                             "chef:\n"
                             "  server_url: https://c\n"
@@ -148,7 +129,7 @@ static void test_ruby_injection_refused(void **state)
         troot_free(&t);
 
         /* without server_url cloud-init stops; so does this, with a message */
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         assert_true(troot_run_mod(&t, &mod_chef, "chef:\n  validation_name: v\n", NULL) < 0);
         assert_log_has(&t, "'server_url' is required");
         assert_false(fs_exists(t.fd, "/etc/chef/client.rb"));

@@ -8,26 +8,14 @@
 extern const struct module mod_fan;
 extern const struct extmod ext_fan;
 
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n";
-
-#define SETUP(t)                                                                                   \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!troot_make_system(t)) {                                                       \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-                troot_write_exec(t, "/usr/bin/apt-get", fake);                                     \
-                troot_write_exec(t, "/usr/bin/systemctl", fake);                                   \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/apt-get", "/usr/bin/systemctl", NULL };
 
 static void test_config_written_service_enabled(void **state)
 {
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         assert_int_equal(troot_run_mod(&t, &mod_fan,
                                        "fan:\n  config: |\n    # fan 240\n"
                                        "    10.0.0.0/8 eth0/16 dhcp\n",
@@ -36,12 +24,11 @@ static void test_config_written_service_enabled(void **state)
         assert_file_eq(&t, "/etc/network/fan", "# fan 240\n10.0.0.0/8 eth0/16 dhcp\n");
         assert_int_equal(troot_mode(&t, "/etc/network/fan") & 07777, 0644);
         /* no fanctl: ubuntu-fan installed; under --root only enabled */
-        assert_file_eq(&t, "/calls",
-                       "apt-get --assume-yes update\n"
-                       "apt-get --option=Dpkg::Options::=--force-confold "
-                       "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
-                       "ubuntu-fan\n"
-                       "systemctl enable ubuntu-fan\n");
+        assert_calls(&t, "apt-get --assume-yes update\n"
+                         "apt-get --option=Dpkg::Options::=--force-confold "
+                         "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
+                         "ubuntu-fan\n"
+                         "systemctl enable ubuntu-fan\n");
         troot_free(&t);
 }
 
@@ -50,15 +37,15 @@ static void test_config_path_and_newline(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
-        troot_write_exec(&t, "/usr/sbin/fanctl", fake);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
+        troot_write_exec(&t, "/usr/sbin/fanctl", FAKE_RECORDER);
         assert_int_equal(troot_run_mod(&t, &mod_fan,
                                        "fan: {config: \"10.0.0.0/8 eth0/16\", config_path: "
                                        "/etc/fan.conf}\n",
                                        NULL),
                          0);
         assert_file_eq(&t, "/etc/fan.conf", "10.0.0.0/8 eth0/16\n");
-        assert_file_eq(&t, "/calls", "systemctl enable ubuntu-fan\n");
+        assert_calls(&t, "systemctl enable ubuntu-fan\n");
         troot_free(&t);
 }
 
@@ -67,25 +54,24 @@ static void test_hostile_path(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         /* a relative path is refused by the schema (the boot reports it at its
          * position) and the whole key left out: nothing runs */
-        assert_int_equal(troot_run_mod(&t, &mod_fan, "fan: {config: x, config_path: etc/x}\n",
-                                       NULL),
-                         0);
+        assert_int_equal(
+                troot_run_mod(&t, &mod_fan, "fan: {config: x, config_path: etc/x}\n", NULL), 0);
         assert_null(troot_read(&t, "/etc/x"));
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         troot_free(&t);
         /* a symlinked directory on the way resolves inside the root, never
          * to this machine's directory of that name */
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         (void)mkdirat(t.fd, "etc", 0755);
         assert_int_equal(symlinkat("/../../../../../../var/tmp", t.fd, "etc/network"), 0);
         (void)unlink("/var/tmp/fan");
         /* the root has no /var/tmp: the write fails, nothing runs */
         assert_true(troot_run_mod(&t, &mod_fan, "fan: {config: x}\n", NULL) < 0);
         assert_int_equal(access("/var/tmp/fan", F_OK), -1);
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         troot_free(&t);
 }
 

@@ -5,23 +5,17 @@
 
 static const char dss[] = "#!/bin/sh\necho \"dss $*\" >> /tmp/calls\ncat >> /tmp/stdin\n";
 
-static bool target(struct troot *t)
+static void target(struct troot *t)
 {
-        if (!troot_make_system(t))
-                return false;
+        troot_make_target(t);
         troot_write_exec(t, "/usr/bin/debconf-set-selections", dss);
-        return true;
 }
 
 static void test_given_devices(void **state)
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        target(&t);
         assert_int_equal(troot_run_module(&t, "grub_dpkg",
                                           "grub_dpkg:\n  enabled: true\n"
                                           "  grub-pc/install_devices: /dev/sda\n",
@@ -57,11 +51,7 @@ static void test_probed_device_and_disabled(void **state)
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        target(&t);
         troot_write_exec(&t, "/usr/sbin/grub-probe",
                          "#!/bin/sh\necho \"probe $*\" >> /tmp/calls\necho /dev/vda\n");
         troot_write_exec(&t, "/usr/bin/udevadm",
@@ -87,11 +77,7 @@ static void test_bad_device_refused(void **state)
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        target(&t);
         assert_int_equal(troot_run_module(&t, "grub_dpkg",
                                           "grub_dpkg:\n  enabled: true\n"
                                           "  grub-pc/install_devices: \"/dev/sda\\ngrub-pc "

@@ -10,22 +10,17 @@ extern const struct module mod_landscape;
 extern const struct extmod ext_landscape;
 
 /* landscape-config --is-registered exits with the number in /registered (5: no) */
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n"
-                           "case \"$*\" in *--is-registered*) exit $(cat /registered);; esac\n"
-                           "exit 0\n";
+static const char fake[] =
+        FAKE_RECORDER "case \"$*\" in *--is-registered*) exit $(cat /registered);; esac\n"
+                      "exit 0\n";
 
-#define SETUP(t, reg)                                                                              \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!troot_make_system(t)) {                                                       \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-                troot_write_exec(t, "/usr/bin/apt-get", fake);                                     \
-                troot_write_exec(t, "/usr/bin/landscape-config", fake);                            \
-                troot_write(t, "/registered", reg);                                                \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/apt-get", "/usr/bin/landscape-config", NULL };
+
+static void setup(struct troot *t, const char *registered)
+{
+        troot_make_fakes(t, fake, tools);
+        troot_write(t, "/registered", registered);
+}
 
 static const char install[] =
         "apt-get --assume-yes update\n"
@@ -39,7 +34,7 @@ static void test_register_merged_sorted(void **state)
         struct troot t;
         char want[2048];
 
-        SETUP(&t, "5\n");
+        setup(&t, "5\n");
         troot_write(&t, "/etc/landscape/client.conf",
                     "[client]\n"
                     "log_level = warning\n"
@@ -64,7 +59,7 @@ static void test_register_merged_sorted(void **state)
                        "http://landscape.canonical.com/ping --registration-key SECRETKEY42 "
                        "--tags a,b --url https://landscape.canonical.com/message-system\n",
                        install);
-        assert_file_eq(&t, "/calls", want);
+        assert_calls(&t, want);
         assert_null(strstr(t.log.data ? t.log.data : "", "SECRETKEY42"));
         troot_free(&t);
 }
@@ -75,7 +70,7 @@ static void test_already_registered(void **state)
         struct troot t;
         char want[1024];
 
-        SETUP(&t, "0\n");
+        setup(&t, "0\n");
         assert_int_equal(troot_run_mod(&t, &mod_landscape,
                                        "landscape: {client: {account_name: a, computer_title: "
                                        "b}}\n",
@@ -83,12 +78,12 @@ static void test_already_registered(void **state)
                          0);
         (void)snprintf(want, sizeof(want), "%slandscape-config --silent --is-registered\n",
                        install);
-        assert_file_eq(&t, "/calls", want);
+        assert_calls(&t, want);
         assert_log_has(&t, "Client already registered to Landscape");
         troot_free(&t);
 
         /* another exit status is a failure */
-        SETUP(&t, "3\n");
+        setup(&t, "3\n");
         assert_true(troot_run_mod(&t, &mod_landscape,
                                   "landscape: {client: {account_name: a, computer_title: b}}\n",
                                   NULL) < 0);
@@ -109,9 +104,9 @@ static void test_hostile_values(void **state)
         for (size_t i = 0; i < ELEMENTSOF(cfgs); i++) {
                 struct troot t;
 
-                SETUP(&t, "5\n");
+                setup(&t, "5\n");
                 (void)troot_run_mod(&t, &mod_landscape, cfgs[i], NULL);
-                assert_null(troot_read(&t, "/calls"));
+                assert_calls(&t, NULL);
                 troot_free(&t);
         }
 }

@@ -9,36 +9,16 @@ extern const struct module mod_lxd;
 extern const struct extmod ext_lxd;
 
 /* Records argv in /calls and stdin in /stdin ("--" between runs). */
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n"
-                           "cat >> /stdin\n"
-                           "echo -- >> /stdin\n";
+static const char fake[] = FAKE_RECORDER_STDIN "echo -- >> /stdin\n";
 
-static bool setup(struct troot *t)
-{
-        if (!troot_make_system(t))
-                return false;
-        troot_write_exec(t, "/usr/bin/lxd", fake);
-        troot_write_exec(t, "/usr/bin/lxc", fake);
-        troot_write_exec(t, "/usr/bin/apt-get", fake);
-        return true;
-}
-
-#define SETUP(t)                                                                                   \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!setup(t)) {                                                                   \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/lxd", "/usr/bin/lxc", "/usr/bin/apt-get", NULL };
 
 static void test_init_and_new_bridge(void **state)
 {
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         troot_write_exec(&t, "/usr/sbin/zfs", fake);
         assert_int_equal(troot_run_mod(&t, &mod_lxd,
                                        "lxd:\n"
@@ -62,18 +42,17 @@ static void test_init_and_new_bridge(void **state)
                                        "    domain: lxd\n",
                                        NULL),
                          0);
-        assert_file_eq(&t, "/calls",
-                       "lxd waitready --timeout=300\n"
-                       "lxd init --auto --network-address=0.0.0.0 --network-port=8443 "
-                       "--storage-backend=zfs --storage-create-loop=10 --storage-pool=datapool\n"
-                       "lxd init --preseed\n"
-                       "lxc network detach-profile lxdbr0 default --force-local\n"
-                       "lxc network delete lxdbr0 --force-local\n"
-                       "lxc profile device remove default eth0 --force-local\n"
-                       "lxc network create lxdbr0 ipv4.address=10.0.8.1/24 ipv4.nat=true "
-                       "ipv4.dhcp.ranges=10.0.8.2-10.0.8.3 ipv6.address=fd98:9e0:3744::1/64 "
-                       "ipv6.nat=true dns.domain=lxd bridge.mtu=1500 --force-local\n"
-                       "lxc network attach-profile lxdbr0 default eth0 --force-local\n");
+        assert_calls(&t, "lxd waitready --timeout=300\n"
+                         "lxd init --auto --network-address=0.0.0.0 --network-port=8443 "
+                         "--storage-backend=zfs --storage-create-loop=10 --storage-pool=datapool\n"
+                         "lxd init --preseed\n"
+                         "lxc network detach-profile lxdbr0 default --force-local\n"
+                         "lxc network delete lxdbr0 --force-local\n"
+                         "lxc profile device remove default eth0 --force-local\n"
+                         "lxc network create lxdbr0 ipv4.address=10.0.8.1/24 ipv4.nat=true "
+                         "ipv4.dhcp.ranges=10.0.8.2-10.0.8.3 ipv6.address=fd98:9e0:3744::1/64 "
+                         "ipv6.nat=true dns.domain=lxd bridge.mtu=1500 --force-local\n"
+                         "lxc network attach-profile lxdbr0 default eth0 --force-local\n");
         /* the password only on stdin, as a quoted YAML string */
         assert_file_eq(&t, "/stdin",
                        "--\n--\nconfig:\n  core.trust_password: \"Sw0rdFish!\"\n--\n--\n--\n--\n"
@@ -88,7 +67,7 @@ static void test_preseed_and_storage_packages(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         assert_int_equal(troot_run_mod(&t, &mod_lxd,
                                        "lxd:\n"
                                        "  preseed: |\n"
@@ -117,7 +96,7 @@ static void test_existing_bridge_and_missing_lxd(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         assert_int_equal(fs_unlink(t.fd, "/usr/bin/lxd"), 0);
         /* no snapd, no lxd: the distro package; apt-get is a fake, lxd stays missing */
         assert_true(troot_run_mod(&t, &mod_lxd, "lxd:\n  bridge: {mode: existing, name: br9}\n",
@@ -129,13 +108,12 @@ static void test_existing_bridge_and_missing_lxd(void **state)
         }
         troot_free(&t);
 
-        SETUP(&t);
-        assert_int_equal(troot_run_mod(&t, &mod_lxd, "lxd:\n  bridge: {mode: existing, name: br9}\n",
-                                       NULL),
-                         0);
-        assert_file_eq(&t, "/calls",
-                       "lxd waitready --timeout=300\n"
-                       "lxc network attach-profile br9 default eth0 --force-local\n");
+        troot_make_fakes(&t, fake, tools);
+        assert_int_equal(
+                troot_run_mod(&t, &mod_lxd, "lxd:\n  bridge: {mode: existing, name: br9}\n", NULL),
+                0);
+        assert_calls(&t, "lxd waitready --timeout=300\n"
+                         "lxc network attach-profile br9 default eth0 --force-local\n");
         troot_free(&t);
 }
 
@@ -144,18 +122,18 @@ static void test_refusals(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         assert_true(troot_run_mod(&t, &mod_lxd,
                                   "lxd:\n  init: {storage_backend: dir}\n  preseed: 'config: {}'\n",
                                   NULL) < 0);
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         assert_log_has(&t, "can not be provided with key(s): lxd.init");
         troot_free(&t);
 
         /* a bridge name that is no interface name: the lxd key is refused */
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         (void)troot_run_mod(&t, &mod_lxd, "lxd:\n  bridge: {mode: new, name: 'a b;c'}\n", NULL);
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         troot_free(&t);
 }
 

@@ -9,26 +9,14 @@
 extern const struct module mod_mcollective;
 extern const struct extmod ext_mcollective;
 
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n";
-
-#define SETUP(t)                                                                                   \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!troot_make_system(t)) {                                                       \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-                troot_write_exec(t, "/usr/bin/apt-get", fake);                                     \
-                troot_write_exec(t, "/usr/bin/systemctl", fake);                                   \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/apt-get", "/usr/bin/systemctl", NULL };
 
 static void test_merge_certs_service(void **state)
 {
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         troot_write(&t, "/etc/mcollective/server.cfg",
                     "# the package's file\n"
                     "topicprefix = /topic/\n"
@@ -73,12 +61,11 @@ static void test_merge_certs_service(void **state)
         assert_int_equal(troot_mode(&t, "/etc/mcollective/ssl/server-private.pem") & 07777, 0600);
         assert_null(strstr(t.log.data ? t.log.data : "", "PRIVATECERTSECRET"));
         /* under --root the service is enabled inside the target only */
-        assert_file_eq(&t, "/calls",
-                       "apt-get --assume-yes update\n"
-                       "apt-get --option=Dpkg::Options::=--force-confold "
-                       "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
-                       "mcollective\n"
-                       "systemctl enable mcollective\n");
+        assert_calls(&t, "apt-get --assume-yes update\n"
+                         "apt-get --option=Dpkg::Options::=--force-confold "
+                         "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
+                         "mcollective\n"
+                         "systemctl enable mcollective\n");
         troot_free(&t);
 }
 
@@ -87,7 +74,7 @@ static void test_new_file_and_no_conf(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         assert_int_equal(troot_run_mod(&t, &mod_mcollective,
                                        "mcollective:\n  conf: {loglevel: debug}\n", NULL),
                          0);
@@ -96,7 +83,7 @@ static void test_new_file_and_no_conf(void **state)
         troot_free(&t);
 
         /* no conf: the package and the service only */
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         assert_int_equal(troot_run_mod(&t, &mod_mcollective, "mcollective: {}\n", NULL), 0);
         assert_null(troot_read(&t, "/etc/mcollective/server.cfg"));
         {
@@ -123,10 +110,10 @@ static void test_hostile_values_write_nothing(void **state)
         for (size_t i = 0; i < ELEMENTSOF(cfgs); i++) {
                 struct troot t;
 
-                SETUP(&t);
+                troot_make_fakes(&t, FAKE_RECORDER, tools);
                 assert_true(troot_run_mod(&t, &mod_mcollective, cfgs[i], NULL) < 0);
                 assert_null(troot_read(&t, "/etc/mcollective/server.cfg"));
-                assert_null(troot_read(&t, "/calls"));
+                assert_calls(&t, NULL);
                 assert_log_has(&t, "test.yaml:");
                 troot_free(&t);
         }

@@ -115,44 +115,28 @@ static const char full_cfg[] = "ntp:\n"
                                "  peers: [peer1]\n"
                                "  allow: [10.0.0.0/8]\n";
 
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"$(basename \"$0\") $*\" >> /tmp/cmd.log\n"
-                           "exit 0\n";
-
-static bool target(struct troot *t)
+static void setup(struct troot *t)
 {
-        if (!troot_make_system(t))
-                return false;
+        troot_make_fakes(t, FAKE_RECORDER,
+                         (const char *const[]){ "/usr/bin/apt-get", "/usr/bin/systemctl", NULL });
         troot_write(t, "/etc/os-release", "ID=debian\nVERSION_CODENAME=trixie\n");
-        assert_int_equal(fs_write_atomic(t->fd, "/usr/bin/apt-get", fake, sizeof(fake) - 1, 0755,
-                                         FS_NO_OWNER, (gid_t)-1),
-                         0);
-        assert_int_equal(fs_write_atomic(t->fd, "/usr/bin/systemctl", fake, sizeof(fake) - 1, 0755,
-                                         FS_NO_OWNER, (gid_t)-1),
-                         0);
-        return true;
 }
 
 static void test_chrony_installed_when_nothing_is(void **state)
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         troot_write(&t, "/etc/chrony/chrony.conf", "# the package's own\n");
         assert_int_equal(troot_run_module(&t, "ntp", full_cfg, NULL), 0);
         assert_file_eq(&t, "/etc/chrony/chrony.conf", chrony_full);
         assert_int_equal(troot_mode(&t, "/etc/chrony/chrony.conf") & 07777, 0644);
         assert_file_eq(&t, "/etc/chrony/chrony.conf.dist", "# the package's own\n");
-        assert_file_eq(&t, "/tmp/cmd.log",
-                       "apt-get --assume-yes update\n"
-                       "apt-get --option=Dpkg::Options::=--force-confold "
-                       "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
-                       "chrony\n"
-                       "systemctl enable chrony\n");
+        assert_calls(&t, "apt-get --assume-yes update\n"
+                         "apt-get --option=Dpkg::Options::=--force-confold "
+                         "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
+                         "chrony\n"
+                         "systemctl enable chrony\n");
         assert_log_has(&t, "Enabled chrony in the target; not restarted: the target is not this "
                            "machine");
         troot_free(&t);
@@ -162,17 +146,13 @@ static void test_timesyncd_when_installed(void **state)
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         troot_write(&t, "/lib/systemd/systemd-timesyncd", "");
         assert_int_equal(troot_run_module(&t, "ntp", full_cfg, NULL), 0);
         assert_file_eq(&t, "/etc/systemd/timesyncd.conf.d/cloud-init.conf", timesyncd_full);
         assert_false(fs_exists(t.fd, "/etc/chrony/chrony.conf"));
         /* nothing to install */
-        assert_file_eq(&t, "/tmp/cmd.log", "systemctl enable systemd-timesyncd\n");
+        assert_calls(&t, "systemctl enable systemd-timesyncd\n");
         troot_free(&t);
 }
 

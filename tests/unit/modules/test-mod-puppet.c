@@ -9,8 +9,6 @@
 extern const struct module mod_puppet;
 extern const struct extmod ext_puppet;
 
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n";
 /* puppet config print answers as the Debian package's puppet does */
 static const char fake_puppet[] = "#!/bin/sh\n"
                                   "if [ \"$1\" = config ]; then case \"$3\" in\n"
@@ -20,35 +18,25 @@ static const char fake_puppet[] = "#!/bin/sh\n"
                                   "esac; exit 0; fi\n"
                                   "echo \"${0##*/} $*\" >> /calls\n";
 
-static bool setup(struct troot *t)
+static void setup(struct troot *t)
 {
-        if (!troot_make_system(t))
-                return false;
+        troot_make_fakes(t, FAKE_RECORDER,
+                         (const char *const[]){ "/usr/bin/apt-get", "/usr/bin/systemctl", NULL });
         troot_write_exec(t, "/usr/bin/puppet", fake_puppet);
-        troot_write_exec(t, "/usr/bin/apt-get", fake);
-        troot_write_exec(t, "/usr/bin/systemctl", fake);
-        troot_write(t, "/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"
-                                      "puppet:x:110:115::/var/lib/puppet:/usr/sbin/nologin\n");
+        troot_write(t, "/etc/passwd",
+                    "root:x:0:0:root:/root:/bin/sh\n"
+                    "puppet:x:110:115::/var/lib/puppet:/usr/sbin/nologin\n");
         troot_write(t, "/etc/group", "root:x:0:\npuppet:x:115:\n");
         troot_write(t, "/etc/hostname", "Node1.Example.org\n");
-        troot_write(t, "/etc/puppet/puppet.conf", "# Debian's\n"
-                                                  "[main]\n"
-                                                  "  ssldir = /var/lib/puppet/ssl\n"
-                                                  "Server = old.example\n"
-                                                  "\n"
-                                                  "[agent]\n"
-                                                  "report: true\n");
-        return true;
+        troot_write(t, "/etc/puppet/puppet.conf",
+                    "# Debian's\n"
+                    "[main]\n"
+                    "  ssldir = /var/lib/puppet/ssl\n"
+                    "Server = old.example\n"
+                    "\n"
+                    "[agent]\n"
+                    "report: true\n");
 }
-
-#define SETUP(t)                                                                                   \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!setup(t)) {                                                                   \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-        } while (0)
 
 static const char pem[] = "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n";
 
@@ -60,7 +48,7 @@ static void test_conf_ca_csr_and_commands(void **state)
         struct stat st;
         char cfg[2048];
 
-        SETUP(&t);
+        setup(&t);
         (void)snprintf(cfg, sizeof(cfg),
                        "puppet:\n"
                        "  package_name: puppet-agent\n"
@@ -108,14 +96,13 @@ static void test_conf_ca_csr_and_commands(void **state)
                        "  \"1.2.840.113549.1.9.7\": \"342thbjkt82094y0uthhor289jnqthpc2290\"\n"
                        "\"extension_requests\":\n"
                        "  \"pp_uuid\": \"ED803750-E3C7-44F5-BB08-41A04433FE2E\"\n");
-        assert_file_eq(&t, "/calls",
-                       "apt-get --assume-yes update\n"
-                       "apt-get --option=Dpkg::Options::=--force-confold "
-                       "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
-                       "puppet-agent\n"
-                       "systemctl enable puppet-agent.service\n"
-                       "puppet agent --test --waitforcert=60\n"
-                       "systemctl enable puppet-agent.service\n");
+        assert_calls(&t, "apt-get --assume-yes update\n"
+                         "apt-get --option=Dpkg::Options::=--force-confold "
+                         "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
+                         "puppet-agent\n"
+                         "systemctl enable puppet-agent.service\n"
+                         "puppet agent --test --waitforcert=60\n"
+                         "systemctl enable puppet-agent.service\n");
         troot_free(&t);
 }
 
@@ -124,7 +111,7 @@ static void test_no_install_defaults(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        setup(&t);
         assert_int_equal(troot_run_mod(&t, &mod_puppet,
                                        "puppet:\n"
                                        "  install: false\n"
@@ -133,7 +120,7 @@ static void test_no_install_defaults(void **state)
                                        NULL),
                          0);
         /* exec without exec_args: --test, cloud-init's default */
-        assert_file_eq(&t, "/calls", "puppet agent --test\n");
+        assert_calls(&t, "puppet agent --test\n");
         troot_free(&t);
 }
 
@@ -142,7 +129,7 @@ static void test_bad_conf_values(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        setup(&t);
         /* a value with a newline would add a line: refused, the rest written */
         assert_true(troot_run_mod(&t, &mod_puppet,
                                   "puppet:\n"

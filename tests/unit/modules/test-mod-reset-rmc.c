@@ -9,14 +9,12 @@ static const char rmcctrl[] = "#!/bin/sh\necho \"rmcctrl $*\" >> /calls\n";
 static const char recfgct[] = "#!/bin/sh\necho \"recfgct $*\" >> /calls\n"
                               "[ -f /new-id ] && cat /new-id > /etc/ct_node_id\nexit 0\n";
 
-static bool setup(struct troot *t)
+static void setup(struct troot *t)
 {
-        if (!troot_make_system(t))
-                return false;
+        troot_make_target(t);
         troot_write_exec(t, "/opt/rsct/install/bin/rmcctrl", rmcctrl);
         troot_write_exec(t, "/opt/rsct/install/bin/recfgct", recfgct);
         troot_write(t, "/etc/ct_node_id", "0123456789abcdef\nline two\n");
-        return true;
 }
 
 static void test_no_rsct_does_nothing(void **state)
@@ -27,7 +25,7 @@ static void test_no_rsct_does_nothing(void **state)
         troot_make(&t);
         assert_int_equal(troot_run_module(&t, "reset_rmc", "{}\n", NULL), 0);
         assert_log_has(&t, "module disabled, RSCT_PATH not present");
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         troot_free(&t);
 }
 
@@ -36,14 +34,10 @@ static void test_new_node_id(void **state)
         (void)state;
         struct troot t;
 
-        troot_make(&t);
-        if (!setup(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         troot_write(&t, "/new-id", "fedcba9876543210\n");
         assert_int_equal(troot_run_module(&t, "reset_rmc", "{}\n", NULL), 0);
-        assert_file_eq(&t, "/calls", "rmcctrl -z\nrecfgct \n");
+        assert_calls(&t, "rmcctrl -z\nrecfgct \n");
         assert_log_has(&t, "Node ID at end of module: fedcba9876543210");
         troot_free(&t);
 }
@@ -53,13 +47,9 @@ static void test_same_node_id_fails(void **state)
         (void)state;
         struct troot t;
 
-        troot_make(&t);
-        if (!setup(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         assert_int_equal(troot_run_module(&t, "reset_rmc", "{}\n", NULL), -EPROTO);
-        assert_file_eq(&t, "/calls", "rmcctrl -z\nrecfgct \n");
+        assert_calls(&t, "rmcctrl -z\nrecfgct \n");
         assert_log_has(&t, "New node ID did not get generated.");
         troot_free(&t);
 }

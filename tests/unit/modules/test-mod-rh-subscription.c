@@ -21,23 +21,18 @@ static const char fake[] =
         "esac\n"
         "exit 0\n";
 
-#define SETUP(t, reg)                                                                              \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!troot_make_system(t)) {                                                       \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-                troot_write_exec(t, "/usr/sbin/subscription-manager", fake);                       \
-                troot_write(t, "/registered", reg);                                                \
-        } while (0)
+static void setup(struct troot *t, const char *registered)
+{
+        troot_make_fakes(t, fake, (const char *const[]){ "/usr/sbin/subscription-manager", NULL });
+        troot_write(t, "/registered", registered);
+}
 
 static void test_register_attach_pools_repos(void **state)
 {
         (void)state;
         struct troot t;
 
-        SETUP(&t, "1\n");
+        setup(&t, "1\n");
         assert_int_equal(troot_run_mod(&t, &mod_rh_subscription,
                                        "rh_subscription:\n"
                                        "  username: joe\n"
@@ -50,17 +45,16 @@ static void test_register_attach_pools_repos(void **state)
                                        "  rhsm-baseurl: https://cdn.example.org\n",
                                        NULL),
                          0);
-        assert_file_eq(&t, "/calls",
-                       "subscription-manager identity\n"
-                       "subscription-manager register --username=joe --password=PASSWORDSECRET "
-                       "--baseurl=https://cdn.example.org\n"
-                       "subscription-manager attach --auto --servicelevel=self-support\n"
-                       "subscription-manager list --available --pool-only\n"
-                       "subscription-manager list --consumed --pool-only\n"
-                       "subscription-manager attach --pool=pool1\n"
-                       "subscription-manager repos --list-enabled\n"
-                       "subscription-manager repos --list-disabled\n"
-                       "subscription-manager repos --disable=rhel-on --enable=rhel-off\n");
+        assert_calls(&t, "subscription-manager identity\n"
+                         "subscription-manager register --username=joe --password=PASSWORDSECRET "
+                         "--baseurl=https://cdn.example.org\n"
+                         "subscription-manager attach --auto --servicelevel=self-support\n"
+                         "subscription-manager list --available --pool-only\n"
+                         "subscription-manager list --consumed --pool-only\n"
+                         "subscription-manager attach --pool=pool1\n"
+                         "subscription-manager repos --list-enabled\n"
+                         "subscription-manager repos --list-disabled\n"
+                         "subscription-manager repos --disable=rhel-on --enable=rhel-off\n");
         assert_log_has(&t, "Pool pool2 is not available");
         assert_log_has(&t, "Repo nosuch does not appear to exist");
         assert_log_has(&t, "rh_subscription plugin completed successfully");
@@ -73,27 +67,27 @@ static void test_registered_incomplete_and_level(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t, "0\n");
+        setup(&t, "0\n");
         assert_int_equal(troot_run_mod(&t, &mod_rh_subscription,
                                        "rh_subscription: {activation-key: K, org: 12}\n", NULL),
                          0);
-        assert_file_eq(&t, "/calls", "subscription-manager identity\n");
+        assert_calls(&t, "subscription-manager identity\n");
         assert_log_has(&t, "System is already registered");
         troot_free(&t);
 
         /* service-level without auto-attach: a warning, no registration */
-        SETUP(&t, "1\n");
+        setup(&t, "1\n");
         assert_int_equal(troot_run_mod(&t, &mod_rh_subscription,
                                        "rh_subscription: {activation-key: K, org: o, "
                                        "service-level: x}\n",
                                        NULL),
                          0);
-        assert_file_eq(&t, "/calls", "subscription-manager identity\n");
+        assert_calls(&t, "subscription-manager identity\n");
         assert_log_has(&t, "rh_subscription plugin did not complete successfully");
         troot_free(&t);
 
         /* an activation key without org cannot register */
-        SETUP(&t, "1\n");
+        setup(&t, "1\n");
         assert_int_equal(troot_run_mod(&t, &mod_rh_subscription,
                                        "rh_subscription: {activation-key: K}\n", NULL),
                          0);

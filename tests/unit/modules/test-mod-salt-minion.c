@@ -10,27 +10,8 @@
 extern const struct module mod_salt_minion;
 extern const struct extmod ext_salt_minion;
 
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n";
-
-static bool setup(struct troot *t)
-{
-        if (!troot_make_system(t))
-                return false;
-        troot_write_exec(t, "/usr/bin/apt-get", fake);
-        troot_write_exec(t, "/usr/bin/systemctl", fake);
-        troot_write_exec(t, "/usr/bin/salt-call", fake);
-        return true;
-}
-
-#define SETUP(t)                                                                                   \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!setup(t)) {                                                                   \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/apt-get", "/usr/bin/systemctl", "/usr/bin/salt-call",
+                                     NULL };
 
 static void test_conf_grains_keys_service(void **state)
 {
@@ -40,7 +21,7 @@ static void test_conf_grains_keys_service(void **state)
         struct node *n;
         struct yaml_error err;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         assert_int_equal(troot_run_mod(&t, &mod_salt_minion,
                                        "salt_minion:\n"
                                        "  conf:\n"
@@ -90,7 +71,7 @@ static void test_masterless_custom_names(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
         assert_int_equal(fs_mkdir_p(t.fd, "/opt/salt/pki/minion", 0700), 0);
         assert_int_equal(troot_run_mod(&t, &mod_salt_minion,
                                        "salt_minion:\n"
@@ -120,11 +101,11 @@ static void test_relative_pki_dir_refused(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
-        (void)troot_run_mod(&t, &mod_salt_minion,
-                            "salt_minion:\n  pki_dir: ../../etc\n  public_key: P\n  private_key: K\n",
-                            NULL);
-        assert_null(troot_read(&t, "/calls"));
+        troot_make_fakes(&t, FAKE_RECORDER, tools);
+        (void)troot_run_mod(
+                &t, &mod_salt_minion,
+                "salt_minion:\n  pki_dir: ../../etc\n  public_key: P\n  private_key: K\n", NULL);
+        assert_calls(&t, NULL);
         assert_false(fs_exists(t.fd, "/etc/minion.pem"));
         troot_free(&t);
 }

@@ -10,24 +10,7 @@ static const char *const tools[] = { "chpasswd", "passwd", "usermod", "systemctl
 static __attribute__((noinline)) char *run_stderr(struct troot *t, const char *mod, const char *cfg,
                                                   int *ret)
 {
-        char path[] = "/tmp/cloudboot-stderr.XXXXXX";
-        int fd = mkstemp(path), saved, hostfd;
-        char *out = NULL;
-
-        assert_true(fd >= 0);
-        fflush(stderr);
-        saved = dup(STDERR_FILENO);
-        assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
-        *ret = troot_run_module(t, mod, cfg, NULL);
-        fflush(stderr);
-        assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-        close(saved);
-        close(fd);
-        hostfd = fs_open_root("/");
-        assert_int_equal(fs_read_file(hostfd, path, 1 << 20, &out, NULL), 0);
-        close(hostfd);
-        unlink(path);
-        return out;
+        return troot_run_module_output(t, mod, cfg, NULL, STDERR_FILENO, ret);
 }
 
 static void test_chpasswd_users_and_random_on_console_only(void **state)

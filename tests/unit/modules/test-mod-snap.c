@@ -10,35 +10,17 @@ extern const struct module mod_snap;
 extern const struct extmod ext_snap;
 
 /* snap records its argv; "snap fail" exits 1 */
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n"
-                           "[ \"$1\" = fail ] && exit 1\n"
-                           "exit 0\n";
+static const char fake[] = FAKE_RECORDER "[ \"$1\" = fail ] && exit 1\n"
+                                         "exit 0\n";
 
-static bool setup(struct troot *t)
-{
-        if (!troot_make_system(t))
-                return false;
-        troot_write_exec(t, "/usr/bin/snap", fake);
-        troot_write_exec(t, "/usr/bin/ls-fake", fake);
-        return true;
-}
-
-#define SETUP(t)                                                                                   \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!setup(t)) {                                                                   \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/snap", "/usr/bin/ls-fake", NULL };
 
 static void test_assertions_and_commands(void **state)
 {
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         assert_int_equal(troot_run_mod(&t, &mod_snap,
                                        "snap:\n"
                                        "  assertions:\n"
@@ -55,13 +37,12 @@ static void test_assertions_and_commands(void **state)
                          0);
         assert_file_eq(&t, "/var/lib/cloud/instances/i-test/snapd.assertions",
                        "type: account-key\nauthority-id: canonical\n\ntype: model");
-        assert_file_eq(&t, "/calls",
-                       "snap wait system seed.loaded\n"
-                       "snap ack /var/lib/cloud/instances/i-test/snapd.assertions\n"
-                       "snap install hello-world\n"
-                       "snap install core; rm -rf /\n"
-                       "ls-fake x\n"
-                       "snap list\n");
+        assert_calls(&t, "snap wait system seed.loaded\n"
+                         "snap ack /var/lib/cloud/instances/i-test/snapd.assertions\n"
+                         "snap install hello-world\n"
+                         "snap install core; rm -rf /\n"
+                         "ls-fake x\n"
+                         "snap list\n");
         /* the string went through the shell: its redirection happened */
         assert_true(fs_exists(t.fd, "/listed"));
         troot_free(&t);
@@ -72,7 +53,7 @@ static void test_mapping_order_and_failures(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         assert_true(troot_run_mod(&t, &mod_snap,
                                   "snap:\n"
                                   "  commands:\n"
@@ -80,11 +61,10 @@ static void test_mapping_order_and_failures(void **state)
                                   "    a: [install, a]\n"
                                   "    c: 'echo not-snap >> /calls'\n",
                                   NULL) < 0);
-        assert_file_eq(&t, "/calls",
-                       "snap wait system seed.loaded\n"
-                       "snap install a\n"
-                       "snap fail\n"
-                       "not-snap\n");
+        assert_calls(&t, "snap wait system seed.loaded\n"
+                         "snap install a\n"
+                         "snap fail\n"
+                         "not-snap\n");
         assert_log_has(&t, "Non-snap commands in snap config");
         assert_log_has(&t, "Failures running snap commands: 1 of 3");
         troot_free(&t);

@@ -9,43 +9,37 @@ extern const struct module mod_spacewalk;
 extern const struct extmod ext_spacewalk;
 
 /* rhn-profile-sync exits with the number in /registered (1: not registered) */
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n"
-                           "case \"${0##*/}\" in rhn-profile-sync) exit $(cat /registered);; esac\n"
-                           "exit 0\n";
+static const char fake[] =
+        FAKE_RECORDER "case \"${0##*/}\" in rhn-profile-sync) exit $(cat /registered);; esac\n"
+                      "exit 0\n";
 
-#define SETUP(t, reg)                                                                              \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!troot_make_system(t)) {                                                       \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-                troot_write_exec(t, "/usr/bin/dnf", fake);                                         \
-                troot_write_exec(t, "/usr/sbin/rhn-profile-sync", fake);                           \
-                troot_write_exec(t, "/usr/sbin/rhnreg_ks", fake);                                  \
-                troot_write(t, "/registered", reg);                                                \
-                troot_write(t, "/etc/hostname", "node1.example.org\n");                            \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/dnf", "/usr/sbin/rhn-profile-sync",
+                                     "/usr/sbin/rhnreg_ks", NULL };
+
+static void setup(struct troot *t, const char *registered)
+{
+        troot_make_fakes(t, fake, tools);
+        troot_write(t, "/registered", registered);
+        troot_write(t, "/etc/hostname", "node1.example.org\n");
+}
 
 static void test_register(void **state)
 {
         (void)state;
         struct troot t;
 
-        SETUP(&t, "1\n");
+        setup(&t, "1\n");
         assert_int_equal(troot_run_mod(&t, &mod_spacewalk,
                                        "spacewalk: {server: sw.example.org, proxy: "
                                        "proxy.example.org:3128, activation_key: AKSECRET9}\n",
                                        NULL),
                          0);
-        assert_file_eq(&t, "/calls",
-                       "dnf -y makecache\n"
-                       "dnf -y install rhn-setup\n"
-                       "rhn-profile-sync --verbose\n"
-                       "rhnreg_ks --serverUrl https://sw.example.org/XMLRPC --profilename "
-                       "node1.example.org --proxy proxy.example.org:3128 --sslCACert "
-                       "/usr/share/rhn/RHN-ORG-TRUSTED-SSL-CERT --activationkey AKSECRET9\n");
+        assert_calls(&t, "dnf -y makecache\n"
+                         "dnf -y install rhn-setup\n"
+                         "rhn-profile-sync --verbose\n"
+                         "rhnreg_ks --serverUrl https://sw.example.org/XMLRPC --profilename "
+                         "node1.example.org --proxy proxy.example.org:3128 --sslCACert "
+                         "/usr/share/rhn/RHN-ORG-TRUSTED-SSL-CERT --activationkey AKSECRET9\n");
         assert_null(strstr(t.log.data ? t.log.data : "", "AKSECRET9"));
         troot_free(&t);
 }
@@ -55,26 +49,25 @@ static void test_registered_or_no_server(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t, "0\n");
-        assert_int_equal(troot_run_mod(&t, &mod_spacewalk, "spacewalk: {server: sw}\n", NULL),
-                         0);
-        assert_file_eq(&t, "/calls",
-                       "dnf -y makecache\ndnf -y install rhn-setup\nrhn-profile-sync --verbose\n");
+        setup(&t, "0\n");
+        assert_int_equal(troot_run_mod(&t, &mod_spacewalk, "spacewalk: {server: sw}\n", NULL), 0);
+        assert_calls(&t,
+                     "dnf -y makecache\ndnf -y install rhn-setup\nrhn-profile-sync --verbose\n");
         troot_free(&t);
 
-        SETUP(&t, "1\n");
+        setup(&t, "1\n");
         assert_int_equal(troot_run_mod(&t, &mod_spacewalk, "spacewalk: {proxy: p}\n", NULL), 0);
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         troot_free(&t);
 
         /* a server that would be an option, or a line break: refused by the schema */
-        SETUP(&t, "1\n");
+        setup(&t, "1\n");
         assert_int_equal(troot_run_mod(&t, &mod_spacewalk, "spacewalk: {server: --help}\n", NULL),
                          0);
         assert_int_equal(troot_run_mod(&t, &mod_spacewalk,
                                        "spacewalk: {server: s, activation_key: \"a\\nb\"}\n", NULL),
                          0);
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         troot_free(&t);
 }
 

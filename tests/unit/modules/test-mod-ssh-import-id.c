@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/ssh_import_id.c against tests/helpers/fakemeta on
  * loopback, serving gh/<user>.keys and lp/<user>. */
-#include <signal.h>
-#include <sys/wait.h>
-
 #include "testlib.h"
 
 static const char key1[] =
@@ -11,38 +8,12 @@ static const char key1[] =
 static const char key2[] =
         "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFYqbkFg0nKp3HFvqw5uJhTzmtk3Z2RqGw3P9tT2Z9Xo";
 
-static pid_t fakemeta_start(const char *dir, int *port)
-{
-        const char *bin = getenv("FAKEMETA");
-        int p[2];
-        pid_t pid;
-        char line[32] = "";
-        ssize_t n;
-        if (!bin || access(bin, X_OK) != 0)
-                return -1;
-        assert_int_equal(pipe(p), 0);
-        pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-                dup2(p[1], STDOUT_FILENO);
-                close(p[0]);
-                execl(bin, bin, "--listen", "127.0.0.1:0", dir, (char *)NULL);
-                _exit(127);
-        }
-        close(p[1]);
-        n = read(p[0], line, sizeof(line) - 1);
-        close(p[0]);
-        assert_true(n > 0);
-        *port = atoi(line);
-        return pid;
-}
-
 static void test_keys_imported_for_default_and_named_users(void **state)
 {
         (void)state;
         struct troot t, srv;
         char cfg[2048], body[1024];
-        int port = 0, st;
+        int port = 0;
         pid_t pid;
         char *ak;
 
@@ -51,11 +22,7 @@ static void test_keys_imported_for_default_and_named_users(void **state)
         troot_write(&srv, "/gh/alice.keys", body);
         (void)snprintf(body, sizeof(body), "%s bob\n", key2);
         troot_write(&srv, "/lp/bob", body);
-        pid = fakemeta_start(srv.path, &port);
-        if (pid < 0) {
-                troot_free(&srv);
-                skip();
-        }
+        pid = fakemeta_start(&srv, NULL, &port);
         troot_make(&t);
         troot_write(&t, "/etc/passwd",
                     "root:x:0:0:root:/root:/bin/sh\n"
@@ -73,8 +40,7 @@ static void test_keys_imported_for_default_and_named_users(void **state)
                 "users:\n  - default\n  - name: bob\n    ssh_import_id: [bob, \"gh:x;rm\"]\n",
                 port, port);
         assert_int_equal(troot_run_module(&t, "ssh_import_id", cfg, NULL), -EINVAL);
-        kill(pid, SIGTERM);
-        waitpid(pid, &st, 0);
+        fakemeta_stop(pid);
         ak = troot_read(&t, "/home/debian/.ssh/authorized_keys");
         assert_non_null(ak);
         (void)snprintf(body, sizeof(body),

@@ -9,24 +9,13 @@ extern const struct module mod_ubuntu_drivers;
 extern const struct extmod ext_ubuntu_drivers;
 
 /* debconf-communicate also keeps the template it was told to load */
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"${0##*/} $*\" >> /calls\n"
-                           "cat >> /stdin\n"
-                           "[ \"${0##*/}\" = debconf-communicate ] && "
-                           "cat /var/tmp/cloudboot-ubuntu_drivers/nvidia.template > /template\n"
-                           "exit 0\n";
+static const char fake[] =
+        FAKE_RECORDER_STDIN "[ \"${0##*/}\" = debconf-communicate ] && "
+                            "cat /var/tmp/cloudboot-ubuntu_drivers/nvidia.template > /template\n"
+                            "exit 0\n";
 
-#define SETUP(t)                                                                                   \
-        do {                                                                                       \
-                troot_make(t);                                                                     \
-                if (!troot_make_system(t)) {                                                       \
-                        troot_free(t);                                                             \
-                        skip();                                                                    \
-                }                                                                                  \
-                troot_write_exec(t, "/usr/bin/apt-get", fake);                                     \
-                troot_write_exec(t, "/usr/bin/debconf-communicate", fake);                         \
-                troot_write_exec(t, "/usr/bin/ubuntu-drivers", fake);                              \
-        } while (0)
+static const char *const tools[] = { "/usr/bin/apt-get", "/usr/bin/debconf-communicate",
+                                     "/usr/bin/ubuntu-drivers", NULL };
 
 static void test_install(void **state)
 {
@@ -34,15 +23,14 @@ static void test_install(void **state)
         struct troot t;
         char *tpl;
 
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         assert_int_equal(troot_run_mod(&t, &mod_ubuntu_drivers,
                                        "drivers: {nvidia: {license-accepted: true, version: "
                                        "'535'}}\n",
                                        NULL),
                          0);
-        assert_file_eq(&t, "/calls",
-                       "debconf-communicate cloud-init\n"
-                       "ubuntu-drivers install --gpgpu nvidia:535\n");
+        assert_calls(&t, "debconf-communicate cloud-init\n"
+                         "ubuntu-drivers install --gpgpu nvidia:535\n");
         assert_file_eq(&t, "/stdin",
                        "X_LOADTEMPLATEFILE /var/tmp/cloudboot-ubuntu_drivers/nvidia.template\n");
         tpl = troot_read(&t, "/template");
@@ -59,7 +47,7 @@ static void test_not_accepted_or_bad_version(void **state)
         (void)state;
         struct troot t;
 
-        SETUP(&t);
+        troot_make_fakes(&t, fake, tools);
         assert_int_equal(troot_run_mod(&t, &mod_ubuntu_drivers,
                                        "drivers: {nvidia: {license-accepted: false}}\n", NULL),
                          0);
@@ -68,7 +56,7 @@ static void test_not_accepted_or_bad_version(void **state)
                                        "\"1 --free-only\"}}\n",
                                        NULL),
                          0);
-        assert_null(troot_read(&t, "/calls"));
+        assert_calls(&t, NULL);
         troot_free(&t);
 }
 

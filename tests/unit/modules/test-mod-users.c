@@ -29,6 +29,28 @@ static void assert_calls_lack(const char *stubs, const char *needle)
         free(calls);
 }
 
+/* A root with base_system() and the shadow tools stubbed on PATH. */
+static void setup(struct troot *t, char *stubs, size_t size)
+{
+        troot_make(t);
+        base_system(t);
+        stubs_make(stubs, size, tools);
+}
+
+static void teardown(struct troot *t, const char *stubs)
+{
+        stubs_free(stubs);
+        troot_free(t);
+}
+
+/* The stubs ran "TOOL --root <the root> ARGS...". */
+static void assert_root_call(struct troot *t, const char *stubs, const char *tool, const char *args)
+{
+        char want[600];
+        (void)snprintf(want, sizeof(want), "%s [--root] [%s] %s", tool, t->path, args);
+        assert_calls_have(stubs, want);
+}
+
 static struct node *normalize(const char *cfg_text)
 {
         struct node *cfg = test_yaml(cfg_text),
@@ -40,6 +62,20 @@ static struct node *normalize(const char *cfg_text)
         node_free(cfg);
         node_free(base);
         return users;
+}
+
+/* normalize(cfg_text) gives exactly the users `names`, in this order; the
+ * caller frees what it returns. */
+static struct node *expect_users(const char *cfg_text, const char *const *names)
+{
+        struct node *u = normalize(cfg_text);
+        size_t n = 0;
+        while (names[n])
+                n++;
+        assert_int_equal(u->n, n);
+        for (size_t i = 0; i < n; i++)
+                assert_string_equal(node_get_str(u->items[i], "name"), names[i]);
+        return u;
 }
 
 static void test_normalize_forms(void **state)
@@ -58,29 +94,20 @@ static void test_normalize_forms(void **state)
         node_free(u);
 
         /* the default user comes last, wherever "default" stands */
-        u = normalize("users: [default, 'alice, bob', {name: carol, lock-passwd: false}]\n");
-        assert_int_equal(u->n, 4);
-        assert_string_equal(node_get_str(u->items[0], "name"), "alice");
-        assert_string_equal(node_get_str(u->items[1], "name"), "bob");
+        u = expect_users("users: [default, 'alice, bob', {name: carol, lock-passwd: false}]\n",
+                         (const char *const[]){ "alice", "bob", "carol", "debian", NULL });
         /* hyphenated keys are read as their underscore names */
         assert_false(node_get_bool(u->items[2], "lock_passwd", true));
-        assert_string_equal(node_get_str(u->items[3], "name"), "debian");
         assert_true(node_get_bool(u->items[3], "default", false));
         node_free(u);
 
-        u = normalize("users: [alice, default, bob]\n");
-        assert_int_equal(u->n, 3);
-        assert_string_equal(node_get_str(u->items[0], "name"), "alice");
-        assert_string_equal(node_get_str(u->items[1], "name"), "bob");
-        assert_string_equal(node_get_str(u->items[2], "name"), "debian");
+        u = expect_users("users: [alice, default, bob]\n",
+                         (const char *const[]){ "alice", "bob", "debian", NULL });
         node_free(u);
 
         /* users as one string: sorted, as cloud-init's uniq_merge_sorted */
-        u = normalize("users: 'zed, default, amy'\n");
-        assert_int_equal(u->n, 3);
-        assert_string_equal(node_get_str(u->items[0], "name"), "amy");
-        assert_string_equal(node_get_str(u->items[1], "name"), "zed");
-        assert_string_equal(node_get_str(u->items[2], "name"), "debian");
+        u = expect_users("users: 'zed, default, amy'\n",
+                         (const char *const[]){ "amy", "zed", "debian", NULL });
         node_free(u);
 
         /* users without default: no default user */
@@ -104,11 +131,9 @@ static void test_new_user_argv_password_and_sudo(void **state)
 {
         (void)state;
         struct troot t;
-        char stubs[256], expect[600];
+        char stubs[256];
         char *in, *sudoers, *d;
-        troot_make(&t);
-        base_system(&t);
-        stubs_make(stubs, sizeof(stubs), tools);
+        setup(&t, stubs, sizeof(stubs));
         assert_int_equal(troot_run_module(&t, "users_groups",
                                           "users:\n"
                                           "- name: alice\n"
@@ -121,18 +146,13 @@ static void test_new_user_argv_password_and_sudo(void **state)
                                           "  plain_text_passwd: s3cret-pw\n",
                                           NULL),
                          0);
-        (void)snprintf(expect, sizeof(expect), "groupadd [--root] [%s] [newgrp]", t.path);
-        assert_calls_have(stubs, expect);
+        assert_root_call(&t, stubs, "groupadd", "[newgrp]");
         assert_calls_lack(stubs, "[adm]\ngroupadd");
-        (void)snprintf(expect, sizeof(expect),
-                       "useradd [--root] [%s] [alice] [--comment] [Alice A] [--shell] [/bin/bash] "
-                       "[--uid] [1500] [--groups] [adm,newgrp] [--create-home]",
-                       t.path);
-        assert_calls_have(stubs, expect);
-        (void)snprintf(expect, sizeof(expect), "chpasswd [--root] [%s] [--encrypted]", t.path);
-        assert_calls_have(stubs, expect);
-        (void)snprintf(expect, sizeof(expect), "usermod [--root] [%s] [--unlock] [alice]", t.path);
-        assert_calls_have(stubs, expect);
+        assert_root_call(&t, stubs, "useradd",
+                         "[alice] [--comment] [Alice A] [--shell] [/bin/bash] [--uid] [1500] "
+                         "[--groups] [adm,newgrp] [--create-home]");
+        assert_root_call(&t, stubs, "chpasswd", "[--encrypted]");
+        assert_root_call(&t, stubs, "usermod", "[--unlock] [alice]");
         /* the password travels hashed, on stdin; never in argv or the log */
         in = stubs_read(stubs, "stdin");
         assert_true(strncmp(in, "alice:$", 7) == 0);
@@ -150,22 +170,19 @@ static void test_new_user_argv_password_and_sudo(void **state)
         d = troot_read(&t, "/etc/sudoers");
         assert_non_null(strstr(d, "#includedir /etc/sudoers.d\n"));
         free(d);
-        stubs_free(stubs);
-        troot_free(&t);
+        teardown(&t, stubs);
 }
 
 static void test_default_user_and_existing_user(void **state)
 {
         (void)state;
         struct troot t;
-        char stubs[256], expect[600];
-        troot_make(&t);
-        base_system(&t);
+        char stubs[256];
+        setup(&t, stubs, sizeof(stubs));
         troot_write(&t, "/etc/passwd",
                     "root:x:0:0:root:/root:/bin/sh\n"
                     "bob:x:1000:1000::/home/bob:/bin/sh\n");
         troot_write(&t, "/etc/sudoers", "@includedir /etc/sudoers.d\n");
-        stubs_make(stubs, sizeof(stubs), tools);
         assert_int_equal(troot_run_module(&t, "users_groups",
                                           "system_info:\n  default_user:\n    name: debian\n"
                                           "    sudo: ['ALL=(ALL) NOPASSWD:ALL']\n"
@@ -173,47 +190,36 @@ static void test_default_user_and_existing_user(void **state)
                                           "users: [default, bob]\n",
                                           NULL),
                          0);
-        (void)snprintf(expect, sizeof(expect),
-                       "useradd [--root] [%s] [debian] [--groups] [adm,sudo] [--create-home]",
-                       t.path);
-        assert_calls_have(stubs, expect);
+        assert_root_call(&t, stubs, "useradd", "[debian] [--groups] [adm,sudo] [--create-home]");
         /* bob exists: not created again, but locked (lock_passwd defaults to true) */
         assert_calls_lack(stubs, "[bob] [--create-home]");
-        (void)snprintf(expect, sizeof(expect), "usermod [--root] [%s] [--lock] [bob]", t.path);
-        assert_calls_have(stubs, expect);
+        assert_root_call(&t, stubs, "usermod", "[--lock] [bob]");
         assert_log_has(&t, "User bob already exists");
         /* @includedir is as good as #includedir: sudoers untouched */
         assert_file_eq(&t, "/etc/sudoers", "@includedir /etc/sudoers.d\n");
-        stubs_free(stubs);
-        troot_free(&t);
+        teardown(&t, stubs);
 }
 
 static void test_groups_and_members(void **state)
 {
         (void)state;
         struct troot t;
-        char stubs[256], expect[600];
-        troot_make(&t);
-        base_system(&t);
+        char stubs[256];
+        setup(&t, stubs, sizeof(stubs));
         troot_write(&t, "/etc/passwd",
                     "root:x:0:0:root:/root:/bin/sh\n"
                     "alice:x:1000:1000::/home/alice:/bin/sh\n");
-        stubs_make(stubs, sizeof(stubs), tools);
         assert_int_equal(troot_run_module(&t, "users_groups",
                                           "users: []\nsystem_info: {}\n"
                                           "groups:\n- admins: [alice, ghost]\n- 'g1, g2'\n",
                                           NULL),
                          -EPROTO);
-        (void)snprintf(expect, sizeof(expect), "groupadd [--root] [%s] [admins]", t.path);
-        assert_calls_have(stubs, expect);
-        (void)snprintf(expect, sizeof(expect),
-                       "usermod [--root] [%s] [--append] [--groups] [admins] [alice]", t.path);
-        assert_calls_have(stubs, expect);
+        assert_root_call(&t, stubs, "groupadd", "[admins]");
+        assert_root_call(&t, stubs, "usermod", "[--append] [--groups] [admins] [alice]");
         assert_log_has(&t, "Cannot add ghost to group admins: there is no such user");
         assert_calls_have(stubs, "[g1]");
         assert_calls_have(stubs, "[g2]");
-        stubs_free(stubs);
-        troot_free(&t);
+        teardown(&t, stubs);
 }
 
 static void test_bad_names_never_reach_a_command(void **state)
@@ -221,9 +227,7 @@ static void test_bad_names_never_reach_a_command(void **state)
         (void)state;
         struct troot t;
         char stubs[256];
-        troot_make(&t);
-        base_system(&t);
-        stubs_make(stubs, sizeof(stubs), tools);
+        setup(&t, stubs, sizeof(stubs));
         assert_int_equal(troot_run_module(&t, "users_groups",
                                           "system_info: {}\n"
                                           "users: ['-ou0', 'a;reboot', \"x y\"]\n",
@@ -232,8 +236,7 @@ static void test_bad_names_never_reach_a_command(void **state)
         assert_calls_lack(stubs, "useradd");
         assert_log_has(&t, "'-ou0' is not a valid user name");
         assert_log_has(&t, "'a;reboot' is not a valid user name");
-        stubs_free(stubs);
-        troot_free(&t);
+        teardown(&t, stubs);
 }
 
 struct msgs {
@@ -294,16 +297,13 @@ static void test_bad_fields_never_reach_useradd(void **state)
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 struct troot t;
                 char stubs[256];
-                troot_make(&t);
-                base_system(&t);
-                stubs_make(stubs, sizeof(stubs), tools);
+                setup(&t, stubs, sizeof(stubs));
                 assert_int_equal(troot_run_module(&t, "users_groups", cases[i], NULL), -EINVAL);
                 assert_calls_lack(stubs, "useradd");
                 assert_calls_lack(stubs, "chpasswd");
                 assert_log_has(&t, "of deb must be");
                 assert_log_has(&t, "the user is not created");
-                stubs_free(stubs);
-                troot_free(&t);
+                teardown(&t, stubs);
         }
 }
 
@@ -312,18 +312,15 @@ static void test_bad_fields_never_reach_useradd(void **state)
 static void test_missing_primary_group_is_created(void **state)
 {
         struct troot t;
-        char stubs[256], expect[600], *calls, *g, *u;
+        char stubs[256], *calls, *g, *u;
         (void)state;
-        troot_make(&t);
-        base_system(&t);
-        stubs_make(stubs, sizeof(stubs), tools);
+        setup(&t, stubs, sizeof(stubs));
         assert_int_equal(troot_run_module(&t, "users_groups",
                                           "system_info: {}\nusers:\n- name: alice\n"
                                           "  primary_group: devs\n",
                                           NULL),
                          0);
-        (void)snprintf(expect, sizeof(expect), "groupadd [--root] [%s] [devs]", t.path);
-        assert_calls_have(stubs, expect);
+        assert_root_call(&t, stubs, "groupadd", "[devs]");
         assert_calls_have(stubs, "useradd [--root]");
         assert_calls_have(stubs, "[alice] [--gid] [devs]");
         calls = stubs_read(stubs, "calls");
@@ -331,8 +328,7 @@ static void test_missing_primary_group_is_created(void **state)
         u = strstr(calls, "useradd");
         assert_true(g && u && g < u);
         free(calls);
-        stubs_free(stubs);
-        troot_free(&t);
+        teardown(&t, stubs);
 }
 
 /* users: [] creates nobody, not even the default user. */
@@ -341,17 +337,14 @@ static void test_empty_users_creates_nobody(void **state)
         struct troot t;
         char stubs[256];
         (void)state;
-        troot_make(&t);
-        base_system(&t);
-        stubs_make(stubs, sizeof(stubs), tools);
+        setup(&t, stubs, sizeof(stubs));
         assert_int_equal(troot_run_module(&t, "users_groups",
                                           "system_info: {default_user: {name: debian}}\n"
                                           "users: []\n",
                                           NULL),
                          0);
         assert_calls_lack(stubs, "useradd");
-        stubs_free(stubs);
-        troot_free(&t);
+        teardown(&t, stubs);
 }
 
 static void test_useradd_failure_is_reported(void **state)
@@ -360,9 +353,7 @@ static void test_useradd_failure_is_reported(void **state)
         struct troot t;
         char stubs[256], path[512];
         FILE *f;
-        troot_make(&t);
-        base_system(&t);
-        stubs_make(stubs, sizeof(stubs), tools);
+        setup(&t, stubs, sizeof(stubs));
         (void)snprintf(path, sizeof(path), "%s/exit-useradd", stubs);
         f = fopen(path, "w");
         fputs("9", f);
@@ -372,8 +363,7 @@ static void test_useradd_failure_is_reported(void **state)
                 -EPROTO);
         assert_log_has(&t, "useradd alice failed");
         assert_calls_lack(stubs, "usermod");
-        stubs_free(stubs);
-        troot_free(&t);
+        teardown(&t, stubs);
 }
 
 int main(void)

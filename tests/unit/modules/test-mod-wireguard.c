@@ -34,18 +34,11 @@ static const char cfg_one[] = "unverified_modules: [wireguard]\n"
                               "  readinessprobe:\n"
                               "    - ping -c 1 10.99.0.1\n";
 
-static const char fake[] = "#!/bin/sh\n"
-                           "echo \"$(basename \"$0\") $*\" >> /tmp/cmd.log\n"
-                           "exit 0\n";
-
-static bool target(struct troot *t)
+static void setup(struct troot *t)
 {
-        if (!troot_make_system(t))
-                return false;
+        troot_make_fakes(t, FAKE_RECORDER,
+                         (const char *const[]){ "/usr/bin/apt-get", "/usr/bin/systemctl", NULL });
         troot_write(t, "/etc/os-release", "ID=debian\nVERSION_CODENAME=bookworm\n");
-        troot_write_exec(t, "/usr/bin/apt-get", fake);
-        troot_write_exec(t, "/usr/bin/systemctl", fake);
-        return true;
 }
 
 static void assert_no_secret(struct troot *t)
@@ -59,11 +52,7 @@ static void test_writes_0600_installs_tools_and_enables_unit(void **state)
         (void)state;
         struct troot t;
         struct stat st;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         assert_int_equal(troot_run_module(&t, "wireguard", cfg_one, NULL), 0);
         assert_file_eq(&t, "/etc/wireguard/wg0.conf", conf);
         assert_int_equal(troot_mode(&t, "/etc/wireguard/wg0.conf") & 07777, 0600);
@@ -73,7 +62,7 @@ static void test_writes_0600_installs_tools_and_enables_unit(void **state)
         assert_int_equal(st.st_gid, 0);
         /* the directory it made holds private keys: 0700, as the package's */
         assert_int_equal(troot_mode(&t, "/etc/wireguard") & 07777, 0700);
-        assert_file_eq(&t, "/tmp/cmd.log",
+        assert_calls(&t,
                        "apt-get --assume-yes update\n"
                        "apt-get --option=Dpkg::Options::=--force-confold "
                        "--option=Dpkg::options::=--force-unsafe-io --assume-yes --quiet install "
@@ -92,12 +81,8 @@ static void test_present_wg_installs_nothing_and_keeps_directory_mode(void **sta
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
-        troot_write_exec(&t, "/usr/bin/wg", fake);
+        setup(&t);
+        troot_write_exec(&t, "/usr/bin/wg", FAKE_RECORDER);
         assert_int_equal(fs_mkdir_p(t.fd, "/etc/wireguard", 0750), 0);
         /* an old file of another mode is replaced: 0600 whatever was there */
         troot_write(&t, "/etc/wireguard/wg0.conf", "old\n");
@@ -105,7 +90,7 @@ static void test_present_wg_installs_nothing_and_keeps_directory_mode(void **sta
         assert_file_eq(&t, "/etc/wireguard/wg0.conf", conf);
         assert_int_equal(troot_mode(&t, "/etc/wireguard/wg0.conf") & 07777, 0600);
         assert_int_equal(troot_mode(&t, "/etc/wireguard") & 07777, 0750);
-        assert_file_eq(&t, "/tmp/cmd.log", "systemctl enable wg-quick@wg0\n");
+        assert_calls(&t, "systemctl enable wg-quick@wg0\n");
         troot_free(&t);
 }
 
@@ -113,12 +98,8 @@ static void test_two_interfaces_in_order(void **state)
 {
         (void)state;
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
-        troot_write_exec(&t, "/usr/bin/wg", fake);
+        setup(&t);
+        troot_write_exec(&t, "/usr/bin/wg", FAKE_RECORDER);
         assert_int_equal(troot_run_module(&t, "wireguard",
                                           "unverified_modules: [wireguard]\n"
                                           "wireguard:\n"
@@ -133,7 +114,7 @@ static void test_two_interfaces_in_order(void **state)
         assert_file_eq(&t, "/srv/wg/x/y.conf", "");
         assert_int_equal(troot_mode(&t, "/srv/wg/x/y.conf") & 07777, 0600);
         assert_int_equal(troot_mode(&t, "/srv/wg/x") & 07777, 0700);
-        assert_file_eq(&t, "/tmp/cmd.log",
+        assert_calls(&t,
                        "systemctl enable wg-quick@wg0\n"
                        "systemctl enable wg-quick@a_b=c+d.e-f\n");
         troot_free(&t);
@@ -143,15 +124,11 @@ static void test_two_interfaces_in_order(void **state)
 static void run_refused(const char *cfg, const char *msg, const char *not_written)
 {
         struct troot t;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         assert_int_equal(troot_run_module(&t, "wireguard", cfg, NULL), -EINVAL);
         assert_log_has(&t, msg);
         assert_log_has(&t, "Invalid wireguard interface configuration: nothing configured");
-        assert_false(fs_exists(t.fd, "/tmp/cmd.log"));
+        assert_calls(&t, NULL);
         assert_false(fs_exists(t.fd, "/etc/wireguard/ok.conf"));
         if (not_written)
                 assert_false(fs_exists(t.fd, not_written));
@@ -254,11 +231,7 @@ static void test_symlinked_directory_refused(void **state)
 {
         struct troot t;
         (void)state;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         assert_int_equal(fs_mkdir_p(t.fd, "/elsewhere", 0755), 0);
         assert_int_equal(symlinkat("/elsewhere", t.fd, "etc/wireguard"), 0);
         assert_int_equal(troot_run_module(&t, "wireguard", cfg_one, NULL), -ELOOP);
@@ -273,11 +246,7 @@ static void test_symlinked_file_replaced_not_followed(void **state)
         struct troot t;
         char *other;
         (void)state;
-        troot_make(&t);
-        if (!target(&t)) {
-                troot_free(&t);
-                skip();
-        }
+        setup(&t);
         troot_write(&t, "/etc/shadow-like", "keep\n");
         assert_int_equal(fs_mkdir_p(t.fd, "/etc/wireguard", 0700), 0);
         assert_int_equal(symlinkat("/etc/shadow-like", t.fd, "etc/wireguard/wg0.conf"), 0);

@@ -1,7 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/write_files.c on a temp root. */
-#include <signal.h>
-#include <sys/wait.h>
 
 #include "testlib.h"
 #include "module.h"
@@ -278,51 +276,19 @@ static void test_user_links_and_special_files_refused(void **state)
 }
 
 
-/* tests/helpers/fakemeta on loopback serving dir with rules; -1 without it. */
-static pid_t fakemeta_start(const char *dir, const char *rules, int *port)
-{
-        const char *bin = getenv("FAKEMETA");
-        int p[2];
-        pid_t pid;
-        char line[32] = "";
-        ssize_t n;
-        if (!bin || access(bin, X_OK) != 0)
-                return -1;
-        assert_int_equal(pipe(p), 0);
-        pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-                dup2(p[1], STDOUT_FILENO);
-                close(p[0]);
-                execl(bin, bin, "--listen", "127.0.0.1:0", "--rules", rules, dir, (char *)NULL);
-                _exit(127);
-        }
-        close(p[1]);
-        n = read(p[0], line, sizeof(line) - 1);
-        close(p[0]);
-        assert_true(n > 0);
-        *port = atoi(line);
-        return pid;
-}
-
 static void test_source_fetched_or_content_fallback(void **state)
 {
         (void)state;
         struct troot t, srv;
-        char cfg[4096], rules[600];
-        int port = 0, st;
+        char cfg[4096];
+        int port = 0;
         pid_t pid;
 
         troot_make(&srv);
         troot_write(&srv, "/hello", "#!/bin/sh\necho hello\n");
         troot_write(&srv, "/rules", "GET /hello require X-Token:s3cret 403\n"
                                     "GET /gone status 404\n");
-        (void)snprintf(rules, sizeof(rules), "%s/rules", srv.path);
-        pid = fakemeta_start(srv.path, rules, &port);
-        if (pid < 0) {
-                troot_free(&srv);
-                skip();
-        }
+        pid = fakemeta_start(&srv, "/rules", &port);
         troot_make(&t);
         troot_write(&t, "/srv/local", "from the root\n");
         (void)snprintf(cfg, sizeof(cfg),
@@ -350,8 +316,7 @@ static void test_source_fetched_or_content_fallback(void **state)
                        "  source: {uri: 'ftp://127.0.0.1/x'}\n",
                        port, port, port, port);
         assert_int_equal(run(&t, "write_files", cfg), 0);
-        kill(pid, SIGTERM);
-        waitpid(pid, &st, 0);
+        fakemeta_stop(pid);
         assert_file_eq(&t, "/usr/bin/hello", "#!/bin/sh\necho hello\n");
         assert_int_equal(troot_mode(&t, "/usr/bin/hello") & 07777, 0755);
         /* 404: the content, decoded as its encoding says */
