@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "authkeys.h"
 #include "buf.h"
@@ -281,6 +282,7 @@ static int user_fingerprints(const struct module_ctx *ctx, const char *user, con
 {
         _cleanup_free_ char *path = NULL, *data = NULL, *hdr = NULL;
         struct passwd_entry pw = { 0 };
+        struct stat st;
         struct table *t;
         size_t len = 0;
         bool any = false;
@@ -292,13 +294,21 @@ static int user_fingerprints(const struct module_ctx *ctx, const char *user, con
                 return log_warning_errno(r, "No fingerprints for user %s: not in /etc/passwd",
                                          user);
         r = authkeys_path(ctx->root_fd, &pw, &path);
-        passwd_entry_done(&pw);
-        if (r < 0)
+        if (r < 0) {
+                passwd_entry_done(&pw);
                 return log_warning_errno(r, "No authorized_keys path for user %s: %m", user);
+        }
         /* a symlink the user planted is not followed (fs_open_in_root) */
         r = fs_read_regular(ctx->root_fd, path, KEYS_FILE_MAX, &data, &len);
         if (r < 0 && r != -ENOENT)
                 log_warning_errno(r, "Cannot read %s: %m", path);
+        /* cloud-init's reader makes what is missing: ~/.ssh (0700) and an
+         * empty authorized_keys (0600), the user's; made here the way keys
+         * are installed (no symlink followed from the home down) */
+        if (r == -ENOENT && pw.home && fs_stat(ctx->root_fd, pw.home, false, &st) >= 0 &&
+            S_ISDIR(st.st_mode))
+                (void)authkeys_install(ctx->root_fd, &pw, NULL, 0, NULL);
+        passwd_entry_done(&pw);
         if (r >= 0)
                 for (const char *p = data; p < data + len && !any; p++)
                         any = *p != '\0';

@@ -2,6 +2,9 @@
 /* Tests of modules/ssh_authkey_fingerprints.c on a --root tree. The expected
  * tables are what cloud-init 25.x's _pprint_key_entries prints for the same
  * authorized_keys file (run from its source). */
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "testlib.h"
 
 #define KEYS                                                                                       \
@@ -61,6 +64,38 @@ static void test_table_sha256_as_cloud_init(void **state)
         assert_string_equal(out + strlen(want_sha256),
                             "ci-info: no authorized SSH keys fingerprints found for user bob.\n");
         free(out);
+        /* bob has no home here: nothing is made for him */
+        assert_false(fs_exists(t.fd, "/home/bob/.ssh"));
+        troot_free(&t);
+}
+
+/* As cloud-init's reader: a user with a home and no authorized_keys gets an
+ * empty one (0600) in a ~/.ssh (0700), both the user's. */
+static void test_missing_file_made_empty(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct stat st;
+        char p[512];
+        int r;
+        char *out;
+        troot_make(&t);
+        make_users(&t);
+        assert_int_equal(fs_mkdir_p(t.fd, "/home/bob", 0755), 0);
+        (void)snprintf(p, sizeof(p), "%s/home/bob", t.path);
+        assert_int_equal(chown(p, 1001, 1001), 0);
+        out = troot_run_module_stdout(&t, "ssh_authkey_fingerprints", "users: [{name: bob}]\n",
+                                      NULL, &r);
+        assert_int_equal(r, 0);
+        assert_string_equal(out, "ci-info: no authorized SSH keys fingerprints found for user bob.\n");
+        free(out);
+        assert_file_eq(&t, "/home/bob/.ssh/authorized_keys", "");
+        assert_int_equal(troot_mode(&t, "/home/bob/.ssh/authorized_keys") & 07777, 0600);
+        assert_int_equal(troot_mode(&t, "/home/bob/.ssh") & 07777, 0700);
+        (void)snprintf(p, sizeof(p), "%s/home/bob/.ssh/authorized_keys", t.path);
+        assert_int_equal(lstat(p, &st), 0);
+        assert_int_equal(st.st_uid, 1001);
+        assert_int_equal(st.st_gid, 1001);
         troot_free(&t);
 }
 
@@ -124,6 +159,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_table_sha256_as_cloud_init),
+                cmocka_unit_test(test_missing_file_made_empty),
                 cmocka_unit_test(test_md5_and_unknown_hash),
                 cmocka_unit_test(test_disabled_and_control_chars),
         };
