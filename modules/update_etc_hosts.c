@@ -42,7 +42,8 @@ static const char builtin_template[] =
         "# The following lines are desirable for IPv6 capable hosts\n"
         "::1 localhost ip6-localhost ip6-loopback\n"
         "ff02::1 ip6-allnodes\n"
-        "ff02::2 ip6-allrouters\n";
+        "ff02::2 ip6-allrouters\n"
+        "\n"; /* Debian's template ends with an empty line, and so does its /etc/hosts */
 
 /* The template without its jinja comments, as cloud-init's renderer (jinja,
  * trim_blocks) leaves it: "{# ... #}" goes with the newline after it, "-#}"

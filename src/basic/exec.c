@@ -260,8 +260,9 @@ int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status)
                 (void)kill(-pid, SIGKILL);
                 if (r == 0)
                         r = -ETIMEDOUT;
-                log_warning("%s timed out after %u s; it and what it started were killed", argv[0],
-                            timeout_sec);
+                log_full(o->best_effort ? LOG_LVL_INFO : LOG_LVL_WARNING,
+                         "%s timed out after %u s; it and what it started were killed%s", argv[0],
+                         timeout_sec, o->best_effort ? " (the boot goes on without it)" : "");
         }
         /* What the command wrote before it ended; a process it left running
          * that still holds the pipes is not waited for. */

@@ -18,6 +18,9 @@ struct exec_opts {
         const void *input; /* written to the program's stdin, then closed */
         size_t input_len;
         struct buf *capture; /* stdout goes here instead of the output log */
+        /* a wait the caller can do without (udevadm settle): its timeout is
+         * an info line, not a warning that would mark the boot degraded */
+        bool best_effort;
 };
 
 #define EXEC_TIMEOUT_DEFAULT 3600u

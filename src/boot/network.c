@@ -59,7 +59,7 @@ static void rename_now(const struct netcfg *nc)
         char *trigger[] = { (char *)"udevadm", (char *)"trigger", (char *)"--action=add",
                             (char *)"--subsystem-match=net", NULL };
         char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=10", NULL };
-        struct exec_opts o = { .timeout_sec = 30 };
+        struct exec_opts o = { .timeout_sec = 30, .best_effort = true };
         bool any = false;
 
         for (size_t i = 0; i < nc->n; i++)
@@ -119,7 +119,7 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                          * udev's queue once; later boots keep what was written. */
                         char *settle[] = { (char *)"udevadm", (char *)"settle",
                                            (char *)"--timeout=15", NULL };
-                        struct exec_opts o = { .timeout_sec = 30 };
+                        struct exec_opts o = { .timeout_sec = 30, .best_effort = true };
                         log_info("No physical NIC yet: waiting for udev to settle");
                         (void)exec_ok(&o, settle);
                         memset(&nc, 0, sizeof(nc));

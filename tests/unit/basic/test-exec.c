@@ -69,6 +69,24 @@ static void test_timeout_holds_when_fds_are_closed(void **state)
         buf_free(&log);
 }
 
+/* A best-effort wait (udevadm settle) that times out: still killed, but an
+ * info line, not a warning (warnings make the boot's status degraded). */
+static void test_best_effort_timeout_is_info(void **state)
+{
+        (void)state;
+        struct buf log = BUF_INIT(1 << 16);
+        struct exec_opts o = { .timeout_sec = 1, .best_effort = true };
+        int status = -1;
+        char *const argv[] = { "sh", "-c", "sleep 30", NULL };
+        log_capture(&log);
+        assert_int_equal(exec_argv(&o, argv, &status), -ETIMEDOUT);
+        log_capture(NULL);
+        assert_non_null(strstr(log.data, "sh timed out after 1 s"));
+        assert_non_null(strstr(log.data, "(the boot goes on without it)"));
+        assert_null(strstr(log.data, "WARNING"));
+        buf_free(&log);
+}
+
 /* A command that ignores SIGTERM is killed after the grace. */
 static void test_timeout_kills_what_ignores_term(void **state)
 {
@@ -141,6 +159,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_exit_status_and_capture),
                 cmocka_unit_test(test_timeout_holds_when_fds_are_closed),
+                cmocka_unit_test(test_best_effort_timeout_is_info),
                 cmocka_unit_test(test_timeout_kills_what_ignores_term),
                 cmocka_unit_test(test_timeout_kills_the_group),
                 cmocka_unit_test(test_background_holder_of_the_pipe_is_not_waited_for),

@@ -84,6 +84,8 @@ static void test_etc_hosts_modes(void **state)
         h = troot_read(&t, "/etc/hosts");
         assert_non_null(strstr(h, "\n127.0.1.1 web.example.com web\n127.0.0.1 localhost\n"));
         assert_non_null(strstr(h, "::1 localhost ip6-localhost ip6-loopback\n"));
+        /* it ends as Debian's template does, with an empty line */
+        assert_true(endswith(h, "ff02::2 ip6-allrouters\n\n"));
         assert_null(strstr(h, "10.0.0.5"));
         assert_null(strstr(h, "## template"));
         free(h);
