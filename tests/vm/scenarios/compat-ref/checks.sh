@@ -49,6 +49,9 @@ fi
 	for g in adm users sudo; do echo "group-members $g: $(getent group "$g" | cut -d: -f4)"; done
 	for u in debian refuser refsys; do echo "id $u: $(id "$u" 2>&1)"; done
 } >"$ref/out/facts" 2>&1
+# not compared, kept for reading a difference: each program's own words
+cloud-init status --long >"$ref/out/status-long.txt" 2>&1
+journalctl -b -p warning --no-pager >"$ref/out/journal-warnings.txt" 2>&1
 # what the seed writes and the files the agents configure, as they are (tar
 # keeps modes, numeric owners and links)
 cd / && ls -d etc/passwd etc/group etc/shadow etc/gshadow etc/hostname etc/hosts etc/timezone \
