@@ -39,24 +39,14 @@ static const char builtin_defaults[] =
         "    sudo: [\"ALL=(ALL) NOPASSWD:ALL\"]\n"
         "    shell: /bin/bash\n";
 
-/* syscfg_read_yaml(), chaining the file's name and bytes into *digest when
- * not NULL (an absent file counts as its name alone). */
-static int read_yaml(int root_fd, const char *path, const char *name, size_t max, struct node **ret,
-                     uint64_t *digest)
+/* The outcome r of reading name (at most max bytes) and, when it was read,
+ * its YAML: -ENOENT silently, anything else refused with its reason and
+ * position, as a warning. */
+static int parse_read(const char *name, size_t max, int r, const char *data, size_t len,
+                      struct node **ret)
 {
-        _cleanup_free_ char *data = NULL;
         struct yaml_error err;
-        size_t len;
-        int r;
 
-        if (!name)
-                name = path;
-        r = fs_read_file(root_fd, path, max, &data, &len);
-        if (digest) {
-                *digest = fnv1a64(*digest, path, strlen(path) + 1);
-                if (r >= 0)
-                        *digest = fnv1a64(fnv1a64(*digest, &len, sizeof(len)), data, len);
-        }
         if (r == -ENOENT)
                 return r;
         if (r == -E2BIG)
@@ -71,7 +61,11 @@ static int read_yaml(int root_fd, const char *path, const char *name, size_t max
 
 int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max, struct node **ret)
 {
-        return read_yaml(root_fd, path, name, max, ret, NULL);
+        _cleanup_free_ char *data = NULL;
+        size_t len = 0;
+        int r = fs_read_file(root_fd, path, max, &data, &len);
+
+        return parse_read(name ? name : path, max, r, data, len, ret);
 }
 
 void syscfg_limits(const struct node *syscfg, struct limits *ret)
@@ -97,32 +91,17 @@ void syscfg_limits(const struct node *syscfg, struct limits *ret)
 struct cfg_file {
         char path[4096];
         char *data;
-        size_t len;
+        size_t len, max; /* max: what was left of CONFIG_TOTAL_MAX, at most CONFIG_FILE_MAX */
         int r; /* fs_read_file()'s outcome */
 };
 
 static int merge_parsed(const struct cfg_file *f, struct node *cfg)
 {
         _cleanup_node_ struct node *n = NULL;
-        struct yaml_error err;
-        int r;
+        int r = parse_read(f->path, f->max, f->r, f->data, f->len, &n);
 
-        if (f->r == -ENOENT)
-                return 0;
-        if (f->r == -E2BIG) {
-                log_warning("%s: larger than %u bytes (or past the system config's %u in all); "
-                            "ignored", f->path, CONFIG_FILE_MAX, CONFIG_TOTAL_MAX);
-                return 0;
-        }
-        if (f->r < 0) {
-                log_warning_errno(f->r, "%s: cannot read: %m", f->path);
-                return 0;
-        }
-        r = yaml_load(f->data, f->len, f->path, NULL, &n, &err);
-        if (r < 0) {
-                log_warning("%s:%u:%u: %s; file ignored", f->path, err.line, err.col, err.msg);
-                return r == -EBADMSG || r == -E2BIG ? 0 : r;
-        }
+        if (r < 0)
+                return r == -ENOENT || r == -EBADMSG || r == -E2BIG || f->r < 0 ? 0 : r;
         if (n->type == NODE_NULL)
                 return 0;
         if (n->type != NODE_MAP) {
@@ -159,7 +138,7 @@ int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest)
         int r;
 
         r = fs_list_dir(root_fd, "/etc/cloud/cloud.cfg.d", "*.cfg", 1024, &names, &n);
-        if (r < 0 && r != -ENOENT) {
+        if (r < 0) {
                 fs_list_free(names, n);
                 return r;
         }
@@ -177,8 +156,8 @@ int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest)
         for (size_t i = 0; i < nf; i++) {
                 struct cfg_file *f = &files[i];
                 size_t left = CONFIG_TOTAL_MAX - total;
-                f->r = fs_read_file(root_fd, f->path, left < CONFIG_FILE_MAX ? left : CONFIG_FILE_MAX,
-                                    &f->data, &f->len);
+                f->max = left < CONFIG_FILE_MAX ? left : CONFIG_FILE_MAX;
+                f->r = fs_read_file(root_fd, f->path, f->max, &f->data, &f->len);
                 total += f->r >= 0 ? f->len : 0;
                 /* an absent file counts as its name alone */
                 digest = fnv1a64(digest, f->path, strlen(f->path) + 1);
