@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Seed devices through libblkid and mount(2) (see blockdev.h). */
-#include <blkid/blkid.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 
+#include "blkid_dl.h"
 #include "blockdev.h"
 #include "log.h"
 #include "macro.h"
@@ -46,19 +46,22 @@ int blockdev_find(const char *const *labels, const char *const *types, struct la
         blkid_dev dev;
         int r = 0;
 
+        r = blkid_dl_load();
+        if (r < 0)
+                return r;
         /* A cache file of /dev/null: always probe afresh, never trust a stale cache. */
-        if (blkid_get_cache(&cache, "/dev/null") < 0)
+        if (bk.get_cache(&cache, "/dev/null") < 0)
                 return -ENOMEM;
-        if (blkid_probe_all(cache) < 0) {
-                blkid_put_cache(cache);
+        if (bk.probe_all(cache) < 0) {
+                bk.put_cache(cache);
                 return -EIO;
         }
-        iter = blkid_dev_iterate_begin(cache);
-        while (iter && blkid_dev_next(iter, &dev) == 0) {
-                const char *name = blkid_dev_devname(dev);
-                _cleanup_free_ char *type = blkid_get_tag_value(cache, "TYPE", name);
-                _cleanup_free_ char *label = blkid_get_tag_value(cache, "LABEL", name);
-                _cleanup_free_ char *fatboot = blkid_get_tag_value(cache, "LABEL_FATBOOT", name);
+        iter = bk.dev_iterate_begin(cache);
+        while (iter && bk.dev_next(iter, &dev) == 0) {
+                const char *name = bk.dev_devname(dev);
+                _cleanup_free_ char *type = bk.get_tag_value(cache, "TYPE", name);
+                _cleanup_free_ char *label = bk.get_tag_value(cache, "LABEL", name);
+                _cleanup_free_ char *fatboot = bk.get_tag_value(cache, "LABEL_FATBOOT", name);
                 struct labelled_dev *p;
 
                 /* Labels in either case, as cloud-init looks them up: mkfs.vfat
@@ -80,8 +83,8 @@ int blockdev_find(const char *const *labels, const char *const *types, struct la
                 }
         }
         if (iter)
-                blkid_dev_iterate_end(iter);
-        blkid_put_cache(cache);
+                bk.dev_iterate_end(iter);
+        bk.put_cache(cache);
         if (r < 0) {
                 blockdev_list_free(devs, n);
                 return r;

@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "codec.h"
+#include "dynlib.h"
 #include "macro.h"
 
 static int b64_value(unsigned char c, bool urlsafe)
@@ -177,6 +178,36 @@ bool gzip_is(const void *data, size_t len)
         return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
+/* zlib, loaded by the first gzip part met (dynlib.h). inflateInit2 and
+ * deflateInit2 are macros over these, which check the header's version. */
+static struct {
+        void *lib;
+        int (*inflate_init2)(z_streamp, int, const char *, int);
+        int (*inflate)(z_streamp, int);
+        int (*inflate_reset)(z_streamp);
+        int (*inflate_end)(z_streamp);
+        int (*deflate_init2)(z_streamp, int, int, int, int, int, const char *, int);
+        uLong (*deflate_bound)(z_streamp, uLong);
+        int (*deflate)(z_streamp, int);
+        int (*deflate_end)(z_streamp);
+} zl;
+
+static int zlib_load(void)
+{
+        static const struct dynlib_sym syms[] = {
+                DYNLIB_SYM(zl, inflate_init2, "inflateInit2_"),
+                DYNLIB_SYM(zl, inflate, "inflate"),
+                DYNLIB_SYM(zl, inflate_reset, "inflateReset"),
+                DYNLIB_SYM(zl, inflate_end, "inflateEnd"),
+                DYNLIB_SYM(zl, deflate_init2, "deflateInit2_"),
+                DYNLIB_SYM(zl, deflate_bound, "deflateBound"),
+                DYNLIB_SYM(zl, deflate, "deflate"),
+                DYNLIB_SYM(zl, deflate_end, "deflateEnd"),
+        };
+
+        return dynlib_load(&zl, "libz.so.1", syms, ELEMENTSOF(syms));
+}
+
 int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_len)
 {
         struct buf out = BUF_INIT(max);
@@ -186,15 +217,18 @@ int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_
 
         if (len > UINT32_MAX)
                 return -E2BIG;
+        r = zlib_load();
+        if (r < 0)
+                return r;
         /* 16 + MAX_WBITS: gzip header only. */
-        if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        if (zl.inflate_init2(&z, 16 + MAX_WBITS, ZLIB_VERSION, (int)sizeof(z)) != Z_OK)
                 return -ENOMEM;
         z.next_in = (unsigned char *)(uintptr_t)in;
         z.avail_in = (unsigned)len;
         for (;;) {
                 z.next_out = chunk;
                 z.avail_out = sizeof(chunk);
-                zr = inflate(&z, Z_NO_FLUSH);
+                zr = zl.inflate(&z, Z_NO_FLUSH);
                 if (zr != Z_OK && zr != Z_STREAM_END) {
                         r = zr == Z_MEM_ERROR ? -ENOMEM : -EBADMSG;
                         break;
@@ -206,7 +240,7 @@ int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_
                         if (z.avail_in == 0)
                                 break;
                         /* Another gzip member follows. */
-                        if (inflateReset(&z) != Z_OK) {
+                        if (zl.inflate_reset(&z) != Z_OK) {
                                 r = -EBADMSG;
                                 break;
                         }
@@ -217,7 +251,7 @@ int gzip_decode(const void *in, size_t len, size_t max, char **ret, size_t *ret_
                         break;
                 }
         }
-        (void)inflateEnd(&z);
+        (void)zl.inflate_end(&z);
         if (r < 0) {
                 buf_free(&out);
                 return r;
@@ -235,22 +269,25 @@ int gzip_encode(const void *in, size_t len, char **ret, size_t *ret_len)
 
         if (len > UINT32_MAX)
                 return -E2BIG;
+        zr = zlib_load();
+        if (zr < 0)
+                return zr;
         /* 16 + MAX_WBITS: a gzip header and trailer around the deflate data */
-        if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
-                         Z_DEFAULT_STRATEGY) != Z_OK)
+        if (zl.deflate_init2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8,
+                             Z_DEFAULT_STRATEGY, ZLIB_VERSION, (int)sizeof(z)) != Z_OK)
                 return -ENOMEM;
-        bound = deflateBound(&z, (uLong)len);
+        bound = zl.deflate_bound(&z, (uLong)len);
         out = malloc(bound ? bound : 1);
         if (!out) {
-                (void)deflateEnd(&z);
+                (void)zl.deflate_end(&z);
                 return -ENOMEM;
         }
         z.next_in = (unsigned char *)(uintptr_t)in;
         z.avail_in = (unsigned)len;
         z.next_out = (unsigned char *)out;
         z.avail_out = (unsigned)bound;
-        zr = deflate(&z, Z_FINISH);
-        (void)deflateEnd(&z);
+        zr = zl.deflate(&z, Z_FINISH);
+        (void)zl.deflate_end(&z);
         if (zr != Z_STREAM_END) {
                 free(out);
                 return -EIO;

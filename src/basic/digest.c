@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libcrypto's EVP digests through dlopen (see digest.h). */
-#include <dlfcn.h>
 #include <errno.h>
 #include <openssl/evp.h>
 #include <strings.h>
 
+#include "dynlib.h"
 #include "digest.h"
 #include "macro.h"
 
@@ -17,22 +17,12 @@ static struct {
 
 static int load(void)
 {
-        if (crypto.lib)
-                return 0;
-        crypto.lib = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
-        if (!crypto.lib)
-                return -ENOPKG;
-#define SYM(field, name)                                                                           \
-        if (!(*(void **)&crypto.field = dlsym(crypto.lib, name)))                                  \
-                goto fail;
-        SYM(get_digestbyname, "EVP_get_digestbyname");
-        SYM(digest, "EVP_Digest");
-#undef SYM
-        return 0;
-fail:
-        (void)dlclose(crypto.lib);
-        crypto.lib = NULL;
-        return -ENOPKG;
+        static const struct dynlib_sym syms[] = {
+                DYNLIB_SYM(crypto, get_digestbyname, "EVP_get_digestbyname"),
+                DYNLIB_SYM(crypto, digest, "EVP_Digest"),
+        };
+
+        return dynlib_load(&crypto, "libcrypto.so.3", syms, ELEMENTSOF(syms));
 }
 
 /* hashlib's names (the guaranteed ones and those OpenSSL 3 adds) and

@@ -532,6 +532,13 @@ int fs_symlink_atomic(int root_fd, const char *target, const char *path)
         dfd = open_parent(root_fd, path, O_PATH, &base);
         if (dfd < 0)
                 return dfd;
+        /* Every stage re-states its links (status.json, result.json, the
+         * instance): one that already says target is left as it is, which
+         * saves a symlink and a rename per link on every boot. */
+        ssize_t n = readlinkat(dfd, base, tmp, sizeof(tmp));
+        if (n >= 0 && (size_t)n < sizeof(tmp) && (size_t)n == strlen(target) &&
+            memcmp(tmp, target, (size_t)n) == 0)
+                return 0;
         r = temp_name(base, tmp, sizeof(tmp));
         if (r < 0)
                 return r;

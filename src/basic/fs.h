@@ -56,7 +56,8 @@ const char *fs_type_name(mode_t mode);
 int fs_read_file(int root_fd, const char *path, size_t max, char **ret, size_t *ret_len);
 /* Read a small file and strip the trailing newlines: for one-line state files. */
 int fs_read_line(int root_fd, const char *path, char **ret);
-/* Make path a symlink to target, replacing what was there atomically. */
+/* Make path a symlink to target, replacing what was there atomically (a
+ * link that already points to target is left alone). */
 int fs_symlink_atomic(int root_fd, const char *target, const char *path);
 bool fs_exists(int root_fd, const char *path);
 /* Remove a file or symlink; a missing one is not an error. */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libcurl through dlopen (see http.h). */
 #include <curl/curl.h>
-#include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "dynlib.h"
 #include "http.h"
 #include "log.h"
 #include "macro.h"
@@ -39,34 +39,24 @@ static struct {
 
 static int load(void)
 {
-        if (curl.lib)
-                return 0;
-        curl.lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-        if (!curl.lib)
-                return -ENOPKG;
-#define SYM(field, name)                                                                           \
-        if (!(*(void **)&curl.field = dlsym(curl.lib, name)))                                      \
-                goto fail;
-        SYM(easy_init, "curl_easy_init");
-        SYM(easy_setopt, "curl_easy_setopt");
-        SYM(easy_perform, "curl_easy_perform");
-        SYM(easy_getinfo, "curl_easy_getinfo");
-        SYM(easy_cleanup, "curl_easy_cleanup");
-        SYM(easy_strerror, "curl_easy_strerror");
-        SYM(easy_escape, "curl_easy_escape");
-        SYM(free, "curl_free");
-        SYM(slist_append, "curl_slist_append");
-        SYM(slist_free_all, "curl_slist_free_all");
-        SYM(url, "curl_url");
-        SYM(url_set, "curl_url_set");
-        SYM(url_get, "curl_url_get");
-        SYM(url_cleanup, "curl_url_cleanup");
-#undef SYM
-        return 0;
-fail:
-        (void)dlclose(curl.lib);
-        curl.lib = NULL;
-        return -ENOPKG;
+        static const struct dynlib_sym syms[] = {
+                DYNLIB_SYM(curl, easy_init, "curl_easy_init"),
+                DYNLIB_SYM(curl, easy_setopt, "curl_easy_setopt"),
+                DYNLIB_SYM(curl, easy_perform, "curl_easy_perform"),
+                DYNLIB_SYM(curl, easy_getinfo, "curl_easy_getinfo"),
+                DYNLIB_SYM(curl, easy_cleanup, "curl_easy_cleanup"),
+                DYNLIB_SYM(curl, easy_strerror, "curl_easy_strerror"),
+                DYNLIB_SYM(curl, easy_escape, "curl_easy_escape"),
+                DYNLIB_SYM(curl, free, "curl_free"),
+                DYNLIB_SYM(curl, slist_append, "curl_slist_append"),
+                DYNLIB_SYM(curl, slist_free_all, "curl_slist_free_all"),
+                DYNLIB_SYM(curl, url, "curl_url"),
+                DYNLIB_SYM(curl, url_set, "curl_url_set"),
+                DYNLIB_SYM(curl, url_get, "curl_url_get"),
+                DYNLIB_SYM(curl, url_cleanup, "curl_url_cleanup"),
+        };
+
+        return dynlib_load(&curl, "libcurl.so.4", syms, ELEMENTSOF(syms));
 }
 
 uint64_t http_now_usec(void)

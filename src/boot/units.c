@@ -2,7 +2,6 @@
 /* systemd's view of the stage units over sd-bus (see units.h). Only
  * `status --wait` asks, so libsystemd is loaded with dlopen then, not linked
  * into every stage. */
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stddef.h>
@@ -11,6 +10,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include "dynlib.h"
 #include "macro.h"
 #include "units.h"
 
@@ -39,39 +39,20 @@ static struct {
 
 static bool sd_load(void)
 {
-        static const struct {
-                const char *name;
-                size_t off;
-        } syms[] = {
-#define SYM(field, name) { name, offsetof(typeof(sd), field) }
-                SYM(booted, "sd_booted"),
-                SYM(open_system, "sd_bus_open_system"),
-                SYM(flush_close_unref, "sd_bus_flush_close_unref"),
-                SYM(path_encode, "sd_bus_path_encode"),
-                SYM(get_property_string, "sd_bus_get_property_string"),
-                SYM(get_property, "sd_bus_get_property"),
-                SYM(get_property_trivial, "sd_bus_get_property_trivial"),
-                SYM(message_read, "sd_bus_message_read"),
-                SYM(message_unref, "sd_bus_message_unref"),
-                SYM(error_free, "sd_bus_error_free"),
-#undef SYM
+        static const struct dynlib_sym syms[] = {
+                DYNLIB_SYM(sd, booted, "sd_booted"),
+                DYNLIB_SYM(sd, open_system, "sd_bus_open_system"),
+                DYNLIB_SYM(sd, flush_close_unref, "sd_bus_flush_close_unref"),
+                DYNLIB_SYM(sd, path_encode, "sd_bus_path_encode"),
+                DYNLIB_SYM(sd, get_property_string, "sd_bus_get_property_string"),
+                DYNLIB_SYM(sd, get_property, "sd_bus_get_property"),
+                DYNLIB_SYM(sd, get_property_trivial, "sd_bus_get_property_trivial"),
+                DYNLIB_SYM(sd, message_read, "sd_bus_message_read"),
+                DYNLIB_SYM(sd, message_unref, "sd_bus_message_unref"),
+                DYNLIB_SYM(sd, error_free, "sd_bus_error_free"),
         };
 
-        if (sd.lib)
-                return true;
-        sd.lib = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-        if (!sd.lib)
-                return false;
-        for (size_t i = 0; i < ELEMENTSOF(syms); i++) {
-                void *f = dlsym(sd.lib, syms[i].name);
-                if (!f) {
-                        (void)dlclose(sd.lib);
-                        sd.lib = NULL;
-                        return false;
-                }
-                memcpy((char *)&sd + syms[i].off, &f, sizeof(f));
-        }
-        return true;
+        return dynlib_load(&sd, "libsystemd.so.0", syms, ELEMENTSOF(syms)) >= 0;
 }
 
 static void bus_unrefp(sd_bus **b)

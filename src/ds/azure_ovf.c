@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ovf-env.xml (see azure_ovf.h). */
-#include <crypt.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "codec.h"
 #include "json.h"
 #include "macro.h"
+#include "pwhash.h"
 #include "valid.h"
 
 /* cloud-init stores ovf-env.xml with the password replaced by this; a
@@ -210,29 +210,6 @@ int azure_ovf_parse(const char *data, size_t len, size_t ud_max, struct azure_ov
         return 0;
 }
 
-/* SHA-512 crypt with a random salt, as cloud-init's hash_password */
-static int hash_password(const char *plain, char **ret)
-{
-        char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-        struct crypt_data *cd;
-        const char *h;
-        int r = 0;
-
-        if (!crypt_gensalt_rn("$6$", 0, NULL, 0, salt, sizeof(salt)))
-                return errno > 0 ? -errno : -EINVAL;
-        cd = calloc(1, sizeof(*cd));
-        if (!cd)
-                return -ENOMEM;
-        h = crypt_rn(plain, salt, cd, sizeof(*cd));
-        if (!h || h[0] == '*')
-                r = -EINVAL;
-        else if (!(*ret = strdup(h)))
-                r = -ENOMEM;
-        explicit_bzero(cd, sizeof(*cd));
-        free(cd);
-        return r;
-}
-
 int azure_ovf_config(const struct azure_ovf *o, char **ret, size_t *ret_len)
 {
         _cleanup_node_ struct node *cfg = node_new(NODE_MAP), *user = node_new(NODE_MAP);
@@ -251,7 +228,7 @@ int azure_ovf_config(const struct azure_ovf *o, char **ret, size_t *ret_len)
                 r = node_set(user, "lock_passwd", node_new_bool(false));
                 if (r >= 0 && !streq(o->password, PASSWORD_REDACTED)) {
                         _cleanup_free_ char *h = NULL;
-                        r = hash_password(o->password, &h);
+                        r = password_hash("$6$", o->password, &h);
                         if (r >= 0)
                                 r = node_set(user, "hashed_passwd", node_new_str(h));
                 }

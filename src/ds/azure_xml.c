@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* expat through dlopen (see azure_xml.h). */
-#include <dlfcn.h>
 #include <errno.h>
 #include <expat.h>
 #include <limits.h>
@@ -8,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynlib.h"
 #include "azure_xml.h"
 #include "macro.h"
 
@@ -32,33 +32,23 @@ static struct {
 
 static int load(void)
 {
-        if (ex.lib)
-                return 0;
-        ex.lib = dlopen("libexpat.so.1", RTLD_NOW | RTLD_LOCAL);
-        if (!ex.lib)
-                return -ENOPKG;
-#define SYM(field, name)                                                                           \
-        if (!(*(void **)&ex.field = dlsym(ex.lib, name)))                                          \
-                goto fail;
-        SYM(create_ns, "XML_ParserCreateNS");
-        SYM(parser_free, "XML_ParserFree");
-        SYM(set_user_data, "XML_SetUserData");
-        SYM(set_element_handler, "XML_SetElementHandler");
-        SYM(set_character_data_handler, "XML_SetCharacterDataHandler");
-        SYM(set_start_doctype_decl_handler, "XML_SetStartDoctypeDeclHandler");
-        SYM(set_entity_decl_handler, "XML_SetEntityDeclHandler");
-        SYM(parse, "XML_Parse");
-        SYM(stop_parser, "XML_StopParser");
-        SYM(get_error_code, "XML_GetErrorCode");
-        SYM(error_string, "XML_ErrorString");
-        SYM(line, "XML_GetCurrentLineNumber");
-        SYM(col, "XML_GetCurrentColumnNumber");
-#undef SYM
-        return 0;
-fail:
-        (void)dlclose(ex.lib);
-        ex.lib = NULL;
-        return -ENOPKG;
+        static const struct dynlib_sym syms[] = {
+                DYNLIB_SYM(ex, create_ns, "XML_ParserCreateNS"),
+                DYNLIB_SYM(ex, parser_free, "XML_ParserFree"),
+                DYNLIB_SYM(ex, set_user_data, "XML_SetUserData"),
+                DYNLIB_SYM(ex, set_element_handler, "XML_SetElementHandler"),
+                DYNLIB_SYM(ex, set_character_data_handler, "XML_SetCharacterDataHandler"),
+                DYNLIB_SYM(ex, set_start_doctype_decl_handler, "XML_SetStartDoctypeDeclHandler"),
+                DYNLIB_SYM(ex, set_entity_decl_handler, "XML_SetEntityDeclHandler"),
+                DYNLIB_SYM(ex, parse, "XML_Parse"),
+                DYNLIB_SYM(ex, stop_parser, "XML_StopParser"),
+                DYNLIB_SYM(ex, get_error_code, "XML_GetErrorCode"),
+                DYNLIB_SYM(ex, error_string, "XML_ErrorString"),
+                DYNLIB_SYM(ex, line, "XML_GetCurrentLineNumber"),
+                DYNLIB_SYM(ex, col, "XML_GetCurrentColumnNumber"),
+        };
+
+        return dynlib_load(&ex, "libexpat.so.1", syms, ELEMENTSOF(syms));
 }
 
 struct xml_elem *xml_free(struct xml_elem *e)

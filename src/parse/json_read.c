@@ -4,11 +4,11 @@
  * json-c into every stage would cost each one its start-up. The json-c tree
  * becomes a struct node tree, so that datasources treat JSON meta-data and
  * YAML meta-data alike. */
-#include <dlfcn.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "dynlib.h"
 #include "json.h"
 #include "log.h"
 #include "macro.h"
@@ -45,41 +45,31 @@ static struct {
 
 static int load(void)
 {
-        if (jc.lib)
-                return 0;
-        jc.lib = dlopen("libjson-c.so.5", RTLD_NOW | RTLD_LOCAL);
-        if (!jc.lib)
-                return -ENOPKG;
-#define SYM(field, name)                                                                           \
-        if (!(*(void **)&jc.field = dlsym(jc.lib, name)))                                          \
-                goto fail;
-        SYM(tokener_new_ex, "json_tokener_new_ex");
-        SYM(tokener_free, "json_tokener_free");
-        SYM(set_flags, "json_tokener_set_flags");
-        SYM(parse_ex, "json_tokener_parse_ex");
-        SYM(get_error, "json_tokener_get_error");
-        SYM(error_desc, "json_tokener_error_desc");
-        SYM(parse_end, "json_tokener_get_parse_end");
-        SYM(put, "json_object_put");
-        SYM(get_type, "json_object_get_type");
-        SYM(get_string, "json_object_get_string");
-        SYM(get_string_len, "json_object_get_string_len");
-        SYM(get_boolean, "json_object_get_boolean");
-        SYM(get_int64, "json_object_get_int64");
-        SYM(array_length, "json_object_array_length");
-        SYM(array_get_idx, "json_object_array_get_idx");
-        SYM(iter_begin, "json_object_iter_begin");
-        SYM(iter_end, "json_object_iter_end");
-        SYM(iter_next, "json_object_iter_next");
-        SYM(iter_peek_name, "json_object_iter_peek_name");
-        SYM(iter_peek_value, "json_object_iter_peek_value");
-        SYM(iter_equal, "json_object_iter_equal");
-#undef SYM
-        return 0;
-fail:
-        (void)dlclose(jc.lib);
-        jc.lib = NULL;
-        return -ENOPKG;
+        static const struct dynlib_sym syms[] = {
+                DYNLIB_SYM(jc, tokener_new_ex, "json_tokener_new_ex"),
+                DYNLIB_SYM(jc, tokener_free, "json_tokener_free"),
+                DYNLIB_SYM(jc, set_flags, "json_tokener_set_flags"),
+                DYNLIB_SYM(jc, parse_ex, "json_tokener_parse_ex"),
+                DYNLIB_SYM(jc, get_error, "json_tokener_get_error"),
+                DYNLIB_SYM(jc, error_desc, "json_tokener_error_desc"),
+                DYNLIB_SYM(jc, parse_end, "json_tokener_get_parse_end"),
+                DYNLIB_SYM(jc, put, "json_object_put"),
+                DYNLIB_SYM(jc, get_type, "json_object_get_type"),
+                DYNLIB_SYM(jc, get_string, "json_object_get_string"),
+                DYNLIB_SYM(jc, get_string_len, "json_object_get_string_len"),
+                DYNLIB_SYM(jc, get_boolean, "json_object_get_boolean"),
+                DYNLIB_SYM(jc, get_int64, "json_object_get_int64"),
+                DYNLIB_SYM(jc, array_length, "json_object_array_length"),
+                DYNLIB_SYM(jc, array_get_idx, "json_object_array_get_idx"),
+                DYNLIB_SYM(jc, iter_begin, "json_object_iter_begin"),
+                DYNLIB_SYM(jc, iter_end, "json_object_iter_end"),
+                DYNLIB_SYM(jc, iter_next, "json_object_iter_next"),
+                DYNLIB_SYM(jc, iter_peek_name, "json_object_iter_peek_name"),
+                DYNLIB_SYM(jc, iter_peek_value, "json_object_iter_peek_value"),
+                DYNLIB_SYM(jc, iter_equal, "json_object_iter_equal"),
+        };
+
+        return dynlib_load(&jc, "libjson-c.so.5", syms, ELEMENTSOF(syms));
 }
 
 static struct node *convert(struct json_object *o, const char *file)

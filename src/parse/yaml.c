@@ -4,9 +4,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 #include "codec.h"
+#include "libyaml_dl.h"
 #include "yaml.h"
 
 #define TAG_PREFIX "tag:yaml.org,2002:"
@@ -537,6 +537,9 @@ int yaml_load(const char *data, size_t len, const char *file, const struct yaml_
 
         *err = (struct yaml_error){ 0 };
         l.file = node_intern_file(file);
+        r = libyaml_dl_load();
+        if (r < 0)
+                return fail(&l, NULL, r, "libyaml (libyaml-0.so.2) cannot be loaded");
         if (len > l.lim->max_bytes)
                 return fail(&l, NULL, -E2BIG, "document is %zu bytes, more than the limit of %zu",
                             len, l.lim->max_bytes);
@@ -547,17 +550,17 @@ int yaml_load(const char *data, size_t len, const char *file, const struct yaml_
                 node_free(l.graveyard);
                 return -ENOMEM;
         }
-        if (!yaml_parser_initialize(&parser)) {
+        if (!ly.parser_initialize(&parser)) {
                 free(l.stack);
                 node_free(l.graveyard);
                 return -ENOMEM;
         }
-        yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
+        ly.parser_set_input_string(&parser, (const unsigned char *)data, len);
 
         while (!done && r >= 0) {
                 yaml_event_t e;
 
-                if (!yaml_parser_parse(&parser, &e)) {
+                if (!ly.parser_parse(&parser, &e)) {
                         const char *ctx = parser.context;
                         yaml_mark_t at = parser.problem_mark;
                         /* The reader (bad UTF-8, a control character) gives a
@@ -605,9 +608,9 @@ int yaml_load(const char *data, size_t len, const char *file, const struct yaml_
                 default:
                         break;
                 }
-                yaml_event_delete(&e);
+                ly.event_delete(&e);
         }
-        yaml_parser_delete(&parser);
+        ly.parser_delete(&parser);
 
         while (l.depth > 0)
                 free(l.stack[--l.depth].anchor);

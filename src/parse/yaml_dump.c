@@ -10,9 +10,9 @@
 #include <stdint.h>
 #include <sys/random.h>
 #include <time.h>
-#include <yaml.h>
 
 #include "codec.h"
+#include "libyaml_dl.h"
 
 #include "macro.h"
 #include "yaml_dump.h"
@@ -153,7 +153,7 @@ static int write_out(void *data, unsigned char *buffer, size_t size)
 
 static int emit(struct dumper *d, yaml_event_t *ev)
 {
-        if (!yaml_emitter_emit(&d->em, ev)) {
+        if (!ly.emitter_emit(&d->em, ev)) {
                 if (!d->error)
                         d->error = d->em.error == YAML_MEMORY_ERROR ? -ENOMEM : -EINVAL;
                 return d->error;
@@ -165,7 +165,7 @@ static int scalar(struct dumper *d, const char *tag, const char *s, size_t len, 
 {
         yaml_event_t ev;
 
-        if (!yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)tag, (yaml_char_t *)s,
+        if (!ly.scalar_event_initialize(&ev, NULL, (yaml_char_t *)tag, (yaml_char_t *)s,
                                           (int)len, plain, 1, YAML_ANY_SCALAR_STYLE))
                 return -EINVAL; /* not UTF-8 */
         return emit(d, &ev);
@@ -230,7 +230,7 @@ static int binary(struct dumper *d, const struct node *n)
                 (void)buf_putc(&lines, '\n');
         }
         r = buf_error(&lines);
-        if (r >= 0 && !yaml_scalar_event_initialize(&ev, NULL, (yaml_char_t *)"tag:yaml.org,2002:binary",
+        if (r >= 0 && !ly.scalar_event_initialize(&ev, NULL, (yaml_char_t *)"tag:yaml.org,2002:binary",
                                                      (yaml_char_t *)(lines.data ? lines.data : ""),
                                                      (int)lines.len, 0, 0, YAML_LITERAL_SCALAR_STYLE))
                 r = -ENOMEM;
@@ -288,7 +288,7 @@ static int dump_map(struct dumper *d, const struct node *n, unsigned depth, unsi
          * keeps the dict's order */
         if (np > 1 && (strs || nums))
                 qsort_r(pairs, np, sizeof(*pairs), key_cmp, (void *)n);
-        (void)yaml_mapping_start_event_initialize(&ev, NULL,
+        (void)ly.mapping_start_event_initialize(&ev, NULL,
                                                   (yaml_char_t *)YAML_DEFAULT_MAPPING_TAG, 1,
                                                   YAML_BLOCK_MAPPING_STYLE);
         r = emit(d, &ev);
@@ -299,7 +299,7 @@ static int dump_map(struct dumper *d, const struct node *n, unsigned depth, unsi
         }
         if (r < 0)
                 return r;
-        (void)yaml_mapping_end_event_initialize(&ev);
+        (void)ly.mapping_end_event_initialize(&ev);
         return emit(d, &ev);
 }
 
@@ -317,29 +317,29 @@ static bool double_quoted(const struct node *n)
         for (i = 0; i < n->len; i++)
                 if ((unsigned char)n->str[i] < 0x20 || (unsigned char)n->str[i] >= 0x7f)
                         break;
-        if (i == n->len || !yaml_emitter_initialize(&em))
+        if (i == n->len || !ly.emitter_initialize(&em))
                 return false;
-        yaml_emitter_set_output(&em, write_out, &d);
-        yaml_emitter_set_width(&em, -1);
-        yaml_emitter_set_unicode(&em, 0);
-        ok = yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
-             yaml_emitter_emit(&em, &ev) &&
-             yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1) &&
-             yaml_emitter_emit(&em, &ev) &&
-             yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) &&
-             yaml_emitter_emit(&em, &ev) &&
-             yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)"k", 1, 1, 1,
+        ly.emitter_set_output(&em, write_out, &d);
+        ly.emitter_set_width(&em, -1);
+        ly.emitter_set_unicode(&em, 0);
+        ok = ly.stream_start_event_initialize(&ev, YAML_UTF8_ENCODING) &&
+             ly.emitter_emit(&em, &ev) &&
+             ly.document_start_event_initialize(&ev, NULL, NULL, NULL, 1) &&
+             ly.emitter_emit(&em, &ev) &&
+             ly.mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE) &&
+             ly.emitter_emit(&em, &ev) &&
+             ly.scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)"k", 1, 1, 1,
                                           YAML_ANY_SCALAR_STYLE) &&
-             yaml_emitter_emit(&em, &ev) &&
-             yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)n->str, (int)n->len,
+             ly.emitter_emit(&em, &ev) &&
+             ly.scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)n->str, (int)n->len,
                                           1, 1, YAML_ANY_SCALAR_STYLE) &&
-             yaml_emitter_emit(&em, &ev) && yaml_mapping_end_event_initialize(&ev) &&
-             yaml_emitter_emit(&em, &ev) && yaml_document_end_event_initialize(&ev, 1) &&
-             yaml_emitter_emit(&em, &ev) && yaml_stream_end_event_initialize(&ev) &&
-             yaml_emitter_emit(&em, &ev) && yaml_emitter_flush(&em);
+             ly.emitter_emit(&em, &ev) && ly.mapping_end_event_initialize(&ev) &&
+             ly.emitter_emit(&em, &ev) && ly.document_end_event_initialize(&ev, 1) &&
+             ly.emitter_emit(&em, &ev) && ly.stream_end_event_initialize(&ev) &&
+             ly.emitter_emit(&em, &ev) && ly.emitter_flush(&em);
         if (ok && b.data)
                 dq = startswith(b.data, "k: \"");
-        yaml_emitter_delete(&em);
+        ly.emitter_delete(&em);
         buf_free(&b);
         return dq;
 }
@@ -397,7 +397,7 @@ static int dump_node(struct dumper *d, const struct node *n, unsigned depth, uns
                 return scalar(d, YAML_STR_TAG, n->str, n->len,
                               n->len == strlen(n->str) && !yaml_dump_resolves_nonstr(n->str));
         case NODE_SEQ:
-                (void)yaml_sequence_start_event_initialize(&ev, NULL,
+                (void)ly.sequence_start_event_initialize(&ev, NULL,
                                                            (yaml_char_t *)YAML_DEFAULT_SEQUENCE_TAG,
                                                            1, YAML_BLOCK_SEQUENCE_STYLE);
                 r = emit(d, &ev);
@@ -405,7 +405,7 @@ static int dump_node(struct dumper *d, const struct node *n, unsigned depth, uns
                         r = dump_node(d, n->items[i], depth + 1, coll, CTX_ITEM);
                 if (r < 0)
                         return r;
-                (void)yaml_sequence_end_event_initialize(&ev);
+                (void)ly.sequence_end_event_initialize(&ev);
                 return emit(d, &ev);
         case NODE_MAP:
                 return dump_map(d, n, depth, coll);
@@ -522,36 +522,39 @@ int yaml_dump(const struct node *n, struct buf *out)
         yaml_event_t ev;
         int r;
 
+        r = libyaml_dl_load();
+        if (r < 0)
+                return r;
         /* placeholders no user text can spell by chance */
         if (getrandom(&d.nonce, sizeof(d.nonce), 0) != sizeof(d.nonce))
                 d.nonce = (unsigned long long)(uintptr_t)&d ^ (unsigned long long)time(NULL);
-        if (!yaml_emitter_initialize(&d.em))
+        if (!ly.emitter_initialize(&d.em))
                 return -ENOMEM;
-        yaml_emitter_set_output(&d.em, write_out, &d);
-        yaml_emitter_set_indent(&d.em, 4);
-        yaml_emitter_set_width(&d.em, 80);
-        yaml_emitter_set_unicode(&d.em, 0);
-        yaml_emitter_set_break(&d.em, YAML_LN_BREAK);
-        (void)yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+        ly.emitter_set_output(&d.em, write_out, &d);
+        ly.emitter_set_indent(&d.em, 4);
+        ly.emitter_set_width(&d.em, 80);
+        ly.emitter_set_unicode(&d.em, 0);
+        ly.emitter_set_break(&d.em, YAML_LN_BREAK);
+        (void)ly.stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
         r = emit(&d, &ev);
         if (r >= 0) {
-                (void)yaml_document_start_event_initialize(&ev, NULL, NULL, NULL,
+                (void)ly.document_start_event_initialize(&ev, NULL, NULL, NULL,
                                                            /* implicit= */ 0);
                 r = emit(&d, &ev);
         }
         if (r >= 0)
                 r = dump_node(&d, n, 0, 0, CTX_ROOT);
         if (r >= 0) {
-                (void)yaml_document_end_event_initialize(&ev, /* implicit= */ 0);
+                (void)ly.document_end_event_initialize(&ev, /* implicit= */ 0);
                 r = emit(&d, &ev);
         }
         if (r >= 0) {
-                (void)yaml_stream_end_event_initialize(&ev);
+                (void)ly.stream_end_event_initialize(&ev);
                 r = emit(&d, &ev);
         }
-        if (r >= 0 && !yaml_emitter_flush(&d.em))
+        if (r >= 0 && !ly.emitter_flush(&d.em))
                 r = d.error ? d.error : -EINVAL;
-        yaml_emitter_delete(&d.em);
+        ly.emitter_delete(&d.em);
         if (r >= 0)
                 r = fill_placeholders(&d, raw.data ? raw.data : "", raw.len, out);
         free(d.q);

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Shadow tools on the target (see accounts.h). */
-#include <crypt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,29 +8,6 @@
 #include "accounts.h"
 #include "exec.h"
 #include "log.h"
-
-int password_hash(const char *plain, char **ret)
-{
-        char salt[CRYPT_GENSALT_OUTPUT_SIZE];
-        struct crypt_data *cd;
-        const char *h;
-        int r = 0;
-
-        /* NULL prefix: the library's preferred method, with a random salt. */
-        if (!crypt_gensalt_rn(NULL, 0, NULL, 0, salt, sizeof(salt)))
-                return -errno ? -errno : -EINVAL;
-        cd = calloc(1, sizeof(*cd));
-        if (!cd)
-                return -ENOMEM;
-        h = crypt_rn(plain, salt, cd, sizeof(*cd));
-        if (!h || h[0] == '*')
-                r = -EINVAL;
-        else if (!(*ret = strdup(h)))
-                r = -ENOMEM;
-        explicit_bzero(cd, sizeof(*cd));
-        free(cd);
-        return r;
-}
 
 int password_random(char *buf, size_t size, size_t len)
 {
@@ -97,7 +73,7 @@ int account_set_password(const char *chroot_dir, const char *user, const char *s
         int r;
 
         if (!is_hash) {
-                r = password_hash(secret, &hash);
+                r = password_hash(NULL, secret, &hash);
                 if (r < 0)
                         return r;
                 secret = hash;

@@ -7,8 +7,8 @@
 
 #include <stdbool.h>
 
-/* Hash a password as the system's crypt(3) prefers (yescrypt on Debian 12). */
-int password_hash(const char *plain, char **ret);
+#include "pwhash.h"
+
 /* A random password of len letters and digits (len < size), from getrandom. */
 int password_random(char *buf, size_t size, size_t len);
 /* chroot_dir: the target root the tools act on (--root), NULL for the host. */

@@ -2,10 +2,8 @@
 /* Disks and partitions (see disk.h). sysfs and /dev are the kernel's, not
  * the target's: block devices belong to the machine, so they are read there
  * whatever the target root (callers decide whether a device may be touched). */
-#include <blkid/blkid.h>
 #include <ctype.h>
 #include <dirent.h>
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <libfdisk/libfdisk.h>
 #include <linux/blkpg.h>
@@ -19,7 +17,9 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "blkid_dl.h"
 #include "disk.h"
+#include "dynlib.h"
 #include "macro.h"
 #include "node.h"
 
@@ -155,46 +155,36 @@ static struct {
 
 static int load(void)
 {
-        if (fd.lib)
-                return 0;
-        fd.lib = dlopen("libfdisk.so.1", RTLD_NOW | RTLD_LOCAL);
-        if (!fd.lib)
-                return -ENOPKG;
-#define SYM(field, name)                                                                           \
-        if (!(*(void **)&fd.field = dlsym(fd.lib, name)))                                          \
-                goto fail;
-        SYM(new_context, "fdisk_new_context");
-        SYM(unref_context, "fdisk_unref_context");
-        SYM(assign_device, "fdisk_assign_device");
-        SYM(deassign_device, "fdisk_deassign_device");
-        SYM(has_label, "fdisk_has_label");
-        SYM(new_partition, "fdisk_new_partition");
-        SYM(unref_partition, "fdisk_unref_partition");
-        SYM(set_size, "fdisk_partition_set_size");
-        SYM(last_lba, "fdisk_get_last_lba");
-        SYM(get_partition, "fdisk_get_partition");
-        SYM(set_partition, "fdisk_set_partition");
-        SYM(write_disklabel, "fdisk_write_disklabel");
-        SYM(get_size, "fdisk_partition_get_size");
-        SYM(get_start, "fdisk_partition_get_start");
-        SYM(sector_size, "fdisk_get_sector_size");
-        SYM(create_disklabel, "fdisk_create_disklabel");
-        SYM(get_label, "fdisk_get_label");
-        SYM(parse_parttype, "fdisk_label_parse_parttype");
-        SYM(unref_parttype, "fdisk_unref_parttype");
-        SYM(set_type, "fdisk_partition_set_type");
-        SYM(set_partno, "fdisk_partition_set_partno");
-        SYM(start_follow_default, "fdisk_partition_start_follow_default");
-        SYM(end_follow_default, "fdisk_partition_end_follow_default");
-        SYM(add_partition, "fdisk_add_partition");
-        SYM(enable_wipe, "fdisk_enable_wipe");
-        SYM(size_explicit, "fdisk_partition_size_explicit");
-#undef SYM
-        return 0;
-fail:
-        (void)dlclose(fd.lib);
-        fd.lib = NULL;
-        return -ENOPKG;
+        static const struct dynlib_sym syms[] = {
+                DYNLIB_SYM(fd, new_context, "fdisk_new_context"),
+                DYNLIB_SYM(fd, unref_context, "fdisk_unref_context"),
+                DYNLIB_SYM(fd, assign_device, "fdisk_assign_device"),
+                DYNLIB_SYM(fd, deassign_device, "fdisk_deassign_device"),
+                DYNLIB_SYM(fd, has_label, "fdisk_has_label"),
+                DYNLIB_SYM(fd, new_partition, "fdisk_new_partition"),
+                DYNLIB_SYM(fd, unref_partition, "fdisk_unref_partition"),
+                DYNLIB_SYM(fd, set_size, "fdisk_partition_set_size"),
+                DYNLIB_SYM(fd, last_lba, "fdisk_get_last_lba"),
+                DYNLIB_SYM(fd, get_partition, "fdisk_get_partition"),
+                DYNLIB_SYM(fd, set_partition, "fdisk_set_partition"),
+                DYNLIB_SYM(fd, write_disklabel, "fdisk_write_disklabel"),
+                DYNLIB_SYM(fd, get_size, "fdisk_partition_get_size"),
+                DYNLIB_SYM(fd, get_start, "fdisk_partition_get_start"),
+                DYNLIB_SYM(fd, sector_size, "fdisk_get_sector_size"),
+                DYNLIB_SYM(fd, create_disklabel, "fdisk_create_disklabel"),
+                DYNLIB_SYM(fd, get_label, "fdisk_get_label"),
+                DYNLIB_SYM(fd, parse_parttype, "fdisk_label_parse_parttype"),
+                DYNLIB_SYM(fd, unref_parttype, "fdisk_unref_parttype"),
+                DYNLIB_SYM(fd, set_type, "fdisk_partition_set_type"),
+                DYNLIB_SYM(fd, set_partno, "fdisk_partition_set_partno"),
+                DYNLIB_SYM(fd, start_follow_default, "fdisk_partition_start_follow_default"),
+                DYNLIB_SYM(fd, end_follow_default, "fdisk_partition_end_follow_default"),
+                DYNLIB_SYM(fd, add_partition, "fdisk_add_partition"),
+                DYNLIB_SYM(fd, enable_wipe, "fdisk_enable_wipe"),
+                DYNLIB_SYM(fd, size_explicit, "fdisk_partition_size_explicit"),
+        };
+
+        return dynlib_load(&fd, "libfdisk.so.1", syms, ELEMENTSOF(syms));
 }
 
 /* The new end in the partition table, then the kernel's view of it. */
@@ -293,47 +283,50 @@ static void copy(char *dst, size_t size, const char *src)
 int disk_probe(const char *dev, struct disk_probe *ret)
 {
         struct disk_probe p = { 0 };
-        blkid_probe pr = blkid_new_probe_from_filename(dev);
+        blkid_probe pr;
         blkid_partlist ls;
         const char *v;
-        int rc, n;
+        int rc = blkid_dl_load(), n;
 
+        if (rc < 0)
+                return rc;
+        pr = bk.new_probe_from_filename(dev);
         if (!pr)
                 return errno > 0 ? -errno : -EIO;
-        blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_TYPE);
-        blkid_probe_enable_partitions(pr, 1);
-        rc = blkid_do_safeprobe(pr);
+        bk.probe_enable_superblocks(pr, 1);
+        bk.probe_set_superblocks_flags(pr, BLKID_SUBLKS_LABEL | BLKID_SUBLKS_TYPE);
+        bk.probe_enable_partitions(pr, 1);
+        rc = bk.do_safeprobe(pr);
         if (rc == -2)
                 copy(p.fstype, sizeof(p.fstype), "ambivalent");
         else if (rc < 0) {
-                blkid_free_probe(pr);
+                bk.free_probe(pr);
                 return -EIO;
         }
         if (rc == 0) {
-                if (blkid_probe_lookup_value(pr, "TYPE", &v, NULL) == 0)
+                if (bk.probe_lookup_value(pr, "TYPE", &v, NULL) == 0)
                         copy(p.fstype, sizeof(p.fstype), v);
-                if (blkid_probe_lookup_value(pr, "LABEL", &v, NULL) == 0)
+                if (bk.probe_lookup_value(pr, "LABEL", &v, NULL) == 0)
                         copy(p.label, sizeof(p.label), v);
-                if (blkid_probe_lookup_value(pr, "PTTYPE", &v, NULL) == 0)
+                if (bk.probe_lookup_value(pr, "PTTYPE", &v, NULL) == 0)
                         copy(p.pttype, sizeof(p.pttype), v);
         }
         /* the entries, probed on their own (independent of the probe above) */
-        ls = p.pttype[0] ? blkid_probe_get_partitions(pr) : NULL;
-        n = ls ? blkid_partlist_numof_partitions(ls) : 0;
+        ls = p.pttype[0] ? bk.probe_get_partitions(pr) : NULL;
+        n = ls ? bk.partlist_numof_partitions(ls) : 0;
         for (int i = 0; i < n && p.n_parts < DISK_LAYOUT_MAX; i++) {
-                blkid_partition par = blkid_partlist_get_partition(ls, i);
-                const char *t = par ? blkid_partition_get_type_string(par) : NULL;
+                blkid_partition par = bk.partlist_get_partition(ls, i);
+                const char *t = par ? bk.partition_get_type_string(par) : NULL;
                 if (!par)
                         continue;
                 if (t)
                         copy(p.types[p.n_parts], DISK_TYPE_MAX, t);
                 else
                         (void)snprintf(p.types[p.n_parts], DISK_TYPE_MAX, "%x",
-                                       (unsigned)blkid_partition_get_type(par));
+                                       (unsigned)bk.partition_get_type(par));
                 p.n_parts++;
         }
-        blkid_free_probe(pr);
+        bk.free_probe(pr);
         *ret = p;
         return 0;
 }
@@ -480,27 +473,30 @@ bool disk_layout_matches(const struct disk_probe *found, enum disk_table t,
 static int wipe_signatures(const char *dev)
 {
         blkid_probe pr;
-        int f = open(dev, O_RDWR | O_CLOEXEC), r = 0;
+        int f, r = blkid_dl_load();
 
+        if (r < 0)
+                return r;
+        f = open(dev, O_RDWR | O_CLOEXEC);
         if (f < 0)
                 return -errno;
-        pr = blkid_new_probe();
-        if (!pr || blkid_probe_set_device(pr, f, 0, 0) < 0) {
+        pr = bk.new_probe();
+        if (!pr || bk.probe_set_device(pr, f, 0, 0) < 0) {
                 if (pr)
-                        blkid_free_probe(pr);
+                        bk.free_probe(pr);
                 (void)close(f);
                 return -EIO;
         }
-        blkid_probe_enable_superblocks(pr, 1);
-        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_MAGIC);
-        blkid_probe_enable_partitions(pr, 1);
-        blkid_probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
-        for (int i = 0; i < 64 && blkid_do_probe(pr) == 0; i++)
-                if (blkid_do_wipe(pr, /* dryrun= */ 0) < 0) {
+        bk.probe_enable_superblocks(pr, 1);
+        bk.probe_set_superblocks_flags(pr, BLKID_SUBLKS_MAGIC);
+        bk.probe_enable_partitions(pr, 1);
+        bk.probe_set_partitions_flags(pr, BLKID_PARTS_MAGIC);
+        for (int i = 0; i < 64 && bk.do_probe(pr) == 0; i++)
+                if (bk.do_wipe(pr, /* dryrun= */ 0) < 0) {
                         r = -EIO;
                         break;
                 }
-        blkid_free_probe(pr);
+        bk.free_probe(pr);
         if (fsync(f) < 0 && r >= 0)
                 r = -errno;
         (void)close(f);

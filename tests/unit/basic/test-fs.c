@@ -336,6 +336,32 @@ static void test_symlink_atomic_replaces(void **state)
         troot_free(&t);
 }
 
+/* A link that already names the target is left alone (the same inode, no
+ * temporary left); a prefix of the target is not the target. */
+static void test_symlink_atomic_keeps_same(void **state)
+{
+        (void)state;
+        struct troot t;
+        char link[300], buf[64];
+        struct stat a, b;
+        ssize_t n;
+        troot_make(&t);
+        (void)snprintf(link, sizeof(link), "%s/var/l", t.path);
+        assert_int_equal(fs_symlink_atomic(t.fd, "/target", "/var/l"), 0);
+        assert_int_equal(lstat(link, &a), 0);
+        assert_int_equal(fs_symlink_atomic(t.fd, "/target", "/var/l"), 0);
+        assert_int_equal(lstat(link, &b), 0);
+        assert_true(a.st_ino == b.st_ino);
+        assert_int_equal(fs_symlink_atomic(t.fd, "/targetx", "/var/l"), 0);
+        assert_int_equal(lstat(link, &b), 0);
+        assert_true(a.st_ino != b.st_ino);
+        n = readlink(link, buf, sizeof(buf) - 1);
+        assert_int_equal(n, 8);
+        buf[n] = '\0';
+        assert_string_equal(buf, "/targetx");
+        troot_free(&t);
+}
+
 /* fs_link_target(): root's link in root's directory gives its target inside
  * the root (relative ones joined to the directory); a user's link, or one in
  * a directory a user can write, is refused; a file is not a link. */
@@ -375,6 +401,7 @@ int main(void)
                 cmocka_unit_test(test_resolve_open_fallback_stays_inside),
                 cmocka_unit_test(test_rm_rf_does_not_follow_symlinks),
                 cmocka_unit_test(test_symlink_atomic_replaces),
+                cmocka_unit_test(test_symlink_atomic_keeps_same),
                 cmocka_unit_test(test_user_symlinks_are_not_followed),
                 cmocka_unit_test(test_link_trust_rule),
         };
