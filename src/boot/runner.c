@@ -391,3 +391,41 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
         }
         return failed;
 }
+
+bool runner_stage_idle(const struct module_ctx *ctx, enum stage_kind kind)
+{
+        struct runner_iter it;
+        struct runner_entry e;
+
+        runner_iter_init(&it, ctx->cfg, kind, false);
+        while (runner_iter_next(&it, &e)) {
+                const struct module *m = module_find(e.name);
+                enum freq f;
+
+                if (!m) {
+                        /* what runner_run_stage only marks as run is idle once
+                         * marked; a cloud-init module cloudboot lacks is
+                         * reported at its keys (schema_report_stage); any
+                         * other name is a warning the stage would give */
+                        f = e.has_freq ? e.freq : FREQ_INSTANCE;
+                        if (module_runs_without_keys(e.name) && !owns_a_key(ctx->cfg, e.name) &&
+                            !schema_module_not_for_distro(ctx->cfg, e.name)) {
+                                if (state_sem_has(ctx->root_fd, ctx->iid, e.name, f))
+                                        continue;
+                                return false;
+                        }
+                        if (module_is_cloud_init_name(e.name))
+                                continue;
+                        return false;
+                }
+                if (!keys_set(m, ctx->cfg))
+                        continue;
+                if (schema_module_not_for_distro(ctx->cfg, m->name))
+                        return false; /* its info line is the stage's to give */
+                f = e.has_freq ? e.freq : m->freq;
+                /* FREQ_ALWAYS has no semaphore: such a module always runs */
+                if (!state_sem_has(ctx->root_fd, ctx->iid, m->name, f))
+                        return false;
+        }
+        return true;
+}

@@ -51,6 +51,11 @@ size_t runner_stage_entries(const struct node *cfg, enum stage_kind kind, bool r
  * cloudboot lacks is reported at the key that asks for it. Returns how many
  * modules failed. */
 int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind);
+/* Would runner_run_stage(ctx, kind) run nothing: every listed module either
+ * not activated, or already run at its frequency (none runs always), and
+ * no listed name to report? A provisioned boot's stage that is idle need not
+ * start at all (stage.c, the skip marker). */
+bool runner_stage_idle(const struct module_ctx *ctx, enum stage_kind kind);
 /* Run one module unless its semaphore for freq is set (force: run anyway);
  * the semaphore is set after the run. Returns the module's result (an
  * external module: -EPROTO when it failed). */

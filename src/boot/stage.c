@@ -803,6 +803,30 @@ static bool needs_network(const char *raw, size_t len, const struct node *cfg)
 /* init-local and init: detect → fetch → decode → merge → validate → plan →
  * run → record. init-local finds a local datasource and builds (or checks)
  * the model; init finds a network one, or takes init-local's. */
+/* modules-config on a provisioned boot: with cloud-init's lists every module
+ * in it runs once per instance, so from the second boot on it has nothing to
+ * run. Decided once, by the stage that ran the init modules, from the same
+ * config that stage would load: when it is idle, its unit is not started
+ * (ConditionPathExists=!CONFIG_SKIP), the report of its keys is given here,
+ * and status.json records it done. modules-final always has work (its
+ * final_message, boot-finished and result.json). */
+static void plan_config_stage(struct boot *b, const struct module_ctx *ctx)
+{
+        if (!runner_stage_idle(ctx, STAGE_CONFIG)) {
+                (void)fs_unlink(b->root_fd, CONFIG_SKIP);
+                return;
+        }
+        schema_report_stage(ctx->cfg, STAGE_CONFIG);
+        if (fs_write_atomic(b->root_fd, CONFIG_SKIP, "", 0, 0644, FS_NO_OWNER, (gid_t)-1) < 0) {
+                log_warning("Cannot write %s: modules-config will start", CONFIG_SKIP);
+                return;
+        }
+        if (status_stage_skipped(b->root_fd, "modules-config") < 0)
+                log_warning("Cannot record modules-config as done in %s", STATUS_JSON);
+        log_info("modules-config: every module of cloud_config_modules has run for this instance "
+                 "and none runs on every boot: the stage is not started this boot");
+}
+
 int stage_init(const struct boot_opts *o, bool local)
 {
         struct boot b;
@@ -932,6 +956,7 @@ int stage_init(const struct boot_opts *o, bool local)
                 if (node_get(b.cfg, "bootcmd"))
                         make_run_tmp(&b);
                 runner_run_stage(&ctx, STAGE_INIT);
+                plan_config_stage(&b, &ctx);
         }
         /* record */
         r = finish(&b, NULL);

@@ -18,6 +18,9 @@
 #define CLOUD_DIR "/var/lib/cloud"
 #define RUN_DIR "/run/cloud-init"
 #define INSTANCE_DATA RUN_DIR "/instance-data.json"
+/* Present when modules-config has nothing to run this boot: its unit is not
+ * started (stage.c, plan_config_stage). */
+#define CONFIG_SKIP RUN_DIR "/cloudboot-skip-config"
 #define INSTANCE_DATA_SENSITIVE RUN_DIR "/instance-data-sensitive.json"
 /* What state_restore() read of it, for the stages after (model_shadow_*). */
 #define INSTANCE_SHADOW RUN_DIR "/cloudboot-instance"

@@ -221,6 +221,24 @@ int status_stage_begin(int root_fd, const char *stage)
         return r < 0 ? r : save_status(root_fd, doc, false);
 }
 
+int status_stage_skipped(int root_fd, const char *stage)
+{
+        struct node *doc = load_or_new(root_fd);
+        struct node *s = doc ? stage_node(doc, stage) : NULL;
+        int r;
+
+        if (!s)
+                return -ENOMEM;
+        r = node_set(s, "start", new_uptime());
+        if (r >= 0)
+                r = node_set(s, "finished", new_uptime());
+        if (r >= 0)
+                r = node_set(s, "errors", node_new(NODE_SEQ));
+        if (r >= 0)
+                r = node_set(s, "recoverable_errors", node_new(NODE_MAP));
+        return r;
+}
+
 int status_stage_end(int root_fd, const char *stage, const char *datasource, const char *fatal)
 {
         struct node *doc = load_or_new(root_fd);

@@ -21,6 +21,11 @@ int status_stage_begin(int root_fd, const char *stage);
 /* Record the end of a stage: its fatal errors (fatal, may be NULL) and the
  * warnings and errors logged meanwhile as recoverable_errors. */
 int status_stage_end(int root_fd, const char *stage, const char *datasource, const char *fatal);
+/* A later stage that will not start this boot (nothing to run): marked as
+ * begun and finished now, without errors, in the document the calling stage
+ * writes at its end (status_stage_end), so that `status` still sees every
+ * stage done. */
+int status_stage_skipped(int root_fd, const char *stage);
 /* The runner calls this with a module's result r. When a command the module
  * ran failed (r == -EPROTO), the failure goes to the stage's "errors", as
  * cloud-init records a module's exception: `status` says error (exit 1), not
