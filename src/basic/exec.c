@@ -171,7 +171,7 @@ int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status)
         unsigned timeout_sec;
         long long deadline;
         size_t in_off = 0;
-        bool timed_out = false;
+        bool timed_out = false, stopped = false;
         int status = 0, r = 0, pidfd = -1;
         pid_t pid;
 
@@ -220,12 +220,16 @@ int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status)
 
                 if (exited(pid))
                         break;
+                if (o->stop && o->stop(o->stop_data)) {
+                        stopped = true;
+                        break;
+                }
                 if (left <= 0) {
                         timed_out = true;
                         break;
                 }
                 wait_ms = left > 1000 ? 1000 : (int)left;
-                if (pidfd < 0 && wait_ms > POLL_TICK_MS)
+                if ((pidfd < 0 || o->stop) && wait_ms > POLL_TICK_MS)
                         wait_ms = POLL_TICK_MS;
                 k = poll(p, 4, wait_ms);
                 if (k < 0) {
@@ -252,6 +256,13 @@ int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status)
                         }
                 }
         }
+        if (stopped) {
+                /* the caller has what it waited for: the rest goes quietly */
+                (void)kill(-pid, SIGTERM);
+                (void)wait_exit(pid, pidfd, KILL_GRACE_MS);
+                (void)kill(-pid, SIGKILL);
+                r = -ECANCELED;
+        }
         if (timed_out) {
                 /* The whole group: what the command started goes with it. TERM
                  * first, for a clean end; KILL for what is left after the grace. */
@@ -275,7 +286,7 @@ int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status)
         }
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;
-        if (!timed_out && ret_status)
+        if (!timed_out && !stopped && ret_status)
                 *ret_status = WIFEXITED(status)     ? WEXITSTATUS(status)
                               : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
                                                     : 255;

@@ -21,6 +21,11 @@ struct exec_opts {
         /* a wait the caller can do without (udevadm settle): its timeout is
          * an info line, not a warning that would mark the boot degraded */
         bool best_effort;
+        /* a wait that can end early: asked every 50 ms while the command
+         * runs; when it says true, the command's group is ended (TERM, then
+         * KILL after the grace) without a message and -ECANCELED returned */
+        bool (*stop)(void *data);
+        void *stop_data;
 };
 
 #define EXEC_TIMEOUT_DEFAULT 3600u

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "codec.h"
 #include "exec.h"
@@ -13,6 +14,7 @@
 #include "netrender.h"
 #include "network.h"
 #include "state.h"
+#include "valid.h"
 #include "yaml.h"
 
 #define DIGEST_FILE CLOUD_DIR "/data/network-config.cloudboot"
@@ -51,10 +53,61 @@ static bool first_time(int root_fd, const char *iid)
         return !last || !streq(last + 1, iid && iid[0] ? iid : "-");
 }
 
+/* Is the NIC called name there, and has udev processed it: named it (a NIC
+ * renamed by udev goes by its new name only from then) and written its
+ * database entry, /run/udev/data/n<ifindex>? */
+static bool nic_ready(int root_fd, const char *name)
+{
+        _cleanup_free_ char *idx = NULL;
+        char path[128];
+        uint64_t i;
+
+        (void)snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
+        if (fs_read_line(root_fd, path, &idx) < 0 || valid_parse_uint(idx, 1, INT32_MAX, &i) < 0)
+                return false;
+        (void)snprintf(path, sizeof(path), "/run/udev/data/n%llu", (unsigned long long)i);
+        return fs_exists(root_fd, path);
+}
+
+struct nic_wait {
+        int root_fd;
+        struct netcfg *nc;
+};
+
+/* The fallback's NIC, there and processed by udev? (nc filled when so) */
+static bool fallback_nic_ready(void *data)
+{
+        struct nic_wait *w = data;
+
+        memset(w->nc, 0, sizeof(*w->nc));
+        return netcfg_fallback(w->root_fd, w->nc) >= 0 && nic_ready(w->root_fd, w->nc->ifaces[0].name);
+}
+
+/* init-local can run before udev has announced the NIC. udevadm settle tells
+ * "none is coming" (udev's queue empty), but it waits for every device's
+ * driver: seconds on a slow boot, all before sshd. So the NIC itself is
+ * looked for every 50 ms while settle runs, and the wait ends as soon as
+ * udev has processed it. */
+static int wait_fallback_nic(int root_fd, struct netcfg *nc)
+{
+        char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=15", NULL };
+        struct nic_wait w = { .root_fd = root_fd, .nc = nc };
+        struct exec_opts o = { .timeout_sec = 30,
+                               .best_effort = true,
+                               .stop = fallback_nic_ready,
+                               .stop_data = &w };
+
+        log_info("No physical NIC yet: waiting for udev to announce one");
+        if (exec_ok(&o, settle) == -ECANCELED)
+                return 0;
+        memset(nc, 0, sizeof(*nc));
+        return netcfg_fallback(root_fd, nc);
+}
+
 /* On the running system, NICs named by a new .link or udev rule get their
  * names now, while still down (udev names a NIC on its add event, which
  * happened before init-local ran), as cloud-init renames them in init-local. */
-static void rename_now(const struct netcfg *nc)
+static void rename_now(int root_fd, const struct netcfg *nc)
 {
         char *trigger[] = { (char *)"udevadm", (char *)"trigger", (char *)"--action=add",
                             (char *)"--subsystem-match=net", NULL };
@@ -62,10 +115,24 @@ static void rename_now(const struct netcfg *nc)
         struct exec_opts o = { .timeout_sec = 30, .best_effort = true };
         bool any = false;
 
-        for (size_t i = 0; i < nc->n; i++)
-                any = any || nc->ifaces[i].rename;
-        if (!any || !exec_have("udevadm"))
+        /* a NIC that already has the name it is given needs nothing (the
+         * fallback names its NIC as it is called) */
+        for (size_t i = 0; i < nc->n && !any; i++) {
+                _cleanup_free_ char *mac = NULL;
+                char path[128];
+
+                if (!nc->ifaces[i].rename)
+                        continue;
+                (void)snprintf(path, sizeof(path), "/sys/class/net/%s/address", nc->ifaces[i].name);
+                any = fs_read_line(root_fd, path, &mac) < 0 || strcasecmp(mac, nc->ifaces[i].mac) != 0;
+        }
+        if (!any) {
+                log_debug("Every NIC already has the name the configuration gives it");
                 return;
+        }
+        if (!exec_have("udevadm"))
+                return;
+        log_debug("Applying the new interface names now (udevadm trigger, settle)");
         if (exec_ok(&o, trigger) < 0 || exec_ok(&o, settle) < 0)
                 log_warning("udevadm could not apply the new interface names now; they apply "
                             "from the next boot");
@@ -113,18 +180,10 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
         if (r < 0) {
                 memset(&nc, 0, sizeof(nc));
                 r = netcfg_fallback(root_fd, &nc);
-                if (r < 0 && host && first_time(root_fd, iid) && exec_have("udevadm")) {
-                        /* init-local runs early: the NIC's driver may not have
-                         * announced it yet. On an instance's first boot, wait for
-                         * udev's queue once; later boots keep what was written. */
-                        char *settle[] = { (char *)"udevadm", (char *)"settle",
-                                           (char *)"--timeout=15", NULL };
-                        struct exec_opts o = { .timeout_sec = 30, .best_effort = true };
-                        log_info("No physical NIC yet: waiting for udev to settle");
-                        (void)exec_ok(&o, settle);
-                        memset(&nc, 0, sizeof(nc));
-                        r = netcfg_fallback(root_fd, &nc);
-                }
+                /* On an instance's first boot only: later boots keep what
+                 * was written. */
+                if (r < 0 && host && first_time(root_fd, iid) && exec_have("udevadm"))
+                        r = wait_fallback_nic(root_fd, &nc);
                 if (r < 0) {
                         log_info("No network configuration given and no physical NIC for the "
                                  "fallback: the network is left alone");
@@ -180,7 +239,7 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                          "interfaces)",
                          nc.source, net_renderer_name(rend), n, nc.n);
                 if (host)
-                        rename_now(&nc);
+                        rename_now(root_fd, &nc);
         }
         net_files_done(files, n);
 }

@@ -2,7 +2,11 @@
 /* Tests of src/basic/exec.c: the timeout is the process's, not its pipes'. */
 #include <signal.h>
 #include <sys/wait.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "exec.h"
 #include "testlib.h"
@@ -87,6 +91,52 @@ static void test_best_effort_timeout_is_info(void **state)
         buf_free(&log);
 }
 
+struct stop_probe {
+        const char *pidfile;
+        int asked;
+};
+
+/* true once the command has written its background child's pid */
+static bool stop_when_written(void *data)
+{
+        struct stop_probe *p = data;
+        struct stat st;
+        p->asked++;
+        return stat(p->pidfile, &st) == 0 && st.st_size > 0;
+}
+
+/* A wait with a stop condition (the fallback NIC's arrival during udevadm
+ * settle): asked while the command runs; once it holds, the command and what
+ * it started are ended, -ECANCELED, nothing logged, no status. */
+static void test_stop_ends_the_wait(void **state)
+{
+        (void)state;
+        char pidfile[] = "/tmp/cloudboot-test-stop.XXXXXX";
+        int fd = mkstemp(pidfile), status = -1;
+        struct stop_probe p = { .pidfile = pidfile };
+        struct buf log = BUF_INIT(1 << 16);
+        struct exec_opts o = { .timeout_sec = 60, .stop = stop_when_written, .stop_data = &p };
+        char script[160];
+        pid_t bg;
+        assert_true(fd >= 0);
+        close(fd);
+        (void)snprintf(script, sizeof(script), "sleep 60 & echo $! >%s; wait", pidfile);
+        char *const argv[] = { "sh", "-c", script, NULL };
+        log_capture(&log);
+        assert_int_equal(exec_argv(&o, argv, &status), -ECANCELED);
+        log_capture(NULL);
+        assert_true(p.asked >= 1);
+        assert_int_equal(status, -1);
+        bg = pid_in(pidfile);
+        assert_true(bg > 0);
+        for (int i = 0; i < 100 && !gone(bg); i++)
+                (void)nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
+        assert_true(gone(bg)); /* the command's group went with it */
+        assert_true(log.len == 0 || !strstr(log.data, "timed out"));
+        unlink(pidfile);
+        buf_free(&log);
+}
+
 /* A command that ignores SIGTERM is killed after the grace. */
 static void test_timeout_kills_what_ignores_term(void **state)
 {
@@ -160,6 +210,7 @@ int main(void)
                 cmocka_unit_test(test_exit_status_and_capture),
                 cmocka_unit_test(test_timeout_holds_when_fds_are_closed),
                 cmocka_unit_test(test_best_effort_timeout_is_info),
+                cmocka_unit_test(test_stop_ends_the_wait),
                 cmocka_unit_test(test_timeout_kills_what_ignores_term),
                 cmocka_unit_test(test_timeout_kills_the_group),
                 cmocka_unit_test(test_background_holder_of_the_pipe_is_not_waited_for),
