@@ -164,6 +164,15 @@ static bool wait_exit(pid_t pid, int pidfd, long long ms)
         }
 }
 
+/* The whole group: what the command started goes with it. TERM first, for
+ * a clean end; KILL for what is left after the grace. */
+static void end_group(pid_t pid, int pidfd)
+{
+        (void)kill(-pid, SIGTERM);
+        (void)wait_exit(pid, pidfd, KILL_GRACE_MS);
+        (void)kill(-pid, SIGKILL);
+}
+
 int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status)
 {
         static const struct exec_opts none = { 0 };
@@ -258,17 +267,11 @@ int exec_argv(const struct exec_opts *o, char *const argv[], int *ret_status)
         }
         if (stopped) {
                 /* the caller has what it waited for: the rest goes quietly */
-                (void)kill(-pid, SIGTERM);
-                (void)wait_exit(pid, pidfd, KILL_GRACE_MS);
-                (void)kill(-pid, SIGKILL);
+                end_group(pid, pidfd);
                 r = -ECANCELED;
         }
         if (timed_out) {
-                /* The whole group: what the command started goes with it. TERM
-                 * first, for a clean end; KILL for what is left after the grace. */
-                (void)kill(-pid, SIGTERM);
-                (void)wait_exit(pid, pidfd, KILL_GRACE_MS);
-                (void)kill(-pid, SIGKILL);
+                end_group(pid, pidfd);
                 if (r == 0)
                         r = -ETIMEDOUT;
                 log_full(o->best_effort ? LOG_LVL_INFO : LOG_LVL_WARNING,
