@@ -115,8 +115,10 @@ static void rename_now(int root_fd, const struct netcfg *nc)
         struct exec_opts o = { .timeout_sec = 30, .best_effort = true };
         bool any = false;
 
-        /* a NIC that already has the name it is given needs nothing (the
-         * fallback names its NIC as it is called) */
+        /* A NIC that already has the name it is given, and that udev is done
+         * with, needs nothing (the fallback names its NIC as it is called).
+         * One udev has not processed yet may still be renamed by the
+         * default policy: the trigger makes udev apply the new .link. */
         for (size_t i = 0; i < nc->n && !any; i++) {
                 _cleanup_free_ char *mac = NULL;
                 char path[128];
@@ -124,7 +126,8 @@ static void rename_now(int root_fd, const struct netcfg *nc)
                 if (!nc->ifaces[i].rename)
                         continue;
                 (void)snprintf(path, sizeof(path), "/sys/class/net/%s/address", nc->ifaces[i].name);
-                any = fs_read_line(root_fd, path, &mac) < 0 || strcasecmp(mac, nc->ifaces[i].mac) != 0;
+                any = fs_read_line(root_fd, path, &mac) < 0 ||
+                      strcasecmp(mac, nc->ifaces[i].mac) != 0 || !nic_ready(root_fd, nc->ifaces[i].name);
         }
         if (!any) {
                 log_debug("Every NIC already has the name the configuration gives it");
