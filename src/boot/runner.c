@@ -317,14 +317,50 @@ const struct module *runner_find(int root_fd, const char *name)
         return external_load(root_fd) < 0 ? NULL : module_find(name);
 }
 
-/* A listed name nothing answers to. A cloud-init module cloudboot lacks is
- * said by schema_report_stage() at the keys that ask for it, once. */
+/* What runner_run_stage() does with one entry of a stage's list; decided in
+ * one place, so that runner_stage_idle() cannot tell a different story. */
+enum entry_plan {
+        PLAN_MARK, /* a cloud-init module cloudboot lacks that runs without keys,
+                    * none set: only marked as run, as cloud-init marks it */
+        PLAN_AT_KEYS, /* a cloud-init module cloudboot lacks: reported at its keys */
+        PLAN_UNKNOWN, /* no module at all by that name: a warning */
+        PLAN_OWN, /* cloudboot's own, run before the list */
+        PLAN_NO_KEYS, /* none of its activation keys set */
+        PLAN_NOT_FOR_DISTRO, /* not verified on this distro: an info line */
+        PLAN_RUN, /* run at *ret_freq, unless its semaphore says it ran */
+};
+
+static enum entry_plan plan_entry(const struct module_ctx *ctx, enum stage_kind kind,
+                                  const struct runner_entry *e, const struct module **ret_m,
+                                  enum freq *ret_freq)
+{
+        const struct module *m = module_find(e->name);
+
+        *ret_m = m;
+        if (!m) {
+                /* an external one is loaded only for its keys: with none set,
+                 * a keyless cloud-init module would have nothing to do here */
+                *ret_freq = e->has_freq ? e->freq : FREQ_INSTANCE;
+                if (module_runs_without_keys(e->name) && !owns_a_key(ctx->cfg, e->name) &&
+                    !schema_module_not_for_distro(ctx->cfg, e->name))
+                        return PLAN_MARK;
+                return module_is_cloud_init_name(e->name) ? PLAN_AT_KEYS : PLAN_UNKNOWN;
+        }
+        *ret_freq = e->has_freq ? e->freq : m->freq;
+        if (kind == STAGE_INIT && is_own(m->name))
+                return PLAN_OWN;
+        if (!keys_set(m, ctx->cfg))
+                return PLAN_NO_KEYS;
+        if (schema_module_not_for_distro(ctx->cfg, m->name))
+                return PLAN_NOT_FOR_DISTRO;
+        return PLAN_RUN;
+}
+
+/* A listed name nothing answers to (PLAN_UNKNOWN). */
 static void report_missing(const struct runner_entry *e, enum stage_kind kind)
 {
         char pos[512];
 
-        if (module_is_cloud_init_name(e->name))
-                return;
         schema_pos(e->at, pos, sizeof(pos));
         log_warning("%s: %s: no module named %s (neither built in nor installed in %s or %s); "
                     "skipped",
@@ -352,42 +388,38 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
         schema_report_stage(ctx->cfg, kind);
         runner_iter_init(&it, ctx->cfg, kind, true);
         while (runner_iter_next(&it, &e)) {
-                const struct module *m = module_find(e.name);
+                const struct module *m;
+                enum freq f;
 
-                if (!m) {
-                        /* A cloud-init module with no key set that
-                         * cloud-init runs anyway (an external one is loaded
-                         * only for its keys) would have nothing to do here:
-                         * marked as run, as cloud-init marks it */
-                        if (module_runs_without_keys(e.name) && !owns_a_key(ctx->cfg, e.name) &&
-                            !schema_module_not_for_distro(ctx->cfg, e.name)) {
-                                enum freq f = e.has_freq ? e.freq : FREQ_INSTANCE;
-                                if (!state_sem_has(ctx->root_fd, ctx->iid, e.name, f) &&
-                                    state_sem_set(ctx->root_fd, ctx->iid, e.name, f) < 0)
-                                        log_warning("Cannot record that module %s ran", e.name);
-                                continue;
-                        }
+                switch (plan_entry(ctx, kind, &e, &m, &f)) {
+                case PLAN_MARK:
+                        if (!state_sem_has(ctx->root_fd, ctx->iid, e.name, f) &&
+                            state_sem_set(ctx->root_fd, ctx->iid, e.name, f) < 0)
+                                log_warning("Cannot record that module %s ran", e.name);
+                        break;
+                case PLAN_UNKNOWN:
                         report_missing(&e, kind);
-                        continue;
-                }
-                if (kind == STAGE_INIT && is_own(m->name))
-                        continue; /* ran above */
-                if (!keys_set(m, ctx->cfg)) {
+                        break;
+                case PLAN_AT_KEYS:
+                case PLAN_OWN: /* ran above */
+                        break;
+                case PLAN_NO_KEYS:
                         log_debug("Module %s: none of its keys are set; skipped", m->name);
-                        continue;
-                }
-                if (schema_module_not_for_distro(ctx->cfg, m->name)) {
+                        break;
+                case PLAN_NOT_FOR_DISTRO:
                         /* its keys were reported at their position above */
                         log_info("Skipping modules '%s' because they are not verified on "
                                  "distro '%s'.  To run anyway, add them to "
                                  "'unverified_modules' in config.",
                                  m->name, schema_distro(ctx->cfg));
-                        continue;
+                        break;
+                case PLAN_RUN:
+                        if (schema_module_unverified(ctx->cfg, m->name))
+                                log_info("running unverified_modules: '%s'", m->name);
+                        if (runner_run_module(ctx, m, f, false) < 0)
+                                failed++;
+                        break;
                 }
-                if (schema_module_unverified(ctx->cfg, m->name))
-                        log_info("running unverified_modules: '%s'", m->name);
-                if (runner_run_module(ctx, m, e.has_freq ? e.freq : m->freq, false) < 0)
-                        failed++;
         }
         return failed;
 }
@@ -399,33 +431,27 @@ bool runner_stage_idle(const struct module_ctx *ctx, enum stage_kind kind)
 
         runner_iter_init(&it, ctx->cfg, kind, false);
         while (runner_iter_next(&it, &e)) {
-                const struct module *m = module_find(e.name);
+                const struct module *m;
                 enum freq f;
 
-                if (!m) {
-                        /* what runner_run_stage only marks as run is idle once
-                         * marked; a cloud-init module cloudboot lacks is
-                         * reported at its keys (schema_report_stage); any
-                         * other name is a warning the stage would give */
-                        f = e.has_freq ? e.freq : FREQ_INSTANCE;
-                        if (module_runs_without_keys(e.name) && !owns_a_key(ctx->cfg, e.name) &&
-                            !schema_module_not_for_distro(ctx->cfg, e.name)) {
-                                if (state_sem_has(ctx->root_fd, ctx->iid, e.name, f))
-                                        continue;
+                switch (plan_entry(ctx, kind, &e, &m, &f)) {
+                case PLAN_MARK:
+                        if (!state_sem_has(ctx->root_fd, ctx->iid, e.name, f))
                                 return false;
-                        }
-                        if (module_is_cloud_init_name(e.name))
-                                continue;
+                        break;
+                case PLAN_RUN:
+                        /* FREQ_ALWAYS has no semaphore: such a module always runs */
+                        if (!state_sem_has(ctx->root_fd, ctx->iid, m->name, f))
+                                return false;
+                        break;
+                case PLAN_UNKNOWN: /* a warning the stage would give */
+                case PLAN_NOT_FOR_DISTRO: /* its info line is the stage's to give */
                         return false;
+                case PLAN_AT_KEYS:
+                case PLAN_OWN:
+                case PLAN_NO_KEYS:
+                        break;
                 }
-                if (!keys_set(m, ctx->cfg))
-                        continue;
-                if (schema_module_not_for_distro(ctx->cfg, m->name))
-                        return false; /* its info line is the stage's to give */
-                f = e.has_freq ? e.freq : m->freq;
-                /* FREQ_ALWAYS has no semaphore: such a module always runs */
-                if (!state_sem_has(ctx->root_fd, ctx->iid, m->name, f))
-                        return false;
         }
         return true;
 }
