@@ -198,32 +198,10 @@ static struct node *new_uptime(void)
         return n;
 }
 
-int status_stage_begin(int root_fd, const char *stage)
+/* The stage's entry started now, without errors: finished now too
+ * (finished_now) or not yet. */
+static int stage_started(struct node *doc, const char *stage, bool finished_now)
 {
-        struct node *doc = load_or_new(root_fd);
-        struct node *s;
-        int r;
-
-        if (!doc)
-                return -ENOMEM;
-        s = stage_node(doc, stage);
-        if (!s)
-                return -ENOMEM;
-        r = node_set(s, "start", new_uptime());
-        if (r >= 0)
-                r = node_set(s, "finished", node_new(NODE_NULL));
-        if (r >= 0)
-                r = node_set(s, "errors", node_new(NODE_SEQ));
-        if (r >= 0)
-                r = node_set(s, "recoverable_errors", node_new(NODE_MAP));
-        if (r >= 0)
-                r = node_set(node_get(doc, "v1"), "stage", node_new_str(stage));
-        return r < 0 ? r : save_status(root_fd, doc, false);
-}
-
-int status_stage_skipped(int root_fd, const char *stage)
-{
-        struct node *doc = load_or_new(root_fd);
         struct node *s = doc ? stage_node(doc, stage) : NULL;
         int r;
 
@@ -231,12 +209,27 @@ int status_stage_skipped(int root_fd, const char *stage)
                 return -ENOMEM;
         r = node_set(s, "start", new_uptime());
         if (r >= 0)
-                r = node_set(s, "finished", new_uptime());
+                r = node_set(s, "finished", finished_now ? new_uptime() : node_new(NODE_NULL));
         if (r >= 0)
                 r = node_set(s, "errors", node_new(NODE_SEQ));
         if (r >= 0)
                 r = node_set(s, "recoverable_errors", node_new(NODE_MAP));
         return r;
+}
+
+int status_stage_begin(int root_fd, const char *stage)
+{
+        struct node *doc = load_or_new(root_fd);
+        int r = stage_started(doc, stage, false);
+
+        if (r >= 0)
+                r = node_set(node_get(doc, "v1"), "stage", node_new_str(stage));
+        return r < 0 ? r : save_status(root_fd, doc, false);
+}
+
+int status_stage_skipped(int root_fd, const char *stage)
+{
+        return stage_started(load_or_new(root_fd), stage, true);
 }
 
 int status_stage_end(int root_fd, const char *stage, const char *datasource, const char *fatal)
