@@ -800,9 +800,6 @@ static bool needs_network(const char *raw, size_t len, const struct node *cfg)
                truthy(node_get_path(cfg, "random_seed.command"));
 }
 
-/* init-local and init: detect → fetch → decode → merge → validate → plan →
- * run → record. init-local finds a local datasource and builds (or checks)
- * the model; init finds a network one, or takes init-local's. */
 /* modules-config on a provisioned boot: with cloud-init's lists every module
  * in it runs once per instance, so from the second boot on it has nothing to
  * run. Decided once, by the stage that ran the init modules, from the same
@@ -827,6 +824,9 @@ static void plan_config_stage(struct boot *b, const struct module_ctx *ctx)
                  "and none runs on every boot: the stage is not started this boot");
 }
 
+/* init-local and init: detect → fetch → decode → merge → validate → plan →
+ * run → record. init-local finds a local datasource and builds (or checks)
+ * the model; init finds a network one, or takes init-local's. */
 int stage_init(const struct boot_opts *o, bool local)
 {
         struct boot b;

@@ -8,6 +8,7 @@
 #include "accounts.h"
 #include "exec.h"
 #include "log.h"
+#include "pwhash.h"
 
 int password_random(char *buf, size_t size, size_t len)
 {

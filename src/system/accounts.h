@@ -7,8 +7,6 @@
 
 #include <stdbool.h>
 
-#include "pwhash.h"
-
 /* A random password of len letters and digits (len < size), from getrandom. */
 int password_random(char *buf, size_t size, size_t len);
 /* chroot_dir: the target root the tools act on (--root), NULL for the host. */
