@@ -173,7 +173,7 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                         return;
                 }
         }
-        if (r < 0 && res && res->ds == &ds_ec2) {
+        if (r < 0 && ds_is(res, "Ec2")) {
                 memset(&nc, 0, sizeof(nc));
                 (void)snprintf(nc.source, sizeof(nc.source), "EC2 meta-data");
                 r = netcfg_from_ec2(res->md, &nc);

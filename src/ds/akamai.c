@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clouds.h"
 #include "codec.h"
 #include "fs.h"
 #include "log.h"

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clouds.h"
 #include "azure_ovf.h"
 #include "azure_wireserver.h"
 #include "blockdev.h"

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clouds.h"
 #include "fs.h"
 #include "log.h"
 #include "mdsvc.h"

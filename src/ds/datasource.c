@@ -7,16 +7,39 @@
 #include "cmdline.h"
 #include "fs.h"
 #include "datasource.h"
+#include "clouds.h"
 #include "ephemeral.h"
+#include "net.h"
 #include "log.h"
 #include "yaml.h"
 
 static const struct datasource *const registry[] = {
-        &ds_nocloud, &ds_credentials, &ds_configdrive, &ds_azure,
-        &ds_gce,     &ds_openstack,   &ds_ec2,         &ds_none,
-        &ds_digitalocean, &ds_hetzner, &ds_oracle, &ds_vultr, &ds_scaleway, &ds_akamai,
-        &ds_upcloud, &ds_aliyun, &ds_exoscale, &ds_cloudstack,
-        &ds_vmware, &ds_opennebula, &ds_lxd,
+        &ds_nocloud, &ds_credentials, &ds_configdrive, &ds_none,
+};
+
+/* The cloud datasources, whose probes cloudboot-clouds.so holds (clouds.h):
+ * what is decided before the object is loaded. test-clouds checks each
+ * against the object's own descriptor. */
+#define CLOUD(n, c, e) { .name = n, .cloud = c, .ephemeral = DS_EPHEMERAL_##e }
+#define CLOUD_LOCAL(n) { .name = n, .local = true }
+static const struct datasource clouds[] = {
+        CLOUD("Azure", "azure", DHCP),
+        CLOUD("GCE", "gce", DHCP),
+        CLOUD("OpenStack", "openstack", DHCP),
+        CLOUD("Ec2", "aws", DHCP),
+        CLOUD("DigitalOcean", "digitalocean", LINKLOCAL),
+        CLOUD("Hetzner", "hetzner", DHCP),
+        CLOUD("Oracle", "oracle", DHCP),
+        CLOUD("Vultr", "vultr", DHCP),
+        CLOUD("Scaleway", "scaleway", DHCP),
+        CLOUD("Akamai", "akamai", DHCP),
+        CLOUD("UpCloud", "upcloud", DHCP),
+        CLOUD("AliYun", "aliyun", DHCP),
+        CLOUD("Exoscale", "exoscale", DHCP),
+        CLOUD("CloudStack", "cloudstack", DHCP),
+        CLOUD_LOCAL("VMware"),
+        CLOUD_LOCAL("OpenNebula"),
+        CLOUD_LOCAL("LXD"),
 };
 
 /* Local seeds first: they cost a few stat calls and are media someone
@@ -33,7 +56,15 @@ const struct datasource *ds_lookup(const char *name)
         for (size_t i = 0; i < ELEMENTSOF(registry); i++)
                 if (strcasecmp(registry[i]->name, name) == 0)
                         return registry[i];
+        for (size_t i = 0; i < ELEMENTSOF(clouds); i++)
+                if (strcasecmp(clouds[i].name, name) == 0)
+                        return &clouds[i];
         return NULL;
+}
+
+bool ds_is(const struct ds_result *r, const char *name)
+{
+        return r && r->ds && streq(r->ds->name, name);
 }
 
 void ds_result_done(struct ds_result *r)
@@ -115,17 +146,31 @@ static enum ds_ephemeral ephemeral_mode(const struct ds_ctx *ctx, const struct d
 static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct ds_result *ret,
                    struct ephemeral *eph, unsigned *eph_failed)
 {
+        const struct datasource *impl = ds;
+        const struct clouds_plugin *p = NULL;
         struct ds_ctx c = *ctx;
         int r;
 
+        if (!ds->probe) {
+                /* a cloud datasource: the object is loaded only for one
+                 * this machine is to be probed for */
+                if (!ds->local && !ctx->local_stage && !ds_net_wanted(ctx, ds))
+                        return -ENOENT;
+                if (!ds->local && ctx->local_stage && ephemeral_mode(ctx, ds) == DS_EPHEMERAL_NONE)
+                        return -ENOENT;
+                p = clouds_load();
+                impl = clouds_datasource(ds->name);
+                if (!p || !impl)
+                        return -ENOENT;
+        }
         if (ctx->local_stage && !ds->local) {
                 enum ds_ephemeral mode = ephemeral_mode(ctx, ds);
                 /* a mode that failed once this walk is not tried again */
-                if (mode == DS_EPHEMERAL_NONE || (*eph_failed & (1u << mode)))
+                if (mode == DS_EPHEMERAL_NONE || !p || (*eph_failed & (1u << mode)))
                         return -ENOENT;
                 if (eph->mode != mode) {
-                        ephemeral_down(eph);
-                        r = ephemeral_up(ctx->root_fd, mode, eph);
+                        p->ephemeral_down(eph);
+                        r = p->ephemeral_up(ctx->root_fd, mode, eph);
                         if (r < 0) {
                                 *eph_failed |= 1u << mode;
                                 log_warning("%s: no ephemeral network in init-local (%s); left "
@@ -142,7 +187,7 @@ static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct
                 c.local_stage = false;
         }
         log_debug("Probing datasource %s", ds->name);
-        r = ds->probe(&c, ret);
+        r = impl->probe(&c, ret);
         if (r == 0) {
                 ret->ds = ds;
                 return 0;
@@ -233,8 +278,9 @@ int ds_find(const struct ds_ctx *given, struct ds_result *ret)
         for (size_t i = 0; i < n && r < 0; i++)
                 r = try_one(ctx, list[i], ret, &eph, &eph_failed);
         /* what the datasource gave is in memory: the network goes before the
-         * system's own starts */
-        ephemeral_down(&eph);
+         * system's own starts (only the object brings it up) */
+        if (eph.mode != DS_EPHEMERAL_NONE)
+                clouds_load()->ephemeral_down(&eph);
         return r;
 }
 

@@ -81,7 +81,11 @@ int ds_describe(const struct ds_result *r, char **ret);
 /* Probe the configured list (datasource_list, default NoCloud, ConfigDrive, Credentials, None). In the
  * local stage only local sources are tried. -ENOENT: nothing found. */
 int ds_find(const struct ds_ctx *ctx, struct ds_result *ret);
+/* The registry's descriptor: a cloud datasource's has no probe of its own
+ * (clouds.h). */
 const struct datasource *ds_lookup(const char *name);
+/* Whether r was found by the datasource named name ("Ec2"). */
+bool ds_is(const struct ds_result *r, const char *name);
 /* meta-data public-keys as a list of strings, whatever its shape: a string of
  * lines, a list, or a mapping of names to a key or a list of keys
  * (cloud-init's normalize_pubkey_data). NULL only when out of memory. */
@@ -94,21 +98,4 @@ struct node *ds_parse_meta_data(const char *data, size_t len, const char *name);
 extern const struct datasource ds_nocloud;
 extern const struct datasource ds_credentials;
 extern const struct datasource ds_configdrive;
-extern const struct datasource ds_ec2;
-extern const struct datasource ds_openstack;
-extern const struct datasource ds_gce;
-extern const struct datasource ds_azure;
 extern const struct datasource ds_none;
-extern const struct datasource ds_digitalocean;
-extern const struct datasource ds_hetzner;
-extern const struct datasource ds_oracle;
-extern const struct datasource ds_vultr;
-extern const struct datasource ds_scaleway;
-extern const struct datasource ds_akamai;
-extern const struct datasource ds_upcloud;
-extern const struct datasource ds_aliyun;
-extern const struct datasource ds_exoscale;
-extern const struct datasource ds_cloudstack;
-extern const struct datasource ds_vmware;
-extern const struct datasource ds_opennebula;
-extern const struct datasource ds_lxd;

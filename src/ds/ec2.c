@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clouds.h"
 #include "ec2_netcfg.h"
 #include "json.h"
 #include "log.h"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clouds.h"
 #include "codec.h"
 #include "json.h"
 #include "log.h"

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clouds.h"
 #include "datasource.h"
 #include "fs.h"
 #include "json.h"

@@ -46,26 +46,33 @@ static int add_url(struct ds_net *n, const char *url)
         return 0;
 }
 
+bool ds_net_wanted(const struct ds_ctx *ctx, const struct datasource *ds)
+{
+        char path[64];
+        bool detected =
+                ctx->plat && ctx->plat->cloud && ds->cloud && streq(ctx->plat->cloud, ds->cloud);
+
+        (void)snprintf(path, sizeof(path), "datasource.%s", ds->name);
+        if (detected || ctx->named || node_get(node_get_path(ctx->syscfg, path), "metadata_urls"))
+                return true;
+        log_debug("%s: not probed: the DMI identity does not name %s and neither "
+                  "ds=, datasource_list nor metadata_urls asks for it",
+                  ds->name, ds->cloud ? ds->cloud : "it");
+        return false;
+}
+
 int ds_net_setup(const struct ds_ctx *ctx, const struct datasource *ds,
                  const char *const *default_urls, struct ds_net *ret)
 {
         char path[64];
         const struct node *cfg, *urls;
         struct ds_net n = { .name = ds->name };
-        bool detected =
-                ctx->plat && ctx->plat->cloud && ds->cloud && streq(ctx->plat->cloud, ds->cloud);
 
+        if (ctx->local_stage || !ds_net_wanted(ctx, ds))
+                return -ENOENT;
         (void)snprintf(path, sizeof(path), "datasource.%s", ds->name);
         cfg = node_get_path(ctx->syscfg, path);
         urls = node_get(cfg, "metadata_urls");
-        if (ctx->local_stage)
-                return -ENOENT;
-        if (!detected && !urls && !ctx->named) {
-                log_debug("%s: not probed: the DMI identity does not name %s and neither "
-                          "ds=, datasource_list nor metadata_urls asks for it",
-                          ds->name, ds->cloud ? ds->cloud : "it");
-                return -ENOENT;
-        }
         if (urls && urls->type == NODE_SEQ) {
                 for (size_t i = 0; i < urls->n; i++)
                         if (node_str(urls->items[i]))

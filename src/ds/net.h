@@ -29,6 +29,10 @@ struct ds_net {
  * there. */
 int ds_net_setup(const struct ds_ctx *ctx, const struct datasource *ds,
                  const char *const *default_urls, struct ds_net *ret);
+/* Whether this machine is to be probed for ds, the stage aside (the rule
+ * above; a debug line says why not). The binary asks before it loads the
+ * cloud datasources (clouds.h) for one. */
+bool ds_net_wanted(const struct ds_ctx *ctx, const struct datasource *ds);
 
 /* Only the limits of datasource.<name>: timeout, retries, max_wait. */
 void ds_net_limits(const struct ds_ctx *ctx, const struct datasource *ds, struct ds_net *n);

@@ -24,6 +24,7 @@
 #include "blockdev.h"
 #include "buf.h"
 #include "codec.h"
+#include "clouds.h"
 #include "datasource.h"
 #include "fs.h"
 #include "json.h"

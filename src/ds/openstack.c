@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clouds.h"
 #include "json.h"
 #include "log.h"
 #include "yaml.h"

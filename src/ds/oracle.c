@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "clouds.h"
 #include "codec.h"
 #include "fs.h"
 #include "log.h"

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "clouds.h"
 #include "log.h"
 #include "mdsvc.h"
 #include "valid.h"

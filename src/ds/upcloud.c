@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clouds.h"
 #include "log.h"
 #include "mdsvc.h"
 #include "valid.h"

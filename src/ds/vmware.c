@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "codec.h"
+#include "clouds.h"
 #include "datasource.h"
 #include "exec.h"
 #include "fs.h"
