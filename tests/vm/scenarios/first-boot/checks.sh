@@ -34,4 +34,4 @@ check journal-module-field sh -c 'journalctl -b MODULE=ssh -o cat --no-pager | g
 check unit-status-text sh -c 'systemctl show -p StatusText --value cloudboot-final.service | grep -qx "modules-final: done"'
 check cloud-init-status-wait cloud-init status --wait
 # the host keys were started in init-local and taken by the network stage
-check host-keys-early sh -c 'grep -q "init-local/ssh: Making 3 host keys for the init stage while init-local goes on" /var/log/cloud-init.log && grep -q "init/ssh: Generated host key /etc/ssh/ssh_host_rsa_key (in init-local)" /var/log/cloud-init.log && test ! -e /run/cloud-init/cloudboot-hostkeys'
+check host-keys-early sh -c 'grep -q "init-local: Making 3 host keys for the init stage while init-local goes on" /var/log/cloud-init.log && grep -q "init: Generated host key /etc/ssh/ssh_host_rsa_key (in init-local)" /var/log/cloud-init.log && test ! -e /run/cloud-init/cloudboot-hostkeys'
