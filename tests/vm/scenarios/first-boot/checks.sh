@@ -33,5 +33,3 @@ check sshd-after-keys sh -c 'k=$(systemctl show -p ExecMainExitTimestampMonotoni
 check journal-module-field sh -c 'journalctl -b MODULE=ssh -o cat --no-pager | grep -q .'
 check unit-status-text sh -c 'systemctl show -p StatusText --value cloudboot-final.service | grep -qx "modules-final: done"'
 check cloud-init-status-wait cloud-init status --wait
-# the host keys were started in init-local and taken by the network stage
-check host-keys-early sh -c 'grep -q "init-local: Making 3 host keys for the init stage while init-local goes on" /var/log/cloud-init.log && grep -q "init: Generated host key /etc/ssh/ssh_host_rsa_key (in init-local)" /var/log/cloud-init.log && test ! -e /run/cloud-init/cloudboot-hostkeys'
