@@ -104,55 +104,6 @@ static int wait_fallback_nic(int root_fd, struct netcfg *nc)
         return netcfg_fallback(root_fd, nc);
 }
 
-/* Is there a NIC with this MAC, whatever its name? */
-static bool mac_present(int root_fd, const char *want)
-{
-        char **names = NULL, path[128];
-        size_t n = 0;
-        bool found = false;
-
-        if (fs_list_dir(root_fd, "/sys/class/net", NULL, 1024, &names, &n) < 0)
-                return false;
-        for (size_t j = 0; j < n && !found; j++) {
-                _cleanup_free_ char *mac = NULL;
-                (void)snprintf(path, sizeof(path), "/sys/class/net/%s/address", names[j]);
-                found = fs_read_line(root_fd, path, &mac) >= 0 && strcasecmp(mac, want) == 0;
-        }
-        fs_list_free(names, n);
-        return found;
-}
-
-/* Does every NIC the configuration renames, of those this machine has, have
- * its new name, with udev done with it? */
-static bool names_applied(int root_fd, const struct netcfg *nc)
-{
-        for (size_t i = 0; i < nc->n; i++) {
-                _cleanup_free_ char *mac = NULL;
-                char path[128];
-
-                if (!nc->ifaces[i].rename)
-                        continue;
-                (void)snprintf(path, sizeof(path), "/sys/class/net/%s/address", nc->ifaces[i].name);
-                if (fs_read_line(root_fd, path, &mac) >= 0 && strcasecmp(mac, nc->ifaces[i].mac) == 0 &&
-                    nic_ready(root_fd, nc->ifaces[i].name))
-                        continue;
-                if (mac_present(root_fd, nc->ifaces[i].mac))
-                        return false;
-        }
-        return true;
-}
-
-struct names_wait {
-        int root_fd;
-        const struct netcfg *nc;
-};
-
-static bool names_applied_now(void *data)
-{
-        const struct names_wait *w = data;
-        return names_applied(w->root_fd, w->nc);
-}
-
 /* On the running system, NICs named by a new .link or udev rule get their
  * names now, while still down (udev names a NIC on its add event, which
  * happened before init-local ran), as cloud-init renames them in init-local. */
@@ -161,30 +112,31 @@ static void rename_now(int root_fd, const struct netcfg *nc)
         char *trigger[] = { (char *)"udevadm", (char *)"trigger", (char *)"--action=add",
                             (char *)"--subsystem-match=net", NULL };
         char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=10", NULL };
-        struct names_wait w = { .root_fd = root_fd, .nc = nc };
         struct exec_opts o = { .timeout_sec = 30, .best_effort = true };
-        /* settle waits for all of udev's queue (every device of the boot's
-         * coldplug, seconds under emulation); the wait ends as soon as
-         * the names are there */
-        struct exec_opts os = { .timeout_sec = 30,
-                                .best_effort = true,
-                                .stop = names_applied_now,
-                                .stop_data = &w };
+        bool any = false;
 
         /* A NIC that already has the name it is given, and that udev is done
          * with, needs nothing (the fallback names its NIC as it is called).
          * One udev has not processed yet may still be renamed by the
          * default policy: the trigger makes udev apply the new .link. */
-        if (names_applied(root_fd, nc)) {
+        for (size_t i = 0; i < nc->n && !any; i++) {
+                _cleanup_free_ char *mac = NULL;
+                char path[128];
+
+                if (!nc->ifaces[i].rename)
+                        continue;
+                (void)snprintf(path, sizeof(path), "/sys/class/net/%s/address", nc->ifaces[i].name);
+                any = fs_read_line(root_fd, path, &mac) < 0 ||
+                      strcasecmp(mac, nc->ifaces[i].mac) != 0 || !nic_ready(root_fd, nc->ifaces[i].name);
+        }
+        if (!any) {
                 log_debug("Every NIC already has the name the configuration gives it");
                 return;
         }
         if (!exec_have("udevadm"))
                 return;
         log_debug("Applying the new interface names now (udevadm trigger, settle)");
-        if (exec_ok(&o, trigger) >= 0)
-                (void)exec_ok(&os, settle);
-        if (!names_applied(root_fd, nc))
+        if (exec_ok(&o, trigger) < 0 || exec_ok(&o, settle) < 0)
                 log_warning("udevadm could not apply the new interface names now; they apply "
                             "from the next boot");
 }

@@ -568,47 +568,6 @@ static struct in_addr linklocal_addr(const struct nl_link *l)
                                                  ((h >> 16) & 0xff)) };
 }
 
-/* Has udev processed the NIC (named it, written /run/udev/data/n<ifindex>)? */
-static bool nic_processed(int root_fd, int ifindex)
-{
-        char path[64];
-
-        (void)snprintf(path, sizeof(path), "/run/udev/data/n%d", ifindex);
-        return fs_exists(root_fd, path);
-}
-
-struct udev_wait {
-        int root_fd, ifindex;
-};
-
-static bool udev_done_with(void *data)
-{
-        const struct udev_wait *w = data;
-        return nic_processed(w->root_fd, w->ifindex);
-}
-
-/* udev names a NIC on its add event, and cannot rename one that is up: the
- * event fails and networkd, which waits for udev's word on each link, never
- * configures it. init-local may run before udev's coldplug reaches the NIC,
- * so on this machine the NIC is brought up only once udev has processed it:
- * while udevadm settle runs (it ends as soon as the NIC is processed), then,
- * should udev not be running yet, for at most EPH_NIC_WAIT_MS more. */
-static void wait_for_udev(int root_fd, int ifindex)
-{
-        char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=15", NULL };
-        struct udev_wait w = { .root_fd = root_fd, .ifindex = ifindex };
-        struct exec_opts o = {
-                .timeout_sec = 30, .best_effort = true, .stop = udev_done_with, .stop_data = &w
-        };
-
-        if (!root_is_host(root_fd) || nic_processed(root_fd, ifindex) || !exec_have("udevadm"))
-                return;
-        log_info("ephemeral: waiting for udev to process the NIC before it is brought up");
-        (void)exec_ok(&o, settle);
-        for (unsigned i = 0; !nic_processed(root_fd, ifindex) && i < EPH_NIC_WAIT_MS / 100; i++)
-                (void)usleep(100 * 1000);
-}
-
 int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
 {
         struct ephemeral e = EPHEMERAL_INIT;
@@ -630,11 +589,6 @@ int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
                         log_info("ephemeral: no physical NIC yet: waiting up to %u s for one",
                                  EPH_NIC_WAIT_MS / 1000);
                 (void)usleep(100 * 1000);
-                r = primary_nic(root_fd, e.nl_fd, &nic);
-        }
-        if (r >= 0 && !nic_processed(root_fd, nic.ifindex)) {
-                wait_for_udev(root_fd, nic.ifindex);
-                /* by the name udev gave it */
                 r = primary_nic(root_fd, e.nl_fd, &nic);
         }
         if (r < 0) {
