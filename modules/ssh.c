@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -169,11 +168,8 @@ static int supplied_keys(const struct module_ctx *ctx, const struct node *sk)
 
 /* ssh-keygen writes into a private directory of ours; the files are then
  * moved into the target by the root-safe writer, so no path of the target
- * (which might hold a symlink) is ever handed to a host tool. destdir is
- * /etc/ssh, or the directory where init-local leaves keys for the init
- * stage (EARLY_DIR). */
-static int generate_key(const struct module_ctx *ctx, const char *type, const char *comment,
-                        const char *destdir)
+ * (which might hold a symlink) is ever handed to a host tool. */
+static int generate_key(const struct module_ctx *ctx, const char *type, const char *comment)
 {
         char tmpl[] = "/run/cloudboot-keygen.XXXXXX", tmpl2[] = "/tmp/cloudboot-keygen.XXXXXX";
         char *dir = mkdtemp(tmpl), keyfile[128], pubfile[128], dest[128], destpub[128];
@@ -206,229 +202,79 @@ static int generate_key(const struct module_ctx *ctx, const char *type, const ch
                 free(pub);
                 return log_warning_errno(r, "ssh-keygen -t %s failed", type);
         }
-        (void)snprintf(dest, sizeof(dest), "%s/ssh_host_%s_key", destdir, type);
-        (void)snprintf(destpub, sizeof(destpub), "%s/ssh_host_%s_key.pub", destdir, type);
+        (void)snprintf(dest, sizeof(dest), "/etc/ssh/ssh_host_%s_key", type);
+        (void)snprintf(destpub, sizeof(destpub), "/etc/ssh/ssh_host_%s_key.pub", type);
         r = write_key_file(ctx, dest, priv, priv_len, 0600);
         if (r >= 0)
                 r = write_key_file(ctx, destpub, pub, pub_len, 0644);
         free_secret(priv, priv_len);
         free(pub);
-        if (r >= 0 && streq(destdir, "/etc/ssh"))
+        if (r >= 0)
                 log_info("Generated host key %s", dest);
         return r;
-}
-
-/* Where init-local leaves the host keys it made for the init stage (root
- * only, on /run: gone at the next boot), with the comment they were made
- * with and a lock its keygen holds until they are all there. */
-#define EARLY_DIR "/run/cloud-init/cloudboot-hostkeys"
-#define EARLY_LOCK EARLY_DIR "/lock"
-#define EARLY_COMMENT EARLY_DIR "/comment"
-/* how long the init stage waits for them before it makes its own */
-#define EARLY_WAIT_MS (5u * 60 * 1000)
-
-/* The types host_keys() makes (ssh_genkeytypes, or rsa, ecdsa and ed25519;
- * each once; one whose key is there kept unless ssh_deletekeys removes it
- * first), at most max. */
-static size_t key_plan(const struct module_ctx *ctx, const char **ret, size_t max)
-{
-        const struct node *types = node_get(ctx->cfg, "ssh_genkeytypes");
-        bool deleting = node_get_bool(ctx->cfg, "ssh_deletekeys", true);
-        size_t n = 0;
-
-        for (size_t i = 0; i < (types ? types->n : 3); i++) {
-                const char *t = types ? node_str(types->items[i]) : key_types[i];
-                char path[128];
-                bool dup = false;
-
-                if (!t)
-                        continue;
-                for (size_t j = 0; j < n; j++)
-                        dup |= streq(ret[j], t);
-                (void)snprintf(path, sizeof(path), "/etc/ssh/ssh_host_%s_key", t);
-                if (dup || n == max || (!deleting && fs_exists(ctx->root_fd, path)))
-                        continue;
-                ret[n++] = t;
-        }
-        return n;
-}
-
-static void key_comment(const struct module_ctx *ctx, char *buf, size_t len)
-{
-        _cleanup_free_ char *host = hostname_file_read(ctx->root_fd, HOSTNAME_FILE);
-        (void)snprintf(buf, len, "root@%s", host ? host : "localhost");
-}
-
-/* One ssh-keygen per type, all at once: a first boot waits for the slowest
- * key (RSA) alone, not for the sum, and the fast ones are in place first.
- * Each runs in a child of ours that writes its key into destdir; a child's
- * failure is said here, for status.json. */
-static int make_keys(const struct module_ctx *ctx, const char *const *types, size_t n,
-                     const char *comment, const char *destdir)
-{
-        pid_t pids[ELEMENTSOF(genkey_types)];
-        int r = 0;
-
-        for (size_t i = 0; i < n; i++) {
-                (void)fflush(NULL);
-                pids[i] = fork();
-                if (pids[i] == 0) {
-                        int k = generate_key(ctx, types[i], comment, destdir);
-                        (void)fflush(NULL);
-                        _exit(k < 0 ? 1 : 0);
-                }
-                /* no process to spare: this one here and now */
-                if (pids[i] < 0 && generate_key(ctx, types[i], comment, destdir) < 0)
-                        r = -EPROTO;
-        }
-        for (size_t i = 0; i < n; i++) {
-                int status = 0;
-
-                if (pids[i] < 0)
-                        continue;
-                while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
-                        ;
-                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-                        log_warning("No %s host key was made", types[i]);
-                        r = -EPROTO;
-                }
-        }
-        return r;
-}
-
-/* init-local: the keys this instance's init stage will make, started now in
- * a process of their own, so that they are made while init-local waits for
- * its NIC and the network stage starts. That process holds EARLY_LOCK until
- * they are in EARLY_DIR; on the running system init-local does not wait for
- * it (its unit stays active, so systemd leaves the process be), under --root
- * it does. Nothing is started when the user-data supplies the keys. */
-static void ssh_early(const struct module_ctx *ctx)
-{
-        const struct node *sk = node_get(ctx->cfg, "ssh_keys");
-        const char *types[ELEMENTSOF(genkey_types)];
-        _cleanup_close_ int lock = -1;
-        char comment[300];
-        size_t n;
-        pid_t pid;
-
-        if ((sk && sk->type == NODE_MAP && sk->n) || !exec_have("ssh-keygen"))
-                return;
-        n = key_plan(ctx, types, ELEMENTSOF(types));
-        if (n == 0)
-                return;
-        key_comment(ctx, comment, sizeof(comment));
-        (void)fs_rm_rf(ctx->root_fd, EARLY_DIR, false);
-        if (fs_mkdir_p(ctx->root_fd, EARLY_DIR, 0700) < 0 ||
-            fs_write_atomic(ctx->root_fd, EARLY_COMMENT, comment, strlen(comment), 0600,
-                            FS_NO_OWNER, (gid_t)-1) < 0)
-                return;
-        lock = fs_open_in_root(ctx->root_fd, EARLY_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-                               0600);
-        if (lock < 0 || flock(lock, LOCK_EX) < 0) {
-                (void)fs_rm_rf(ctx->root_fd, EARLY_DIR, false);
-                return;
-        }
-        (void)fflush(NULL);
-        pid = fork();
-        if (pid == 0) {
-                /* the lock, shared with the parent's fd, is held until this exits */
-                int k = make_keys(ctx, types, n, comment, EARLY_DIR);
-                (void)fflush(NULL);
-                _exit(k < 0 ? 1 : 0);
-        }
-        if (pid < 0) {
-                (void)fs_rm_rf(ctx->root_fd, EARLY_DIR, false);
-                return;
-        }
-        log_info("Making %zu host key%s for the init stage while init-local goes on", n,
-                 n == 1 ? "" : "s");
-        if (!ctx->root_is_host)
-                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-                        ;
-}
-
-/* The keys init-local made for the types to make (and with their comment),
- * moved into /etc/ssh once its keygen is done; each one taken is removed
- * from types. Returns how many remain. */
-static size_t take_early_keys(const struct module_ctx *ctx, const char **types, size_t n,
-                              const char *comment)
-{
-        _cleanup_close_ int lock = fs_open_in_root(ctx->root_fd, EARLY_LOCK,
-                                                   O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
-        _cleanup_free_ char *made_for = NULL;
-        unsigned waited = 0;
-
-        if (lock < 0)
-                return n;
-        while (flock(lock, LOCK_SH | LOCK_NB) < 0) {
-                if ((errno != EWOULDBLOCK && errno != EINTR) || waited >= EARLY_WAIT_MS) {
-                        log_warning("The host keys init-local started are not ready after %u s; "
-                                    "making them here",
-                                    waited / 1000);
-                        return n;
-                }
-                if (waited == 0)
-                        log_info("Waiting for the host keys init-local started");
-                (void)usleep(50 * 1000);
-                waited += 50;
-        }
-        if (fs_read_file(ctx->root_fd, EARLY_COMMENT, 512, &made_for, NULL) < 0 ||
-            !streq(made_for, comment)) {
-                log_info("The host keys init-local made are for another host name; making them "
-                         "again");
-                return n;
-        }
-        for (size_t i = 0; i < n;) {
-                char src[128], srcpub[128], dest[128], destpub[128];
-                char *priv = NULL, *pub = NULL;
-                size_t priv_len = 0, pub_len = 0;
-                int r;
-
-                (void)snprintf(src, sizeof(src), EARLY_DIR "/ssh_host_%s_key", types[i]);
-                (void)snprintf(srcpub, sizeof(srcpub), EARLY_DIR "/ssh_host_%s_key.pub", types[i]);
-                (void)snprintf(dest, sizeof(dest), "/etc/ssh/ssh_host_%s_key", types[i]);
-                (void)snprintf(destpub, sizeof(destpub), "/etc/ssh/ssh_host_%s_key.pub", types[i]);
-                r = fs_read_file(ctx->root_fd, src, HOST_KEY_MAX, &priv, &priv_len);
-                if (r >= 0)
-                        r = fs_read_file(ctx->root_fd, srcpub, HOST_KEY_MAX, &pub, &pub_len);
-                if (r >= 0)
-                        r = write_key_file(ctx, dest, priv, priv_len, 0600);
-                if (r >= 0)
-                        r = write_key_file(ctx, destpub, pub, pub_len, 0644);
-                free_secret(priv, priv_len);
-                free(pub);
-                if (r < 0) {
-                        i++;
-                        continue;
-                }
-                log_info("Generated host key %s (in init-local)", dest);
-                types[i] = types[--n];
-        }
-        return n;
 }
 
 static int host_keys(const struct module_ctx *ctx)
 {
         const struct node *sk = node_get(ctx->cfg, "ssh_keys");
-        const char *types[ELEMENTSOF(genkey_types)];
+        const struct node *types = node_get(ctx->cfg, "ssh_genkeytypes");
+        _cleanup_free_ char *host = hostname_file_read(ctx->root_fd, HOSTNAME_FILE);
+        const char *started[ELEMENTSOF(genkey_types)];
+        pid_t pids[ELEMENTSOF(genkey_types)];
         char comment[300];
-        size_t n;
-        int r;
+        size_t n = 0;
+        int r = 0;
 
         if (node_get_bool(ctx->cfg, "ssh_deletekeys", true))
                 (void)delete_host_keys(ctx);
         if (sk && sk->type == NODE_MAP && sk->n)
-                r = supplied_keys(ctx, sk);
-        else {
-                n = key_plan(ctx, types, ELEMENTSOF(types));
-                key_comment(ctx, comment, sizeof(comment));
-                n = take_early_keys(ctx, types, n, comment);
-                if (!exec_have("ssh-keygen"))
-                        r = log_warning_errno(-ENOENT, "ssh-keygen is not installed: no host keys made");
-                else
-                        r = make_keys(ctx, types, n, comment, "/etc/ssh");
+                return supplied_keys(ctx, sk);
+        if (!exec_have("ssh-keygen"))
+                return log_warning_errno(-ENOENT, "ssh-keygen is not installed: no host keys made");
+        (void)snprintf(comment, sizeof(comment), "root@%s", host ? host : "localhost");
+        /* One ssh-keygen per type, all at once: a first boot waits for the
+         * slowest key (RSA) alone, not for the sum, and the fast ones are in
+         * place first. Each runs in a child of ours that writes its key into
+         * the target; a child's failure is said here, for status.json. */
+        for (size_t i = 0; i < (types ? types->n : 3); i++) {
+                const char *t = types ? node_str(types->items[i]) : key_types[i];
+                char path[128];
+                bool dup = false;
+                pid_t pid;
+
+                if (!t)
+                        continue;
+                for (size_t j = 0; j < n; j++)
+                        dup |= streq(started[j], t);
+                (void)snprintf(path, sizeof(path), "/etc/ssh/ssh_host_%s_key", t);
+                if (dup || n == ELEMENTSOF(started) || fs_exists(ctx->root_fd, path))
+                        continue;
+                (void)fflush(NULL);
+                pid = fork();
+                if (pid == 0) {
+                        int k = generate_key(ctx, t, comment);
+                        (void)fflush(NULL);
+                        _exit(k < 0 ? 1 : 0);
+                }
+                if (pid < 0) {
+                        /* no process to spare: this one here and now */
+                        if (generate_key(ctx, t, comment) < 0)
+                                r = -EPROTO;
+                        continue;
+                }
+                started[n] = t;
+                pids[n++] = pid;
         }
-        (void)fs_rm_rf(ctx->root_fd, EARLY_DIR, false);
+        for (size_t j = 0; j < n; j++) {
+                int status = 0;
+
+                while (waitpid(pids[j], &status, 0) < 0 && errno == EINTR)
+                        ;
+                if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                        log_warning("No %s host key was made", started[j]);
+                        r = -EPROTO;
+                }
+        }
         return r;
 }
 
@@ -513,5 +359,4 @@ const struct module mod_ssh = {
         .freq = FREQ_INSTANCE,
         .keys = schema_keys,
         .run = ssh_run,
-        .early = ssh_early,
 };

@@ -42,12 +42,6 @@ struct module {
         /* Run only when one of these keys is set (cloud-init's activate_by_schema_keys). */
         const char *const *activate_keys;
         int (*run)(const struct module_ctx *ctx);
-        /* Optional: called in init-local for a module of the init stage's
-         * list that will run there, to start work that needs nothing the
-         * stages between give (ssh: the host keys, made while init-local
-         * waits for its NIC); run then takes up what it left. Problems are
-         * its own to log; run must do the work itself when none was left. */
-        void (*early)(const struct module_ctx *ctx);
         /* Set only for external modules (external.c; run is NULL for them):
          * the descriptor's path in the target, and what external.c keeps. */
         const char *source;

@@ -56,10 +56,6 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind);
  * no listed name to report? A provisioned boot's stage that is idle need not
  * start at all (stage.c, the skip marker). */
 bool runner_stage_idle(const struct module_ctx *ctx, enum stage_kind kind);
-/* Give each module of kind's list that will run (activated, not yet run at
- * its frequency) and has an early hook the chance to start its slow work
- * now (init-local, for the init stage's modules: the host keys). */
-void runner_start_early(const struct module_ctx *ctx, enum stage_kind kind);
 /* Run one module unless its semaphore for freq is set (force: run anyway);
  * the semaphore is set after the run. Returns the module's result (an
  * external module: -EPROTO when it failed). */

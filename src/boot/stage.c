@@ -824,23 +824,6 @@ static void plan_config_stage(struct boot *b, const struct module_ctx *ctx)
                  "and none runs on every boot: the stage is not started this boot");
 }
 
-/* init-local sets the hostname before the network (cloud-init's
- * _maybe_set_hostname), whatever the dsmode; only while set_hostname has not
- * run for this instance: its fqdn may fall back to the current system
- * hostname, and on a later boot that would undo a name the admin chose. */
-static void early_hostname(struct boot *b)
-{
-        const struct module *m = module_find("set_hostname");
-
-        if (m && runner_activated(m, b->cfg) &&
-            !state_sem_has(b->root_fd, b->inst.iid, m->name, m->freq)) {
-                struct module_ctx ctx = module_ctx_of(b);
-                log_set_module(m->name);
-                (void)m->run(&ctx);
-                log_set_module(NULL);
-        }
-}
-
 /* init-local and init: detect → fetch → decode → merge → validate → plan →
  * run → record. init-local finds a local datasource and builds (or checks)
  * the model; init finds a network one, or takes init-local's. */
@@ -947,15 +930,6 @@ int stage_init(const struct boot_opts *o, bool local)
         /* The network configuration, before the network starts (init-local,
          * with the fallback); a datasource found by the network stage writes
          * its own for the boots to come. */
-        if (local) {
-                /* Set the hostname before the network comes up, so that a DHCP
-                 * client sends it (cloud-init does the same, LP: #1746455),
-                 * and start the init stage's slow work (the host keys) while
-                 * init-local waits for its NIC. */
-                early_hostname(&b);
-                struct module_ctx ctx = module_ctx_of(&b);
-                runner_start_early(&ctx, STAGE_INIT);
-        }
         if (local || res.ds)
                 network_configure(b.root_fd, b.cfg, b.syscfg, &res, b.inst.iid, local,
                                   b.root_is_host && local);
@@ -966,8 +940,21 @@ int stage_init(const struct boot_opts *o, bool local)
                 struct module_ctx ctx = module_ctx_of(&b);
                 runner_run_stage(&ctx, STAGE_LOCAL);
         }
-        /* the init modules: the network stage's, unless the instance is local */
-        if (!local || streq_ptr(b.inst.dsmode, "local")) {
+        if (local && !streq_ptr(b.inst.dsmode, "local")) {
+                /* Set the hostname before the network comes up, so that a DHCP
+                 * client sends it (cloud-init does the same, LP: #1746455). */
+                /* Only while set_hostname has not run for this instance: its
+                 * fqdn may fall back to the current system hostname, and on a
+                 * later boot that would undo a name the admin chose. */
+                const struct module *m = module_find("set_hostname");
+                if (m && runner_activated(m, b.cfg) &&
+                    !state_sem_has(b.root_fd, b.inst.iid, m->name, m->freq)) {
+                        struct module_ctx ctx = module_ctx_of(&b);
+                        log_set_module(m->name);
+                        (void)m->run(&ctx);
+                        log_set_module(NULL);
+                }
+        } else {
                 struct module_ctx ctx = module_ctx_of(&b);
                 if (node_get(b.cfg, "bootcmd"))
                         make_run_tmp(&b);
