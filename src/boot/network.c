@@ -246,28 +246,3 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
         }
         net_files_done(files, n);
 }
-
-void network_wait_online(int root_fd, const struct node *syscfg, bool host)
-{
-        char *argv[] = { (char *)"systemctl", (char *)"start",
-                         (char *)"systemd-networkd-wait-online.service", NULL };
-        /* wait-online gives up after its own 2 minutes */
-        struct exec_opts o = { .timeout_sec = 150, .best_effort = true };
-
-        if (fs_exists(root_fd, RUN_DIR "/.skip-network")) {
-                log_debug("Not waiting for the network: init-local found user-data and "
-                          "vendor-data that need none");
-                return;
-        }
-        /* Under --root, or without systemd, or with another network stack
-         * (ifupdown's networking.service orders itself; NetworkManager is not
-         * waited for, as cloud-init does not), there is nothing to start. */
-        if (!host || !fs_exists(root_fd, "/run/systemd/system") ||
-            net_renderer_pick(root_fd, syscfg) != NET_RENDER_NETWORKD)
-                return;
-        log_info("Waiting for the network (systemd-networkd-wait-online): no datasource was found "
-                 "in init-local, or its user-data may need the network");
-        if (exec_ok(&o, argv) < 0)
-                log_info("systemd-networkd-wait-online did not report the network online; "
-                         "going on");
-}

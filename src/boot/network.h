@@ -19,11 +19,3 @@
  * udev then names renamed NICs at once. Problems are logged. */
 void network_configure(int root_fd, const struct node *cfg, const struct node *syscfg,
                        const struct ds_result *res, const char *iid, bool fallback, bool host);
-
-/* The network stage's wait for the network (cloud-init's wait_for_network,
- * its Ubuntu variant): cloudboot.service is ordered after init-local only,
- * so that the init modules (host keys before sshd) start at once when
- * init-local found user-data that needs no network (RUN_DIR/.skip-network);
- * otherwise, on the running system with networkd, the stage starts
- * systemd-networkd-wait-online.service itself and waits for it. */
-void network_wait_online(int root_fd, const struct node *syscfg, bool host);

@@ -857,13 +857,10 @@ int stage_init(const struct boot_opts *o, bool local)
                         boot_done(&b);
                         return r;
                 }
-                network_wait_online(b.root_fd, b.syscfg, b.root_is_host);
                 r = state_reflect(b.root_fd, &b.inst);
                 if (r < 0)
                         log_warning_errno(r, "Cannot record instance %s: %m", b.inst.iid_raw);
         } else {
-                if (!local)
-                        network_wait_online(b.root_fd, b.syscfg, b.root_is_host);
                 /* detect */
                 struct platform plat;
                 platform_detect(b.root_fd, &plat);

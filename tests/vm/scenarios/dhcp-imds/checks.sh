@@ -20,8 +20,3 @@ check dhcp-imds-networkd sh -c 'for i in $(seq 30); do ip -4 -o addr | grep "ine
 check dhcp-imds-no-second-probe sh -c '! journalctl -b -u cloudboot.service | grep -q "\(GET\|PUT\) http://169.254.169.254"'
 check dhcp-imds-status cloudboot status
 # host-check: imds-served
-# the user-data has a bootcmd: no .skip-network, and the network stage started
-# systemd-networkd-wait-online and ended after it was active
-check dhcp-imds-network-wait sh -c 'grep -q "init: Waiting for the network (systemd-networkd-wait-online)" /var/log/cloud-init.log && test ! -e /run/cloud-init/.skip-network'
-check dhcp-imds-stage-after-online sh -c 'x=$(systemctl show -p ExecMainExitTimestampMonotonic --value cloudboot.service); w=$(systemctl show -p ActiveEnterTimestampMonotonic --value systemd-networkd-wait-online.service); echo "DIAG wait-online active $w, cloudboot.service exited $x"; test "$w" -gt 0 && test "$x" -ge "$w"'
-check dhcp-imds-bootcmd grep -qx "bootcmd ran" /run/dhcp-imds-bootcmd

@@ -11,8 +11,3 @@ check net-dhcp-address sh -c 'for i in $(seq 30); do ip -4 -o addr | grep -q "in
 check net-dhcp-lease sh -c 'ip -4 -o addr | grep "inet 10.0.2.15/24" | grep -q dynamic'
 check net-dhcp-networkd sh -c 'networkctl status 2>/dev/null | grep -q "10.0.2.15"'
 check net-dhcp-status cloudboot status
-# The network stage started before the lease (it is not ordered after
-# systemd-networkd-wait-online) and did not wait for it: init-local found a
-# seed whose user-data needs no network (/run/cloud-init/.skip-network)
-check net-dhcp-stage-before-online sh -c 'c=$(systemctl show -p ExecMainStartTimestampMonotonic --value cloudboot.service); w=$(systemctl show -p ActiveEnterTimestampMonotonic --value systemd-networkd-wait-online.service); echo "DIAG cloudboot.service started $c, wait-online active $w"; test "$c" -gt 0 && test "$w" -gt "$c"'
-check net-dhcp-no-network-wait sh -c 'test -e /run/cloud-init/.skip-network && ! grep -q "Waiting for the network" /var/log/cloud-init.log'
