@@ -146,28 +146,32 @@ static enum ds_ephemeral ephemeral_mode(const struct ds_ctx *ctx, const struct d
 static int try_one(const struct ds_ctx *ctx, const struct datasource *ds, struct ds_result *ret,
                    struct ephemeral *eph, unsigned *eph_failed)
 {
+        const bool ephemeral = ctx->local_stage && !ds->local;
+        const enum ds_ephemeral mode = ephemeral ? ephemeral_mode(ctx, ds) : DS_EPHEMERAL_NONE;
         const struct datasource *impl = ds;
         const struct clouds_plugin *p = NULL;
         struct ds_ctx c = *ctx;
         int r;
 
-        if (!ds->probe) {
-                /* a cloud datasource: the object is loaded only for one
-                 * this machine is to be probed for */
-                if (!ds->local && !ctx->local_stage && !ds_net_wanted(ctx, ds))
-                        return -ENOENT;
-                if (!ds->local && ctx->local_stage && ephemeral_mode(ctx, ds) == DS_EPHEMERAL_NONE)
-                        return -ENOENT;
+        /* Decided before the object is loaded: in init-local, a network
+         * datasource needs an ephemeral mode not yet failed this walk (off
+         * its cloud it has none); in init, this machine must be one to probe. */
+        if (ephemeral && (mode == DS_EPHEMERAL_NONE || (*eph_failed & (1u << mode))))
+                return -ENOENT;
+        if (!ds->local && !ctx->local_stage && !ds->probe && !ds_net_wanted(ctx, ds))
+                return -ENOENT;
+        /* the ephemeral network, and a cloud datasource's probe, are the object's */
+        if (ephemeral || !ds->probe) {
                 p = clouds_load();
-                impl = clouds_datasource(ds->name);
-                if (!p || !impl)
+                if (!p)
                         return -ENOENT;
         }
-        if (ctx->local_stage && !ds->local) {
-                enum ds_ephemeral mode = ephemeral_mode(ctx, ds);
-                /* a mode that failed once this walk is not tried again */
-                if (mode == DS_EPHEMERAL_NONE || !p || (*eph_failed & (1u << mode)))
+        if (!ds->probe) {
+                impl = clouds_datasource(ds->name);
+                if (!impl)
                         return -ENOENT;
+        }
+        if (ephemeral) {
                 if (eph->mode != mode) {
                         p->ephemeral_down(eph);
                         r = p->ephemeral_up(ctx->root_fd, mode, eph);
