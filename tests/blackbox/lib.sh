@@ -150,6 +150,24 @@ fakemeta_cleanup() {
 	rm -rf "$R" "$OUT" "$SRV" "$R.rules" "$R.port" "$META_LOG"
 }
 
+# fakemeta_start PORTFILE COMMAND...: COMMAND (fakemeta with its arguments,
+# or `ip netns exec NS fakemeta ...`) in the background as $SRVPID; returns
+# once it listens, with the port it wrote to PORTFILE in $PORT.
+fakemeta_start() {
+	_portfile=$1
+	shift
+	: >"$_portfile"
+	"$@" >"$_portfile" &
+	SRVPID=$!
+	_i=0
+	while [ ! -s "$_portfile" ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+		[ $_i -lt 200 ] || fail "fakemeta did not start: $*"
+	done
+	PORT=$(cat "$_portfile")
+}
+
 # serve LISTEN FIXTURE RULES: fakemeta (in place of the one before) serving
 # tests/fixtures/ds/FIXTURE, a copy in $SRV the test may change, at LISTEN,
 # with its RULES (tests/helpers/fakemeta.c) and its log emptied.
@@ -159,14 +177,6 @@ serve() {
 	cp -r "$FIX/$2" "$SRV"
 	chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 	printf '%s\n' "$3" >"$R.rules"
-	: >"$R.port"
 	: >"$META_LOG"
-	ip netns exec "$NS" "$FAKEMETA" --listen "$1" --rules "$R.rules" --log "$META_LOG" "$SRV" >"$R.port" &
-	SRVPID=$!
-	i=0
-	while [ ! -s "$R.port" ]; do
-		sleep 0.05
-		i=$((i + 1))
-		[ $i -lt 200 ] || fail "fakemeta did not start on $1"
-	done
+	fakemeta_start "$R.port" ip netns exec "$NS" "$FAKEMETA" --listen "$1" --rules "$R.rules" --log "$META_LOG" "$SRV"
 }

@@ -28,16 +28,7 @@ cleanup() {
 cp -r "$TOP_SRCDIR/tests/fixtures/ds/ec2" "$SRV"
 chmod -R u+w "$SRV" # distcheck: the source tree is read-only
 printf 'PUT /latest/api/token status 404\n' >"$R.rules"
-: >"$R.port"
-"$FAKEMETA" --rules "$R.rules" --log "$R.srvlog" "$SRV" >"$R.port" &
-SRVPID=$!
-i=0
-while [ ! -s "$R.port" ]; do
-	sleep 0.05
-	i=$((i + 1))
-	[ $i -lt 200 ] || fail "fakemeta did not start"
-done
-PORT=$(cat "$R.port")
+fakemeta_start "$R.port" "$FAKEMETA" --rules "$R.rules" --log "$R.srvlog" "$SRV"
 
 # init_with [OBJECT-MODE [OBJECT]]: the network stage of a copy of the
 # binary in a directory of its own, with the object (or OBJECT) beside it

@@ -48,16 +48,8 @@ ip -n "$NS" link set cb1 up
 serve() {
 	[ -z "$SRVPID" ] || { kill "$SRVPID"; wait "$SRVPID" 2>/dev/null || true; }
 	printf '%s\n' "$1" >"$R.rules"
-	: >"$R.port"
 	: >"$LOG"
-	ip netns exec "$NS" "$FAKEMETA" --listen 0.0.0.0:80 --rules "$R.rules" --log "$LOG" "$SRV" >"$R.port" &
-	SRVPID=$!
-	i=0
-	while [ ! -s "$R.port" ]; do
-		sleep 0.05
-		i=$((i + 1))
-		[ $i -lt 200 ] || fail "fakemeta did not start"
-	done
+	fakemeta_start "$R.port" ip netns exec "$NS" "$FAKEMETA" --listen 0.0.0.0:80 --rules "$R.rules" --log "$LOG" "$SRV"
 }
 server_files() {
 	rm -rf "$SRV"

@@ -29,17 +29,8 @@ cleanup() {
 serve() { # RULES
 	stop_server
 	: >"$R.srvlog"
-	: >"$R.port"
 	printf '%s\n' "$1" >"$R.rules"
-	"$FAKEMETA" --rules "$R.rules" --log "$R.srvlog" "$SRV" >"$R.port" &
-	SRVPID=$!
-	i=0
-	while [ ! -s "$R.port" ]; do
-		sleep 0.05
-		i=$((i + 1))
-		[ $i -lt 200 ] || fail "fakemeta did not start"
-	done
-	PORT=$(cat "$R.port")
+	fakemeta_start "$R.port" "$FAKEMETA" --rules "$R.rules" --log "$R.srvlog" "$SRV"
 }
 srv_files() { # [OVERLAY]
 	rm -rf "$SRV"

@@ -51,15 +51,7 @@ cp "$EXAMPLE/user-data" "$SRV/imds/2021-03-23/user-data"
 # the primary NIC's MAC: the network-config of the meta-data names it
 printf 0 >"$SRV/imds/2021-03-23/meta-data/network/interfaces/macs/0e:49:61:0f:c3:11/device-number"
 printf 'PUT /latest/api/token body AQAEAtoken==\n* * require X-aws-ec2-metadata-token:AQAEAtoken== 401\n' >"$R.rules"
-: >"$R.port"
-ip netns exec "$NS" "$FAKEMETA" --listen 169.254.169.254:80 --rules "$R.rules" --log "$SRV/requests" "$SRV/imds" >"$R.port" &
-SRVPID=$!
-i=0
-while [ ! -s "$R.port" ]; do
-	sleep 0.05
-	i=$((i + 1))
-	[ $i -lt 200 ] || fail "fakemeta did not start"
-done
+fakemeta_start "$R.port" ip netns exec "$NS" "$FAKEMETA" --listen 169.254.169.254:80 --rules "$R.rules" --log "$SRV/requests" "$SRV/imds"
 
 dhcpd_start() {
 	cat >"$SRV/udhcpd.conf" <<-CONF

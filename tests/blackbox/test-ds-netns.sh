@@ -41,15 +41,7 @@ ip -n "$NS" link set cb1 up
 serve() {
 	[ -z "$SRVPID" ] || { kill "$SRVPID"; wait "$SRVPID" 2>/dev/null || true; }
 	printf '%s\n' "$3" >"$R.rules"
-	: >"$R.port"
-	ip netns exec "$NS" "$FAKEMETA" --listen "$1" --rules "$R.rules" "$2" >"$R.port" &
-	SRVPID=$!
-	i=0
-	while [ ! -s "$R.port" ]; do
-		sleep 0.05
-		i=$((i + 1))
-		[ $i -lt 200 ] || fail "fakemeta did not start on $1"
-	done
+	fakemeta_start "$R.port" ip netns exec "$NS" "$FAKEMETA" --listen "$1" --rules "$R.rules" "$2"
 }
 fresh() { # SYS_VENDOR PRODUCT_NAME PRODUCT_UUID
 	rm -rf "$R" "$OUT"

@@ -39,17 +39,8 @@ cleanup() {
 serve() {
 	stop_server
 	: >"$R.srvlog"
-	: >"$R.port"
 	if [ -n "${2:-}" ]; then printf '%s\n' "$2" >"$R.rules"; else : >"$R.rules"; fi
-	"$FAKEMETA" --rules "$R.rules" --log "$R.srvlog" "$1" >"$R.port" &
-	SRVPID=$!
-	i=0
-	while [ ! -s "$R.port" ]; do
-		sleep 0.05
-		i=$((i + 1))
-		[ $i -lt 200 ] || fail "fakemeta did not start"
-	done
-	PORT=$(cat "$R.port")
+	fakemeta_start "$R.port" "$FAKEMETA" --rules "$R.rules" --log "$R.srvlog" "$1"
 }
 # fresh: a new target system in $R
 fresh() {

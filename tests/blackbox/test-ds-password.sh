@@ -45,16 +45,9 @@ start() {
 	eval "old=\$$(echo "$1" | tr a-z A-Z)PID"
 	[ -z "$old" ] || { kill "$old"; wait "$old" 2>/dev/null || true; }
 	printf '%s\n' "$4" >"$R.rules.$1"
-	: >"$R.port.$1"
 	: >"$R.${1}log"
-	ip netns exec "$NS" "$FAKEMETA" --listen "$2" --rules "$R.rules.$1" --log "$R.${1}log" "$3" >"$R.port.$1" &
-	eval "$(echo "$1" | tr a-z A-Z)PID=$!"
-	i=0
-	while [ ! -s "$R.port.$1" ]; do
-		sleep 0.05
-		i=$((i + 1))
-		[ $i -lt 200 ] || fail "fakemeta did not start on $2"
-	done
+	fakemeta_start "$R.port.$1" ip netns exec "$NS" "$FAKEMETA" --listen "$2" --rules "$R.rules.$1" --log "$R.${1}log" "$3"
+	eval "$(echo "$1" | tr a-z A-Z)PID=\$SRVPID"
 }
 # metadata CLOUD: the cloud's fixture on port 80
 metadata() {

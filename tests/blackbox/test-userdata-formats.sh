@@ -81,12 +81,7 @@ fresh iid-include
 rm -rf "$SRV"
 cp -r "$FIX/include" "$SRV"
 chmod -R u+w "$SRV"
-: >"$R.port"
-"$FAKEMETA" "$SRV" >"$R.port" &
-SRVPID=$!
-i=0
-while [ ! -s "$R.port" ]; do sleep 0.05; i=$((i + 1)); [ $i -lt 200 ] || fail "fakemeta did not start"; done
-PORT=$(cat "$R.port")
+fakemeta_start "$R.port" "$FAKEMETA" "$SRV"
 sed -i "s/@PORT@/$PORT/g" "$SRV/user-data" "$SRV/loop.txt"
 cp "$SRV/user-data" "$R/var/lib/cloud/seed/nocloud/user-data"
 boot
