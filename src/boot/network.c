@@ -14,6 +14,7 @@
 #include "netrender.h"
 #include "network.h"
 #include "state.h"
+#include "udev.h"
 #include "valid.h"
 #include "yaml.h"
 
@@ -53,9 +54,7 @@ static bool first_time(int root_fd, const char *iid)
         return !last || !streq(last + 1, iid && iid[0] ? iid : "-");
 }
 
-/* Is the NIC called name there, and has udev processed it: named it (a NIC
- * renamed by udev goes by its new name only from then) and written its
- * database entry, /run/udev/data/n<ifindex>? */
+/* Is the NIC called name there, and has udev processed it (udev.h)? */
 static bool nic_ready(int root_fd, const char *name)
 {
         _cleanup_free_ char *idx = NULL;
@@ -65,8 +64,7 @@ static bool nic_ready(int root_fd, const char *name)
         (void)snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
         if (fs_read_line(root_fd, path, &idx) < 0 || valid_parse_uint(idx, 1, INT32_MAX, &i) < 0)
                 return false;
-        (void)snprintf(path, sizeof(path), "/run/udev/data/n%llu", (unsigned long long)i);
-        return fs_exists(root_fd, path);
+        return udev_nic_processed(root_fd, (int)i);
 }
 
 struct nic_wait {
@@ -84,15 +82,19 @@ static bool fallback_nic_ready(void *data)
 }
 
 /* init-local can run before udev has announced the NIC. udevadm settle tells
- * "none is coming" (udev's queue empty), but it waits for every device's
- * driver: seconds on a slow boot, all before sshd. So the NIC itself is
- * looked for every 50 ms while settle runs, and the wait ends as soon as
- * udev has processed it. */
+ * "none is coming" (udev's queue empty; the unit is ordered after the
+ * coldplug trigger, so the NIC's event is in it), but it waits for every
+ * device's driver: seconds on a slow boot, all before sshd. So the NIC itself
+ * is looked for every 50 ms while settle runs, and the wait ends as soon as
+ * udev has processed it. The bound is udevadm's own default halved: on a
+ * host so loaded that coldplug takes longer, a VM without its network would
+ * be of no use (it was 15 s, and four guests booting at once on two
+ * emulated cores overran it). */
 static int wait_fallback_nic(int root_fd, struct netcfg *nc)
 {
-        char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=15", NULL };
+        char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=60", NULL };
         struct nic_wait w = { .root_fd = root_fd, .nc = nc };
-        struct exec_opts o = { .timeout_sec = 30,
+        struct exec_opts o = { .timeout_sec = 70,
                                .best_effort = true,
                                .stop = fallback_nic_ready,
                                .stop_data = &w };

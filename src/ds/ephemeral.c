@@ -17,6 +17,7 @@
 #include "fs.h"
 #include "log.h"
 #include "netlink.h"
+#include "udev.h"
 
 #define LEASE_MAX 8192
 #define LEASE_LINE_MAX 1024
@@ -24,6 +25,7 @@
  * script from here (cloud-init keeps such files in /var/tmp/cloud-init). */
 #define EPH_DIR "/var/tmp/cloudboot"
 #define EPH_NIC_WAIT_MS 10000
+#define EPH_UDEV_WAIT_MS 60000
 
 /* The DHCP client hands the lease to a script in its environment: udhcpc
  * with the event as $1, dhclient and dhcpcd with $reason (dhcpcd's test mode:
@@ -590,6 +592,22 @@ int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
                                  EPH_NIC_WAIT_MS / 1000);
                 (void)usleep(100 * 1000);
                 r = primary_nic(root_fd, e.nl_fd, &nic);
+        }
+        /* Nor processed it: udev names a NIC on its add event, and cannot
+         * once the NIC is up, so bringing it up first would leave it with
+         * the kernel's name and the configuration that names it unapplied.
+         * udev processes NICs early in its coldplug (init-local is ordered
+         * after the trigger), so this wait ends as soon as that is done;
+         * the bound is for a machine where udev is not working at all. */
+        for (unsigned i = 0; r >= 0 && root_is_host(root_fd) && udev_present(root_fd) &&
+                             !udev_nic_processed(root_fd, nic.ifindex) && i < EPH_UDEV_WAIT_MS / 50;
+             i++) {
+                if (i == 0)
+                        log_info("ephemeral: waiting for udev to process %s", nic.name);
+                (void)usleep(50 * 1000);
+                /* its name, once udev has given it */
+                if (udev_nic_processed(root_fd, nic.ifindex))
+                        r = primary_nic(root_fd, e.nl_fd, &nic);
         }
         if (r < 0) {
                 ephemeral_down(&e);

@@ -25,6 +25,8 @@ has cloudboot-local.service "DefaultDependencies=no"
 has_word cloudboot-local.service Before network-pre.target
 has_word cloudboot-local.service Before sysinit.target
 has_word cloudboot-local.service Wants network-pre.target
+# the NICs it waits for are in udev's queue: settle waits for them
+has_word cloudboot-local.service After systemd-udev-trigger.service
 has cloudboot.service "DefaultDependencies=no"
 has_word cloudboot.service After cloudboot-local.service
 # its commands find /tmp made and not emptied under them (tmp.conf's "D /tmp")
