@@ -99,7 +99,7 @@ static int wait_fallback_nic(int root_fd, struct netcfg *nc)
                                .stop = fallback_nic_ready,
                                .stop_data = &w };
 
-        log_info("No physical NIC yet: waiting for udev to announce one");
+        log_info("No physical NIC that udev has processed yet: waiting for udev to announce one");
         if (exec_ok(&o, settle) == -ECANCELED)
                 return 0;
         memset(nc, 0, sizeof(*nc));
@@ -185,9 +185,13 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
         if (r < 0) {
                 memset(&nc, 0, sizeof(nc));
                 r = netcfg_fallback(root_fd, &nc);
-                /* On an instance's first boot only: later boots keep what
-                 * was written. */
-                if (r < 0 && host && first_time(root_fd, iid) && exec_have("udevadm"))
+                /* No NIC yet, or one udev has not named yet (its name would
+                 * be the kernel's, and the configuration would name a NIC
+                 * that is gone once udev renames it): wait for udev. On an
+                 * instance's first boot only: later boots keep what was
+                 * written. */
+                if ((r < 0 || !nic_ready(root_fd, nc.ifaces[0].name)) && host &&
+                    first_time(root_fd, iid) && exec_have("udevadm"))
                         r = wait_fallback_nic(root_fd, &nc);
                 if (r < 0) {
                         log_info("No network configuration given and no physical NIC for the "

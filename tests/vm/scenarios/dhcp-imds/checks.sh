@@ -15,6 +15,10 @@ check dhcp-imds-user-data grep -qx "provisioned from the fake IMDS" /var/lib/dhc
 # init-local, and networkd brought the NIC up with it
 check dhcp-imds-netcfg grep -q "init-local: Network configuration from http://169.254.169.254/network-config written for networkd" /var/log/cloud-init.log
 check dhcp-imds-netcfg-mac sh -c 'grep -qx "MACAddress=52:54:00:c1:0b:01" /etc/systemd/network/10-cloudboot-*.network'
+# (the links, the files and what udev, networkd and init-local said, for a
+# failure's diagnosis)
+{ ip -o link; ls /etc/systemd/network/; networkctl list --no-pager 2>&1
+  journalctl -b -o cat -u systemd-udevd.service -u systemd-networkd.service -u cloudboot-local.service | grep -iE "eth|enp|ens|rename|link|udev|NIC|network" | head -n 30; } 2>&1 | sed "s/^/DIAG /"
 check dhcp-imds-networkd sh -c 'for i in $(seq 30); do ip -4 -o addr | grep "inet 169.254.2.15/16" | grep -q dynamic && exit 0; sleep 1; done; ip -4 -o addr; exit 1'
 # the init stage did not ask the IMDS again
 check dhcp-imds-no-second-probe sh -c '! journalctl -b -u cloudboot.service | grep -q "\(GET\|PUT\) http://169.254.169.254"'

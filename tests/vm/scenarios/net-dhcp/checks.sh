@@ -9,5 +9,9 @@ check net-dhcp-address sh -c 'for i in $(seq 30); do ip -4 -o addr | grep -q "in
 # a lease (valid_lft counts down: "dynamic"), not a static address; QEMU's
 # DHCP under restrict=on offers no router, so there is no default route
 check net-dhcp-lease sh -c 'ip -4 -o addr | grep "inet 10.0.2.15/24" | grep -q dynamic'
+# (the links, the files and what udev, networkd and init-local said, for a
+# failure's diagnosis)
+{ ip -o link; ls /etc/systemd/network/; networkctl list --no-pager 2>&1
+  journalctl -b -o cat -u systemd-udevd.service -u systemd-networkd.service -u cloudboot-local.service | grep -iE "eth|enp|ens|rename|link|udev|NIC|network" | head -n 30; } 2>&1 | sed "s/^/DIAG /"
 check net-dhcp-networkd sh -c 'networkctl status 2>/dev/null | grep -q "10.0.2.15"'
 check net-dhcp-status cloudboot status
