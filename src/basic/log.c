@@ -154,13 +154,23 @@ static void log_emit(enum log_level level, const char *msg)
         if (file_fd >= 0) {
                 struct timespec ts;
                 struct tm tm;
-                char stamp[32];
+                char stamp[32], line[LOG_MSG_MAX + sizeof(prefix) + 64];
+                int len;
 
                 (void)clock_gettime(CLOCK_REALTIME, &ts);
                 (void)gmtime_r(&ts.tv_sec, &tm);
                 (void)strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
-                (void)dprintf(file_fd, "%s,%03ld - cloudboot[%s]: %s%s\n", stamp,
-                              ts.tv_nsec / 1000000, level_names[level], prefix, msg);
+                /* One write per line: with O_APPEND it lands whole even when
+                 * two stages log at once, and it is the only system call
+                 * (dprintf sets up a stream with an fstat and an lseek for
+                 * each line). A line too long for the buffer still ends. */
+                len = snprintf(line, sizeof(line), "%s,%03ld - cloudboot[%s]: %s%s\n", stamp,
+                               ts.tv_nsec / 1000000, level_names[level], prefix, msg);
+                if (len > 0) {
+                        size_t n = (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1;
+                        line[n - 1] = '\n';
+                        (void)!write(file_fd, line, n);
+                }
         }
 
         if (stderr_is_journal()) {
