@@ -74,17 +74,36 @@ static void find_limit(struct disk_part *p)
                 (void)closedir(d);
 }
 
+/* The sysfs directory of a block device: /sys/dev/block/M:m is a link to
+ * ../../devices/..., and nothing above it in /sys is a link, so one readlink
+ * tells it (realpath would readlink each component of the way). */
+static char *sysfs_block_dir(dev_t dev)
+{
+        char link[64], target[448];
+        ssize_t n;
+        char *path;
+
+        (void)snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev), minor(dev));
+        n = readlink(link, target, sizeof(target) - 1);
+        if (n < 0)
+                return NULL;
+        target[n] = '\0';
+        if (!startswith(target, "../../devices/") || strstr(target + strlen("../.."), "/..") ||
+            (size_t)n == sizeof(target) - 1)
+                return realpath(link, NULL); /* not sysfs's usual layout */
+        return asprintf(&path, "/sys/%s", target + strlen("../../")) < 0 ? NULL : path;
+}
+
 int disk_part_of(dev_t dev, struct disk_part *ret)
 {
-        char link[128], *path, *slash, dir[512];
+        char *path, *slash, dir[512];
         uint64_t partno = 0;
         struct disk_part p = { 0 };
         int r;
 
-        (void)snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev), minor(dev));
-        path = realpath(link, NULL);
+        path = sysfs_block_dir(dev);
         if (!path)
-                return -errno;
+                return errno > 0 ? -errno : -ENOMEM;
         slash = strrchr(path, '/');
         (void)snprintf(p.name, sizeof(p.name), "%s", slash + 1);
         p.is_dm = startswith(p.name, "dm-");
