@@ -1,21 +1,53 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* udev's state, as udev.h says. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "exec.h"
 #include "fs.h"
+#include "macro.h"
 #include "udev.h"
+#include "valid.h"
+
+#define NET_NAME_ENUM "1" /* linux/netdevice.h: named by the kernel's enumeration */
 
 bool udev_present(int root_fd)
 {
         return fs_exists(root_fd, "/run/udev/control");
 }
 
-bool udev_nic_processed(int root_fd, int ifindex)
+bool udev_nic_named(int root_fd, const char *name)
 {
-        char path[64];
+        _cleanup_free_ char *idx = NULL, *assign = NULL;
+        char path[128];
+        uint64_t i;
 
-        if (ifindex <= 0)
+        if (valid_ifname(name)) /* a reason: not a name */
                 return false;
-        (void)snprintf(path, sizeof(path), "/run/udev/data/n%d", ifindex);
-        return fs_exists(root_fd, path);
+        (void)snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
+        if (fs_read_line(root_fd, path, &idx) < 0 || valid_parse_uint(idx, 1, INT32_MAX, &i) < 0)
+                return false;
+        (void)snprintf(path, sizeof(path), "/run/udev/data/n%llu", (unsigned long long)i);
+        if (!fs_exists(root_fd, path))
+                return false;
+        /* unreadable (a kernel or device without it): the entry says it */
+        (void)snprintf(path, sizeof(path), "/sys/class/net/%s/name_assign_type", name);
+        return fs_read_line(root_fd, path, &assign) < 0 || !streq(assign, NET_NAME_ENUM);
+}
+
+int udev_settle_until(int root_fd, unsigned timeout_sec, bool (*stop)(void *data), void *data)
+{
+        char t[32];
+        char *settle[] = { (char *)"udevadm", (char *)"settle", t, NULL };
+        struct exec_opts o = { .timeout_sec = timeout_sec + 10,
+                               .best_effort = true,
+                               .stop = stop,
+                               .stop_data = data };
+
+        if (!udev_present(root_fd) || !exec_have("udevadm"))
+                return 0;
+        (void)snprintf(t, sizeof(t), "--timeout=%u", timeout_sec);
+        return exec_ok(&o, settle) == -ECANCELED ? 1 : 0;
 }

@@ -54,53 +54,35 @@ static bool first_time(int root_fd, const char *iid)
         return !last || !streq(last + 1, iid && iid[0] ? iid : "-");
 }
 
-/* Is the NIC called name there, and has udev processed it (udev.h)? */
-static bool nic_ready(int root_fd, const char *name)
-{
-        _cleanup_free_ char *idx = NULL;
-        char path[128];
-        uint64_t i;
-
-        (void)snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
-        if (fs_read_line(root_fd, path, &idx) < 0 || valid_parse_uint(idx, 1, INT32_MAX, &i) < 0)
-                return false;
-        return udev_nic_processed(root_fd, (int)i);
-}
-
 struct nic_wait {
         int root_fd;
         struct netcfg *nc;
 };
 
-/* The fallback's NIC, there and processed by udev? (nc filled when so) */
+/* The fallback's NIC, there and named by udev? (nc filled when so) */
 static bool fallback_nic_ready(void *data)
 {
         struct nic_wait *w = data;
 
         memset(w->nc, 0, sizeof(*w->nc));
-        return netcfg_fallback(w->root_fd, w->nc) >= 0 && nic_ready(w->root_fd, w->nc->ifaces[0].name);
+        return netcfg_fallback(w->root_fd, w->nc) >= 0 && udev_nic_named(w->root_fd, w->nc->ifaces[0].name);
 }
 
-/* init-local can run before udev has announced the NIC. udevadm settle tells
- * "none is coming" (udev's queue empty; the unit is ordered after the
- * coldplug trigger, so the NIC's event is in it), but it waits for every
- * device's driver: seconds on a slow boot, all before sshd. So the NIC itself
- * is looked for every 50 ms while settle runs, and the wait ends as soon as
- * udev has processed it. The bound is udevadm's own default halved: on a
+/* init-local can run before udev has announced the NIC, or named it. udevadm
+ * settle tells "none is coming" (udev's queue empty; the unit is ordered
+ * after the coldplug trigger, so the NIC's event is in it), but it waits for
+ * every device's driver: seconds on a slow boot, all before sshd. So the NIC
+ * itself is looked for every 50 ms while settle runs, and the wait ends as
+ * soon as udev has named it. The bound is udevadm's own default halved: on a
  * host so loaded that coldplug takes longer, a VM without its network would
  * be of no use (it was 15 s, and four guests booting at once on two
  * emulated cores overran it). */
 static int wait_fallback_nic(int root_fd, struct netcfg *nc)
 {
-        char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=60", NULL };
         struct nic_wait w = { .root_fd = root_fd, .nc = nc };
-        struct exec_opts o = { .timeout_sec = 70,
-                               .best_effort = true,
-                               .stop = fallback_nic_ready,
-                               .stop_data = &w };
 
-        log_info("No physical NIC that udev has processed yet: waiting for udev to announce one");
-        if (exec_ok(&o, settle) == -ECANCELED)
+        log_info("No physical NIC that udev has named yet: waiting for udev");
+        if (udev_settle_until(root_fd, 60, fallback_nic_ready, &w) > 0)
                 return 0;
         memset(nc, 0, sizeof(*nc));
         return netcfg_fallback(root_fd, nc);
@@ -129,7 +111,7 @@ static void rename_now(int root_fd, const struct netcfg *nc)
                         continue;
                 (void)snprintf(path, sizeof(path), "/sys/class/net/%s/address", nc->ifaces[i].name);
                 any = fs_read_line(root_fd, path, &mac) < 0 ||
-                      strcasecmp(mac, nc->ifaces[i].mac) != 0 || !nic_ready(root_fd, nc->ifaces[i].name);
+                      strcasecmp(mac, nc->ifaces[i].mac) != 0 || !udev_nic_named(root_fd, nc->ifaces[i].name);
         }
         if (!any) {
                 log_debug("Every NIC already has the name the configuration gives it");
@@ -190,7 +172,7 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                  * that is gone once udev renames it): wait for udev. On an
                  * instance's first boot only: later boots keep what was
                  * written. */
-                if ((r < 0 || !nic_ready(root_fd, nc.ifaces[0].name)) && host &&
+                if ((r < 0 || !udev_nic_named(root_fd, nc.ifaces[0].name)) && host &&
                     first_time(root_fd, iid) && exec_have("udevadm"))
                         r = wait_fallback_nic(root_fd, &nc);
                 if (r < 0) {

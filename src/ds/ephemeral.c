@@ -25,7 +25,7 @@
  * script from here (cloud-init keeps such files in /var/tmp/cloud-init). */
 #define EPH_DIR "/var/tmp/cloudboot"
 #define EPH_NIC_WAIT_MS 10000
-#define EPH_UDEV_WAIT_MS 60000
+#define EPH_UDEV_WAIT_SEC 60
 
 /* The DHCP client hands the lease to a script in its environment: udhcpc
  * with the event as $1, dhclient and dhcpcd with $reason (dhcpcd's test mode:
@@ -570,6 +570,19 @@ static struct in_addr linklocal_addr(const struct nl_link *l)
                                                  ((h >> 16) & 0xff)) };
 }
 
+struct eph_nic_wait {
+        int root_fd, nl_fd;
+        struct nl_link *nic;
+};
+
+/* The NIC to use, named by udev? (its current name in *nic) */
+static bool eph_nic_named(void *data)
+{
+        struct eph_nic_wait *w = data;
+
+        return primary_nic(w->root_fd, w->nl_fd, w->nic) >= 0 && udev_nic_named(w->root_fd, w->nic->name);
+}
+
 int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
 {
         struct ephemeral e = EPHEMERAL_INIT;
@@ -593,21 +606,17 @@ int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
                 (void)usleep(100 * 1000);
                 r = primary_nic(root_fd, e.nl_fd, &nic);
         }
-        /* Nor processed it: udev names a NIC on its add event, and cannot
+        /* Nor named it: udev names a NIC on its add event, and cannot
          * once the NIC is up, so bringing it up first would leave it with
          * the kernel's name and the configuration that names it unapplied.
          * udev processes NICs early in its coldplug (init-local is ordered
-         * after the trigger), so this wait ends as soon as that is done;
-         * the bound is for a machine where udev is not working at all. */
-        for (unsigned i = 0; r >= 0 && root_is_host(root_fd) && udev_present(root_fd) &&
-                             !udev_nic_processed(root_fd, nic.ifindex) && i < EPH_UDEV_WAIT_MS / 50;
-             i++) {
-                if (i == 0)
-                        log_info("ephemeral: waiting for udev to process %s", nic.name);
-                (void)usleep(50 * 1000);
-                /* its name, once udev has given it */
-                if (udev_nic_processed(root_fd, nic.ifindex))
-                        r = primary_nic(root_fd, e.nl_fd, &nic);
+         * after the trigger), so the wait ends as soon as that is done. */
+        if (r >= 0 && root_is_host(root_fd) && !udev_nic_named(root_fd, nic.name) &&
+            udev_present(root_fd)) {
+                struct eph_nic_wait w = { .root_fd = root_fd, .nl_fd = e.nl_fd, .nic = &nic };
+                log_info("ephemeral: waiting for udev to name %s", nic.name);
+                (void)udev_settle_until(root_fd, EPH_UDEV_WAIT_SEC, eph_nic_named, &w);
+                r = primary_nic(root_fd, e.nl_fd, &nic);
         }
         if (r < 0) {
                 ephemeral_down(&e);

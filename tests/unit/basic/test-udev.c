@@ -17,20 +17,51 @@ static void test_present_is_the_control_socket(void **state)
         troot_free(&t);
 }
 
-static void test_nic_processed_is_its_database_entry(void **state)
+static void test_nic_named_needs_entry_and_a_name_not_the_kernels(void **state)
 {
         (void)state;
         struct troot t;
         troot_make(&t);
-        assert_false(udev_nic_processed(t.fd, 2));
+        /* no such NIC */
+        assert_false(udev_nic_named(t.fd, "eth0"));
+        troot_write(&t, "/sys/class/net/eth0/ifindex", "2\n");
+        troot_write(&t, "/sys/class/net/eth0/name_assign_type", "1\n");
+        /* not processed */
+        assert_false(udev_nic_named(t.fd, "eth0"));
+        /* processed, by the initramfs's udev say, but still the kernel's
+         * enumerated name: the real root's udev may yet rename it */
         troot_write(&t, "/run/udev/data/n2", "I:1\n");
-        assert_true(udev_nic_processed(t.fd, 2));
+        assert_false(udev_nic_named(t.fd, "eth0"));
+        /* renamed: the new name has the entry of the same ifindex */
+        troot_write(&t, "/sys/class/net/enp0s2/ifindex", "2\n");
+        troot_write(&t, "/sys/class/net/enp0s2/name_assign_type", "4\n");
+        assert_true(udev_nic_named(t.fd, "enp0s2"));
         /* another interface's entry, or a block device's, says nothing of it */
-        assert_false(udev_nic_processed(t.fd, 3));
+        troot_write(&t, "/sys/class/net/ens3/ifindex", "3\n");
+        troot_write(&t, "/sys/class/net/ens3/name_assign_type", "2\n");
+        assert_false(udev_nic_named(t.fd, "ens3"));
         troot_write(&t, "/run/udev/data/b3:0", "I:1\n");
-        assert_false(udev_nic_processed(t.fd, 3));
-        assert_false(udev_nic_processed(t.fd, 0));
-        assert_false(udev_nic_processed(t.fd, -2));
+        assert_false(udev_nic_named(t.fd, "ens3"));
+        /* a kernel without name_assign_type: the entry says it */
+        troot_write(&t, "/sys/class/net/ens4/ifindex", "4\n");
+        troot_write(&t, "/run/udev/data/n4", "I:1\n");
+        assert_true(udev_nic_named(t.fd, "ens4"));
+        /* not an interface name, or a bad index */
+        assert_false(udev_nic_named(t.fd, "../../etc"));
+        assert_false(udev_nic_named(t.fd, ""));
+        troot_write(&t, "/sys/class/net/ens5/ifindex", "0\n");
+        troot_write(&t, "/run/udev/data/n0", "I:1\n");
+        assert_false(udev_nic_named(t.fd, "ens5"));
+        troot_free(&t);
+}
+
+static void test_settle_without_udev_returns_at_once(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        /* no control socket: nothing to wait for, and stop is not asked */
+        assert_int_equal(udev_settle_until(t.fd, 60, NULL, NULL), 0);
         troot_free(&t);
 }
 
@@ -38,7 +69,8 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_present_is_the_control_socket),
-                cmocka_unit_test(test_nic_processed_is_its_database_entry),
+                cmocka_unit_test(test_nic_named_needs_entry_and_a_name_not_the_kernels),
+                cmocka_unit_test(test_settle_without_udev_returns_at_once),
         };
         return cmocka_run_group_tests_name("udev", tests, NULL, NULL);
 }
