@@ -81,9 +81,11 @@ static int wait_fallback_nic(int root_fd, struct netcfg *nc)
 {
         struct nic_wait w = { .root_fd = root_fd, .nc = nc };
 
-        log_info("No physical NIC that udev has named yet: waiting for udev");
-        if (udev_settle_until(root_fd, 60, fallback_nic_ready, &w) > 0)
-                return 0;
+        if (udev_present(root_fd)) { /* a container has no udev to wait for */
+                log_info("No physical NIC that udev has named yet: waiting for udev");
+                if (udev_settle_until(root_fd, 60, fallback_nic_ready, &w) > 0)
+                        return 0;
+        }
         memset(nc, 0, sizeof(*nc));
         return netcfg_fallback(root_fd, nc);
 }
