@@ -7,6 +7,7 @@
 
 #include "exec.h"
 #include "fs.h"
+#include "log.h"
 #include "macro.h"
 #include "udev.h"
 #include "valid.h"
@@ -37,7 +38,8 @@ bool udev_nic_named(int root_fd, const char *name)
         return fs_read_line(root_fd, path, &assign) < 0 || !streq(assign, NET_NAME_ENUM);
 }
 
-int udev_settle_until(int root_fd, unsigned timeout_sec, bool (*stop)(void *data), void *data)
+int udev_settle_until(int root_fd, unsigned timeout_sec, bool (*stop)(void *data), void *data,
+                      const char *why)
 {
         char t[32];
         char *settle[] = { (char *)"udevadm", (char *)"settle", t, NULL };
@@ -48,6 +50,7 @@ int udev_settle_until(int root_fd, unsigned timeout_sec, bool (*stop)(void *data
 
         if (!udev_present(root_fd) || !exec_have("udevadm"))
                 return 0;
+        log_info("%s", why);
         (void)snprintf(t, sizeof(t), "--timeout=%u", timeout_sec);
         return exec_ok(&o, settle) == -ECANCELED ? 1 : 0;
 }

@@ -19,5 +19,8 @@ bool udev_present(int root_fd);
 bool udev_nic_named(int root_fd, const char *name);
 /* Wait until stop(data) says true, or udev's queue is empty (`udevadm
  * settle`, bounded by timeout_sec): then udev keeps the names it has not
- * changed. 1 when stop ended the wait, 0 otherwise; at once without udev. */
-int udev_settle_until(int root_fd, unsigned timeout_sec, bool (*stop)(void *data), void *data);
+ * changed. why, an info line, is logged when the wait starts. 1 when stop
+ * ended the wait, 0 otherwise; at once, and silently, where there is no
+ * udev to wait for (a container) or no udevadm. */
+int udev_settle_until(int root_fd, unsigned timeout_sec, bool (*stop)(void *data), void *data,
+                      const char *why);

@@ -81,11 +81,9 @@ static int wait_fallback_nic(int root_fd, struct netcfg *nc)
 {
         struct nic_wait w = { .root_fd = root_fd, .nc = nc };
 
-        if (udev_present(root_fd)) { /* a container has no udev to wait for */
-                log_info("No physical NIC that udev has named yet: waiting for udev");
-                if (udev_settle_until(root_fd, 60, fallback_nic_ready, &w) > 0)
-                        return 0;
-        }
+        if (udev_settle_until(root_fd, 60, fallback_nic_ready, &w,
+                              "No physical NIC that udev has named yet: waiting for udev") > 0)
+                return 0;
         memset(nc, 0, sizeof(*nc));
         return netcfg_fallback(root_fd, nc);
 }
@@ -175,7 +173,7 @@ void network_configure(int root_fd, const struct node *cfg, const struct node *s
                  * instance's first boot only: later boots keep what was
                  * written. */
                 if ((r < 0 || !udev_nic_named(root_fd, nc.ifaces[0].name)) && host &&
-                    first_time(root_fd, iid) && exec_have("udevadm"))
+                    first_time(root_fd, iid))
                         r = wait_fallback_nic(root_fd, &nc);
                 if (r < 0) {
                         log_info("No network configuration given and no physical NIC for the "

@@ -611,11 +611,11 @@ int ephemeral_up(int root_fd, enum ds_ephemeral mode, struct ephemeral *ret)
          * the kernel's name and the configuration that names it unapplied.
          * udev processes NICs early in its coldplug (init-local is ordered
          * after the trigger), so the wait ends as soon as that is done. */
-        if (r >= 0 && root_is_host(root_fd) && !udev_nic_named(root_fd, nic.name) &&
-            udev_present(root_fd)) {
+        if (r >= 0 && root_is_host(root_fd) && !udev_nic_named(root_fd, nic.name)) {
                 struct eph_nic_wait w = { .root_fd = root_fd, .nl_fd = e.nl_fd, .nic = &nic };
-                log_info("ephemeral: waiting for udev to name %s", nic.name);
-                (void)udev_settle_until(root_fd, EPH_UDEV_WAIT_SEC, eph_nic_named, &w);
+                char why[64];
+                (void)snprintf(why, sizeof(why), "ephemeral: waiting for udev to name %s", nic.name);
+                (void)udev_settle_until(root_fd, EPH_UDEV_WAIT_SEC, eph_nic_named, &w, why);
                 r = primary_nic(root_fd, e.nl_fd, &nic);
         }
         if (r < 0) {
