@@ -17,6 +17,19 @@ static void test_present_is_the_control_socket(void **state)
         troot_free(&t);
 }
 
+/* A NIC in the fake sysfs: its ifindex, and its name_assign_type unless NULL */
+static void fake_nic(struct troot *t, const char *name, const char *ifindex, const char *assign)
+{
+        char path[128];
+
+        (void)snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
+        troot_write(t, path, ifindex);
+        if (!assign)
+                return;
+        (void)snprintf(path, sizeof(path), "/sys/class/net/%s/name_assign_type", name);
+        troot_write(t, path, assign);
+}
+
 static void test_nic_named_needs_entry_and_a_name_not_the_kernels(void **state)
 {
         (void)state;
@@ -24,8 +37,7 @@ static void test_nic_named_needs_entry_and_a_name_not_the_kernels(void **state)
         troot_make(&t);
         /* no such NIC */
         assert_false(udev_nic_named(t.fd, "eth0"));
-        troot_write(&t, "/sys/class/net/eth0/ifindex", "2\n");
-        troot_write(&t, "/sys/class/net/eth0/name_assign_type", "1\n");
+        fake_nic(&t, "eth0", "2\n", "1\n");
         /* not processed */
         assert_false(udev_nic_named(t.fd, "eth0"));
         /* processed, by the initramfs's udev say, but still the kernel's
@@ -33,23 +45,21 @@ static void test_nic_named_needs_entry_and_a_name_not_the_kernels(void **state)
         troot_write(&t, "/run/udev/data/n2", "I:1\n");
         assert_false(udev_nic_named(t.fd, "eth0"));
         /* renamed: the new name has the entry of the same ifindex */
-        troot_write(&t, "/sys/class/net/enp0s2/ifindex", "2\n");
-        troot_write(&t, "/sys/class/net/enp0s2/name_assign_type", "4\n");
+        fake_nic(&t, "enp0s2", "2\n", "4\n");
         assert_true(udev_nic_named(t.fd, "enp0s2"));
         /* another interface's entry, or a block device's, says nothing of it */
-        troot_write(&t, "/sys/class/net/ens3/ifindex", "3\n");
-        troot_write(&t, "/sys/class/net/ens3/name_assign_type", "2\n");
+        fake_nic(&t, "ens3", "3\n", "2\n");
         assert_false(udev_nic_named(t.fd, "ens3"));
         troot_write(&t, "/run/udev/data/b3:0", "I:1\n");
         assert_false(udev_nic_named(t.fd, "ens3"));
         /* a kernel without name_assign_type: the entry says it */
-        troot_write(&t, "/sys/class/net/ens4/ifindex", "4\n");
+        fake_nic(&t, "ens4", "4\n", NULL);
         troot_write(&t, "/run/udev/data/n4", "I:1\n");
         assert_true(udev_nic_named(t.fd, "ens4"));
         /* not an interface name, or a bad index */
         assert_false(udev_nic_named(t.fd, "../../etc"));
         assert_false(udev_nic_named(t.fd, ""));
-        troot_write(&t, "/sys/class/net/ens5/ifindex", "0\n");
+        fake_nic(&t, "ens5", "0\n", NULL);
         troot_write(&t, "/run/udev/data/n0", "I:1\n");
         assert_false(udev_nic_named(t.fd, "ens5"));
         troot_free(&t);
