@@ -49,7 +49,7 @@ static int final_message_run(const struct module_ctx *ctx)
         buf_free(&out);
         (void)snprintf(text, sizeof(text), "%s - %s - v. %s\n", uptime, stamp, PACKAGE_VERSION);
         (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/boot-finished", ctx->iid);
-        r = fs_write_atomic(ctx->root_fd, path, text, strlen(text), 0644, FS_NO_OWNER, (gid_t)-1);
+        r = fs_write_boot(ctx->root_fd, path, text, strlen(text), 0644);
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", path);
         return 0;

@@ -233,7 +233,7 @@ static int set_owner_mode(int fd, mode_t mode, uid_t uid, gid_t gid)
 /* The target is a mount point (systemd's transient /etc/machine-id, say): rename
  * over it fails with EBUSY, so write through it in place. */
 static int write_in_place(int dfd, const char *base, const void *data, size_t len, mode_t mode,
-                          uid_t uid, gid_t gid)
+                          uid_t uid, gid_t gid, bool durable)
 {
         _cleanup_close_ int fd = openat(dfd, base, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
         int r;
@@ -246,7 +246,7 @@ static int write_in_place(int dfd, const char *base, const void *data, size_t le
         r = set_owner_mode(fd, mode, uid, gid);
         if (r < 0)
                 return r;
-        return fsync(fd) < 0 ? -errno : 0;
+        return durable && fsync(fd) < 0 ? -errno : 0;
 }
 
 /* Does dfd/base already hold exactly this, with this mode and owner? Then the
@@ -320,7 +320,8 @@ int fs_write_buf_at(int dfd, const char *name, const struct buf *b, mode_t mode,
         return fs_write_atomic_at(dfd, name, b->data ? b->data : "", b->len, mode, uid, gid);
 }
 
-static int fill(int fd, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid)
+static int fill(int fd, const void *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
+                bool durable)
 {
         size_t first = FIRST_PART(len);
         int r = write_all(fd, data, first);
@@ -330,17 +331,18 @@ static int fill(int fd, const void *data, size_t len, mode_t mode, uid_t uid, gi
                 r = write_all(fd, (const char *)data + first, len - first);
         if (r >= 0)
                 r = set_owner_mode(fd, mode, uid, gid);
-        if (r >= 0 && fsync(fd) < 0)
+        if (r >= 0 && durable && fsync(fd) < 0)
                 r = -errno;
         return r;
 }
 
-/* The new contents, complete and on disk, under a temporary name tmp in dfd.
+/* The new contents, complete (and on disk when durable), under a temporary
+ * name tmp in dfd.
  * Written as an unnamed file (O_TMPFILE) and linked in only when complete, so
  * a crash while writing leaves nothing behind; where the file system cannot
  * (or /proc is missing), a named temporary file made with O_EXCL. */
 static int write_temp(int dfd, const char *base, const void *data, size_t len, mode_t mode,
-                      uid_t uid, gid_t gid, char *tmp, size_t tmp_size)
+                      uid_t uid, gid_t gid, bool durable, char *tmp, size_t tmp_size)
 {
         int r = temp_name(base, tmp, tmp_size);
 
@@ -351,7 +353,7 @@ static int write_temp(int dfd, const char *base, const void *data, size_t len, m
                 char proc[64];
 
                 if (fd >= 0) {
-                        r = fill(fd, data, len, mode, uid, gid);
+                        r = fill(fd, data, len, mode, uid, gid, durable);
                         if (r < 0)
                                 return r;
                         /* AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc's link does not. */
@@ -366,14 +368,14 @@ static int write_temp(int dfd, const char *base, const void *data, size_t len, m
                 openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
         if (fd < 0)
                 return -errno;
-        r = fill(fd, data, len, mode, uid, gid);
+        r = fill(fd, data, len, mode, uid, gid, durable);
         if (r < 0)
                 (void)unlinkat(dfd, tmp, 0);
         return r;
 }
 
-int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, mode_t mode,
-                       uid_t uid, gid_t gid)
+static int write_atomic_at(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                           uid_t uid, gid_t gid, bool durable)
 {
         struct stat st;
         char tmp[256];
@@ -388,21 +390,39 @@ int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, 
                 return -EINVAL;
         if (unchanged(dfd, base, data, len, mode, uid, gid))
                 return 0;
-        r = write_temp(dfd, base, data, len, mode, uid, gid, tmp, sizeof(tmp));
+        r = write_temp(dfd, base, data, len, mode, uid, gid, durable, tmp, sizeof(tmp));
         if (r < 0)
                 return r;
         if (renameat(dfd, tmp, dfd, base) < 0) {
                 r = -errno;
                 if (r == -EBUSY)
-                        r = write_in_place(dfd, base, data, len, mode, uid, gid);
+                        r = write_in_place(dfd, base, data, len, mode, uid, gid, durable);
                 (void)unlinkat(dfd, tmp, 0);
                 if (r < 0)
                         return r;
         }
         /* Make the rename itself durable. */
-        (void)fsync(dfd);
+        if (durable)
+                (void)fsync(dfd);
         test_hook_after_write();
         return 0;
+}
+
+int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, mode_t mode,
+                       uid_t uid, gid_t gid)
+{
+        return write_atomic_at(dfd, base, data, len, mode, uid, gid, true);
+}
+
+int fs_write_boot(int root_fd, const char *path, const void *data, size_t len, mode_t mode)
+{
+        _cleanup_close_ int dfd = -1;
+        const char *base;
+
+        dfd = open_parent(root_fd, path, O_RDONLY, &base);
+        if (dfd < 0)
+                return dfd;
+        return write_atomic_at(dfd, base, data, len, mode, FS_NO_OWNER, (gid_t)-1, false);
 }
 
 const char *fs_type_name(mode_t mode)

@@ -111,7 +111,9 @@ static int save(int root_fd, const char *path, const char *link, const char *lin
         if (r >= 0)
                 r = buf_putc(&b, '\n');
         if (r >= 0)
-                r = fs_write_buf(root_fd, path, &b, 0644, FS_NO_OWNER, (gid_t)-1);
+                r = buf_error(&b);
+        if (r >= 0)
+                r = fs_write_boot(root_fd, path, b.data ? b.data : "", b.len, 0644);
         buf_free(&b);
         if (r >= 0)
                 r = fs_symlink_atomic(root_fd, link_target, link);

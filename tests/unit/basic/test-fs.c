@@ -6,6 +6,16 @@
 #include "resolve.h"
 #include "testlib.h"
 
+/* Linked with -Wl,--wrap=fsync (Makefile.am): every fsync of fs.c counts. */
+int __real_fsync(int fd);
+int __wrap_fsync(int fd);
+static unsigned fsyncs;
+int __wrap_fsync(int fd)
+{
+        fsyncs++;
+        return __real_fsync(fd);
+}
+
 static void test_write_atomic_creates_parents_mode_and_content(void **state)
 {
         (void)state;
@@ -68,6 +78,43 @@ static void test_write_atomic_leaves_no_temp_file(void **state)
                         n++;
         closedir(d);
         assert_int_equal(n, 1);
+        troot_free(&t);
+}
+
+/* A durable write syncs the file and then its directory; a file of one boot
+ * (fs_write_boot) is replaced whole the same way but synced never. */
+static void test_write_boot_replaces_without_fsync(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct stat a, b;
+        char path[300];
+        troot_make(&t);
+        (void)snprintf(path, sizeof(path), "%s/var/lib/cloud/data/status.json", t.path);
+
+        fsyncs = 0;
+        assert_int_equal(fs_write_atomic(t.fd, "/durable", "d", 1, 0644, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_int_equal(fsyncs, 2);
+
+        fsyncs = 0;
+        assert_int_equal(fs_write_boot(t.fd, "/var/lib/cloud/data/status.json", "one\n", 4, 0644),
+                         0);
+        assert_file_eq(&t, "/var/lib/cloud/data/status.json", "one\n");
+        assert_int_equal(troot_mode(&t, "/var/lib/cloud/data/status.json") & 07777, 0644);
+        assert_int_equal(stat(path, &a), 0);
+        assert_int_equal(fs_write_boot(t.fd, "/var/lib/cloud/data/status.json", "two!\n", 5, 0600),
+                         0);
+        assert_file_eq(&t, "/var/lib/cloud/data/status.json", "two!\n");
+        assert_int_equal(troot_mode(&t, "/var/lib/cloud/data/status.json") & 07777, 0600);
+        /* a rename put a new file in place: never written through */
+        assert_int_equal(stat(path, &b), 0);
+        assert_int_not_equal(a.st_ino, b.st_ino);
+        assert_int_equal(fsyncs, 0);
+        /* the rules of fs_write_atomic hold: a FIFO is not written into */
+        (void)snprintf(path, sizeof(path), "%s/fifo", t.path);
+        assert_int_equal(mkfifo(path, 0644), 0);
+        assert_int_equal(fs_write_boot(t.fd, "/fifo", "x", 1, 0644), -EINVAL);
         troot_free(&t);
 }
 
@@ -394,6 +441,7 @@ int main(void)
                 cmocka_unit_test(test_write_atomic_creates_parents_mode_and_content),
                 cmocka_unit_test(test_write_atomic_skips_identical_content),
                 cmocka_unit_test(test_write_atomic_leaves_no_temp_file),
+                cmocka_unit_test(test_write_boot_replaces_without_fsync),
                 cmocka_unit_test(test_absolute_symlink_resolves_inside_root),
                 cmocka_unit_test(test_open_nofollow_refuses_symlinks),
                 cmocka_unit_test(test_read_file_is_bounded),
