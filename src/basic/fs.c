@@ -285,6 +285,11 @@ static int open_parent(int root_fd, const char *path, int flags, const char **re
 
         if (r < 0)
                 return r;
+        /* The directory is there on all but the first write into it: one
+         * open then, not fs_mkdir_p's check and a second open. */
+        r = fs_open_in_root(root_fd, dir, flags | O_DIRECTORY, 0);
+        if (r != -ENOENT)
+                return r;
         r = fs_mkdir_p(root_fd, dir, 0755);
         if (r < 0)
                 return r;
