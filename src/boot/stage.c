@@ -152,7 +152,8 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         }
         log_info("cloudboot %s running '%s'%s", PACKAGE_VERSION, stage,
                  b->root_is_host ? "" : " on a target root");
-        r = syscfg_load_digest(b->root_fd, &b->syscfg, &b->syscfg_digest);
+        r = syscfg_load_digest(b->root_fd, &b->syscfg, &b->syscfg_digest,
+                               streq(stage, "init-local"));
         if (r < 0)
                 return log_error_errno(r, "Cannot load system config: %m");
         syscfg_limits(b->syscfg, &b->limits);

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* System config loading (see config.h). */
 #include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,23 +42,42 @@ static const char builtin_defaults[] =
         "    sudo: [\"ALL=(ALL) NOPASSWD:ALL\"]\n"
         "    shell: /bin/bash\n";
 
+/* A warning about the system config: logged, and kept in diags (when given)
+ * for the stored copy, which repeats it on the boots that load that copy. */
+__attribute__((format(printf, 2, 3))) static void warn(struct buf *diags, const char *fmt, ...)
+{
+        char msg[1024];
+        va_list ap;
+
+        va_start(ap, fmt);
+        (void)vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        log_warning("%s", msg);
+        if (diags)
+                (void)buf_printf(diags, "%s\n", msg);
+}
+
 /* The outcome r of reading name (at most max bytes) and, when it was read,
  * its YAML: -ENOENT silently, anything else refused with its reason and
  * position, as a warning. */
 static int parse_read(const char *name, size_t max, int r, const char *data, size_t len,
-                      struct node **ret)
+                      struct node **ret, struct buf *diags)
 {
         struct yaml_error err;
 
         if (r == -ENOENT)
                 return r;
-        if (r == -E2BIG)
-                return log_warning_errno(r, "%s: larger than %zu bytes; ignored", name, max);
-        if (r < 0)
-                return log_warning_errno(r, "%s: cannot read: %m", name);
+        if (r == -E2BIG) {
+                warn(diags, "%s: larger than %zu bytes; ignored", name, max);
+                return r;
+        }
+        if (r < 0) {
+                warn(diags, "%s: cannot read: %s", name, strerror(-r));
+                return r;
+        }
         r = yaml_load(data, len, name, NULL, ret, &err);
         if (r < 0)
-                log_warning("%s:%u:%u: %s; file ignored", name, err.line, err.col, err.msg);
+                warn(diags, "%s:%u:%u: %s; file ignored", name, err.line, err.col, err.msg);
         return r;
 }
 
@@ -65,7 +87,7 @@ int syscfg_read_yaml(int root_fd, const char *path, const char *name, size_t max
         size_t len = 0;
         int r = fs_read_file(root_fd, path, max, &data, &len);
 
-        return parse_read(name ? name : path, max, r, data, len, ret);
+        return parse_read(name ? name : path, max, r, data, len, ret, NULL);
 }
 
 void syscfg_limits(const struct node *syscfg, struct limits *ret)
@@ -95,18 +117,18 @@ struct cfg_file {
         int r; /* fs_read_file()'s outcome */
 };
 
-static int merge_parsed(const struct cfg_file *f, struct node *cfg)
+static int merge_parsed(const struct cfg_file *f, struct node *cfg, struct buf *diags)
 {
         _cleanup_node_ struct node *n = NULL;
-        int r = parse_read(f->path, f->max, f->r, f->data, f->len, &n);
+        int r = parse_read(f->path, f->max, f->r, f->data, f->len, &n, diags);
 
         if (r < 0)
                 return r == -ENOENT || r == -EBADMSG || r == -E2BIG || f->r < 0 ? 0 : r;
         if (n->type == NODE_NULL)
                 return 0;
         if (n->type != NODE_MAP) {
-                log_warning("%s:%u:%u: system config must be a mapping, got %s; file ignored",
-                            f->path, n->line, n->col, node_type_name(n->type));
+                warn(diags, "%s:%u:%u: system config must be a mapping, got %s; file ignored",
+                     f->path, n->line, n->col, node_type_name(n->type));
                 return 0;
         }
         log_debug("Read system config %s", f->path);
@@ -122,10 +144,10 @@ static void cfg_files_free(struct cfg_file *files, size_t n)
 
 int syscfg_load(int root_fd, struct node **ret)
 {
-        return syscfg_load_digest(root_fd, ret, NULL);
+        return syscfg_load_digest(root_fd, ret, NULL, false);
 }
 
-int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest)
+int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest, bool replay)
 {
         /* the built-in defaults (and so cloudboot's version of them) count */
         uint64_t digest = fnv1a64(FNV1A64_INIT, builtin_defaults, sizeof(builtin_defaults));
@@ -164,25 +186,39 @@ int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest)
                 if (f->r >= 0)
                         digest = fnv1a64(fnv1a64(digest, &f->len, sizeof(f->len)), f->data, f->len);
         }
-        /* Parsed once per boot: the first stage stores the tree (positions
-         * kept) under the digest of these very bytes; the others load it. */
-        if (model_load(root_fd, SYSCFG_RUN, digest, NULL, &cached) >= 0 && cached.user &&
+        /* Parsed once per change of the files: the stage that parsed them
+         * stores the tree (positions kept) and what its parse warned under
+         * the digest of these very bytes; every other stage, of any boot,
+         * loads it, and the first stage of a boot repeats the warnings. */
+        if (model_load(root_fd, SYSCFG_FILE, digest, NULL, &cached) >= 0 && cached.user &&
             cached.user->type == NODE_MAP) {
                 cfg = TAKE_PTR(cached.user);
+                for (size_t i = 0; replay && i < cached.n_diags; i++)
+                        log_warning("%s", cached.diags[i]);
                 model_done(&cached);
-                log_debug("system config: %s serves (files unchanged)", SYSCFG_RUN);
+                log_debug("system config: %s serves (files unchanged)", SYSCFG_FILE);
         } else {
+                struct buf diags = BUF_INIT(64u * 1024);
+                struct model m = { .key = digest, .iid = (char *)"", .complete = true };
+
                 r = yaml_load(builtin_defaults, sizeof(builtin_defaults) - 1, "<built-in>", NULL,
                               &cfg, &err);
                 for (size_t i = 0; i < nf && r >= 0; i++)
-                        r = merge_parsed(&files[i], cfg);
-                if (r >= 0 && ret_digest) {
-                        struct model m = { .key = digest, .iid = (char *)"", .complete = true,
-                                           .user = cfg };
-                        int k = model_store(root_fd, SYSCFG_RUN, &m);
-                        if (k < 0)
-                                log_debug_errno(k, "Cannot store %s: %m", SYSCFG_RUN);
+                        r = merge_parsed(&files[i], cfg, ret_digest ? &diags : NULL);
+                for (char *p = diags.data, *nl; r >= 0 && p && (nl = strchr(p, '\n')); p = nl + 1) {
+                        *nl = 0;
+                        r = model_add_diag(&m, p);
                 }
+                buf_free(&diags);
+                if (r >= 0 && ret_digest) {
+                        m.user = cfg;
+                        int k = model_store(root_fd, SYSCFG_FILE, &m);
+                        if (k < 0)
+                                log_debug_errno(k, "Cannot store %s: %m", SYSCFG_FILE);
+                        m.user = NULL;
+                }
+                m.iid = NULL;
+                model_done(&m);
         }
         cfg_files_free(files, nf);
         if (r < 0)

@@ -12,15 +12,19 @@
 #define CONFIG_FILE_MAX (1u * 1024 * 1024)
 /* All the files together (a file past it is reported and ignored). */
 #define CONFIG_TOTAL_MAX (16u * 1024 * 1024)
-/* The merged system config, parsed by the first stage of a boot and loaded by
- * the others (the instance model's format, keyed by the files' digest). */
-#define SYSCFG_RUN "/run/cloud-init/cloudboot-syscfg"
+/* The merged system config as parsed (the instance model's format, keyed by
+ * the files' digest): parsed when the files changed, loaded by every other
+ * stage, of this boot and of the boots to come. Kept with the instance data
+ * rather than in /run, so that a provisioned boot parses none of it. */
+#define SYSCFG_FILE "/var/lib/cloud/data/cloudboot-syscfg"
 
 int syscfg_load(int root_fd, struct node **ret);
 /* The same, and a digest of every file read (names and bytes): what the
  * instance model is keyed by. This one (the stages') stores the parsed tree
- * in SYSCFG_RUN for the stages after it. */
-int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest);
+ * in SYSCFG_FILE for the stages after it. With replay (the first stage of a
+ * boot), the warnings the parse gave are logged again when the stored copy
+ * serves, so each boot's log names a broken system config file. */
+int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest, bool replay);
 /* Does cfg leave vendor-data on? Off only for vendor_data: {enabled: false}
  * (a boolean, or the string false in any case). */
 bool syscfg_vendor_data_enabled(const struct node *cfg);

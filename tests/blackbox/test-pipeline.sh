@@ -165,8 +165,10 @@ pass "a torn model is built again"
 # The stored copies of the system config, status.json and the instance data:
 # torn, or another file's, they are never used (the files are read instead).
 RC=$R/run/cloud-init
-for f in syscfg status instance; do [ -s "$RC/cloudboot-$f" ] || fail "no $RC/cloudboot-$f after a boot"; done
-head -c 30 "$RC/cloudboot-syscfg" >"$R.m" && cat "$R.m" >"$RC/cloudboot-syscfg" && rm -f "$R.m"
+SC=$R/var/lib/cloud/data/cloudboot-syscfg
+for f in $RC/cloudboot-status $RC/cloudboot-instance $SC; do [ -s "$f" ] || fail "no $f after a boot"; done
+expect_mode /var/lib/cloud/data/cloudboot-syscfg 600
+head -c 30 "$SC" >"$R.m" && cat "$R.m" >"$SC" && rm -f "$R.m"
 cp "$RC/cloudboot-status" "$RC/cloudboot-instance"
 printf 'final_message: syscfg-three\n' >"$R/etc/cloud/cloud.cfg.d/10-final.cfg"
 cb modules --mode config >>"$OUT" 2>&1 || fail "modules-config with broken copies exited $?"
@@ -176,6 +178,37 @@ grep -q "syscfg-three" "$R/var/lib/cloud/instance/boot-finished" "$OUT" ||
 [ "$(cb query v1.instance_id)" = "$IID" ] || fail "instance restored from a wrong copy: $(cb query v1.instance_id)"
 grep -q '"stage": null' "$R/var/lib/cloud/data/status.json" || fail "status.json not written whole"
 pass "torn or mismatched stored copies of system config, status and instance data are not used"
+
+# The system config as parsed is kept across boots: after a reboot (an empty
+# /run) no stage parses it, and the first stage repeats what its parse warned
+# of, once a boot; a changed file is parsed again.
+printf 'final_message: [unclosed\n' >"$R/etc/cloud/cloud.cfg.d/20-broken.cfg"
+: >"$LOG"
+boot
+[ "$(grep -c "WARNING.*20-broken.cfg:.*file ignored" "$LOG")" = 1 ] ||
+	fail "a broken system config file was not reported once by the boot that parsed it"
+rm -rf "$R/run"
+: >"$LOG"
+boot
+grep -q "Read system config" "$LOG" && fail "a reboot with unchanged files parsed the system config: $(grep "Read system config" "$LOG" | head -1)"
+[ "$(grep -c "system config: /var/lib/cloud/data/cloudboot-syscfg serves" "$LOG")" = 4 ] ||
+	fail "the stored system config did not serve each of the 4 stages after a reboot"
+[ "$(grep -c "WARNING.*20-broken.cfg:.*file ignored" "$LOG")" = 1 ] ||
+	fail "after a reboot the broken file's warning was not repeated once: $(grep -c "20-broken.cfg" "$LOG")"
+grep "WARNING.*20-broken.cfg:.*file ignored" "$LOG" | grep -q "WARNING\]: init-local:" ||
+	fail "the repeated warning is not init-local's"
+[ "$(cb query combined_cloud_config.final_message)" = syscfg-three ] ||
+	fail "the stored system config lost its value: $(cb query combined_cloud_config.final_message)"
+rm -f "$R/etc/cloud/cloud.cfg.d/20-broken.cfg"
+printf 'final_message: syscfg-four\n' >"$R/etc/cloud/cloud.cfg.d/10-final.cfg"
+rm -rf "$R/run"
+: >"$LOG"
+boot
+grep -q "init-local: Read system config" "$LOG" || fail "a changed system config file was not parsed again after a reboot"
+grep -q "20-broken.cfg" "$LOG" && fail "a removed file's warning was repeated"
+[ "$(cb query combined_cloud_config.final_message)" = syscfg-four ] ||
+	fail "the changed system config did not apply after a reboot: $(cb query combined_cloud_config.final_message)"
+pass "the parsed system config serves across reboots, repeats its warnings once a boot, and is parsed again when a file changes"
 
 # Jinja: a template part (first line) reads instance-data, once.
 seed "instance-id: $IID
