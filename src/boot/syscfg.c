@@ -149,8 +149,11 @@ int syscfg_load(int root_fd, struct node **ret)
 
 int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest, bool replay)
 {
-        /* the built-in defaults (and so cloudboot's version of them) count */
-        uint64_t digest = fnv1a64(FNV1A64_INIT, builtin_defaults, sizeof(builtin_defaults));
+        /* cloudboot's version and its built-in defaults count: the stored
+         * parse outlives the boot, and another version may parse or merge
+         * the same bytes otherwise */
+        uint64_t digest = fnv1a64(fnv1a64(FNV1A64_INIT, PACKAGE_VERSION, sizeof(PACKAGE_VERSION)),
+                                  builtin_defaults, sizeof(builtin_defaults));
         _cleanup_node_ struct node *cfg = NULL;
         struct cfg_file *files = NULL;
         struct model cached;
