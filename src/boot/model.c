@@ -51,6 +51,17 @@ uint64_t model_key_add(uint64_t key, const void *data, size_t len)
         return len ? fnv1a64(key, data, len) : key;
 }
 
+int model_add_diag_lines(struct model *m, char *lines)
+{
+        int r = 0;
+
+        for (char *p = lines, *nl; r >= 0 && p && (nl = strchr(p, '\n')); p = nl + 1) {
+                *nl = 0;
+                r = model_add_diag(m, p);
+        }
+        return r;
+}
+
 int model_add_diag(struct model *m, const char *msg)
 {
         char **p = realloc(m->diags, (m->n_diags + 1) * sizeof(*p));

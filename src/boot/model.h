@@ -50,6 +50,9 @@ uint64_t model_key_add(uint64_t key, const void *data, size_t len);
 
 /* Add a warning (taking a copy), or a boothook. */
 int model_add_diag(struct model *m, const char *msg);
+/* Each line of lines (as log_defer_warnings() collects them, each ended by a
+ * newline; NULL for none) as a warning. The newlines are overwritten. */
+int model_add_diag_lines(struct model *m, char *lines);
 int model_add_hook(struct model *m, const char *path, bool shebang);
 
 /* The digest of the stored form: over the key and the payload. */

@@ -546,10 +546,8 @@ static int model_build(struct boot *b, const char *ud, size_t ud_len, const char
                 schema_validate_config(m.user, &quiet);
         if (m.vendor && v_merged)
                 schema_validate_config(m.vendor, &quiet);
-        for (char *p = diags.data, *nl; r >= 0 && p && (nl = strchr(p, '\n')); p = nl + 1) {
-                *nl = 0;
-                r = model_add_diag(&m, p);
-        }
+        if (r >= 0)
+                r = model_add_diag_lines(&m, diags.data);
         buf_free(&diags);
         if (r < 0) {
                 model_done(&m);

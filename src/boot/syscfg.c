@@ -208,10 +208,8 @@ int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest, boo
                               &cfg, &err);
                 for (size_t i = 0; i < nf && r >= 0; i++)
                         r = merge_parsed(&files[i], cfg, ret_digest ? &diags : NULL);
-                for (char *p = diags.data, *nl; r >= 0 && p && (nl = strchr(p, '\n')); p = nl + 1) {
-                        *nl = 0;
-                        r = model_add_diag(&m, p);
-                }
+                if (r >= 0)
+                        r = model_add_diag_lines(&m, diags.data);
                 buf_free(&diags);
                 if (r >= 0 && ret_digest) {
                         m.user = cfg;
