@@ -296,18 +296,6 @@ static int open_parent(int root_fd, const char *path, int flags, const char **re
         return fs_open_in_root(root_fd, dir, flags | O_DIRECTORY, 0);
 }
 
-int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
-                    uid_t uid, gid_t gid)
-{
-        _cleanup_close_ int dfd = -1;
-        const char *base;
-
-        dfd = open_parent(root_fd, path, O_RDONLY, &base);
-        if (dfd < 0)
-                return dfd;
-        return fs_write_atomic_at(dfd, base, data, len, mode, uid, gid);
-}
-
 /* data into fd, with its mode and owner, on disk. */
 int fs_write_buf(int root_fd, const char *path, const struct buf *b, mode_t mode, uid_t uid,
                  gid_t gid)
@@ -419,7 +407,8 @@ int fs_write_atomic_at(int dfd, const char *base, const void *data, size_t len, 
         return write_atomic_at(dfd, base, data, len, mode, uid, gid, true);
 }
 
-int fs_write_boot(int root_fd, const char *path, const void *data, size_t len, mode_t mode)
+static int write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
+                        uid_t uid, gid_t gid, bool durable)
 {
         _cleanup_close_ int dfd = -1;
         const char *base;
@@ -427,7 +416,18 @@ int fs_write_boot(int root_fd, const char *path, const void *data, size_t len, m
         dfd = open_parent(root_fd, path, O_RDONLY, &base);
         if (dfd < 0)
                 return dfd;
-        return write_atomic_at(dfd, base, data, len, mode, FS_NO_OWNER, (gid_t)-1, false);
+        return write_atomic_at(dfd, base, data, len, mode, uid, gid, durable);
+}
+
+int fs_write_atomic(int root_fd, const char *path, const void *data, size_t len, mode_t mode,
+                    uid_t uid, gid_t gid)
+{
+        return write_atomic(root_fd, path, data, len, mode, uid, gid, true);
+}
+
+int fs_write_boot(int root_fd, const char *path, const void *data, size_t len, mode_t mode)
+{
+        return write_atomic(root_fd, path, data, len, mode, FS_NO_OWNER, (gid_t)-1, false);
 }
 
 const char *fs_type_name(mode_t mode)
