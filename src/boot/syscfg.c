@@ -2,9 +2,9 @@
 /* System config loading (see config.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -43,7 +43,9 @@ static const char builtin_defaults[] =
         "    shell: /bin/bash\n";
 
 /* A warning about the system config: logged, and kept in diags (when given)
- * for the stored copy, which repeats it on the boots that load that copy. */
+ * for the stored copy, which repeats it on the boots that load that copy.
+ * Not log_defer_warnings(): that turns the warning into a debug line, for a
+ * later stage to log, and this stage is the one that reports it. */
 __attribute__((format(printf, 2, 3))) static void warn(struct buf *diags, const char *fmt, ...)
 {
         char msg[1024];
