@@ -90,9 +90,16 @@ static int wait_fallback_nic(int root_fd, struct netcfg *nc)
 
 /* On the running system, NICs named by a new .link or udev rule get their
  * names now, while still down (udev names a NIC on its add event, which
- * happened before init-local ran), as cloud-init renames them in init-local. */
+ * happened before init-local ran), as cloud-init renames them in init-local.
+ * udevd looks for new .link files at most every 3 s, and not at all while
+ * its events come closer than that (coldplug): without the reload, the
+ * trigger's event can be handled with the .link files of before, and the
+ * default policy renames the fallback's eth0 to enp0s2 under the
+ * configuration's feet (seen in the VM harness). The reload is answered once
+ * udevd has read them again; every event after it uses the new ones. */
 static void rename_now(int root_fd, const struct netcfg *nc)
 {
+        char *reload[] = { (char *)"udevadm", (char *)"control", (char *)"--reload", NULL };
         char *trigger[] = { (char *)"udevadm", (char *)"trigger", (char *)"--action=add",
                             (char *)"--subsystem-match=net", NULL };
         char *settle[] = { (char *)"udevadm", (char *)"settle", (char *)"--timeout=10", NULL };
@@ -119,8 +126,9 @@ static void rename_now(int root_fd, const struct netcfg *nc)
         }
         if (!exec_have("udevadm"))
                 return;
-        log_debug("Applying the new interface names now (udevadm trigger, settle)");
-        if (exec_ok(&o, trigger) < 0 || exec_ok(&o, settle) < 0)
+        log_debug("Applying the new interface names now (udevadm control --reload, trigger, "
+                  "settle)");
+        if (exec_ok(&o, reload) < 0 || exec_ok(&o, trigger) < 0 || exec_ok(&o, settle) < 0)
                 log_warning("udevadm could not apply the new interface names now; they apply "
                             "from the next boot");
 }
