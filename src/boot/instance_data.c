@@ -556,6 +556,8 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
         if (k >= 0)
                 k = write_json(root_fd, INSTANCE_DATA_SENSITIVE, full, 0600);
         if (k >= 0)
+                (void)state_shadow_written(root_fd, full);
+        if (k >= 0)
                 k = write_json(root_fd, INSTANCE_DATA, pub, 0644);
         return k;
 }

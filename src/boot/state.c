@@ -295,29 +295,15 @@ static struct node *restored_subset(const struct instance *inst)
         return r < 0 ? NULL : TAKE_PTR(doc);
 }
 
-int state_restore(int root_fd, struct instance *ret)
+/* The instance a sensitive instance-data tree describes; restore: its
+ * meta-data's bytes are still base64 text (the tree was read from the JSON
+ * or is what reading it would give). */
+static int instance_of_doc(const struct node *doc, bool restore, struct instance *ret)
 {
-        _cleanup_free_ char *data = NULL;
-        _cleanup_node_ struct node *doc = NULL;
         struct instance inst = { 0 };
-        struct yaml_error err;
-        bool shadowed;
-        const char *iid;
-        size_t len;
+        const char *iid = node_get_str(node_get(doc, "v1"), "instance_id");
         int k;
 
-        /* the later stages of a boot read the copy the first one left */
-        shadowed = model_shadow_load(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, &doc) >= 0;
-        if (!shadowed) {
-                k = fs_read_file(root_fd, INSTANCE_DATA_SENSITIVE, 64u * 1024 * 1024, &data, &len);
-                if (k < 0)
-                        return k;
-                k = json_load(data, len, INSTANCE_DATA_SENSITIVE, &doc, &err);
-                if (k < 0)
-                        return log_warning_errno(k, "%s:%u:%u: %s", INSTANCE_DATA_SENSITIVE,
-                                                 err.line, err.col, err.msg);
-        }
-        iid = node_get_str(node_get(doc, "v1"), "instance_id");
         if (!iid)
                 return -EBADMSG;
         k = state_iid_path(iid, &inst.iid);
@@ -334,21 +320,85 @@ int state_restore(int root_fd, struct instance *ret)
         if (!inst.md || inst.md->type != NODE_MAP) {
                 node_free(inst.md);
                 inst.md = node_new(NODE_MAP);
-        } else if (!shadowed)
+        } else if (restore)
                 restore_binary(doc, inst.md);
         if (!inst.iid_raw || !inst.md) {
                 instance_done(&inst);
                 return -ENOMEM;
         }
-        if (!shadowed) {
-                _cleanup_node_ struct node *sub = restored_subset(&inst);
-                k = sub ? model_shadow_store(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, sub)
-                        : -ENOMEM;
-                if (k < 0)
-                        log_debug_errno(k, "Cannot store %s: %m", INSTANCE_SHADOW);
-        }
         *ret = inst;
         return 0;
+}
+
+/* The copy the later stages read instead of the JSON, keyed by the JSON
+ * file's identity (a file written again is read again). */
+static int shadow_store(int root_fd, const struct instance *inst)
+{
+        _cleanup_node_ struct node *sub = restored_subset(inst);
+        int k = sub ? model_shadow_store(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, sub)
+                    : -ENOMEM;
+
+        if (k < 0)
+                log_debug_errno(k, "Cannot store %s: %m", INSTANCE_SHADOW);
+        return k;
+}
+
+int state_shadow_written(int root_fd, const struct node *full)
+{
+        const char *file = node_intern_file(INSTANCE_DATA_SENSITIVE);
+        /* the parts that are read, as the JSON gives them back */
+        _cleanup_node_ struct node *doc = node_new(NODE_MAP);
+        struct instance inst;
+        int k = doc ? 0 : -ENOMEM;
+        static const char *const parts[] = { "v1", "_cloudboot", "base64_encoded_keys" };
+
+        for (size_t i = 0; k >= 0 && i < ELEMENTSOF(parts); i++)
+                if (node_get(full, parts[i]))
+                        k = node_set(doc, parts[i], json_reread(node_get(full, parts[i]), file));
+        if (k >= 0 && node_get_path(full, "ds.meta_data")) {
+                struct node *ds = node_new(NODE_MAP);
+                k = ds ? node_set(ds, "meta_data",
+                                  json_reread(node_get_path(full, "ds.meta_data"), file))
+                       : -ENOMEM;
+                if (k >= 0)
+                        k = node_set(doc, "ds", ds); /* frees ds when it fails */
+                else
+                        node_free(ds);
+        }
+        if (k >= 0)
+                k = instance_of_doc(doc, true, &inst);
+        if (k < 0)
+                return k;
+        k = shadow_store(root_fd, &inst);
+        instance_done(&inst);
+        return k;
+}
+
+int state_restore(int root_fd, struct instance *ret)
+{
+        _cleanup_free_ char *data = NULL;
+        _cleanup_node_ struct node *doc = NULL;
+        struct yaml_error err;
+        bool shadowed;
+        size_t len;
+        int k;
+
+        /* the later stages of a boot read the copy the stage that wrote the
+         * file left */
+        shadowed = model_shadow_load(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, &doc) >= 0;
+        if (!shadowed) {
+                k = fs_read_file(root_fd, INSTANCE_DATA_SENSITIVE, 64u * 1024 * 1024, &data, &len);
+                if (k < 0)
+                        return k;
+                k = json_load(data, len, INSTANCE_DATA_SENSITIVE, &doc, &err);
+                if (k < 0)
+                        return log_warning_errno(k, "%s:%u:%u: %s", INSTANCE_DATA_SENSITIVE,
+                                                 err.line, err.col, err.msg);
+        }
+        k = instance_of_doc(doc, !shadowed, ret);
+        if (k >= 0 && !shadowed)
+                (void)shadow_store(root_fd, ret);
+        return k;
 }
 
 int state_write_cloud_id(int root_fd, const char *cloud_id)

@@ -70,6 +70,10 @@ int state_write_combined_config(int root_fd, const struct node *cfg);
 /* Restore the instance from instance-data-sensitive.json; -ENOENT when no
  * stage of this boot found a datasource. */
 int state_restore(int root_fd, struct instance *ret);
+/* The stage that has just written instance-data-sensitive.json from full
+ * leaves the copy state_restore() reads, made from the tree as reading the
+ * file back would give it: the later stages do not parse the JSON. */
+int state_shadow_written(int root_fd, const struct node *full);
 /* Fill inst from a fresh datasource result (copies). */
 int instance_from_result(const struct ds_result *r, const char *description, struct instance *ret);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON writer (see json.h). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "codec.h"
 #include "json.h"
@@ -148,4 +150,83 @@ static int write_node(struct buf *b, const struct node *n, int indent, int level
 int json_write(struct buf *b, const struct node *n, int indent)
 {
         return write_node(b, n, indent, 0);
+}
+
+/* A string as json_write() writes it and json-c gives it back: bytes that
+ * are not UTF-8 as "ci-b64:" text; json-c hands a key over as a C string. */
+static struct node *reread_str(const char *s, size_t len, bool binary)
+{
+        _cleanup_free_ char *enc = NULL, *text = NULL;
+        size_t n;
+
+        if (!binary && utf8_is_valid(s, len))
+                return node_new_strn(s, len);
+        if (b64_encode(s, len, &enc) < 0)
+                return NULL;
+        n = strlen(enc) + sizeof("ci-b64:");
+        text = malloc(n);
+        if (!text)
+                return NULL;
+        (void)snprintf(text, n, "ci-b64:%s", enc);
+        return node_new_str(text);
+}
+
+struct node *json_reread(const struct node *n, const char *file)
+{
+        struct node *r = NULL;
+
+        switch (n ? n->type : NODE_NULL) {
+        case NODE_NULL:
+                r = node_new(NODE_NULL);
+                break;
+        case NODE_BOOL:
+                r = node_new_bool(n->b);
+                break;
+        case NODE_INT:
+                r = node_new_int(n->i);
+                break;
+        case NODE_FLOAT:
+                /* json-c reads a number without fraction or exponent as an
+                 * integer; a double keeps the text it was written as */
+                if (!json_number(n->str))
+                        r = node_new_strn(n->str, n->len);
+                else if (!strpbrk(n->str, ".eE"))
+                        r = node_new_int(strtoll(n->str, NULL, 10));
+                else if ((r = node_new_strn(n->str, n->len)))
+                        r->type = NODE_FLOAT;
+                break;
+        case NODE_STR:
+                r = reread_str(n->str, n->len, n->binary);
+                break;
+        case NODE_SEQ:
+                r = node_new(NODE_SEQ);
+                for (size_t i = 0; r && i < n->n; i++)
+                        if (node_append(r, json_reread(n->items[i], file)) < 0)
+                                r = node_free(r);
+                break;
+        case NODE_MAP:
+                r = node_new(NODE_MAP);
+                for (size_t i = 0; r && i + 1 < n->n; i += 2) {
+                        const struct node *k = n->items[i];
+                        _cleanup_node_ struct node *key = NULL;
+                        char num[32];
+                        if (k->type == NODE_INT) {
+                                (void)snprintf(num, sizeof(num), "%lld", k->i);
+                                key = node_new_str(num);
+                        } else if (k->type == NODE_BOOL || k->type == NODE_NULL)
+                                key = node_new_str(k->type == NODE_NULL ? "null"
+                                                   : k->b             ? "true"
+                                                                      : "false");
+                        else
+                                key = k->str ? reread_str(k->str, k->len, k->binary)
+                                             : node_new_str("null");
+                        /* a key met twice: the last value stays, as in json-c */
+                        if (!key || node_set(r, key->str, json_reread(n->items[i + 1], file)) < 0)
+                                r = node_free(r);
+                }
+                break;
+        }
+        if (r)
+                r->file = file;
+        return r;
 }

@@ -14,6 +14,11 @@
 /* Append n as JSON; indent > 0 pretty-prints with that many spaces a level.
  * Bytes that are not UTF-8 are written as "ci-b64:<base64>", as cloud-init does. */
 int json_write(struct buf *b, const struct node *n, int indent);
+/* The tree json_load() would make of what json_write() writes of n, made
+ * without writing or parsing (a later stage then reads the copy instead of
+ * the file): the same types, keys and "ci-b64:" strings; no line or column,
+ * every node of file (interned). NULL when out of memory. */
+struct node *json_reread(const struct node *n, const char *file);
 
 /* Parse the JSON document data (len bytes), named name in messages, into a
  * node tree (json_read.c, json-c loaded on first use). On failure err says

@@ -387,6 +387,22 @@ size_t node_count(const struct node *n)
         return c;
 }
 
+bool node_same(const struct node *a, const struct node *b)
+{
+        if (!a || !b)
+                return a == b;
+        if (a->type != b->type || a->binary != b->binary || a->n != b->n || a->file != b->file ||
+            (a->type == NODE_BOOL && a->b != b->b) || (a->type == NODE_INT && a->i != b->i))
+                return false;
+        if ((a->str || b->str) &&
+            (!a->str || !b->str || a->len != b->len || memcmp(a->str, b->str, a->len) != 0))
+                return false;
+        for (size_t i = 0; i < a->n; i++)
+                if (!node_same(a->items[i], b->items[i]))
+                        return false;
+        return true;
+}
+
 int node_append(struct node *container, struct node *item)
 {
         if (!item)

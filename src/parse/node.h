@@ -55,6 +55,9 @@ static inline void node_freep(struct node **n)
 struct node *node_copy(const struct node *n);
 /* Number of nodes in the subtree, n included. */
 size_t node_count(const struct node *n);
+/* The same tree: types, bytes, keys in their order, values, file names;
+ * lines and columns are not compared. */
+bool node_same(const struct node *a, const struct node *b);
 /* Append to a sequence, or a key and value to a mapping; takes ownership. */
 int node_append(struct node *container, struct node *item);
 /* Value of key in a mapping (the last one when repeated), or NULL. */

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The YAML loader and the config model: cloud-config from user-data. */
+/* The YAML loader and the config model: cloud-config from user-data; and
+ * json_reread() of what was loaded is what writing it as JSON and reading
+ * that back gives (a stage's copy of instance data stands for the file). */
+#include <stdlib.h>
+
 #include "fuzz.h"
+#include "json.h"
 #include "node.h"
 #include "config_schema.h"
 #include "schema.h"
@@ -16,6 +21,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (yaml_load((const char *)data, size, "fuzz", &lim, &n, &err) == 0) {
                 struct schema_report rep = { 0 };
                 schema_validate_config(n, &rep);
+                struct buf b = BUF_INIT(1u << 24);
+                struct node *back = NULL, *fast = json_reread(n, node_intern_file("fuzz.json"));
+                if (json_write(&b, n, 0) >= 0 && fast &&
+                    json_load(b.data, b.len, "fuzz.json", &back, &err) == 0 &&
+                    !node_same(fast, back))
+                        abort();
+                node_free(back);
+                node_free(fast);
+                buf_free(&b);
                 node_free(n);
         }
         return 0;

@@ -349,3 +349,10 @@ static inline struct node *test_yaml(const char *text)
                 fail_msg("test YAML does not parse: %u:%u: %s", err.line, err.col, err.msg);
         return n;
 }
+
+/* a and b the same tree (node_same), where names the comparison */
+static inline void assert_node_same(const struct node *a, const struct node *b, const char *where)
+{
+        if (!node_same(a, b))
+                fail_msg("%s: the trees differ", where);
+}

@@ -159,8 +159,8 @@ static void test_instance_data_public_file_has_no_secrets(void **state)
         assert_string_equal(node_get_str(inst.md, "local-hostname"), "h");
         instance_done(&inst);
 
-        /* the first restore left its copy (0600): the next one reads it, and
-         * gets the same */
+        /* the write left its copy (0600): each restore reads it, and gets
+         * the same */
         assert_int_equal(troot_mode(&t, INSTANCE_SHADOW) & 0777, 0600);
         assert_int_equal(state_restore(t.fd, &inst), 0);
         assert_string_equal(inst.iid_raw, "i-9");
@@ -173,6 +173,54 @@ static void test_instance_data_public_file_has_no_secrets(void **state)
         assert_int_equal(state_restore(t.fd, &inst), 0);
         assert_string_equal(inst.iid_raw, "i-new");
         instance_done(&inst);
+        ds_result_done(&r);
+        troot_free(&t);
+}
+
+/* The stage that writes the instance data leaves the copy the later stages
+ * read, and it holds what reading the JSON gives: the same fields, the same
+ * meta-data tree (bytes restored at the top, base64 text deeper, keys as
+ * JSON has them). */
+static void test_shadow_of_written_data_is_what_the_json_gives(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result r;
+        struct instance a = { 0 }, b = { 0 };
+        struct node *seed, *deep;
+
+        troot_make(&t);
+        fill(&r, "i-7");
+        seed = node_new_strn("\x01\xff\x00z", 4);
+        seed->binary = true;
+        assert_int_equal(node_set(r.md, "random_seed", seed), 0);
+        deep = test_yaml("{7: seven, true: yes-key, f: 2.50, l: [x, 3]}");
+        assert_int_equal(node_set(deep, "raw", node_new_strn("\xc3\x28", 2)), 0);
+        assert_int_equal(node_set(r.md, "deep", deep), 0);
+        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]", NULL),
+                         0);
+        assert_true(fs_exists(t.fd, INSTANCE_SHADOW));
+        assert_int_equal(troot_mode(&t, INSTANCE_SHADOW) & 0777, 0600);
+        assert_int_equal(state_restore(t.fd, &a), 0);
+        assert_int_equal(fs_unlink(t.fd, INSTANCE_SHADOW), 0);
+        assert_int_equal(state_restore(t.fd, &b), 0); /* from the JSON */
+        assert_string_equal(a.iid_raw, b.iid_raw);
+        assert_string_equal(a.iid, b.iid);
+        assert_string_equal(a.dsname, b.dsname);
+        assert_string_equal(a.description, b.description);
+        assert_string_equal(a.dsmode, b.dsmode);
+        assert_string_equal(a.platform, b.platform);
+        assert_string_equal(a.subplatform, b.subplatform);
+        assert_string_equal(a.ud_name, b.ud_name);
+        assert_node_same(a.md, b.md, "meta-data");
+        /* and what that is */
+        assert_true(node_get(a.md, "random_seed")->binary);
+        assert_int_equal(node_get(a.md, "random_seed")->len, 4);
+        assert_memory_equal(node_get(a.md, "random_seed")->str, "\x01\xff\x00z", 4);
+        assert_string_equal(node_get_str(node_get(a.md, "deep"), "raw"), "wyg=");
+        assert_string_equal(node_get_str(node_get(a.md, "deep"), "7"), "seven");
+        instance_done(&a);
+        instance_done(&b);
         ds_result_done(&r);
         troot_free(&t);
 }
@@ -434,6 +482,7 @@ int main(void)
                 cmocka_unit_test(test_store_lays_out_instance),
                 cmocka_unit_test(test_reflect_as_cloud_inits_init_stage),
                 cmocka_unit_test(test_instance_data_public_file_has_no_secrets),
+                cmocka_unit_test(test_shadow_of_written_data_is_what_the_json_gives),
                 cmocka_unit_test(test_semaphores_per_frequency),
                 cmocka_unit_test(test_status_json_through_a_boot),
                 cmocka_unit_test(test_model_round_trip_keeps_positions),

@@ -83,6 +83,63 @@ static void test_depth_is_bounded(void **state)
         node_free(n);
 }
 
+/* json_reread() gives the tree json_load() makes of json_write()'s text:
+ * bytes that are not UTF-8 (top level, in a sequence, as a key), a NUL,
+ * integer, boolean and null keys, a key met twice, floats JSON can and cannot
+ * carry, a float tagged on an integer's text, and an empty map and list. */
+static void test_reread_is_what_reading_back_gives(void **state)
+{
+        (void)state;
+        struct yaml_error err;
+        struct buf b = BUF_INIT(1u << 20);
+        struct node *n = NULL, *back = NULL, *fast;
+        static const char bytes[] = "\xff\xfe\x00" "a";
+        const char *file = node_intern_file("t.json");
+
+        n = test_yaml("s: text with \"quotes\" and \\\n"
+                      "i: 42\n"
+                      "neg: -7\n"
+                      "t: true\n"
+                      "z: ~\n"
+                      "f: 1.50\n"
+                      "inf: .inf\n"
+                      "tagged: !!float 3\n"
+                      "1: int key\n"
+                      "true: bool key\n"
+                      "null: null key\n"
+                      "\"1\": the same key as text\n"
+                      "empty: {}\n"
+                      "none: []\n"
+                      "nested: {list: [a, 2, {k: v}], 0x1F: hex}\n"
+                      "uni: \"caf\u00e9 \\t tab\"\n");
+        struct node *bin = node_new_strn(bytes, sizeof(bytes) - 1);
+        bin->binary = true;
+        assert_int_equal(node_set(n, "bin", bin), 0);
+        struct node *seq = node_new(NODE_SEQ);
+        struct node *raw = node_new_strn("\x80\x81", 2); /* not UTF-8, not marked */
+        assert_int_equal(node_append(seq, raw), 0);
+        assert_int_equal(node_set(n, "seq", seq), 0);
+        struct node *nul = node_new_strn("a\0b", 3);
+        assert_int_equal(node_set(n, "nul", nul), 0);
+
+        assert_int_equal(json_write(&b, n, 1), 0);
+        assert_int_equal(json_load(b.data, b.len, "t.json", &back, &err), 0);
+        fast = json_reread(n, file);
+        assert_node_same(fast, back, "reread");
+        /* and what it is: the first spelling of a key met twice is gone */
+        assert_string_equal(node_get_str(fast, "1"), "the same key as text");
+        assert_string_equal(node_get_str(fast, "true"), "bool key");
+        assert_string_equal(node_get_str(fast, "bin"), "ci-b64://4AYQ==");
+        assert_int_equal(node_get(fast, "tagged")->type, NODE_INT);
+        assert_int_equal(node_get(fast, "inf")->type, NODE_STR);
+        assert_int_equal(node_get(fast, "f")->type, NODE_FLOAT);
+        assert_string_equal(node_get(fast, "f")->str, "1.50");
+        node_free(fast);
+        node_free(back);
+        node_free(n);
+        buf_free(&b);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -90,6 +147,7 @@ int main(void)
                 cmocka_unit_test(test_nul_in_string_keeps_length),
                 cmocka_unit_test(test_errors_name_line_and_column),
                 cmocka_unit_test(test_depth_is_bounded),
+                cmocka_unit_test(test_reread_is_what_reading_back_gives),
         };
         return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
