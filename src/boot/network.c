@@ -91,9 +91,9 @@ static int wait_fallback_nic(int root_fd, struct netcfg *nc)
 /* On the running system, NICs named by a new .link or udev rule get their
  * names now, while still down (udev names a NIC on its add event, which
  * happened before init-local ran), as cloud-init renames them in init-local.
- * udevd looks for new .link files at most every 3 s, and not at all while
- * its events come closer than that (coldplug): without the reload, the
- * trigger's event can be handled with the .link files of before, and the
+ * udevd looks for new .link files when it starts an event, and at most once
+ * every 3 s: without the reload, the trigger's event (a moment after the
+ * write) can be handled with the .link files of before, and the
  * default policy renames the fallback's eth0 to enp0s2 under the
  * configuration's feet (seen in the VM harness). The reload is answered once
  * udevd has read them again; every event after it uses the new ones. */
