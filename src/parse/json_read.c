@@ -158,6 +158,16 @@ int json_load(const char *data, size_t len, const char *name, struct node **ret,
         o = jc.parse_ex(tok, data, (int)len);
         e = jc.get_error(tok);
         end = jc.parse_end(tok);
+        /* A value at the top that is not an object or array ("null", 42)
+         * is complete only where the input says it ends: json-c takes a NUL
+         * as that end, and data need not have one after it. */
+        if (e == json_tokener_continue && end == len) {
+                o = jc.parse_ex(tok, "", 1);
+                if (jc.get_error(tok) == json_tokener_success)
+                        e = json_tokener_success;
+                else /* still cut short: said as such, where it ends */
+                        o = (jc.put(o), NULL);
+        }
         jc.tokener_free(tok);
         if (e == json_tokener_success && end < len && strspn(data + end, " \t\r\n") < len - end) {
                 position(data, end, err);
