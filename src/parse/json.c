@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON writer (see json.h). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
 #include "json.h"
+#include "pyfloat.h"
 #include "utf8.h"
 
 static int write_string(struct buf *b, const char *s, size_t len, bool binary)
@@ -67,14 +69,19 @@ static int newline(struct buf *b, int indent, int level)
         return r;
 }
 
-static bool json_number(const char *s)
+/* A float as cloud-init writes it: PyYAML (or json) makes a double of the
+ * text, and json.dumps writes that double's repr(). So "1.", ".5", "+1.5",
+ * "01.5" and "1_000.5" (YAML 1.1 spellings JSON has no room for) go out as
+ * 1.0, 0.5, 1.5, 1.5 and 1000.5. NULL when JSON cannot carry it (.inf,
+ * .nan, out of range, not a number): it goes out as a string. */
+static const char *float_text(const char *s, char *out, size_t size)
 {
-        /* YAML 1.1 floats that JSON cannot carry (.inf, 1_0.5) go out as strings. */
-        char *end;
-        if (!*s || strchr(s, '_') || strpbrk(s, "iInN"))
-                return false;
-        (void)strtod(s, &end);
-        return *end == '\0';
+        double v;
+
+        if (!py_float_value(s, &v) || !isfinite(v))
+                return NULL;
+        py_float_repr(v, false, out, size);
+        return out;
 }
 
 static int write_node(struct buf *b, const struct node *n, int indent, int level)
@@ -90,10 +97,12 @@ static int write_node(struct buf *b, const struct node *n, int indent, int level
                 return buf_puts(b, n->b ? "true" : "false");
         case NODE_INT:
                 return buf_printf(b, "%lld", n->i);
-        case NODE_FLOAT:
-                if (json_number(n->str))
-                        return buf_puts(b, n->str);
+        case NODE_FLOAT: {
+                char num[64];
+                if (float_text(n->str, num, sizeof(num)))
+                        return buf_puts(b, num);
                 return write_string(b, n->str, n->len, false);
+        }
         case NODE_STR:
                 return write_string(b, n->str, n->len, n->binary);
         case NODE_SEQ:
@@ -185,16 +194,16 @@ struct node *json_reread(const struct node *n, const char *file)
         case NODE_INT:
                 r = node_new_int(n->i);
                 break;
-        case NODE_FLOAT:
-                /* json-c reads a number without fraction or exponent as an
-                 * integer; a double keeps the text it was written as */
-                if (!json_number(n->str))
+        case NODE_FLOAT: {
+                /* json-c keeps the text of a double it read (always with a
+                 * "." or an exponent, as written) */
+                char num[64];
+                if (!float_text(n->str, num, sizeof(num)))
                         r = node_new_strn(n->str, n->len);
-                else if (!strpbrk(n->str, ".eE"))
-                        r = node_new_int(strtoll(n->str, NULL, 10));
-                else if ((r = node_new_strn(n->str, n->len)))
+                else if ((r = node_new_str(num)))
                         r->type = NODE_FLOAT;
                 break;
+        }
         case NODE_STR:
                 r = reread_str(n->str, n->len, n->binary);
                 break;

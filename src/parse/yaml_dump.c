@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* YAML writing as cloud-init's safeyaml.dumps (see yaml_dump.h). */
 #include <errno.h>
-#include <math.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <stdint.h>
 #include <sys/random.h>
 #include <time.h>
@@ -15,6 +13,7 @@
 #include "libyaml_dl.h"
 
 #include "macro.h"
+#include "pyfloat.h"
 #include "yaml_dump.h"
 
 /* PyYAML's implicit resolvers (resolver.py), as POSIX extended regexes. Each
@@ -57,69 +56,11 @@ bool yaml_dump_resolves_nonstr(const char *s)
         return false;
 }
 
-/* Python's repr() of a float, as PyYAML's represent_float writes it:
- * lowercase, ".inf"/".nan", and "1.0e+20" rather than "1e+20". */
-static void python_float(double v, char *out, size_t size)
-{
-        char e[40], digits[24];
-        int prec, exp, nd = 0;
-        char *p;
-
-        if (isnan(v)) {
-                (void)snprintf(out, size, ".nan");
-                return;
-        }
-        if (isinf(v)) {
-                (void)snprintf(out, size, "%s.inf", v < 0 ? "-" : "");
-                return;
-        }
-        /* the shortest digits that read back as v, as repr() finds them */
-        for (prec = 0; prec < 17; prec++) {
-                (void)snprintf(e, sizeof(e), "%.*e", prec, v);
-                if (strtod(e, NULL) == v)
-                        break;
-        }
-        (void)snprintf(e, sizeof(e), "%.*e", prec, v);
-        for (p = e + (e[0] == '-'); *p && *p != 'e'; p++)
-                if (*p >= '0' && *p <= '9' && nd < (int)sizeof(digits) - 1)
-                        digits[nd++] = *p;
-        digits[nd] = 0;
-        exp = *p == 'e' ? atoi(p + 1) : 0;
-        while (nd > 1 && digits[nd - 1] == '0')
-                digits[--nd] = 0;
-        const char *sign = v < 0 || (v == 0 && signbit(v)) ? "-" : "";
-        if (exp < -4 || exp >= 16) {
-                /* d.ddde+XX; one digit gets ".0" from PyYAML */
-                (void)snprintf(out, size, "%s%c.%se%c%02d", sign, digits[0],
-                               nd > 1 ? digits + 1 : "0", exp < 0 ? '-' : '+', abs(exp));
-        } else if (exp < 0) {
-                (void)snprintf(out, size, "%s0.%0*d%s", sign, -exp - 1, 0, digits);
-                if (exp == -1) /* %0*d of width 0 still prints "0" */
-                        (void)snprintf(out, size, "%s0.%s", sign, digits);
-        } else if (nd <= exp + 1) {
-                (void)snprintf(out, size, "%s%s%0*d.0", sign, digits, exp + 1 - nd, 0);
-                if (nd == exp + 1)
-                        (void)snprintf(out, size, "%s%s.0", sign, digits);
-        } else
-                (void)snprintf(out, size, "%s%.*s.%s", sign, exp + 1, digits, digits + exp + 1);
-}
-
 static double float_value(const struct node *n)
 {
-        char t[128];
-        size_t k = 0;
-
-        /* PyYAML drops the underscores and reads the rest */
-        for (const char *s = n->str; s && *s && k < sizeof(t) - 1; s++)
-                if (*s != '_')
-                        t[k++] = *s;
-        t[k] = 0;
-        const char *u = t + (t[0] == '-' || t[0] == '+');
-        if (strcasecmp(u, ".inf") == 0)
-                return t[0] == '-' ? -INFINITY : INFINITY;
-        if (strcasecmp(u, ".nan") == 0)
-                return NAN;
-        return strtod(t, NULL);
+        double v;
+        (void)py_float_value(n->str, &v);
+        return v;
 }
 
 /* A string PyYAML writes double-quoted goes through libyaml as a plain
@@ -387,7 +328,7 @@ static int dump_node(struct dumper *d, const struct node *n, unsigned depth, uns
                 (void)snprintf(t, sizeof(t), "%lld", n->i);
                 return scalar(d, YAML_INT_TAG, t, strlen(t), true);
         case NODE_FLOAT:
-                python_float(float_value(n), t, sizeof(t));
+                py_float_repr(float_value(n), true, t, sizeof(t));
                 return scalar(d, YAML_FLOAT_TAG, t, strlen(t), true);
         case NODE_STR:
                 if (n->binary)

@@ -46,6 +46,36 @@ static void test_types(void **state)
         node_free(n);
 }
 
+/* A document that is one scalar ends where the input does (json-c waited
+ * for more: "null" was "unexpected end of the document"); one cut short
+ * still is. */
+static void test_scalar_documents(void **state)
+{
+        (void)state;
+        struct node *n;
+
+        n = ok("null");
+        assert_int_equal(n->type, NODE_NULL);
+        node_free(n);
+        n = ok("42");
+        assert_int_equal(n->type, NODE_INT);
+        assert_int_equal(n->i, 42);
+        node_free(n);
+        n = ok(" -1.5 ");
+        assert_int_equal(n->type, NODE_FLOAT);
+        assert_string_equal(n->str, "-1.5");
+        node_free(n);
+        n = ok("true");
+        assert_true(n->type == NODE_BOOL && n->b);
+        node_free(n);
+        n = ok("\"s\"");
+        assert_string_equal(node_str(n), "s");
+        node_free(n);
+        bad("1e", 2, 1, 3, "unexpected end");
+        bad("tru", 3, 1, 4, "unexpected end");
+        bad("[1,2", 4, 1, 5, "unexpected end");
+}
+
 static void test_nul_in_string_keeps_length(void **state)
 {
         (void)state;
@@ -130,11 +160,38 @@ static void test_reread_is_what_reading_back_gives(void **state)
         assert_string_equal(node_get_str(fast, "1"), "the same key as text");
         assert_string_equal(node_get_str(fast, "true"), "bool key");
         assert_string_equal(node_get_str(fast, "bin"), "ci-b64://4AYQ==");
-        assert_int_equal(node_get(fast, "tagged")->type, NODE_INT);
+        assert_int_equal(node_get(fast, "tagged")->type, NODE_FLOAT);
+        assert_string_equal(node_get(fast, "tagged")->str, "3.0");
         assert_int_equal(node_get(fast, "inf")->type, NODE_STR);
         assert_int_equal(node_get(fast, "f")->type, NODE_FLOAT);
-        assert_string_equal(node_get(fast, "f")->str, "1.50");
+        assert_string_equal(node_get(fast, "f")->str, "1.5");
         node_free(fast);
+        node_free(back);
+        node_free(n);
+        buf_free(&b);
+}
+
+/* A YAML float goes out as cloud-init's json.dumps writes the double PyYAML
+ * read: valid JSON for every YAML 1.1 spelling (".5" and "+1.5" were written
+ * as they are, which no JSON reader takes), Python's repr() of the value;
+ * what JSON cannot carry is a string. */
+static void test_floats_as_python_writes_them(void **state)
+{
+        (void)state;
+        struct buf b = BUF_INIT(1u << 16);
+        struct node *n = test_yaml("a: 1.\nb: .5\nc: +1.5\nd: 01.5\ne: 1_000.5\nf: 1.0e+3\n"
+                                   "g: 6.8523015e+5\nh: 1.0e+20\ni: 0.00001\nj: -0.0\n"
+                                   "k: .inf\nl: -.Inf\nm: .NaN\nn: 1.0e-400\n"
+                                   "o: 12345678901234567.0\np: 0.1\n");
+        struct node *back = NULL;
+        struct yaml_error err;
+
+        assert_int_equal(json_write(&b, n, 0), 0);
+        assert_string_equal(b.data, "{\"a\":1.0,\"b\":0.5,\"c\":1.5,\"d\":1.5,\"e\":1000.5,"
+                                    "\"f\":1000.0,\"g\":685230.15,\"h\":1e+20,\"i\":1e-05,"
+                                    "\"j\":-0.0,\"k\":\".inf\",\"l\":\"-.Inf\",\"m\":\".NaN\","
+                                    "\"n\":0.0,\"o\":1.2345678901234568e+16,\"p\":0.1}");
+        assert_int_equal(json_load(b.data, b.len, "t.json", &back, &err), 0);
         node_free(back);
         node_free(n);
         buf_free(&b);
@@ -144,10 +201,12 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_types),
+                cmocka_unit_test(test_scalar_documents),
                 cmocka_unit_test(test_nul_in_string_keeps_length),
                 cmocka_unit_test(test_errors_name_line_and_column),
                 cmocka_unit_test(test_depth_is_bounded),
                 cmocka_unit_test(test_reread_is_what_reading_back_gives),
+                cmocka_unit_test(test_floats_as_python_writes_them),
         };
         return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
