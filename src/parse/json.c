@@ -84,6 +84,24 @@ static const char *float_text(const char *s, char *out, size_t size)
         return out;
 }
 
+/* JSON keys are strings: the text of one that is not, as Python's json.dumps
+ * writes it (YAML's 1, 00, true, 1.50 keys become "1", "0", "true", "1.5";
+ * a list or map as a key, "null"); NULL for a string key. */
+static const char *key_text(const struct node *k, char *num, size_t size)
+{
+        if (k->type == NODE_INT) {
+                (void)snprintf(num, size, "%lld", k->i);
+                return num;
+        }
+        if (k->type == NODE_BOOL)
+                return k->b ? "true" : "false";
+        if (k->type == NODE_NULL)
+                return "null";
+        if (k->type == NODE_FLOAT && float_text(k->str, num, size))
+                return num;
+        return k->str ? NULL : "null";
+}
+
 static int write_node(struct buf *b, const struct node *n, int indent, int level)
 {
         int r = 0;
@@ -130,20 +148,11 @@ static int write_node(struct buf *b, const struct node *n, int indent, int level
                                 r = buf_putc(b, ',');
                         if (r >= 0)
                                 r = newline(b, indent, level + 1);
-                        /* JSON keys are strings; YAML's 1, 00 or true keys become
-                         * "1", "0", "true", as Python's json.dumps writes them. */
-                        char num[32];
-                        if (k->type == NODE_INT)
-                                (void)snprintf(num, sizeof(num), "%lld", k->i);
-                        if (r >= 0 && k->type == NODE_INT)
-                                r = write_string(b, num, strlen(num), false);
-                        else if (r >= 0 && (k->type == NODE_BOOL || k->type == NODE_NULL))
-                                r = buf_puts(b, k->type == NODE_NULL ? "\"null\""
-                                                : k->b             ? "\"true\""
-                                                                   : "\"false\"");
-                        else if (r >= 0)
-                                r = write_string(b, k->str ? k->str : "null", k->str ? k->len : 4,
-                                                 k->binary);
+                        char num[64];
+                        const char *kt = key_text(k, num, sizeof(num));
+                        if (r >= 0)
+                                r = kt ? write_string(b, kt, strlen(kt), false)
+                                       : write_string(b, k->str, k->len, k->binary);
                         if (r >= 0)
                                 r = buf_puts(b, indent > 0 ? ": " : ":");
                         if (r >= 0)
@@ -218,17 +227,9 @@ struct node *json_reread(const struct node *n, const char *file)
                 for (size_t i = 0; r && i + 1 < n->n; i += 2) {
                         const struct node *k = n->items[i];
                         _cleanup_node_ struct node *key = NULL;
-                        char num[32];
-                        if (k->type == NODE_INT) {
-                                (void)snprintf(num, sizeof(num), "%lld", k->i);
-                                key = node_new_str(num);
-                        } else if (k->type == NODE_BOOL || k->type == NODE_NULL)
-                                key = node_new_str(k->type == NODE_NULL ? "null"
-                                                   : k->b             ? "true"
-                                                                      : "false");
-                        else
-                                key = k->str ? reread_str(k->str, k->len, k->binary)
-                                             : node_new_str("null");
+                        char num[64];
+                        const char *kt = key_text(k, num, sizeof(num));
+                        key = kt ? node_new_str(kt) : reread_str(k->str, k->len, k->binary);
                         /* a key met twice: the last value stays, as in json-c */
                         if (!key || node_set(r, key->str, json_reread(n->items[i + 1], file)) < 0)
                                 r = node_free(r);

@@ -137,6 +137,8 @@ static void test_reread_is_what_reading_back_gives(void **state)
                       "1: int key\n"
                       "true: bool key\n"
                       "null: null key\n"
+                      "~: tilde key\n"
+                      "1.50: float key\n"
                       "\"1\": the same key as text\n"
                       "empty: {}\n"
                       "none: []\n"
@@ -159,6 +161,8 @@ static void test_reread_is_what_reading_back_gives(void **state)
         /* and what it is: the first spelling of a key met twice is gone */
         assert_string_equal(node_get_str(fast, "1"), "the same key as text");
         assert_string_equal(node_get_str(fast, "true"), "bool key");
+        assert_string_equal(node_get_str(fast, "null"), "tilde key");
+        assert_string_equal(node_get_str(fast, "1.5"), "float key");
         assert_string_equal(node_get_str(fast, "bin"), "ci-b64://4AYQ==");
         assert_int_equal(node_get(fast, "tagged")->type, NODE_FLOAT);
         assert_string_equal(node_get(fast, "tagged")->str, "3.0");
