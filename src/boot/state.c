@@ -257,71 +257,84 @@ static void restore_binary(const struct node *doc, struct node *md)
         }
 }
 
-/* What state_restore() takes from the sensitive instance data, in the same
- * shape, with the meta-data's bytes already restored: the shadow copy. */
-static struct node *restored_subset(const struct instance *inst)
+/* What state_restore() reads of a sensitive instance-data tree, in the same
+ * shape: the shadow copy. doc's meta-data is moved into it, not copied (the
+ * largest part by far); restore: its bytes are still base64 text in doc (doc
+ * was read from the JSON or is what reading it would give). -EBADMSG when doc
+ * names no valid instance. */
+static int subset_of_doc(struct node *doc, bool restore, struct node **ret)
 {
-        _cleanup_node_ struct node *doc = node_new(NODE_MAP);
+        _cleanup_node_ struct node *sub = node_new(NODE_MAP);
+        struct node *from_v1 = node_get(doc, "v1"), *from_cb = node_get(doc, "_cloudboot");
         struct node *v1 = node_new(NODE_MAP), *cb = node_new(NODE_MAP), *ds = node_new(NODE_MAP);
+        struct node *ds_doc = node_get(doc, "ds");
+        struct node *md = ds_doc && ds_doc->type == NODE_MAP ? node_take(ds_doc, "meta_data") : NULL;
         const struct {
-                struct node *map;
-                const char *key, *value;
+                struct node *to, *from;
+                const char *key;
         } fields[] = {
-                { v1, "instance_id", inst->iid_raw },
-                { v1, "platform", inst->platform },
-                { v1, "subplatform", inst->subplatform },
-                { cb, "datasource", inst->dsname },
-                { cb, "description", inst->description },
-                { cb, "dsmode", inst->dsmode },
-                { cb, "user_data_name", inst->ud_name },
+                { v1, from_v1, "instance_id" },   { v1, from_v1, "platform" },
+                { v1, from_v1, "subplatform" },   { cb, from_cb, "datasource" },
+                { cb, from_cb, "description" },   { cb, from_cb, "dsmode" },
+                { cb, from_cb, "user_data_name" },
         };
-        int r = doc && v1 && cb && ds ? 0 : -ENOMEM;
+        const char *iid = node_get_str(from_v1, "instance_id");
+        _cleanup_free_ char *iid_path = NULL;
+        int r = !sub || !v1 || !cb || !ds ? -ENOMEM
+                : !iid                    ? -EBADMSG
+                                          : state_iid_path(iid, &iid_path);
 
-        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(fields); i++)
-                if (fields[i].value)
-                        r = node_set(fields[i].map, fields[i].key, node_new_str(fields[i].value));
-        if (r >= 0)
-                r = node_set(ds, "meta_data", node_copy(inst->md));
-        if (r >= 0) {
-                r = node_set(doc, "v1", TAKE_PTR(v1));
-                if (r >= 0)
-                        r = node_set(doc, "_cloudboot", TAKE_PTR(cb));
-                if (r >= 0)
-                        r = node_set(doc, "ds", TAKE_PTR(ds));
+        if (r >= 0 && (!md || md->type != NODE_MAP)) {
+                node_free(md);
+                md = node_new(NODE_MAP);
+        } else if (r >= 0 && restore)
+                restore_binary(doc, md);
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(fields); i++) {
+                const char *v = node_get_str(fields[i].from, fields[i].key);
+                if (v)
+                        r = node_set(fields[i].to, fields[i].key, node_new_str(v));
         }
+        if (r >= 0)
+                r = node_set(ds, "meta_data", TAKE_PTR(md));
+        if (r >= 0) {
+                r = node_set(sub, "v1", TAKE_PTR(v1));
+                if (r >= 0)
+                        r = node_set(sub, "_cloudboot", TAKE_PTR(cb));
+                if (r >= 0)
+                        r = node_set(sub, "ds", TAKE_PTR(ds));
+        }
+        node_free(md);
         node_free(v1);
         node_free(cb);
         node_free(ds);
-        return r < 0 ? NULL : TAKE_PTR(doc);
+        if (r >= 0)
+                *ret = TAKE_PTR(sub);
+        return r;
 }
 
-/* The instance a sensitive instance-data tree describes; restore: its
- * meta-data's bytes are still base64 text (the tree was read from the JSON
- * or is what reading it would give). */
-static int instance_of_doc(const struct node *doc, bool restore, struct instance *ret)
+/* The instance a subset_of_doc() tree describes; its meta-data is moved out
+ * of sub. */
+static int instance_of_subset(struct node *sub, struct instance *ret)
 {
         struct instance inst = { 0 };
-        const char *iid = node_get_str(node_get(doc, "v1"), "instance_id");
-        int k;
+        const struct node *v1 = node_get(sub, "v1"), *cb = node_get(sub, "_cloudboot");
+        const char *iid = node_get_str(v1, "instance_id");
+        int k = iid ? state_iid_path(iid, &inst.iid) : -EBADMSG;
 
-        if (!iid)
-                return -EBADMSG;
-        k = state_iid_path(iid, &inst.iid);
         if (k < 0)
                 return k;
         inst.iid_raw = strdup(iid);
-        inst.dsname = dup_opt(node_get_str(node_get(doc, "_cloudboot"), "datasource"));
-        inst.platform = dup_opt(node_get_str(node_get(doc, "v1"), "platform"));
-        inst.subplatform = dup_opt(node_get_str(node_get(doc, "v1"), "subplatform"));
-        inst.description = dup_opt(node_get_str(node_get(doc, "_cloudboot"), "description"));
-        inst.dsmode = dup_opt(node_get_str(node_get(doc, "_cloudboot"), "dsmode"));
-        inst.ud_name = dup_opt(node_get_str(node_get(doc, "_cloudboot"), "user_data_name"));
-        inst.md = node_copy(node_get_path(doc, "ds.meta_data"));
-        if (!inst.md || inst.md->type != NODE_MAP) {
-                node_free(inst.md);
+        inst.dsname = dup_opt(node_get_str(cb, "datasource"));
+        inst.platform = dup_opt(node_get_str(v1, "platform"));
+        inst.subplatform = dup_opt(node_get_str(v1, "subplatform"));
+        inst.description = dup_opt(node_get_str(cb, "description"));
+        inst.dsmode = dup_opt(node_get_str(cb, "dsmode"));
+        inst.ud_name = dup_opt(node_get_str(cb, "user_data_name"));
+        inst.md = node_take(node_get(sub, "ds"), "meta_data");
+        if (inst.md && inst.md->type != NODE_MAP) /* a shadow not of our making */
+                inst.md = node_free(inst.md);
+        if (!inst.md)
                 inst.md = node_new(NODE_MAP);
-        } else if (restore)
-                restore_binary(doc, inst.md);
         if (!inst.iid_raw || !inst.md) {
                 instance_done(&inst);
                 return -ENOMEM;
@@ -332,11 +345,9 @@ static int instance_of_doc(const struct node *doc, bool restore, struct instance
 
 /* The copy the later stages read instead of the JSON, keyed by the JSON
  * file's identity (a file written again is read again). */
-static int shadow_store(int root_fd, const struct instance *inst)
+static int shadow_store(int root_fd, const struct node *sub)
 {
-        _cleanup_node_ struct node *sub = restored_subset(inst);
-        int k = sub ? model_shadow_store(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, sub)
-                    : -ENOMEM;
+        int k = model_shadow_store(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, sub);
 
         if (k < 0)
                 log_debug_errno(k, "Cannot store %s: %m", INSTANCE_SHADOW);
@@ -347,8 +358,7 @@ int state_shadow_written(int root_fd, const struct node *full)
 {
         const char *file = node_intern_file(INSTANCE_DATA_SENSITIVE);
         /* the parts that are read, as the JSON gives them back */
-        _cleanup_node_ struct node *doc = node_new(NODE_MAP);
-        struct instance inst;
+        _cleanup_node_ struct node *doc = node_new(NODE_MAP), *sub = NULL;
         int k = doc ? 0 : -ENOMEM;
         static const char *const parts[] = { "v1", "_cloudboot", "base64_encoded_keys" };
 
@@ -366,27 +376,21 @@ int state_shadow_written(int root_fd, const struct node *full)
                         node_free(ds);
         }
         if (k >= 0)
-                k = instance_of_doc(doc, true, &inst);
-        if (k < 0)
-                return k;
-        k = shadow_store(root_fd, &inst);
-        instance_done(&inst);
-        return k;
+                k = subset_of_doc(doc, true, &sub);
+        return k < 0 ? k : shadow_store(root_fd, sub);
 }
 
 int state_restore(int root_fd, struct instance *ret)
 {
         _cleanup_free_ char *data = NULL;
-        _cleanup_node_ struct node *doc = NULL;
+        _cleanup_node_ struct node *doc = NULL, *sub = NULL;
         struct yaml_error err;
-        bool shadowed;
         size_t len;
         int k;
 
         /* the later stages of a boot read the copy the stage that wrote the
          * file left */
-        shadowed = model_shadow_load(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, &doc) >= 0;
-        if (!shadowed) {
+        if (model_shadow_load(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, &sub) < 0) {
                 k = fs_read_file(root_fd, INSTANCE_DATA_SENSITIVE, 64u * 1024 * 1024, &data, &len);
                 if (k < 0)
                         return k;
@@ -394,11 +398,12 @@ int state_restore(int root_fd, struct instance *ret)
                 if (k < 0)
                         return log_warning_errno(k, "%s:%u:%u: %s", INSTANCE_DATA_SENSITIVE,
                                                  err.line, err.col, err.msg);
+                k = subset_of_doc(doc, true, &sub);
+                if (k < 0)
+                        return k;
+                (void)shadow_store(root_fd, sub);
         }
-        k = instance_of_doc(doc, !shadowed, ret);
-        if (k >= 0 && !shadowed)
-                (void)shadow_store(root_fd, ret);
-        return k;
+        return instance_of_subset(sub, ret);
 }
 
 int state_write_cloud_id(int root_fd, const char *cloud_id)

@@ -443,6 +443,19 @@ struct node *node_get(const struct node *map, const char *key)
         return p < 0 ? NULL : map->items[2 * p + 1];
 }
 
+struct node *node_take(struct node *map, const char *key)
+{
+        struct key_ref ref = str_key(key);
+        long p = find_last(map, &ref);
+        struct node *v, *null;
+
+        if (p < 0 || !(null = node_new(NODE_NULL)))
+                return NULL;
+        v = map->items[2 * p + 1];
+        map->items[2 * p + 1] = null;
+        return v;
+}
+
 int node_set(struct node *map, const char *key, struct node *value)
 {
         struct key_ref ref = str_key(key);

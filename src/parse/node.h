@@ -64,6 +64,10 @@ int node_append(struct node *container, struct node *item);
 struct node *node_get(const struct node *map, const char *key);
 /* The key node for key (for its position), or NULL. */
 const struct node *node_get_key(const struct node *map, const char *key);
+/* The value of key (the last one when repeated), moved out of the mapping: a
+ * null takes its place, so the map keeps its keys and its index. NULL when
+ * there is no such key or no memory; the caller owns what is returned. */
+struct node *node_take(struct node *map, const char *key);
 /* Set key to value (taking ownership), replacing an existing value. */
 int node_set(struct node *map, const char *key, struct node *value);
 /* Remove every key equal to key; returns how many were removed. */

@@ -177,6 +177,37 @@ static void test_instance_data_public_file_has_no_secrets(void **state)
         troot_free(&t);
 }
 
+/* Instance data that names no instance is refused; meta-data that is not a
+ * mapping reads as an empty one, from the JSON and from the copy it leaves. */
+static void test_restore_of_odd_instance_data(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct instance inst = { 0 };
+
+        troot_make(&t);
+        troot_write(&t, INSTANCE_DATA_SENSITIVE, "{\"v1\": {\"platform\": \"x\"}}\n");
+        assert_int_equal(state_restore(t.fd, &inst), -EBADMSG);
+        assert_false(fs_exists(t.fd, INSTANCE_SHADOW));
+        troot_write(&t, INSTANCE_DATA_SENSITIVE, "{\"v1\": {\"instance_id\": \"\"}}\n");
+        assert_int_equal(state_restore(t.fd, &inst), -EINVAL);
+        troot_write(&t, INSTANCE_DATA_SENSITIVE,
+                    "{\"v1\": {\"instance_id\": \"a/b\", \"platform\": \"p\"},"
+                    " \"ds\": {\"meta_data\": [1, 2]}}\n");
+        for (int i = 0; i < 2; i++) { /* from the JSON, then from its copy */
+                assert_int_equal(state_restore(t.fd, &inst), 0);
+                assert_int_equal(fs_exists(t.fd, INSTANCE_SHADOW), true);
+                assert_string_equal(inst.iid_raw, "a/b");
+                assert_string_equal(inst.iid, "a_b");
+                assert_string_equal(inst.platform, "p");
+                assert_null(inst.dsname);
+                assert_int_equal(inst.md->type, NODE_MAP);
+                assert_int_equal(inst.md->n, 0);
+                instance_done(&inst);
+        }
+        troot_free(&t);
+}
+
 /* The stage that writes the instance data leaves the copy the later stages
  * read, and it holds what reading the JSON gives: the same fields, the same
  * meta-data tree (bytes restored at the top, base64 text deeper, keys as
@@ -483,6 +514,7 @@ int main(void)
                 cmocka_unit_test(test_reflect_as_cloud_inits_init_stage),
                 cmocka_unit_test(test_instance_data_public_file_has_no_secrets),
                 cmocka_unit_test(test_shadow_of_written_data_is_what_the_json_gives),
+                cmocka_unit_test(test_restore_of_odd_instance_data),
                 cmocka_unit_test(test_semaphores_per_frequency),
                 cmocka_unit_test(test_status_json_through_a_boot),
                 cmocka_unit_test(test_model_round_trip_keeps_positions),

@@ -77,6 +77,29 @@ static void test_the_index_follows_appends_sets_and_deletes(void **state)
         assert_int_equal(node_get(m, "n999")->i, 999);
 }
 
+/* node_take() moves the last value of a key out and leaves a null in its
+ * place: the map keeps its pairs, in a small map and an indexed one. */
+static void test_take_moves_the_last_value_out(void **state)
+{
+        (void)state;
+        _cleanup_node_ struct node *m = test_yaml("{a: 1, b: [x], a: 2}");
+        _cleanup_node_ struct node *big = big_map(100), *v = NULL, *w = NULL;
+
+        v = node_take(m, "a");
+        assert_non_null(v);
+        assert_int_equal(v->i, 2);
+        assert_int_equal(m->n, 6);
+        assert_int_equal(node_get(m, "a")->type, NODE_NULL);
+        assert_int_equal(m->items[1]->i, 1); /* the first a untouched */
+        assert_null(node_take(m, "zz"));
+        assert_null(node_take(v, "a")); /* not a mapping */
+        w = node_take(big, "k42");
+        assert_int_equal(w->i, 42);
+        assert_true(node_is_indexed(big));
+        assert_int_equal(node_get(big, "k42")->type, NODE_NULL);
+        assert_int_equal(node_get(big, "k43")->i, 43);
+}
+
 static void test_a_map_rearranged_behind_the_index_is_reindexed(void **state)
 {
         (void)state;
@@ -205,6 +228,7 @@ int main(void)
                 cmocka_unit_test(test_small_maps_get_no_index),
                 cmocka_unit_test(test_lookups_in_a_large_map_cost_no_scan),
                 cmocka_unit_test(test_the_index_follows_appends_sets_and_deletes),
+                cmocka_unit_test(test_take_moves_the_last_value_out),
                 cmocka_unit_test(test_a_map_rearranged_behind_the_index_is_reindexed),
                 cmocka_unit_test(test_repeated_keys_with_and_without_an_index),
                 cmocka_unit_test(test_merging_large_maps_is_linear),
