@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* JSON writer (see json.h). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,16 +11,25 @@
 #include "pyfloat.h"
 #include "utf8.h"
 
+/* Bytes that are no UTF-8 text (or !!binary) as cloud-init writes them
+ * into JSON: "ci-b64:" and their base64. */
+static char *ci_b64_text(const char *s, size_t len)
+{
+        _cleanup_free_ char *enc = NULL;
+        char *text;
+
+        if (b64_encode(s, len, &enc) < 0 || asprintf(&text, "ci-b64:%s", enc) < 0)
+                return NULL;
+        return text;
+}
+
 static int write_string(struct buf *b, const char *s, size_t len, bool binary)
 {
         int r;
 
         if (binary || !utf8_is_valid(s, len)) {
-                _cleanup_free_ char *enc = NULL;
-                r = b64_encode(s, len, &enc);
-                if (r < 0)
-                        return r;
-                return buf_printf(b, "\"ci-b64:%s\"", enc);
+                _cleanup_free_ char *text = ci_b64_text(s, len);
+                return text ? buf_printf(b, "\"%s\"", text) : -ENOMEM;
         }
         r = buf_putc(b, '"');
         /* runs that need no escape are appended whole: a byte at a time was
@@ -174,19 +184,12 @@ int json_write(struct buf *b, const struct node *n, int indent)
  * are not UTF-8 as "ci-b64:" text; json-c hands a key over as a C string. */
 static struct node *reread_str(const char *s, size_t len, bool binary)
 {
-        _cleanup_free_ char *enc = NULL, *text = NULL;
-        size_t n;
+        _cleanup_free_ char *text = NULL;
 
         if (!binary && utf8_is_valid(s, len))
                 return node_new_strn(s, len);
-        if (b64_encode(s, len, &enc) < 0)
-                return NULL;
-        n = strlen(enc) + sizeof("ci-b64:");
-        text = malloc(n);
-        if (!text)
-                return NULL;
-        (void)snprintf(text, n, "ci-b64:%s", enc);
-        return node_new_str(text);
+        text = ci_b64_text(s, len);
+        return text ? node_new_str(text) : NULL;
 }
 
 struct node *json_reread(const struct node *n, const char *file)
