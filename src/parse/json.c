@@ -86,12 +86,7 @@ static int newline(struct buf *b, int indent, int level)
  * .nan, out of range, not a number): it goes out as a string. */
 static const char *float_text(const char *s, char *out, size_t size)
 {
-        double v;
-
-        if (!py_float_value(s, &v) || !isfinite(v))
-                return NULL;
-        py_float_repr(v, false, out, size);
-        return out;
+        return py_float_text_repr(s, false, out, size) ? out : NULL;
 }
 
 /* JSON keys are strings: the text of one that is not, as Python's json.dumps

@@ -18,3 +18,8 @@ bool py_float_value(const char *text, double *ret);
  * (".inf", "-.inf", ".nan", and "1.0e+20" for repr's "1e+20"); not yaml:
  * "inf", "-inf", "nan", as repr() does. size: 32 bytes at least. */
 void py_float_repr(double v, bool yaml, char *out, size_t size);
+
+/* repr() of the double text reads as (py_float_value()), as
+ * py_float_repr() writes it; false when text is not one finite number. A
+ * plain decimal such as a stage's time costs no search for its digits. */
+bool py_float_text_repr(const char *text, bool yaml, char *out, size_t size);

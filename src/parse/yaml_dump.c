@@ -328,7 +328,8 @@ static int dump_node(struct dumper *d, const struct node *n, unsigned depth, uns
                 (void)snprintf(t, sizeof(t), "%lld", n->i);
                 return scalar(d, YAML_INT_TAG, t, strlen(t), true);
         case NODE_FLOAT:
-                py_float_repr(float_value(n), true, t, sizeof(t));
+                if (!py_float_text_repr(n->str, true, t, sizeof(t)))
+                        py_float_repr(float_value(n), true, t, sizeof(t)); /* .inf, .nan */
                 return scalar(d, YAML_FLOAT_TAG, t, strlen(t), true);
         case NODE_STR:
                 if (n->binary)
