@@ -2,6 +2,7 @@
 /* The module registry and cloud-init's module lists per stage (Debian's
  * cloud.cfg of 26.x). A name with no descriptor here is a module cloudboot
  * does not have yet: the stage runner reports its keys as not applied. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "external.h"
@@ -173,12 +174,26 @@ static const char *const final_list[] = {
 };
 /* clang-format on */
 
+static int cmp_module(const void *a, const void *b)
+{
+        return strcmp((*(const struct module *const *)a)->name,
+                      (*(const struct module *const *)b)->name);
+}
+
+/* A stage looks names up a few hundred times (each list entry, each key's
+ * owner): a binary search over the built-ins sorted once by name, not a
+ * scan of the registry, whose order is the stages' and stays as it is. */
 const struct module *module_builtin_find(const char *name)
 {
-        for (const struct module *const *m = all; *m; m++)
-                if (streq((*m)->name, name))
-                        return *m;
-        return NULL;
+        static const struct module *by_name[ELEMENTSOF(all) - 1];
+        const struct module key = { .name = name }, *k = &key, *const *m;
+
+        if (!by_name[0]) {
+                memcpy(by_name, all, sizeof(by_name));
+                qsort(by_name, ELEMENTSOF(by_name), sizeof(by_name[0]), cmp_module);
+        }
+        m = bsearch(&k, by_name, ELEMENTSOF(by_name), sizeof(by_name[0]), cmp_module);
+        return m ? *m : NULL;
 }
 
 /* With external modules loaded, the registry is theirs and the built-ins

@@ -69,6 +69,26 @@ static void test_list_entry_forms(void **state)
         troot_free(&t);
 }
 
+/* Every built-in answers to its own name and to no other; names are unique
+ * (the lookup is a binary search by name); a name that is none is found
+ * nowhere. */
+static void test_builtins_found_by_name(void **state)
+{
+        (void)state;
+        size_t n = 0;
+
+        for (const struct module *const *m = module_builtins(); *m; m++, n++) {
+                assert_ptr_equal(module_builtin_find((*m)->name), *m);
+                for (const struct module *const *o = m + 1; *o; o++)
+                        assert_string_not_equal((*m)->name, (*o)->name);
+        }
+        assert_true(n > 40);
+        assert_null(module_builtin_find(""));
+        assert_null(module_builtin_find("zzz"));
+        assert_null(module_builtin_find("aaa"));
+        assert_null(module_builtin_find("runcmd "));
+}
+
 static void test_list_defaults_and_wrong_types(void **state)
 {
         (void)state;
@@ -454,6 +474,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test_setup(test_list_entry_forms, fresh_registry),
                 cmocka_unit_test_setup(test_list_defaults_and_wrong_types, fresh_registry),
+                cmocka_unit_test_setup(test_builtins_found_by_name, fresh_registry),
                 cmocka_unit_test_setup(test_huge_list_is_bounded, fresh_registry),
                 cmocka_unit_test_setup(test_listed_activated_and_unlisted_keys, fresh_registry),
                 cmocka_unit_test_setup(test_stage_runs_in_list_order_with_list_frequency,
