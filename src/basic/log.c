@@ -11,6 +11,7 @@
 #include "fs.h"
 #include "log.h"
 #include "sdproto.h"
+#include "timefmt.h"
 
 #define LOG_MSG_MAX 4096
 #define LOG_RECORDS_MAX 256
@@ -95,6 +96,10 @@ static int chown_fd(int fd, uid_t uid, gid_t gid)
 
         if (fstat(fd, &st) < 0)
                 return -errno;
+        /* every stage does this: a log already right (every boot but the
+         * first) costs no more calls */
+        if ((st.st_mode & 07777 & ~0640u) == 0 && st.st_uid == uid && st.st_gid == gid)
+                return 0;
         /* the stricter of 0640 and what the file has */
         if (fchmod(fd, st.st_mode & 0640) < 0 || fchown(fd, uid, gid) < 0)
                 return -errno;
@@ -153,19 +158,17 @@ static void log_emit(enum log_level level, const char *msg)
 
         if (file_fd >= 0) {
                 struct timespec ts;
-                struct tm tm;
-                char stamp[32], line[LOG_MSG_MAX + sizeof(prefix) + 64];
+                char stamp[TIME_TEXT_MAX], line[LOG_MSG_MAX + sizeof(prefix) + 64];
                 int len;
 
                 (void)clock_gettime(CLOCK_REALTIME, &ts);
-                (void)gmtime_r(&ts.tv_sec, &tm);
-                (void)strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S", &tm);
+                time_log_stamp(&ts, stamp);
                 /* One write per line: with O_APPEND it lands whole even when
                  * two stages log at once, and it is the only system call
                  * (dprintf sets up a stream with an fstat and an lseek for
                  * each line). A line too long for the buffer still ends. */
-                len = snprintf(line, sizeof(line), "%s,%03ld - cloudboot[%s]: %s%s\n", stamp,
-                               ts.tv_nsec / 1000000, level_names[level], prefix, msg);
+                len = snprintf(line, sizeof(line), "%s - cloudboot[%s]: %s%s\n", stamp,
+                               level_names[level], prefix, msg);
                 if (len > 0) {
                         size_t n = (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1;
                         line[n - 1] = '\n';
