@@ -12,6 +12,7 @@
 #include "module.h"
 #include "state.h"
 #include "template.h"
+#include "timefmt.h"
 
 /* cloud-init's default text, word for word: tools match on it. */
 #define DEFAULT_MESSAGE                                                                            \
@@ -25,7 +26,7 @@ static const struct schema_prop schema_keys[] = { { "final_message", &s_str, fal
 static int final_message_run(const struct module_ctx *ctx)
 {
         const char *msg = node_get_str(ctx->cfg, "final_message");
-        char stamp[64], uptime[32], text[256], path[512];
+        char stamp[TIME_TEXT_MAX], uptime[32], text[256], path[512];
         time_t now = time(NULL);
         struct buf out = BUF_INIT(64 * 1024);
         const struct template_var vars[] = {
@@ -37,7 +38,7 @@ static int final_message_run(const struct module_ctx *ctx)
         };
         int r;
 
-        (void)strftime(stamp, sizeof(stamp), "%a, %d %b %Y %H:%M:%S +0000", gmtime(&now));
+        time_rfc2822(now, stamp);
         (void)snprintf(uptime, sizeof(uptime), "%.2f", state_uptime());
         r = template_render(msg ? msg : DEFAULT_MESSAGE, vars, &out);
         if (r >= 0) {

@@ -18,6 +18,7 @@
 #include "repofile.h"
 #include "schema.h"
 #include "sysconf.h"
+#include "timefmt.h"
 
 static const struct schema s_str = { .types = T_STR };
 static const struct schema s_repos = { .types = T_MAP };
@@ -30,10 +31,9 @@ static int yum_add_repo_run(const struct module_ctx *ctx)
 {
         const struct node *repos = node_get(ctx->cfg, "yum_repos"), *dnode;
         const char *dir = "/etc/yum.repos.d/";
-        char date[64], done[64][128];
+        char date[TIME_TEXT_MAX], done[64][128];
         size_t n_done = 0;
         time_t now = time(NULL);
-        struct tm tm;
         int r = 0, k;
 
         if (!repos || repos->type != NODE_MAP || repos->n == 0)
@@ -47,7 +47,7 @@ static int yum_add_repo_run(const struct module_ctx *ctx)
                 }
                 dir = dnode->str;
         }
-        (void)strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", gmtime_r(&now, &tm));
+        time_rfc2822(now, date);
 
         for (size_t i = 0; i + 1 < repos->n; i += 2) {
                 const struct node *idn = repos->items[i], *cfg = repos->items[i + 1];

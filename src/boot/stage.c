@@ -33,6 +33,7 @@
 #include "stage.h"
 #include "state.h"
 #include "status.h"
+#include "timefmt.h"
 #include "userdata.h"
 #include "yaml_dump.h"
 #include "codec.h"
@@ -141,13 +142,15 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         b->output_fd = fs_open_in_root(b->root_fd, "/var/log/cloud-init-output.log",
                                        O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0640);
         if (b->output_fd >= 0) {
-                time_t now = time(NULL);
-                char stamp[64];
+                char stamp[TIME_TEXT_MAX], line[256];
+                int n;
 
-                (void)strftime(stamp, sizeof(stamp), "%a, %d %b %Y %H:%M:%S +0000", gmtime(&now));
-                (void)dprintf(b->output_fd,
-                              "cloudboot v. %s running '%s' at %s. Up %.2f seconds.\n",
-                              PACKAGE_VERSION, stage, stamp, state_uptime());
+                time_rfc2822(time(NULL), stamp);
+                /* one write (dprintf would set up a stream: an fstat, an lseek) */
+                n = snprintf(line, sizeof(line), "cloudboot v. %s running '%s' at %s. Up %.2f seconds.\n",
+                             PACKAGE_VERSION, stage, stamp, state_uptime());
+                if (n > 0 && (size_t)n < sizeof(line))
+                        (void)!write(b->output_fd, line, (size_t)n);
                 exec_set_output(b->output_fd);
         }
         log_info("cloudboot %s running '%s'%s", PACKAGE_VERSION, stage,
