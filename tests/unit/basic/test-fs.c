@@ -6,7 +6,8 @@
 #include "resolve.h"
 #include "testlib.h"
 
-/* Linked with -Wl,--wrap=fsync (Makefile.am): every fsync of fs.c counts. */
+/* Linked with -Wl,--wrap=fsync,--wrap=read (Makefile.am): every fsync and
+ * read of fs.c counts. */
 int __real_fsync(int fd);
 int __wrap_fsync(int fd);
 static unsigned fsyncs;
@@ -14,6 +15,14 @@ int __wrap_fsync(int fd)
 {
         fsyncs++;
         return __real_fsync(fd);
+}
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+static unsigned reads;
+ssize_t __wrap_read(int fd, void *buf, size_t n)
+{
+        reads++;
+        return __real_read(fd, buf, n);
 }
 
 static void test_write_atomic_creates_parents_mode_and_content(void **state)
@@ -168,6 +177,43 @@ static void test_read_file_is_bounded(void **state)
         free(data);
         assert_int_equal(fs_read_file(t.fd, "/f", 9, &data, &len), -E2BIG);
         assert_int_equal(fs_read_file(t.fd, "/missing", 9, &data, &len), -ENOENT);
+        troot_free(&t);
+}
+
+/* A regular file is read in one read() when it holds what fstat says; an
+ * empty one, and a procfs file (which says 0 bytes), are read to their
+ * end. */
+static void test_read_file_reads_once(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *data;
+        size_t len;
+        int host;
+
+        troot_make(&t);
+        troot_write(&t, "/f", "0123456789");
+        troot_write(&t, "/empty", "");
+        reads = 0;
+        assert_int_equal(fs_read_file(t.fd, "/f", 100, &data, &len), 0);
+        assert_int_equal(reads, 1);
+        assert_int_equal(len, 10);
+        assert_memory_equal(data, "0123456789", 11);
+        free(data);
+        reads = 0;
+        assert_int_equal(fs_read_file(t.fd, "/empty", 100, &data, &len), 0);
+        assert_int_equal(reads, 1);
+        assert_int_equal(len, 0);
+        free(data);
+        host = fs_open_root("/");
+        assert_true(host >= 0);
+        reads = 0;
+        assert_int_equal(fs_read_file(host, "/proc/self/status", 1 << 20, &data, &len), 0);
+        assert_true(reads >= 2);
+        assert_non_null(strstr(data, "Name:"));
+        assert_int_equal(data[len - 1], '\n'); /* whole, to its last line */
+        free(data);
+        (void)close(host);
         troot_free(&t);
 }
 
@@ -445,6 +491,7 @@ int main(void)
                 cmocka_unit_test(test_absolute_symlink_resolves_inside_root),
                 cmocka_unit_test(test_open_nofollow_refuses_symlinks),
                 cmocka_unit_test(test_read_file_is_bounded),
+                cmocka_unit_test(test_read_file_reads_once),
                 cmocka_unit_test(test_fifo_neither_blocks_nor_is_written_through),
                 cmocka_unit_test(test_resolve_open_fallback_stays_inside),
                 cmocka_unit_test(test_rm_rf_does_not_follow_symlinks),
