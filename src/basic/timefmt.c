@@ -45,12 +45,42 @@ void time_rfc2822(time_t t, char out[static TIME_TEXT_MAX])
                        tm.tm_sec);
 }
 
+/* v as width digits, zero-padded (v < 10^width) */
+static char *put_digits(char *p, unsigned v, int width)
+{
+        for (int i = width - 1; i >= 0; i--, v /= 10)
+                p[i] = (char)('0' + v % 10);
+        return p + width;
+}
+
 void time_log_stamp(const struct timespec *t, char out[static TIME_TEXT_MAX])
 {
         struct tm tm;
+        char *p = out;
+        int year;
 
         utc_fields(t->tv_sec, &tm);
-        (void)snprintf(out, TIME_TEXT_MAX, "%d-%02d-%02d %02d:%02d:%02d,%03d", tm.tm_year + 1900,
-                       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                       (int)(t->tv_nsec / 1000000));
+        year = tm.tm_year + 1900;
+        if (year < 0 || year > 9999) {
+                (void)snprintf(out, TIME_TEXT_MAX, "%d-%02d-%02d %02d:%02d:%02d,%03d", year,
+                               tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                               (int)(t->tv_nsec / 1000000));
+                return;
+        }
+        /* written digit by digit: a stage logs a score of lines, and
+         * snprintf's seven conversions cost more than the rest of each */
+        p = put_digits(p, (unsigned)year, year > 999 ? 4 : year > 99 ? 3 : year > 9 ? 2 : 1);
+        *p++ = '-';
+        p = put_digits(p, (unsigned)tm.tm_mon + 1, 2);
+        *p++ = '-';
+        p = put_digits(p, (unsigned)tm.tm_mday, 2);
+        *p++ = ' ';
+        p = put_digits(p, (unsigned)tm.tm_hour, 2);
+        *p++ = ':';
+        p = put_digits(p, (unsigned)tm.tm_min, 2);
+        *p++ = ':';
+        p = put_digits(p, (unsigned)tm.tm_sec, 2);
+        *p++ = ',';
+        p = put_digits(p, (unsigned)(t->tv_nsec / 1000000) % 1000, 3);
+        *p = '\0';
 }

@@ -59,6 +59,31 @@ static void test_log_stamp(void **state)
         ts = (struct timespec){ .tv_sec = 0, .tv_nsec = 5000000 };
         time_log_stamp(&ts, out);
         assert_string_equal(out, "1970-01-01 00:00:00,005");
+        ts = (struct timespec){ .tv_sec = 951868799, .tv_nsec = 999999999 };
+        time_log_stamp(&ts, out);
+        assert_string_equal(out, "2000-02-29 23:59:59,999");
+        ts = (struct timespec){ .tv_sec = -62135596800 + 59, .tv_nsec = 10000000 }; /* year 1 */
+        time_log_stamp(&ts, out);
+        assert_string_equal(out, "1-01-01 00:00:59,010");
+        ts = (struct timespec){ .tv_sec = 253402300800 }; /* year 10000 */
+        time_log_stamp(&ts, out);
+        assert_string_equal(out, "10000-01-01 00:00:00,000");
+        /* against strftime over random times */
+        srand(2);
+        for (int i = 0; i < 100000; i++) {
+                char want[64], ms[8];
+                struct tm tm;
+                ts.tv_sec = (time_t)(((unsigned long long)rand() << 31 ^ (unsigned)rand()) %
+                                     253402300800ULL);
+                ts.tv_nsec = rand() % 1000000000;
+                time_log_stamp(&ts, out);
+                (void)strftime(want, sizeof(want) - sizeof(ms), "%Y-%m-%d %H:%M:%S",
+                               gmtime_r(&ts.tv_sec, &tm));
+                (void)snprintf(ms, sizeof(ms), ",%03d", (int)(ts.tv_nsec / 1000000));
+                strcat(want, ms);
+                if (strcmp(out, want) != 0)
+                        fail_msg("%lld: '%s', not '%s'", (long long)ts.tv_sec, out, want);
+        }
 }
 
 int main(void)
