@@ -482,21 +482,16 @@ static int redact_path(struct node *doc, const char *path)
         return 0;
 }
 
-int instance_data_redact(const struct node *full, struct node **ret)
+int instance_data_redact(struct node *doc)
 {
-        _cleanup_node_ struct node *pub = node_copy(full);
-        const struct node *sens = node_get(full, "sensitive_keys");
+        const struct node *sens = node_get(doc, "sensitive_keys");
         int r = 0;
 
-        if (!pub)
-                return -ENOMEM;
+        /* the list names no path into itself (catalogue() fills it last) */
         for (size_t i = 0; sens && sens->type == NODE_SEQ && i < sens->n && r >= 0; i++)
                 if (node_str(sens->items[i]))
-                        r = redact_path(pub, sens->items[i]->str);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(pub);
-        return 0;
+                        r = redact_path(doc, sens->items[i]->str);
+        return r;
 }
 
 static int write_json(int root_fd, const char *path, const struct node *n, mode_t mode)
@@ -539,15 +534,12 @@ int state_write_combined_config(int root_fd, const struct node *cfg)
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
                               const char *description, const struct node *syscfg)
 {
-        _cleanup_node_ struct node *full = NULL, *pub = NULL;
-        _cleanup_node_ struct node *own = NULL;
+        _cleanup_node_ struct node *full = NULL, *own = NULL;
         int k = 0;
 
         if (!syscfg && syscfg_load(root_fd, &own) >= 0)
                 syscfg = own;
         k = instance_data_build(root_fd, r, plat, description, syscfg, &full);
-        if (k >= 0)
-                k = instance_data_redact(full, &pub);
         /* As cloud-init adds it after the catalogue: the system config's
          * system_info, in the sensitive file only. */
         if (k >= 0 && syscfg && node_get(syscfg, "system_info"))
@@ -557,7 +549,13 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
                 k = write_json(root_fd, INSTANCE_DATA_SENSITIVE, full, 0600);
         if (k >= 0)
                 (void)state_shadow_written(root_fd, full);
+        /* then the same tree made public where it stands, not copied: the
+         * secrets out (the system config, twice, among them) */
+        if (k >= 0) {
+                (void)node_del(full, "system_info");
+                k = instance_data_redact(full);
+        }
         if (k >= 0)
-                k = write_json(root_fd, INSTANCE_DATA, pub, 0644);
+                k = write_json(root_fd, INSTANCE_DATA, full, 0644);
         return k;
 }

@@ -20,8 +20,8 @@
  * from root_fd) becomes merged_cfg; plat may be NULL. */
 int instance_data_build(int root_fd, const struct ds_result *r, const struct platform *plat,
                         const char *description, const struct node *syscfg, struct node **ret);
-/* A copy of full with every key listed in its sensitive_keys redacted. */
-int instance_data_redact(const struct node *full, struct node **ret);
+/* Redact, in doc itself, every key its sensitive_keys lists. */
+int instance_data_redact(struct node *doc);
 /* Is this key (its name, or its path "ds/meta_data/meta/password") a secret?
  * cloud-init's list, and what OpenStack-style meta-data holds: admin_pass,
  * and names that say password, passwd, secret or token. */
