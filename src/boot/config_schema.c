@@ -4,6 +4,7 @@
  * cloudboot implements and of their schemas; this file holds only data about
  * what cloudboot does not do: cloud-init's keys that no module here reads,
  * with the cloud-init module that would, and those modules' distros. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,15 +99,33 @@ static const struct distros module_distros[] = {
 struct owned {
         const char *key;
         const struct module *module;
+        uint64_t head; /* key_head(key) */
 };
 #define OWNED_MAX 1024
 static struct owned owned[OWNED_MAX];
 static size_t n_owned;
 static bool owned_overflow;
 
+/* The first 8 bytes of s, NUL-padded, as one number that orders as strcmp()
+ * orders them: every stage sorts the registry's keys and looks some up, and
+ * most pairs differ within 8 bytes. */
+static uint64_t key_head(const char *s)
+{
+        uint64_t h = 0;
+        int i = 0;
+
+        for (; i < 8 && s[i]; i++)
+                h = h << 8 | (unsigned char)s[i];
+        return i ? h << (8 * (8 - i)) : 0;
+}
+
 static int cmp_owned(const void *a, const void *b)
 {
-        return strcmp(((const struct owned *)a)->key, ((const struct owned *)b)->key);
+        const struct owned *x = a, *y = b;
+
+        if (x->head != y->head)
+                return x->head < y->head ? -1 : 1;
+        return strcmp(x->key, y->key);
 }
 
 static void owned_index(void)
@@ -127,15 +146,25 @@ static void owned_index(void)
                                 owned_overflow = true; /* schema_tables_check() says so */
                                 break;
                         }
-                        owned[n_owned++] = (struct owned){ p->name, *m };
+                        owned[n_owned++] = (struct owned){ p->name, *m, key_head(p->name) };
                 }
-        /* stable for equal keys: the first module in the registry stays first */
-        for (size_t i = 1; i < n_owned; i++)
-                for (size_t j = i; j > 0 && cmp_owned(&owned[j - 1], &owned[j]) > 0; j--) {
-                        struct owned t = owned[j];
-                        owned[j] = owned[j - 1];
-                        owned[j - 1] = t;
+        /* stable for equal keys: the first module in the registry stays
+         * first. Each key goes after the sorted ones not greater than it,
+         * found by bisection, the rest moved up at once. */
+        for (size_t i = 1; i < n_owned; i++) {
+                struct owned t = owned[i];
+                size_t lo = 0, hi = i;
+
+                while (lo < hi) {
+                        size_t mid = lo + (hi - lo) / 2;
+                        if (cmp_owned(&owned[mid], &t) <= 0)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
                 }
+                memmove(&owned[lo + 1], &owned[lo], (i - lo) * sizeof(owned[0]));
+                owned[lo] = t;
+        }
 }
 
 /* The first module of the registry that reads key: bsearch() lands on any
@@ -143,7 +172,7 @@ static void owned_index(void)
  * equal keys is the registry's). */
 static const struct owned *find_owned(const char *key)
 {
-        struct owned k = { .key = key };
+        struct owned k = { .key = key, .head = key_head(key) };
         const struct owned *o;
 
         owned_index();

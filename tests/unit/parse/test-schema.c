@@ -161,6 +161,37 @@ static void test_key_verdicts(void **state)
         node_free(cfg);
 }
 
+/* Every key of every built-in is found, and names the first module of the
+ * registry that reads it, whatever other keys share its first bytes
+ * (ssh_authorized_keys, ssh_deletekeys, ...; the index compares 8-byte heads
+ * first); a key that is a prefix of one, or one past the last, is none. */
+static void test_every_registry_key_found(void **state)
+{
+        (void)state;
+        size_t n = 0;
+
+        for (const struct module *const *m = module_all(); *m; m++)
+                for (const struct schema_prop *p = (*m)->keys; p && p->name; p++, n++) {
+                        const struct module *first = NULL;
+                        for (const struct module *const *o = module_all(); *o && !first; o++)
+                                for (const struct schema_prop *q = (*o)->keys; q && q->name; q++)
+                                        if (streq(q->name, p->name)) {
+                                                first = *o;
+                                                break;
+                                        }
+                        if (!schema_key_module(p->name) ||
+                            !streq(schema_key_module(p->name), first->name))
+                                fail_msg("%s: %s, not %s", p->name,
+                                         schema_key_module(p->name) ?: "(none)", first->name);
+                }
+        assert_true(n > 60);
+        assert_null(schema_key_module("ssh_"));
+        assert_null(schema_key_module("ssh_authorized_key"));
+        assert_null(schema_key_module("ssh_authorized_keysz"));
+        assert_null(schema_key_module(""));
+        assert_null(schema_key_module("\xff\xff\xff\xff\xff\xff\xff\xff\xff"));
+}
+
 /* One source of truth: a key is either in a module descriptor or in the table
  * of keys cloudboot does not implement, never both; tables are sorted. */
 static void test_no_key_in_descriptor_and_not_implemented_table(void **state)
@@ -193,6 +224,7 @@ int main(void)
                 cmocka_unit_test(test_top_level_must_be_a_mapping),
                 cmocka_unit_test(test_key_verdicts),
                 cmocka_unit_test(test_no_key_in_descriptor_and_not_implemented_table),
+                cmocka_unit_test(test_every_registry_key_found),
         };
         int r = cmocka_run_group_tests_name("schema", tests, NULL, NULL);
         node_names_free();
