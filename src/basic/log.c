@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -137,14 +138,35 @@ void log_records_reset(void)
         n_records = 0;
 }
 
+/* s appended to buf[at..] as far as size allows, NUL-terminated; returns
+ * the new end. A line is put together this way, not by snprintf(), whose
+ * "%s" copies byte by byte: a stage logs a score of lines. */
+static size_t put(char *buf, size_t size, size_t at, const char *s)
+{
+        size_t n = strlen(s);
+
+        if (at >= size)
+                return at;
+        if (n > size - at - 1)
+                n = size - at - 1;
+        memcpy(buf + at, s, n);
+        buf[at + n] = '\0';
+        return at + n;
+}
+
 static void log_emit(enum log_level level, const char *msg)
 {
         char prefix[160] = "";
+        size_t p = 0;
 
-        if (cur_stage && cur_module)
-                (void)snprintf(prefix, sizeof(prefix), "%s/%s: ", cur_stage, cur_module);
-        else if (cur_stage)
-                (void)snprintf(prefix, sizeof(prefix), "%s: ", cur_stage);
+        if (cur_stage) {
+                p = put(prefix, sizeof(prefix), p, cur_stage);
+                if (cur_module) {
+                        p = put(prefix, sizeof(prefix), p, "/");
+                        p = put(prefix, sizeof(prefix), p, cur_module);
+                }
+                (void)put(prefix, sizeof(prefix), p, ": ");
+        }
 
         if (level >= LOG_LVL_WARNING && n_records < LOG_RECORDS_MAX) {
                 char *copy = strdup(msg);
@@ -159,7 +181,7 @@ static void log_emit(enum log_level level, const char *msg)
         if (file_fd >= 0) {
                 struct timespec ts;
                 char stamp[TIME_TEXT_MAX], line[LOG_MSG_MAX + sizeof(prefix) + 64];
-                int len;
+                size_t len;
 
                 (void)clock_gettime(CLOCK_REALTIME, &ts);
                 time_log_stamp(&ts, stamp);
@@ -167,19 +189,21 @@ static void log_emit(enum log_level level, const char *msg)
                  * two stages log at once, and it is the only system call
                  * (dprintf sets up a stream with an fstat and an lseek for
                  * each line). A line too long for the buffer still ends. */
-                len = snprintf(line, sizeof(line), "%s - cloudboot[%s]: %s%s\n", stamp,
-                               level_names[level], prefix, msg);
-                if (len > 0) {
-                        size_t n = (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1;
-                        line[n - 1] = '\n';
-                        (void)!write(file_fd, line, n);
-                }
+                len = put(line, sizeof(line), 0, stamp);
+                len = put(line, sizeof(line), len, " - cloudboot[");
+                len = put(line, sizeof(line), len, level_names[level]);
+                len = put(line, sizeof(line), len, "]: ");
+                len = put(line, sizeof(line), len, prefix);
+                len = put(line, sizeof(line), len, msg);
+                len = put(line, sizeof(line), len, "\n");
+                line[len - 1] = '\n'; /* a line cut short still ends */
+                (void)!write(file_fd, line, len);
         }
 
         if (stderr_is_journal()) {
                 char message[LOG_MSG_MAX + sizeof(prefix)], prio[4];
 
-                (void)snprintf(message, sizeof(message), "%s%s", prefix, msg);
+                (void)put(message, sizeof(message), put(message, sizeof(message), 0, prefix), msg);
                 (void)snprintf(prio, sizeof(prio), "%d", level_prio[level]);
                 const struct journal_field f[] = {
                         { "MESSAGE", message },
