@@ -280,6 +280,49 @@ static void test_semaphores_per_frequency(void **state)
         troot_free(&t);
 }
 
+/* Semaphores as a stage sees them: what it sets is seen at once, what
+ * another hand removes is seen gone, and another tree (the same fd number,
+ * the same instance) has its own. */
+static void test_semaphores_as_a_stage_sees_them(void **state)
+{
+        (void)state;
+        struct troot t, u;
+        const char *names[] = { "b", "a", "c", "a-b" };
+
+        troot_make(&t);
+        troot_write(&t, "/var/lib/cloud/instances/i1/sem/config_zz", "1: 2\n");
+        assert_true(state_sem_has(t.fd, "i1", "zz", FREQ_INSTANCE));
+        for (size_t i = 0; i < ELEMENTSOF(names); i++) {
+                assert_false(state_sem_has(t.fd, "i1", names[i], FREQ_INSTANCE));
+                assert_int_equal(state_sem_set(t.fd, "i1", names[i], FREQ_INSTANCE), 0);
+                for (size_t j = 0; j <= i; j++)
+                        assert_true(state_sem_has(t.fd, "i1", names[j], FREQ_INSTANCE));
+        }
+        assert_true(state_sem_has(t.fd, "i1", "a_b", FREQ_INSTANCE));
+        assert_int_equal(fs_unlink(t.fd, "/var/lib/cloud/instances/i1/sem/config_zz"), 0);
+        assert_false(state_sem_has(t.fd, "i1", "zz", FREQ_INSTANCE));
+        assert_false(state_sem_has_file(t.fd, "i1", "consume_data"));
+        assert_int_equal(state_sem_set_file(t.fd, "i1", "consume_data"), 0);
+        assert_true(state_sem_has_file(t.fd, "i1", "consume_data"));
+        /* an instance of its own, and the "once" directory beside it */
+        assert_false(state_sem_has(t.fd, "i2", "a", FREQ_INSTANCE));
+        assert_false(state_sem_has(t.fd, "i2", "o", FREQ_ONCE));
+        assert_int_equal(state_sem_set(t.fd, "i2", "o", FREQ_ONCE), 0);
+        assert_true(state_sem_has(t.fd, "i1", "o", FREQ_ONCE));
+        assert_true(state_sem_has(t.fd, "i1", "a", FREQ_INSTANCE));
+        troot_free(&t);
+
+        /* another tree, very likely the same fd number and inode number */
+        troot_make(&u);
+        troot_write(&u, "/var/lib/cloud/instances/i1/sem/config_only_here", "");
+        troot_write(&u, "/var/lib/cloud/sem/config_p.once", "");
+        assert_false(state_sem_has(u.fd, "i1", "a", FREQ_INSTANCE));
+        assert_true(state_sem_has(u.fd, "i1", "only_here", FREQ_INSTANCE));
+        assert_false(state_sem_has(u.fd, "i1", "o", FREQ_ONCE));
+        assert_true(state_sem_has(u.fd, "i1", "p", FREQ_ONCE));
+        troot_free(&u);
+}
+
 static void test_status_json_through_a_boot(void **state)
 {
         (void)state;
@@ -516,6 +559,7 @@ int main(void)
                 cmocka_unit_test(test_shadow_of_written_data_is_what_the_json_gives),
                 cmocka_unit_test(test_restore_of_odd_instance_data),
                 cmocka_unit_test(test_semaphores_per_frequency),
+                cmocka_unit_test(test_semaphores_as_a_stage_sees_them),
                 cmocka_unit_test(test_status_json_through_a_boot),
                 cmocka_unit_test(test_model_round_trip_keeps_positions),
                 cmocka_unit_test(test_model_decode_refuses_damage),
