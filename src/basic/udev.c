@@ -27,15 +27,22 @@ bool udev_nic_named(int root_fd, const char *name)
 
         if (valid_ifname(name)) /* a reason: not a name */
                 return false;
+        /* How the name was given, read first: udev may be renaming the NIC
+         * this very moment (its add event), and a name read after its entry
+         * would be gone, which is no proof of a name udev gave (read last,
+         * a NIC renamed between the reads passed for named: seen in the VM
+         * harness, init-local then configured the kernel's eth0). The
+         * kernel's own name is not final. Unreadable: a kernel without
+         * the attribute, or a name of unknown origin; the entry says it. */
+        (void)snprintf(path, sizeof(path), "/sys/class/net/%s/name_assign_type", name);
+        if (fs_read_line(root_fd, path, &assign) >= 0 && streq(assign, NET_NAME_ENUM))
+                return false;
+        /* gone by now (renamed): no ifindex under this name */
         (void)snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", name);
         if (fs_read_line(root_fd, path, &idx) < 0 || valid_parse_uint(idx, 1, INT32_MAX, &i) < 0)
                 return false;
         (void)snprintf(path, sizeof(path), "/run/udev/data/n%llu", (unsigned long long)i);
-        if (!fs_exists(root_fd, path))
-                return false;
-        /* unreadable (a kernel or device without it): the entry says it */
-        (void)snprintf(path, sizeof(path), "/sys/class/net/%s/name_assign_type", name);
-        return fs_read_line(root_fd, path, &assign) < 0 || !streq(assign, NET_NAME_ENUM);
+        return fs_exists(root_fd, path);
 }
 
 int udev_settle_until(int root_fd, unsigned timeout_sec, bool (*stop)(void *data), void *data,

@@ -3,6 +3,26 @@
 #include "testlib.h"
 #include "udev.h"
 
+/* Linked with -Wl,--wrap=fs_read_line (Makefile.am): a test can have udev
+ * rename eth0 to enp0s2 right after udev.c's first read of one of eth0's
+ * attributes, as udevd does while init-local looks. */
+int __real_fs_read_line(int root_fd, const char *path, char **ret);
+int __wrap_fs_read_line(int root_fd, const char *path, char **ret);
+static struct troot *rename_after_read;
+int __wrap_fs_read_line(int root_fd, const char *path, char **ret)
+{
+        int r = __real_fs_read_line(root_fd, path, ret);
+        struct troot *t = rename_after_read;
+
+        if (t && startswith(path, "/sys/class/net/eth0/")) {
+                rename_after_read = NULL;
+                assert_int_equal(renameat(t->fd, "sys/class/net/eth0", t->fd, "sys/class/net/enp0s2"), 0);
+                troot_write(t, "/sys/class/net/enp0s2/name_assign_type", "4\n");
+                troot_write(t, "/run/udev/data/n2", "I:1\n");
+        }
+        return r;
+}
+
 static void test_present_is_the_control_socket(void **state)
 {
         (void)state;
@@ -65,6 +85,23 @@ static void test_nic_named_needs_entry_and_a_name_not_the_kernels(void **state)
         troot_free(&t);
 }
 
+/* udev renames eth0 (the kernel's name) to enp0s2 while the question is
+ * asked, between two reads: eth0 is not taken for a name udev gave, and
+ * enp0s2 is, once done. */
+static void test_nic_renamed_while_asked_is_not_named(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        fake_nic(&t, "eth0", "2\n", "1\n");
+        rename_after_read = &t;
+        assert_false(udev_nic_named(t.fd, "eth0"));
+        assert_null(rename_after_read); /* it happened */
+        assert_false(udev_nic_named(t.fd, "eth0"));
+        assert_true(udev_nic_named(t.fd, "enp0s2"));
+        troot_free(&t);
+}
+
 static void test_settle_without_udev_returns_at_once(void **state)
 {
         (void)state;
@@ -80,6 +117,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_present_is_the_control_socket),
                 cmocka_unit_test(test_nic_named_needs_entry_and_a_name_not_the_kernels),
+                cmocka_unit_test(test_nic_renamed_while_asked_is_not_named),
                 cmocka_unit_test(test_settle_without_udev_returns_at_once),
         };
         return cmocka_run_group_tests_name("udev", tests, NULL, NULL);
