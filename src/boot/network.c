@@ -81,9 +81,23 @@ static int wait_fallback_nic(int root_fd, struct netcfg *nc)
 {
         struct nic_wait w = { .root_fd = root_fd, .nc = nc };
 
-        if (udev_settle_until(root_fd, 60, fallback_nic_ready, &w,
-                              "No physical NIC that udev has named yet: waiting for udev") > 0)
-                return 0;
+        /* A NIC can appear, with the kernel's name, just after udev's queue
+         * was seen empty (its driver loaded late): its add event comes
+         * after settle returned, and the kernel's eth0 was configured while
+         * udev renamed it (seen twice in the VM harness on a fast host).
+         * So settle is asked again while no NIC is named: a queue found
+         * empty a second and third time means udev leaves the name alone
+         * (net.ifnames=0, a policy that keeps it), at the cost of two quick
+         * udevadm calls. */
+        for (int round = 0; round < 3; round++) {
+                if (udev_settle_until(root_fd, 60, fallback_nic_ready, &w,
+                                      round ? "No physical NIC that udev has named yet: "
+                                              "waiting for udev once more"
+                                            : "No physical NIC that udev has named yet: "
+                                              "waiting for udev") > 0 ||
+                    fallback_nic_ready(&w))
+                        return 0;
+        }
         memset(nc, 0, sizeof(*nc));
         return netcfg_fallback(root_fd, nc);
 }

@@ -54,6 +54,8 @@ static void test_kernel_name_reload_before_trigger(void **state)
         run(&t);
         assert_file_eq(&t, LOG,
                        "settle --timeout=60\n"
+                       "settle --timeout=60\n"
+                       "settle --timeout=60\n"
                        "control --reload\n"
                        "trigger --action=add --subsystem-match=net\n"
                        "settle --timeout=10\n");
@@ -67,6 +69,39 @@ static void test_kernel_name_reload_before_trigger(void **state)
         assert_non_null(strstr(net, "DHCP=ipv4\n"));
         free(net);
         assert_non_null(strstr(t.log.data, "waiting for udev"));
+        troot_free(&t);
+}
+
+/* The NIC's add event comes after the first settle found udev's queue
+ * empty (its driver loaded late): the second settle waits for udev to
+ * rename it, and the configuration is written for the name udev gave. */
+static void test_nic_renamed_after_first_settle(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *fake = NULL;
+
+        troot_make(&t);
+        fake_host(&t, "1\n", false);
+        troot_write(&t, "/run/udev/data/b8:0", "I:1\n"); /* another device's */
+        assert_true(asprintf(&fake,
+                       "#!/bin/sh\necho \"$*\" >>%1$s%2$s\n"
+                       "[ \"$1\" = settle ] || exit 0\n"
+                       "n=0; [ -e %1$s/settles ] && read -r n <%1$s/settles\n"
+                       "n=$((n + 1)); echo $n >%1$s/settles\n"
+                       "if [ $n -ge 2 ] && [ -e %1$s/sys/class/net/eth0 ]; then\n"
+                       "  /bin/mv %1$s/sys/class/net/eth0 %1$s/sys/class/net/enp0s2\n"
+                       "  echo 4 >%1$s/sys/class/net/enp0s2/name_assign_type\n"
+                       "  echo I:1 >%1$s/run/udev/data/n2\n"
+                       "fi\nexit 0\n",
+                       t.path, LOG) > 0);
+        troot_write_exec(&t, "/bin/udevadm", fake);
+        free(fake);
+        run(&t);
+        assert_file_eq(&t, LOG, "settle --timeout=60\nsettle --timeout=60\n");
+        assert_true(fs_exists(t.fd, "/etc/systemd/network/10-cloudboot-enp0s2.network"));
+        assert_false(fs_exists(t.fd, "/etc/systemd/network/10-cloudboot-eth0.network"));
+        assert_non_null(strstr(t.log.data, "waiting for udev once more"));
         troot_free(&t);
 }
 
@@ -108,6 +143,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_kernel_name_reload_before_trigger),
                 cmocka_unit_test(test_named_nic_no_udevadm),
+                cmocka_unit_test(test_nic_renamed_after_first_settle),
                 cmocka_unit_test(test_no_udev_entry_is_not_named),
         };
         const char *p = getenv("PATH");
