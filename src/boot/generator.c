@@ -460,7 +460,7 @@ void generator_identify(int root_fd, bool probe_devices, struct gen_result *res)
                 return;
         }
         read_policy(&g, res->dsname, sizeof(res->dsname));
-        platform_detect(root_fd, &g.plat);
+        platform_detect(root_fd, cmdline ? cmdline : "", &g.plat);
         logf_(res, "policy loaded: mode=%s report=%s found=%s maybe=%s notfound=%s\n",
               mode_name(res->policy.mode), res->policy.mode == GEN_MODE_REPORT ? "true" : "false",
               res->policy.found_first ? "first" : "all", res->policy.maybe_all ? "all" : "none",

@@ -56,6 +56,7 @@ struct boot {
         bool have_inst;
         struct model model; /* what user-data and vendor-data came to */
         bool have_model;
+        char *cmdline; /* /proc/cmdline, read once (NULL: unreadable) */
 };
 
 static void boot_done(struct boot *b)
@@ -64,6 +65,7 @@ static void boot_done(struct boot *b)
         node_free(b->cfg);
         instance_done(&b->inst);
         model_done(&b->model);
+        free(b->cmdline);
         exec_set_output(-1);
         if (b->output_fd >= 0)
                 (void)close(b->output_fd);
@@ -167,14 +169,12 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
 
 static bool boot_disabled(struct boot *b)
 {
-        _cleanup_free_ char *cmdline = NULL;
-
         if (fs_exists(b->root_fd, "/etc/cloud/cloud-init.disabled")) {
                 log_info("Disabled by /etc/cloud/cloud-init.disabled");
                 return true;
         }
-        if (fs_read_line(b->root_fd, "/proc/cmdline", &cmdline) >= 0 &&
-            cmdline_has_word(cmdline, "cloud-init=disabled")) {
+        if (fs_read_line(b->root_fd, "/proc/cmdline", &b->cmdline) >= 0 &&
+            cmdline_has_word(b->cmdline, "cloud-init=disabled")) {
                 log_info("Disabled by cloud-init=disabled on the kernel command line");
                 return true;
         }
@@ -865,7 +865,8 @@ int stage_init(const struct boot_opts *o, bool local)
         } else {
                 /* detect */
                 struct platform plat;
-                platform_detect(b.root_fd, &plat);
+                /* the line boot_disabled() read ("" if it could not) */
+                platform_detect(b.root_fd, b.cmdline ? b.cmdline : "", &plat);
                 struct ds_ctx dctx = { .root_fd = b.root_fd,
                                        .syscfg = b.syscfg,
                                        .local_stage = local,

@@ -98,7 +98,7 @@ static int reconfigure(int root_fd, bool host, const char *ifname)
                 return log_error_errno(r, "Cannot read the configuration: %m");
         }
         syscfg_limits(syscfg, &lim);
-        platform_detect(root_fd, &plat);
+        platform_detect(root_fd, NULL, &plat);
         struct ds_ctx dctx = { .root_fd = root_fd,
                                .syscfg = syscfg,
                                .local_stage = false,

@@ -226,14 +226,22 @@ static void cloud_first(const struct ds_ctx *ctx, const struct datasource **list
 
 /* ds=NAME on the kernel command line: [NAME, None], as cloud-init's
  * ds-identify makes it. 0 when there is none, or it names no datasource. */
+const char *ds_cmdline(const struct ds_ctx *ctx, char **own)
+{
+        *own = NULL;
+        if (ctx->plat)
+                return ctx->plat->cmdline;
+        return fs_read_line(ctx->root_fd, "/proc/cmdline", own) >= 0 ? *own : "";
+}
+
 static size_t cmdline_list(const struct ds_ctx *ctx, const struct datasource **list)
 {
-        _cleanup_free_ char *cmdline = NULL;
+        _cleanup_free_ char *own = NULL;
+        const char *cmdline = ds_cmdline(ctx, &own);
         const struct datasource *ds;
         char name[64];
 
-        if (fs_read_line(ctx->root_fd, "/proc/cmdline", &cmdline) < 0 ||
-            !cmdline_datasource(cmdline, name, sizeof(name)))
+        if (!cmdline_datasource(cmdline, name, sizeof(name)))
                 return 0;
         ds = ds_lookup(strncasecmp(name, "nocloud", 7) == 0 ? "NoCloud" : name);
         if (!ds) {

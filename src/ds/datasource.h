@@ -81,6 +81,9 @@ int ds_describe(const struct ds_result *r, char **ret);
 /* Probe the configured list (datasource_list, default NoCloud, ConfigDrive, Credentials, None). In the
  * local stage only local sources are tried. -ENOENT: nothing found. */
 int ds_find(const struct ds_ctx *ctx, struct ds_result *ret);
+/* The kernel command line: the platform's read when ctx has one, else read
+ * now into *own (the caller frees it); "" when unreadable. */
+const char *ds_cmdline(const struct ds_ctx *ctx, char **own);
 /* The registry's descriptor: a cloud datasource's has no probe of its own
  * (clouds.h). */
 const struct datasource *ds_lookup(const char *name);

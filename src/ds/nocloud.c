@@ -441,8 +441,7 @@ static int nocloud_probe(const struct ds_ctx *ctx, struct ds_result *res)
                 found = by_name = true;
                 res->seed = strdup("dmi");
         }
-        if (fs_read_line(ctx->root_fd, "/proc/cmdline", &cmdline) >= 0 &&
-            cmdline_parse_nocloud(cmdline, res->md, &name_net) > 0) {
+        if (cmdline_parse_nocloud(ds_cmdline(ctx, &cmdline), res->md, &name_net) > 0) {
                 found = by_name = true;
                 free(res->seed);
                 res->seed = strdup("cmdline");

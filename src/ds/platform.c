@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cmdline.h"
 #include "fs.h"
 #include "macro.h"
 #include "platform.h"
@@ -140,25 +141,6 @@ static const char *detect_hypervisor(int root_fd, const struct platform *p)
         return "none";
 }
 
-/* Is word one of the blank-separated words of <root>/proc/cmdline? (Vultr
- * and Scaleway may be named there, as ds-identify reads it.) */
-static bool cmdline_has_word(int root_fd, const char *word)
-{
-        _cleanup_free_ char *line = NULL;
-        size_t len = strlen(word);
-
-        if (fs_read_line(root_fd, "/proc/cmdline", &line) < 0)
-                return false;
-        for (const char *p = line; *p;) {
-                size_t n = strcspn(p, " \t");
-                if (n == len && strncmp(p, word, len) == 0)
-                        return true;
-                p += n;
-                p += strspn(p, " \t");
-        }
-        return false;
-}
-
 /* The cloud a DMI identity names, as cloud-init's ds-identify reads it. */
 static const char *detect_cloud(int root_fd, const struct platform *p)
 {
@@ -186,10 +168,10 @@ static const char *detect_cloud(int root_fd, const struct platform *p)
                 return "hetzner";
         if (streq(tag, "OracleCloud.com"))
                 return "oracle";
-        if (streq(vendor, "Vultr") || cmdline_has_word(root_fd, "vultr") ||
+        if (streq(vendor, "Vultr") || cmdline_has_word(p->cmdline, "vultr") ||
             fs_exists(root_fd, "/etc/vultr"))
                 return "vultr";
-        if (streq(vendor, "Scaleway") || cmdline_has_word(root_fd, "scaleway") ||
+        if (streq(vendor, "Scaleway") || cmdline_has_word(p->cmdline, "scaleway") ||
             fs_exists(root_fd, "/var/run/scaleway"))
                 return "scaleway";
         if (streq(vendor, "Linode") || streq(vendor, "Akamai"))
@@ -206,20 +188,26 @@ static const char *detect_cloud(int root_fd, const struct platform *p)
         return NULL;
 }
 
-void platform_detect(int root_fd, struct platform *ret)
+void platform_detect(int root_fd, const char *cmdline, struct platform *ret)
 {
-        struct platform p = { 0 };
+        _cleanup_free_ char *line = NULL;
+        struct platform *p = ret;
         char path[64];
 
+        *p = (struct platform){ .hypervisor = NULL };
         for (int f = 0; f < _DMI_MAX; f++) {
                 (void)snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", dmi_names[f]);
-                read_small(root_fd, path, p.dmi[f], sizeof(p.dmi[f]));
+                read_small(root_fd, path, p->dmi[f], sizeof(p->dmi[f]));
         }
+        /* Vultr and Scaleway may be named there, as ds-identify reads it */
+        if (!cmdline && fs_read_line(root_fd, "/proc/cmdline", &line) >= 0)
+                cmdline = line;
+        if (cmdline)
+                (void)snprintf(p->cmdline, sizeof(p->cmdline), "%s", cmdline);
         /* In a container the DMI files are the host's: the container wins. */
-        if (detect_container(root_fd, p.container, sizeof(p.container)))
-                p.hypervisor = "container";
+        if (detect_container(root_fd, p->container, sizeof(p->container)))
+                p->hypervisor = "container";
         else
-                p.hypervisor = detect_hypervisor(root_fd, &p);
-        p.cloud = detect_cloud(root_fd, &p);
-        *ret = p;
+                p->hypervisor = detect_hypervisor(root_fd, p);
+        p->cloud = detect_cloud(root_fd, p);
 }

@@ -17,6 +17,8 @@ enum dmi_field {
 };
 
 #define PLATFORM_DMI_LEN 128
+/* /proc/cmdline as fs_read_line() takes it: at most 4096 bytes */
+#define PLATFORM_CMDLINE_LEN 4097
 
 struct platform {
         /* "" when the field is absent or unreadable */
@@ -28,8 +30,13 @@ struct platform {
         char container[32];
         /* the cloud the DMI identity names: aws, gce, azure, openstack, or NULL */
         const char *cloud;
+        /* the kernel command line, "" when unreadable: read once per boot
+         * for every datasource that looks at it (ds=, cloud names) */
+        char cmdline[PLATFORM_CMDLINE_LEN];
 };
 
-void platform_detect(int root_fd, struct platform *ret);
+/* cmdline: /proc/cmdline as the caller has read it already; NULL to have it
+ * read here. */
+void platform_detect(int root_fd, const char *cmdline, struct platform *ret);
 /* The sysfs name of a field ("sys_vendor"), for messages and instance-data. */
 const char *dmi_field_name(enum dmi_field f);

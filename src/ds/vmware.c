@@ -228,7 +228,7 @@ static bool on_vmware(const struct ds_ctx *ctx)
         const struct platform *plat = ctx->plat;
 
         if (!plat) {
-                platform_detect(ctx->root_fd, &p);
+                platform_detect(ctx->root_fd, NULL, &p);
                 plat = &p;
         }
         /* cloud-init asks only the DMI product name */

@@ -166,6 +166,44 @@ static void test_cmdline_wins_over_serial_and_seed(void **state)
         troot_free(&t);
 }
 
+/* With a platform (every boot's case), ds= and NoCloud's keys come from the
+ * command line it read: /proc/cmdline is not read again. */
+static void test_cmdline_comes_from_the_platform(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result res = { 0 };
+        struct node *cfg = NULL;
+        struct limits lim;
+        struct platform plat;
+
+        troot_make(&t);
+        troot_write(&t, "/proc/cmdline", "ro ds=nocloud;h=from-proc\n");
+        troot_write(&t, "/var/lib/cloud/seed/nocloud/meta-data", "instance-id: seed-iid\n");
+        troot_write(&t, "/var/lib/cloud/seed/nocloud/user-data", "#cloud-config\n");
+        assert_int_equal(syscfg_load(t.fd, &cfg), 0);
+        syscfg_limits(cfg, &lim);
+        platform_detect(t.fd, "ro ds=nocloud;h=from-platform;i=plat-iid", &plat);
+        struct ds_ctx ctx = { .root_fd = t.fd,
+                              .syscfg = cfg,
+                              .local_stage = true,
+                              .user_data_max = lim.user_data_max,
+                              .plat = &plat };
+        assert_int_equal(ds_find(&ctx, &res), 0);
+        assert_string_equal(res.ds->name, "NoCloud");
+        assert_string_equal(node_get_str(res.md, "local-hostname"), "from-platform");
+        assert_string_equal(res.iid, "plat-iid");
+        ds_result_done(&res);
+        /* ds= names the list from the platform's line too: [ConfigDrive,
+         * None] finds nothing in the local stage, where /proc/cmdline's
+         * ds=nocloud would have found the seed */
+        platform_detect(t.fd, "ro ds=ConfigDrive", &plat);
+        res = (struct ds_result){ 0 };
+        assert_int_equal(ds_find(&ctx, &res), -ENOENT);
+        node_free(cfg);
+        troot_free(&t);
+}
+
 static void test_serial_alone_with_file_seedfrom(void **state)
 {
         (void)state;
@@ -337,6 +375,7 @@ int main(void)
                 cmocka_unit_test(test_seed_dir_needs_both_files),
                 cmocka_unit_test(test_nocloud_net_seed_dir_and_default_instance_id),
                 cmocka_unit_test(test_cmdline_wins_over_serial_and_seed),
+                cmocka_unit_test(test_cmdline_comes_from_the_platform),
                 cmocka_unit_test(test_serial_alone_with_file_seedfrom),
                 cmocka_unit_test(test_http_seedfrom_is_left_to_the_network_stage),
                 cmocka_unit_test(test_dsmode_disabled_and_meta_data_dsmode),

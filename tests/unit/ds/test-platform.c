@@ -18,7 +18,7 @@ static void test_bare_root_is_none(void **state)
         struct platform p;
 
         troot_make(&t);
-        platform_detect(t.fd, &p);
+        platform_detect(t.fd, NULL, &p);
         assert_string_equal(p.hypervisor, "none");
         assert_null(p.cloud);
         assert_string_equal(p.container, "");
@@ -49,7 +49,7 @@ static void test_smbios_identities(void **state)
                 troot_make(&t);
                 dmi(&t, "sys_vendor", cases[i].vendor);
                 dmi(&t, "product_name", cases[i].product);
-                platform_detect(t.fd, &p);
+                platform_detect(t.fd, NULL, &p);
                 if (strcmp(p.hypervisor, cases[i].want) != 0)
                         fail_msg("%s / %s: detected %s, want %s", cases[i].vendor, cases[i].product,
                                  p.hypervisor, cases[i].want);
@@ -65,7 +65,7 @@ static void test_xen_pv_without_dmi(void **state)
 
         troot_make(&t);
         troot_write(&t, "/sys/hypervisor/type", "xen\n");
-        platform_detect(t.fd, &p);
+        platform_detect(t.fd, NULL, &p);
         assert_string_equal(p.hypervisor, "xen");
         troot_free(&t);
 }
@@ -79,7 +79,7 @@ static void test_container_wins_over_host_dmi(void **state)
         troot_make(&t);
         dmi(&t, "sys_vendor", "QEMU\n");
         troot_write(&t, "/run/systemd/container", "systemd-nspawn\n");
-        platform_detect(t.fd, &p);
+        platform_detect(t.fd, NULL, &p);
         assert_string_equal(p.hypervisor, "container");
         assert_string_equal(p.container, "systemd-nspawn");
         troot_free(&t);
@@ -96,7 +96,7 @@ static void test_container_wins_over_host_dmi(void **state)
         static const char env[] = "PATH=/bin\0container=lxc\0TERM=linux";
         assert_int_equal(write(fd, env, sizeof(env)), (ssize_t)sizeof(env));
         close(fd);
-        platform_detect(t.fd, &p);
+        platform_detect(t.fd, NULL, &p);
         assert_string_equal(p.hypervisor, "container");
         assert_string_equal(p.container, "lxc");
         troot_free(&t);
@@ -137,7 +137,7 @@ static void test_clouds_by_dmi(void **state)
 
                 troot_make(&t);
                 dmi(&t, cases[i].field, cases[i].value);
-                platform_detect(t.fd, &p);
+                platform_detect(t.fd, NULL, &p);
                 if (!cases[i].want ? p.cloud != NULL
                                    : !p.cloud || strcmp(p.cloud, cases[i].want) != 0)
                         fail_msg("%s=%s: cloud %s, want %s", cases[i].field, cases[i].value,
@@ -167,7 +167,7 @@ static void test_clouds_by_cmdline_and_marker(void **state)
 
                 troot_make(&t);
                 troot_write(&t, cases[i].path, cases[i].content);
-                platform_detect(t.fd, &p);
+                platform_detect(t.fd, NULL, &p);
                 if (!cases[i].want ? p.cloud != NULL
                                    : !p.cloud || strcmp(p.cloud, cases[i].want) != 0)
                         fail_msg("%s=%s: cloud %s, want %s", cases[i].path, cases[i].content,
@@ -175,6 +175,31 @@ static void test_clouds_by_cmdline_and_marker(void **state)
                                  cases[i].want ? cases[i].want : "(none)");
                 troot_free(&t);
         }
+}
+
+/* The command line the caller read is the one used and kept: /proc/cmdline
+ * is read once per boot, and every datasource reads the platform's copy. */
+static void test_given_cmdline_is_used_not_reread(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct platform p;
+
+        troot_make(&t);
+        troot_write(&t, "/proc/cmdline", "root=/dev/vda scaleway\n");
+        platform_detect(t.fd, "root=/dev/vda vultr ds=nocloud", &p);
+        assert_string_equal(p.cloud, "vultr");
+        assert_string_equal(p.cmdline, "root=/dev/vda vultr ds=nocloud");
+        /* not given: read here, without its newline */
+        platform_detect(t.fd, NULL, &p);
+        assert_string_equal(p.cloud, "scaleway");
+        assert_string_equal(p.cmdline, "root=/dev/vda scaleway");
+        troot_free(&t);
+        /* unreadable: empty */
+        troot_make(&t);
+        platform_detect(t.fd, NULL, &p);
+        assert_string_equal(p.cmdline, "");
+        troot_free(&t);
 }
 
 static void test_long_dmi_value_is_truncated(void **state)
@@ -188,7 +213,7 @@ static void test_long_dmi_value_is_truncated(void **state)
         big[sizeof(big) - 1] = '\0';
         troot_make(&t);
         dmi(&t, "sys_vendor", big);
-        platform_detect(t.fd, &p);
+        platform_detect(t.fd, NULL, &p);
         assert_int_equal(strlen(p.dmi[DMI_SYS_VENDOR]), PLATFORM_DMI_LEN - 1);
         assert_string_equal(p.hypervisor, "none");
         troot_free(&t);
@@ -203,6 +228,7 @@ int main(void)
                 cmocka_unit_test(test_container_wins_over_host_dmi),
                 cmocka_unit_test(test_clouds_by_dmi),
                 cmocka_unit_test(test_clouds_by_cmdline_and_marker),
+                cmocka_unit_test(test_given_cmdline_is_used_not_reread),
                 cmocka_unit_test(test_long_dmi_value_is_truncated),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
