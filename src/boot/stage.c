@@ -163,7 +163,11 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
                 return log_error_errno(r, "Cannot load system config: %m");
         syscfg_limits(b->syscfg, &b->limits);
         fix_log_perms(b);
-        (void)runner_load_modules(b->root_fd, b->syscfg); /* external modules' keys, if listed */
+        /* external modules' keys, if listed: init-local's runner does not
+         * look (the lists are the later stages'), the others' do, and
+         * model_build() looks before user-data is validated */
+        if (streq(stage, "init-local"))
+                (void)runner_load_modules(b->root_fd, b->syscfg);
         return 0;
 }
 
@@ -536,6 +540,8 @@ static int model_build(struct boot *b, const char *ud, size_t ud_len, const char
         m.iid = strdup(b->inst.iid);
         if (!m.iid)
                 return -ENOMEM;
+        /* a part may set keys of an external module the system lists name */
+        (void)runner_load_modules(b->root_fd, b->syscfg);
         log_defer_warnings(&diags);
         r = consume(b, false, ud, ud_len, fetch, &m, &m.user, &u_merged);
         if (r >= 0 && vendor_enabled(m.user, b->syscfg))
