@@ -34,9 +34,17 @@ static const char *const ci_sensitive[] = {
 
 bool instance_data_key_is_sensitive(const char *name, const char *path)
 {
+        /* every key of the instance data is asked (merged_cfg's and
+         * merged_system_cfg's too): the length rules out most at once */
+        static size_t lens[ELEMENTSOF(ci_sensitive)];
+        size_t nl = strlen(name), pl = strlen(path);
+
+        if (!lens[0])
+                for (size_t i = 0; i < ELEMENTSOF(ci_sensitive); i++)
+                        lens[i] = strlen(ci_sensitive[i]);
         for (size_t i = 0; i < ELEMENTSOF(ci_sensitive); i++)
-                if (strcasecmp(name, ci_sensitive[i]) == 0 ||
-                    strcasecmp(path, ci_sensitive[i]) == 0)
+                if ((nl == lens[i] && strcasecmp(name, ci_sensitive[i]) == 0) ||
+                    (pl == lens[i] && strcasecmp(path, ci_sensitive[i]) == 0))
                         return true;
         /* beyond cloud-init: OpenStack's admin_pass and meta values, and any
          * meta-data key whose name says it holds a secret */
@@ -353,13 +361,20 @@ static int catalogue(struct node *n, char *path, size_t plen, unsigned depth, st
         for (size_t i = 0; i + 1 < n->n && r >= 0; i += 2) {
                 const char *name = node_str(n->items[i]);
                 struct node *v = n->items[i + 1];
-                int l;
+                size_t l;
 
                 if (!name)
                         continue;
-                l = snprintf(path + plen, PATH_MAX_LEN - plen, "%s%s", plen ? "/" : "", name);
-                if (l < 0 || plen + (size_t)l >= PATH_MAX_LEN)
+                /* path + "/" + name, put together by hand: a snprintf for
+                 * each of some 300 keys cost more than the walk itself */
+                size_t nlen = strlen(name);
+                l = (plen ? 1 : 0) + nlen;
+                if (plen + l >= PATH_MAX_LEN)
                         continue;
+                if (plen)
+                        path[plen] = '/';
+                memcpy(path + plen + (plen ? 1 : 0), name, nlen);
+                path[plen + l] = '\0';
                 if (instance_data_key_is_sensitive(name, path))
                         r = node_append(sens, node_new_str(path));
                 if (r >= 0 && v->type == NODE_STR &&
@@ -379,7 +394,7 @@ static int catalogue(struct node *n, char *path, size_t plen, unsigned depth, st
                         }
                 }
                 if (r >= 0)
-                        r = catalogue(n->items[i + 1], path, plen + (size_t)l, depth + 1, sens,
+                        r = catalogue(n->items[i + 1], path, plen + l, depth + 1, sens,
                                       b64);
                 path[plen] = '\0';
         }

@@ -120,6 +120,68 @@ static void test_cloud_id_is_canonical(void **state)
         assert_string_equal(instance_data_cloud_id("openstack", NULL, "openstack"), "openstack");
 }
 
+/* cloud-init's names match whole, by name or by path, in any case. */
+static void test_which_keys_are_sensitive(void **state)
+{
+        (void)state;
+        static const struct {
+                const char *name, *path;
+                bool want;
+        } cases[] = {
+                { "merged_cfg", "merged_cfg", true },
+                { "User-Data", "x/User-Data", true },
+                { "USERDATA", "USERDATA", true },
+                { "vendor_data", "ds/vendor_data", true },
+                { "vendor_data", "ds/meta_data/vendor_data", false },
+                { "Vendor_Data", "DS/Vendor_Data", true },
+                { "merged_cfx", "merged_cfx", false },
+                { "merged_cfg2", "merged_cfg2", false },
+                { "user", "user", false },
+                { "combined_cloud_config", "a/combined_cloud_config", true },
+                { "security-credentials", "ds/meta_data/iam/security-credentials", true },
+                { "Admin_Pass", "x/Admin_Pass", true },
+                { "db_password", "ds/meta_data/db_password", true },
+                { "db_password", "merged_cfg/db_password", false },
+                { "", "", false },
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+                if (instance_data_key_is_sensitive(cases[i].name, cases[i].path) != cases[i].want)
+                        fail_msg("%s at %s: want %d", cases[i].name, cases[i].path,
+                                 cases[i].want);
+}
+
+/* The path of a key deeper than the path buffer is not listed, and the walk
+ * goes on with its siblings. */
+static void test_long_paths_are_left_out(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result r;
+        struct node *full = NULL;
+        const struct node *sens;
+        char md[2000], key[201];
+        size_t len = 0;
+
+        /* six keys of 200 characters deep: its path is over 1024 bytes */
+        memset(key, 'k', 200);
+        key[200] = '\0';
+        len += (size_t)snprintf(md + len, sizeof(md) - len, "instance-id: i-1\n");
+        for (int i = 0; i < 6; i++)
+                len += (size_t)snprintf(md + len, sizeof(md) - len, "%s: {", key);
+        len += (size_t)snprintf(md + len, sizeof(md) - len, "password: a}}}}}}\n");
+        (void)snprintf(md + len, sizeof(md) - len, "x: {password: b}\n");
+        troot_make(&t);
+        fill(&r, &ds_nocloud, "nocloud", md);
+        assert_int_equal(instance_data_build(t.fd, &r, NULL, "x", NULL, &full), 0);
+        sens = node_get(full, "sensitive_keys");
+        assert_int_equal(sens->n, 3);
+        assert_string_equal(sens->items[0]->str, "ds/meta_data/x/password");
+        assert_string_equal(sens->items[1]->str, "merged_cfg");
+        node_free(full);
+        ds_result_done(&r);
+        troot_free(&t);
+}
+
 static void test_secrets_are_redacted_in_the_public_copy(void **state)
 {
         (void)state;
@@ -179,6 +241,8 @@ int main(void)
                 cmocka_unit_test(test_v1_has_cloud_inits_keys),
                 cmocka_unit_test(test_cloud_id_is_canonical),
                 cmocka_unit_test(test_local_hostname_is_the_short_name),
+                cmocka_unit_test(test_which_keys_are_sensitive),
+                cmocka_unit_test(test_long_paths_are_left_out),
                 cmocka_unit_test(test_secrets_are_redacted_in_the_public_copy),
         };
         int r = cmocka_run_group_tests_name("instance-data", tests, NULL, NULL);
