@@ -24,4 +24,15 @@ cpu() { # UNIT: CPU seconds of its cgroup (the stage and what it ran); 0 when no
 cl=$(cpu "$1"); cn=$(cpu "$2"); cc=$(cpu "$3"); cf=$(cpu "$4")
 echo "BENCH cpu_local=$cl cpu_network=$cn cpu_config=$cc cpu_final=$cf cpu_total=$(awk -v a="$cl" -v b="$cn" -v c="$cc" -v d="$cf" 'BEGIN { printf "%.3f", a + b + c + d }')"
 echo "BENCH local=$l network=$n config=$c final=$f total=$(awk -v a="$l" -v b="$n" -v c="$c" -v d="$f" 'BEGIN { printf "%.3f", a + b + c + d }') sshd_ready=$sshd boot_done=$(cut -d' ' -f1 /proc/uptime)"
+# where sshd's time went: the chain of units it waited for (the harness keeps
+# the last boot's of each agent in bench-chain.<agent>.txt)
+systemd-analyze critical-chain ssh.service 2>/dev/null | sed -n 's/^/CHAIN /p'
+# and the first-boot work of systemd itself, which every agent's boot pays
+systemd-analyze blame 2>/dev/null | head -n 12 | sed -n 's/^/BLAME /p'
+# inside the agent's stages: its slowest modules (the host keys are ssh's)
+if command -v cloudboot >/dev/null 2>&1; then
+	cloudboot analyze blame 2>/dev/null | head -n 8 | sed -n 's/^/MODULES /p'
+elif command -v cloud-init >/dev/null 2>&1; then
+	cloud-init analyze blame 2>/dev/null | head -n 8 | sed -n 's/^/MODULES /p'
+fi
 check bench-hostname test "$(hostname)" = vm-bench
