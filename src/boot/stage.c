@@ -645,14 +645,18 @@ static int boot_model(struct boot *b, const struct ds_result *res, bool fetch)
  * cloud-init's ConfigMerger puts get_config_obj()), then vendor-data's
  * cloud-config (unless disabled), then the user's, each merged over what came
  * before. */
-static int boot_merge_config(struct boot *b)
+/* take_syscfg: the stage has no use for the system config alone after this
+ * (config, final, single): it becomes the merged config where it stands,
+ * not a copy of it, and b->syscfg is NULL. */
+static int boot_merge_config(struct boot *b, bool take_syscfg)
 {
         const struct node *u = b->have_model ? b->model.user : NULL;
         const struct node *v = b->have_model ? b->model.vendor : NULL;
         struct node *ds = NULL;
+        bool vendor = v && vendor_enabled(u, b->syscfg);
         int r = 0;
 
-        b->cfg = node_copy(b->syscfg);
+        b->cfg = take_syscfg ? TAKE_PTR(b->syscfg) : node_copy(b->syscfg);
         if (!b->cfg)
                 return -ENOMEM;
         (void)ds_config_load(b->root_fd, &ds);
@@ -660,7 +664,7 @@ static int boot_merge_config(struct boot *b)
                 r = node_merge(b->cfg, ds);
                 ds_node_free_secret(ds);
         }
-        if (r >= 0 && v && vendor_enabled(u, b->syscfg))
+        if (r >= 0 && vendor)
                 r = node_merge(b->cfg, v);
         if (u && r >= 0)
                 r = node_merge(b->cfg, u);
@@ -679,7 +683,7 @@ int stage_merged_config(int root_fd, struct node **ret)
                                model_load(root_fd, path, 0, b.inst.iid, &b.model) >= 0;
         }
         if (r >= 0)
-                r = boot_merge_config(&b);
+                r = boot_merge_config(&b, true);
         if (r >= 0)
                 *ret = TAKE_PTR(b.cfg);
         node_free(b.cfg);
@@ -910,7 +914,7 @@ int stage_init(const struct boot_opts *o, bool local)
         r = boot_model(&b, found ? &res : NULL, !local);
         /* plan */
         if (r >= 0)
-                r = boot_merge_config(&b);
+                r = boot_merge_config(&b, false);
         /* init-local tells init whether to wait for the network */
         if (r >= 0 && local && found && b.have_model &&
             !needs_network(res.ud, res.ud_len, b.model.user) &&
@@ -988,7 +992,7 @@ static int restore_or_fail(struct boot *b)
         /* includes the network stage could not fetch stay out, as they did */
         r = boot_model(b, NULL, /* fetch= */ false);
         if (r >= 0)
-                r = boot_merge_config(b);
+                r = boot_merge_config(b, true);
         return r;
 }
 
