@@ -41,9 +41,15 @@ static int buf_reserve(struct buf *b, size_t extra)
 
 int buf_append(struct buf *b, const void *p, size_t n)
 {
-        int r = buf_reserve(b, n);
-        if (r < 0)
-                return r;
+        /* Most appends fit in what is allocated: decided here, before
+         * buf_reserve()'s limits and growth (the JSON writers append a few
+         * bytes at a time, thousands of times a stage). cap never passes
+         * max + 1, so what fits is within the maximum too. */
+        if (b->error || n >= b->cap - b->len) {
+                int r = buf_reserve(b, n);
+                if (r < 0)
+                        return r;
+        }
         if (n)
                 memcpy(b->data + b->len, p, n);
         b->len += n;

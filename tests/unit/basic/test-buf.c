@@ -39,6 +39,38 @@ static void test_error_is_sticky(void **state)
         buf_free(&b);
 }
 
+/* Appends that fit in what is allocated take the short way: byte by byte
+ * up to the maximum exactly, across every growth, and the next byte fails. */
+static void test_small_appends_up_to_the_max(void **state)
+{
+        (void)state;
+        struct buf b = BUF_INIT(1000);
+        char want[1001];
+
+        for (int i = 0; i < 1000; i++) {
+                want[i] = (char)('a' + i % 26);
+                if (i % 3 == 0)
+                        assert_int_equal(buf_putc(&b, want[i]), 0);
+                else
+                        assert_int_equal(buf_append(&b, &want[i], 1), 0);
+                assert_int_equal(b.len, (size_t)i + 1);
+                assert_int_equal(b.data[b.len], '\0');
+        }
+        want[1000] = '\0';
+        assert_string_equal(b.data, want);
+        assert_int_equal(buf_putc(&b, 'x'), -E2BIG);
+        assert_int_equal(buf_append(&b, "", 0), -E2BIG);
+        assert_int_equal(b.len, 1000);
+        assert_string_equal(b.data, want);
+        buf_free(&b);
+        /* an empty append to a fresh buffer gives an empty text, not NULL */
+        b = BUF_INIT(4);
+        assert_int_equal(buf_append(&b, NULL, 0), 0);
+        assert_non_null(b.data);
+        assert_string_equal(b.data, "");
+        buf_free(&b);
+}
+
 /* A buffer in error is never installed: the write is refused with its
  * error and the file that was there stays as it was. */
 static void test_write_of_buffer_in_error_is_refused(void **state)
@@ -81,6 +113,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_append_within_max),
                 cmocka_unit_test(test_error_is_sticky),
+                cmocka_unit_test(test_small_appends_up_to_the_max),
                 cmocka_unit_test(test_write_of_buffer_in_error_is_refused),
                 cmocka_unit_test(test_write_of_empty_buffer),
         };
