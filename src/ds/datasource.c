@@ -224,8 +224,6 @@ static void cloud_first(const struct ds_ctx *ctx, const struct datasource **list
         list[first_net] = m;
 }
 
-/* ds=NAME on the kernel command line: [NAME, None], as cloud-init's
- * ds-identify makes it. 0 when there is none, or it names no datasource. */
 const char *ds_cmdline(const struct ds_ctx *ctx, char **own)
 {
         *own = NULL;
@@ -234,6 +232,8 @@ const char *ds_cmdline(const struct ds_ctx *ctx, char **own)
         return fs_read_line(ctx->root_fd, "/proc/cmdline", own) >= 0 ? *own : "";
 }
 
+/* ds=NAME on the kernel command line: [NAME, None], as cloud-init's
+ * ds-identify makes it. 0 when there is none, or it names no datasource. */
 static size_t cmdline_list(const struct ds_ctx *ctx, const struct datasource **list)
 {
         _cleanup_free_ char *own = NULL;
