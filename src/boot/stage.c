@@ -644,10 +644,9 @@ static int boot_model(struct boot *b, const struct ds_result *res, bool fetch)
 /* b->cfg: system config, then the datasource's own cloud-config (as
  * cloud-init's ConfigMerger puts get_config_obj()), then vendor-data's
  * cloud-config (unless disabled), then the user's, each merged over what came
- * before. */
-/* take_syscfg: the stage has no use for the system config alone after this
- * (config, final, single): it becomes the merged config where it stands,
- * not a copy of it, and b->syscfg is NULL. */
+ * before. With take_syscfg (config, final, single: no use for the system
+ * config alone after this) the system config itself becomes b->cfg, not a
+ * copy of it, and b->syscfg is NULL. */
 static int boot_merge_config(struct boot *b, bool take_syscfg)
 {
         const struct node *u = b->have_model ? b->model.user : NULL;
