@@ -18,33 +18,36 @@
 
 #define PATH_MAX_LEN 1024
 
-/* cloud-init's DataSource.sensitive_metadata_keys (25.1): names or paths. */
-static const char *const ci_sensitive[] = {
-        "combined_cloud_config",
-        "merged_cfg",
-        "merged_system_cfg",
-        "security-credentials",
-        "userdata",
-        "user-data",
-        "user_data",
-        "vendordata",
-        "vendor-data",
-        "ds/vendor_data",
+/* cloud-init's DataSource.sensitive_metadata_keys (25.1): names or paths,
+ * with their lengths (every key of the instance data is asked, merged_cfg's
+ * and merged_system_cfg's too: the length rules out most at once). */
+/* clang-format off */
+#define SENSITIVE(s) { s, sizeof(s) - 1 }
+/* clang-format on */
+static const struct {
+        const char *name;
+        size_t len;
+} ci_sensitive[] = {
+        SENSITIVE("combined_cloud_config"),
+        SENSITIVE("merged_cfg"),
+        SENSITIVE("merged_system_cfg"),
+        SENSITIVE("security-credentials"),
+        SENSITIVE("userdata"),
+        SENSITIVE("user-data"),
+        SENSITIVE("user_data"),
+        SENSITIVE("vendordata"),
+        SENSITIVE("vendor-data"),
+        SENSITIVE("ds/vendor_data"),
 };
+#undef SENSITIVE
 
 bool instance_data_key_is_sensitive(const char *name, const char *path)
 {
-        /* every key of the instance data is asked (merged_cfg's and
-         * merged_system_cfg's too): the length rules out most at once */
-        static size_t lens[ELEMENTSOF(ci_sensitive)];
         size_t nl = strlen(name), pl = strlen(path);
 
-        if (!lens[0])
-                for (size_t i = 0; i < ELEMENTSOF(ci_sensitive); i++)
-                        lens[i] = strlen(ci_sensitive[i]);
         for (size_t i = 0; i < ELEMENTSOF(ci_sensitive); i++)
-                if ((nl == lens[i] && strcasecmp(name, ci_sensitive[i]) == 0) ||
-                    (pl == lens[i] && strcasecmp(path, ci_sensitive[i]) == 0))
+                if ((nl == ci_sensitive[i].len && strcasecmp(name, ci_sensitive[i].name) == 0) ||
+                    (pl == ci_sensitive[i].len && strcasecmp(path, ci_sensitive[i].name) == 0))
                         return true;
         /* beyond cloud-init: OpenStack's admin_pass and meta values, and any
          * meta-data key whose name says it holds a secret */
@@ -361,19 +364,20 @@ static int catalogue(struct node *n, char *path, size_t plen, unsigned depth, st
         for (size_t i = 0; i + 1 < n->n && r >= 0; i += 2) {
                 const char *name = node_str(n->items[i]);
                 struct node *v = n->items[i + 1];
-                size_t l;
+                size_t sep, nlen, l;
 
                 if (!name)
                         continue;
                 /* path + "/" + name, put together by hand: a snprintf for
                  * each of some 300 keys cost more than the walk itself */
-                size_t nlen = strlen(name);
-                l = (plen ? 1 : 0) + nlen;
+                sep = plen ? 1 : 0;
+                nlen = strlen(name);
+                l = sep + nlen;
                 if (plen + l >= PATH_MAX_LEN)
                         continue;
-                if (plen)
+                if (sep)
                         path[plen] = '/';
-                memcpy(path + plen + (plen ? 1 : 0), name, nlen);
+                memcpy(path + plen + sep, name, nlen);
                 path[plen + l] = '\0';
                 if (instance_data_key_is_sensitive(name, path))
                         r = node_append(sens, node_new_str(path));
@@ -394,8 +398,7 @@ static int catalogue(struct node *n, char *path, size_t plen, unsigned depth, st
                         }
                 }
                 if (r >= 0)
-                        r = catalogue(n->items[i + 1], path, plen + l, depth + 1, sens,
-                                      b64);
+                        r = catalogue(n->items[i + 1], path, plen + l, depth + 1, sens, b64);
                 path[plen] = '\0';
         }
         return r;

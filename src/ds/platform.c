@@ -188,13 +188,12 @@ static const char *detect_cloud(int root_fd, const struct platform *p)
         return NULL;
 }
 
-void platform_detect(int root_fd, const char *cmdline, struct platform *ret)
+void platform_detect(int root_fd, const char *cmdline, struct platform *p)
 {
         _cleanup_free_ char *line = NULL;
-        struct platform *p = ret;
         char path[64];
 
-        *p = (struct platform){ .hypervisor = NULL };
+        *p = (struct platform){ 0 };
         for (int f = 0; f < _DMI_MAX; f++) {
                 (void)snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", dmi_names[f]);
                 read_small(root_fd, path, p->dmi[f], sizeof(p->dmi[f]));
