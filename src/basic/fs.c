@@ -139,53 +139,87 @@ int fs_split_path(const char *path, char **ret_dir, const char **ret_base)
         return 0;
 }
 
-int fs_mkdir_p(int root_fd, const char *path, mode_t mode)
+/* path's missing directories made (mode), each inside its parent, and the
+ * last one opened with flags; the caller found path itself missing. The
+ * deepest directory there is is looked for from the bottom: the first write
+ * into /run/cloud-init on a boot is one level to make, not a walk down from
+ * the root with a check of each level on the way. */
+static int mkdir_p_open(int root_fd, const char *path, mode_t mode, int flags)
 {
         _cleanup_free_ char *copy = strdup(path);
-        char *p;
-        int fd;
+        char *cut, *p;
+        int pfd;
 
         if (!copy)
                 return -ENOMEM;
-        fd = fs_open_in_root(root_fd, copy, O_PATH | O_DIRECTORY, 0);
-        if (fd >= 0) {
-                (void)close(fd);
-                return 0;
-        }
-        if (fd != -ENOENT)
-                return fd;
-
-        /* Walk down, creating each missing component inside its (resolved) parent. */
-        p = copy;
-        while (*p == '/')
-                p++;
+        /* up: drop the last component until what is left opens */
+        cut = copy + strlen(copy);
         for (;;) {
-                char *end = strchr(p, '/');
-                const char *base;
-                _cleanup_free_ char *dir = NULL;
-                _cleanup_close_ int dfd = -1;
-                int r;
+                char save;
 
-                if (end)
-                        *end = '\0';
-                r = fs_split_path(copy, &dir, &base);
-                if (r < 0)
-                        return r;
-                dfd = fs_open_in_root(root_fd, dir, O_PATH | O_DIRECTORY, 0);
-                if (dfd < 0)
-                        return dfd;
-                if (mkdirat(dfd, base, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                if (!end)
+                while (cut > copy && cut[-1] == '/')
+                        cut--;
+                while (cut > copy && cut[-1] != '/')
+                        cut--;
+                while (cut > copy && cut[-1] == '/')
+                        cut--;
+                save = *cut;
+                *cut = '\0';
+                pfd = fs_open_in_root(root_fd, cut == copy ? "/" : copy, O_PATH | O_DIRECTORY, 0);
+                *cut = save;
+                if (pfd != -ENOENT || cut == copy)
                         break;
-                *end = '/';
-                p = end + 1;
+        }
+        if (pfd < 0)
+                return pfd;
+        /* down: each component below it made in the one above */
+        for (p = cut;;) {
+                char *end, save;
+                bool last;
+                int fd;
+
                 while (*p == '/')
                         p++;
                 if (!*p)
                         break;
+                end = strchrnul(p, '/');
+                last = !end[strspn(end, "/")];
+                save = *end;
+                *end = '\0';
+                if (streq(p, ".") || streq(p, "..")) {
+                        (void)close(pfd);
+                        return -EINVAL;
+                }
+                if (mkdirat(pfd, p, mode) == 0) {
+                        /* made here just now: no link to resolve on the way */
+                        fd = openat(pfd, p,
+                                    (last ? flags : O_PATH) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        fd = fd < 0 ? -errno : fd;
+                } else if (errno == EEXIST) /* made by another, or a link: resolved as any path */
+                        fd = fs_open_in_root(root_fd, copy, (last ? flags : O_PATH) | O_DIRECTORY,
+                                             0);
+                else
+                        fd = -errno;
+                *end = save;
+                (void)close(pfd);
+                if (fd < 0)
+                        return fd;
+                pfd = fd;
+                if (last)
+                        return pfd;
+                p = end;
         }
-        fd = fs_open_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
+        /* nothing was missing after all (made meanwhile) */
+        (void)close(pfd);
+        return fs_open_in_root(root_fd, path, flags | O_DIRECTORY, 0);
+}
+
+int fs_mkdir_p(int root_fd, const char *path, mode_t mode)
+{
+        int fd = fs_open_in_root(root_fd, path, O_PATH | O_DIRECTORY, 0);
+
+        if (fd == -ENOENT)
+                fd = mkdir_p_open(root_fd, path, mode, O_PATH);
         if (fd < 0)
                 return fd;
         (void)close(fd);
@@ -249,22 +283,31 @@ static int write_in_place(int dfd, const char *base, const void *data, size_t le
         return durable && fsync(fd) < 0 ? -errno : 0;
 }
 
-/* Does dfd/base already hold exactly this, with this mode and owner? Then the
- * write can be skipped: a provisioned boot rewrites nothing, and costs no
- * fsync for it. */
-static bool unchanged(int dfd, const char *base, const void *data, size_t len, mode_t mode,
-                      uid_t uid, gid_t gid)
+/* Could st be the file as it is to be written: a regular file of this size,
+ * mode and owner? */
+static bool same_kind(const struct stat *st, size_t len, mode_t mode, uid_t uid, gid_t gid)
 {
-        /* O_NONBLOCK: a FIFO there must not hang the boot (it is replaced) */
+        return S_ISREG(st->st_mode) && (size_t)st->st_size == len &&
+               (st->st_mode & 07777) == mode && (uid != FS_NO_OWNER || st->st_uid == geteuid()) &&
+               (uid == FS_NO_OWNER || st->st_uid == uid) && (gid == (gid_t)-1 || st->st_gid == gid);
+}
+
+/* Does dfd/base, which looked like it (seen: its fstatat), already hold
+ * exactly this? Then the write can be skipped: a provisioned boot rewrites
+ * nothing, and costs no fsync for it. */
+static bool unchanged(int dfd, const char *base, const struct stat *seen, const void *data,
+                      size_t len)
+{
+        /* O_NONBLOCK: a FIFO put there since must not hang the boot */
         _cleanup_close_ int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         struct stat st;
         char chunk[4096];
         size_t off = 0;
 
-        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len ||
-            (st.st_mode & 07777) != mode || (uid != FS_NO_OWNER && st.st_uid != uid) ||
-            (gid != (gid_t)-1 && st.st_gid != gid) ||
-            (uid == FS_NO_OWNER && st.st_uid != geteuid()))
+        /* the file that was looked at, still as it was */
+        if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != seen->st_dev ||
+            st.st_ino != seen->st_ino || st.st_mode != seen->st_mode || st.st_uid != seen->st_uid ||
+            st.st_gid != seen->st_gid || st.st_size != seen->st_size)
                 return false;
         while (off < len) {
                 size_t want = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
@@ -286,14 +329,11 @@ static int open_parent(int root_fd, const char *path, int flags, const char **re
         if (r < 0)
                 return r;
         /* The directory is there on all but the first write into it: one
-         * open then, not fs_mkdir_p's check and a second open. */
+         * open then; the first makes what is missing and opens it once. */
         r = fs_open_in_root(root_fd, dir, flags | O_DIRECTORY, 0);
         if (r != -ENOENT)
                 return r;
-        r = fs_mkdir_p(root_fd, dir, 0755);
-        if (r < 0)
-                return r;
-        return fs_open_in_root(root_fd, dir, flags | O_DIRECTORY, 0);
+        return mkdir_p_open(root_fd, dir, 0755, flags);
 }
 
 /* data into fd, with its mode and owner, on disk. */
@@ -376,13 +416,16 @@ static int write_atomic_at(int dfd, const char *base, const void *data, size_t l
 
         if (!*base || strchr(base, '/') || streq(base, ".") || streq(base, ".."))
                 return -EINVAL;
-        /* A device, FIFO or socket there is not ours to replace or write into. */
-        if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-            (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode) ||
-             S_ISSOCK(st.st_mode)))
-                return -EINVAL;
-        if (unchanged(dfd, base, data, len, mode, uid, gid))
-                return 0;
+        /* One look at what is there. A device, FIFO or socket is not ours to
+         * replace or write into. Nothing (a first write), or a file of
+         * another size, mode or owner, is replaced without opening it. */
+        if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode) ||
+                    S_ISSOCK(st.st_mode))
+                        return -EINVAL;
+                if (same_kind(&st, len, mode, uid, gid) && unchanged(dfd, base, &st, data, len))
+                        return 0;
+        }
         r = write_temp(dfd, base, data, len, mode, uid, gid, durable, tmp, sizeof(tmp));
         if (r < 0)
                 return r;

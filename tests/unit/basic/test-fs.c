@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/fs.c: everything stays inside the root, writes are atomic. */
 #include <dirent.h>
+#include <stdarg.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
 #include "resolve.h"
@@ -23,6 +25,38 @@ ssize_t __wrap_read(int fd, void *buf, size_t n)
 {
         reads++;
         return __real_read(fd, buf, n);
+}
+
+/* Every open the code under test makes: openat(2) from libc, openat2(2)
+ * through syscall(2). */
+int __real_openat(int dfd, const char *path, int flags, ...);
+int __wrap_openat(int dfd, const char *path, int flags, ...);
+static unsigned opens;
+int __wrap_openat(int dfd, const char *path, int flags, ...)
+{
+        va_list ap;
+        mode_t mode;
+
+        va_start(ap, flags);
+        mode = (flags & (O_CREAT | O_TMPFILE)) ? va_arg(ap, mode_t) : 0;
+        va_end(ap);
+        opens++;
+        return __real_openat(dfd, path, flags, mode);
+}
+long __real_syscall(long nr, ...);
+long __wrap_syscall(long nr, ...);
+long __wrap_syscall(long nr, ...)
+{
+        va_list ap;
+        long a[4];
+
+        va_start(ap, nr);
+        for (int i = 0; i < 4; i++)
+                a[i] = va_arg(ap, long);
+        va_end(ap);
+        if (nr == SYS_openat2)
+                opens++;
+        return __real_syscall(nr, a[0], a[1], a[2], a[3]);
 }
 
 static void test_write_atomic_creates_parents_mode_and_content(void **state)
@@ -65,6 +99,84 @@ static void test_write_atomic_skips_identical_content(void **state)
         /* so is different content of the same size */
         troot_write(&t, "/f", "diff");
         assert_file_eq(&t, "/f", "diff");
+        troot_free(&t);
+}
+
+/* What a write costs in opens: nothing there, or a file that differs in
+ * size, mode or owner, is replaced without opening it (the directory, the
+ * unnamed new file); a file that may hold the same is opened to compare. */
+static void test_write_atomic_opens_only_what_may_be_unchanged(void **state)
+{
+        (void)state;
+        struct troot t;
+        troot_make(&t);
+        troot_write(&t, "/d/f", "one");
+
+        opens = 0; /* new file: the directory, the new file */
+        assert_int_equal(fs_write_atomic(t.fd, "/d/g", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1), 0);
+        assert_int_equal(opens, 2);
+        opens = 0; /* another size */
+        assert_int_equal(fs_write_atomic(t.fd, "/d/f", "three", 5, 0644, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_int_equal(opens, 2);
+        assert_file_eq(&t, "/d/f", "three");
+        opens = 0; /* another mode */
+        assert_int_equal(fs_write_atomic(t.fd, "/d/f", "three", 5, 0600, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_int_equal(opens, 2);
+        assert_int_equal(troot_mode(&t, "/d/f") & 07777, 0600);
+        opens = 0; /* the same size and mode: read to compare, and left alone */
+        assert_int_equal(fs_write_atomic(t.fd, "/d/f", "three", 5, 0600, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_int_equal(opens, 2);
+        opens = 0; /* the same size, other bytes: read, then replaced */
+        assert_int_equal(fs_write_atomic(t.fd, "/d/f", "thre3", 5, 0600, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_int_equal(opens, 3);
+        assert_file_eq(&t, "/d/f", "thre3");
+        troot_free(&t);
+}
+
+/* Missing directories are made from the deepest one there is: one level
+ * missing costs the failed open, the parent, the new directory; each made
+ * with the mode asked; through a root-owned link (/var/run -> /run) as
+ * before. */
+static void test_mkdir_p_starts_from_the_deepest_there(void **state)
+{
+        (void)state;
+        struct troot t;
+        char link[300];
+        troot_make(&t);
+        assert_int_equal(fs_mkdir_p(t.fd, "/run", 0755), 0);
+
+        opens = 0;
+        assert_int_equal(fs_mkdir_p(t.fd, "/run/cloud-init", 0700), 0);
+        assert_int_equal(opens, 3);
+        assert_int_equal(troot_mode(&t, "/run/cloud-init") & 07777, 0700);
+        opens = 0; /* there: one open */
+        assert_int_equal(fs_mkdir_p(t.fd, "/run/cloud-init", 0700), 0);
+        assert_int_equal(opens, 1);
+        /* a write into a missing directory opens it once, made */
+        opens = 0;
+        assert_int_equal(fs_write_atomic(t.fd, "/run/new/f", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_int_equal(opens, 4);
+        assert_file_eq(&t, "/run/new/f", "x");
+        /* several levels, trailing and doubled slashes */
+        assert_int_equal(fs_mkdir_p(t.fd, "//a/b//c/d/", 0750), 0);
+        assert_int_equal(troot_mode(&t, "/a/b/c/d") & 07777, 0750);
+        assert_int_equal(troot_mode(&t, "/a") & 07777, 0750);
+        /* through a trusted link: made at its target, inside the root */
+        (void)snprintf(link, sizeof(link), "%s/var", t.path);
+        assert_int_equal(mkdir(link, 0755), 0);
+        (void)snprintf(link, sizeof(link), "%s/var/run", t.path);
+        assert_int_equal(symlink("/run", link), 0);
+        assert_int_equal(fs_mkdir_p(t.fd, "/var/run/x/y", 0755), 0);
+        assert_true(S_ISDIR(troot_mode(&t, "/run/x/y")));
+        /* a component that is a file, and ".." where one must be made */
+        troot_write(&t, "/file", "x");
+        assert_int_equal(fs_mkdir_p(t.fd, "/file/sub", 0755), -ENOTDIR);
+        assert_int_equal(fs_mkdir_p(t.fd, "/m/../n", 0755), -EINVAL);
         troot_free(&t);
 }
 
@@ -486,6 +598,8 @@ int main(void)
                 cmocka_unit_test(test_link_target_trusted_only),
                 cmocka_unit_test(test_write_atomic_creates_parents_mode_and_content),
                 cmocka_unit_test(test_write_atomic_skips_identical_content),
+                cmocka_unit_test(test_write_atomic_opens_only_what_may_be_unchanged),
+                cmocka_unit_test(test_mkdir_p_starts_from_the_deepest_there),
                 cmocka_unit_test(test_write_atomic_leaves_no_temp_file),
                 cmocka_unit_test(test_write_boot_replaces_without_fsync),
                 cmocka_unit_test(test_absolute_symlink_resolves_inside_root),
