@@ -92,6 +92,8 @@ static void fix_log_perms(const struct boot *b)
                                                "root:root" };
         const struct node *perms = node_get(b->syscfg, "syslog_fix_perms");
         size_t n = !perms ? ELEMENTSOF(builtin) : perms->type == NODE_SEQ ? perms->n : 1;
+        /* the list's names looked up in one read of each database */
+        _cleanup_(passwd_db_done) struct passwd_db db = { .root_fd = b->root_fd };
         int r = 0;
 
         if (perms && perms->type == NODE_NULL)
@@ -106,7 +108,7 @@ static void fix_log_perms(const struct boot *b)
                         r = -EINVAL;
                         continue;
                 }
-                r = passwd_owner(b->root_fd, spec, &uid, &gid);
+                r = passwd_db_owner(&db, spec, &uid, &gid);
                 if (r >= 0)
                         r = log_file_chown(b->output_fd, uid, gid);
                 if (r >= 0)

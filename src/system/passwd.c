@@ -20,30 +20,31 @@ static bool parse_id(const char *s, unsigned long *ret)
         return true;
 }
 
-/* Find name in field 0 of a colon-separated database; return fields 2 and 3
- * and, for passwd, the home directory and shell (fields 5 and 6). */
-static int db_lookup_full(int root_fd, const char *db, const char *name, unsigned long *f2,
-                          unsigned long *f3, char **ret_home, char **ret_shell)
+/* Find name in field 0 of a colon-separated database's text; return fields
+ * 2 and 3 and, for passwd, the home directory and shell (fields 5 and 6).
+ * The text is left as it is: one read serves several lookups. */
+static int text_lookup(const char *data, const char *name, unsigned long *f2, unsigned long *f3,
+                       char **ret_home, char **ret_shell)
 {
-        _cleanup_free_ char *data = NULL;
         size_t nlen = strlen(name);
-        char *line, *save = NULL;
-        int r;
 
-        r = fs_read_file(root_fd, db, DB_MAX, &data, NULL);
-        if (r < 0)
-                return r;
-        for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                char *fields[7] = { 0 };
-                char *p = line;
+        for (const char *p = data; p && *p;) {
+                const char *eol = strchrnul(p, '\n');
+                _cleanup_free_ char *line = NULL;
+                char *fields[7] = { 0 }, *q;
 
-                if (strncmp(line, name, nlen) != 0 || line[nlen] != ':')
+                if (strncmp(p, name, nlen) != 0 || p[nlen] != ':') {
+                        p = *eol ? eol + 1 : NULL;
                         continue;
-                for (int i = 0; i < 7 && p; i++) {
-                        fields[i] = p;
-                        p = strchr(p, ':');
-                        if (p)
-                                *p++ = '\0';
+                }
+                line = q = strndup(p, (size_t)(eol - p));
+                if (!line)
+                        return -ENOMEM;
+                for (int i = 0; i < 7 && q; i++) {
+                        fields[i] = q;
+                        q = strchr(q, ':');
+                        if (q)
+                                *q++ = '\0';
                 }
                 if (!fields[2] || !parse_id(fields[2], f2))
                         return -EBADMSG;
@@ -56,6 +57,17 @@ static int db_lookup_full(int root_fd, const char *db, const char *name, unsigne
                 return 0;
         }
         return -ENOENT;
+}
+
+static int db_lookup_full(int root_fd, const char *db, const char *name, unsigned long *f2,
+                          unsigned long *f3, char **ret_home, char **ret_shell)
+{
+        _cleanup_free_ char *data = NULL;
+        int r = fs_read_file(root_fd, db, DB_MAX, &data, NULL);
+
+        if (r < 0)
+                return r;
+        return text_lookup(data, name, f2, f3, ret_home, ret_shell);
 }
 
 static int db_lookup(int root_fd, const char *db, const char *name, unsigned long *f2,
@@ -104,23 +116,18 @@ bool passwd_name_valid(const char *name)
         return !valid_user_name(name);
 }
 
-int passwd_user(int root_fd, const char *name, uid_t *ret_uid, gid_t *ret_gid)
+/* A user lookup's result r, with the names every system knows: root is uid
+ * 0 on every Linux system, even a tree without /etc/passwd; a number is
+ * itself. */
+static int user_result(int r, const char *name, unsigned long uid, unsigned long gid,
+                       uid_t *ret_uid, gid_t *ret_gid)
 {
-        unsigned long uid, gid;
-        int r = db_lookup(root_fd, "/etc/passwd", name, &uid, &gid);
-
-        /* root is uid 0 on every Linux system, even a tree without /etc/passwd. */
         if (r == -ENOENT && streq(name, "root")) {
-                *ret_uid = 0;
-                if (ret_gid)
-                        *ret_gid = 0;
-                return 0;
-        }
-        if (r == -ENOENT && parse_id(name, &uid)) {
-                *ret_uid = (uid_t)uid;
-                if (ret_gid)
-                        *ret_gid = (gid_t)-1;
-                return 0;
+                uid = gid = 0;
+                r = 0;
+        } else if (r == -ENOENT && parse_id(name, &uid)) {
+                gid = (gid_t)-1;
+                r = 0;
         }
         if (r < 0)
                 return r;
@@ -130,11 +137,8 @@ int passwd_user(int root_fd, const char *name, uid_t *ret_uid, gid_t *ret_gid)
         return 0;
 }
 
-int passwd_group(int root_fd, const char *name, gid_t *ret_gid)
+static int group_result(int r, const char *name, unsigned long gid, gid_t *ret_gid)
 {
-        unsigned long gid;
-        int r = db_lookup(root_fd, "/etc/group", name, &gid, NULL);
-
         if (r == -ENOENT && streq(name, "root")) {
                 gid = 0;
                 r = 0;
@@ -146,12 +150,39 @@ int passwd_group(int root_fd, const char *name, gid_t *ret_gid)
         return 0;
 }
 
-int passwd_owner(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid)
+int passwd_user(int root_fd, const char *name, uid_t *ret_uid, gid_t *ret_gid)
+{
+        unsigned long uid = 0, gid = 0;
+        int r = db_lookup(root_fd, "/etc/passwd", name, &uid, &gid);
+
+        return user_result(r, name, uid, gid, ret_uid, ret_gid);
+}
+
+int passwd_group(int root_fd, const char *name, gid_t *ret_gid)
+{
+        unsigned long gid = 0;
+        int r = db_lookup(root_fd, "/etc/group", name, &gid, NULL);
+
+        return group_result(r, name, gid, ret_gid);
+}
+
+/* The database's text, read on first use (a read error is kept too). */
+static int db_text(int root_fd, const char *path, char **text, int *state)
+{
+        if (*state == 0) {
+                int r = fs_read_file(root_fd, path, DB_MAX, text, NULL);
+                *state = r < 0 ? r : 1;
+        }
+        return *state < 0 ? *state : 0;
+}
+
+int passwd_db_owner(struct passwd_db *db, const char *spec, uid_t *ret_uid, gid_t *ret_gid)
 {
         _cleanup_free_ char *user = strdup(spec);
+        unsigned long id = 0, gid = 0;
         char *group;
         uid_t uid = (uid_t)-1;
-        gid_t gid = (gid_t)-1;
+        gid_t g = (gid_t)-1;
         int r;
 
         if (!user)
@@ -160,16 +191,38 @@ int passwd_owner(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid)
         if (group)
                 *group++ = '\0';
         if (*user) {
-                r = passwd_user(root_fd, user, &uid, NULL);
+                r = db_text(db->root_fd, "/etc/passwd", &db->passwd, &db->passwd_state);
+                if (r >= 0)
+                        r = text_lookup(db->passwd, user, &id, &gid, NULL, NULL);
+                r = user_result(r, user, id, gid, &uid, NULL);
                 if (r < 0)
                         return r;
         }
         if (group && *group) {
-                r = passwd_group(root_fd, group, &gid);
+                r = db_text(db->root_fd, "/etc/group", &db->group, &db->group_state);
+                if (r >= 0)
+                        r = text_lookup(db->group, group, &gid, NULL, NULL, NULL);
+                r = group_result(r, group, gid, &g);
                 if (r < 0)
                         return r == -ENOENT ? -ESRCH : r;
         }
         *ret_uid = uid;
-        *ret_gid = gid;
+        *ret_gid = g;
         return 0;
+}
+
+void passwd_db_done(struct passwd_db *db)
+{
+        free(db->passwd);
+        free(db->group);
+        *db = (struct passwd_db){ .root_fd = db->root_fd };
+}
+
+int passwd_owner(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid)
+{
+        struct passwd_db db = { .root_fd = root_fd };
+        int r = passwd_db_owner(&db, spec, ret_uid, ret_gid);
+
+        passwd_db_done(&db);
+        return r;
 }

@@ -28,3 +28,13 @@ bool passwd_name_valid(const char *name);
 
 /* Resolve "user:group", "user" or "user:" (group stays -1 unless given). */
 int passwd_owner(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid);
+/* The same for a series of specs (syslog_fix_perms' list): /etc/passwd and
+ * /etc/group are each read once, on first use, and kept until
+ * passwd_db_done(). Start with { .root_fd = root_fd }. */
+struct passwd_db {
+        int root_fd;
+        char *passwd, *group;
+        int passwd_state, group_state; /* 0 unread, 1 read, or the read's error */
+};
+int passwd_db_owner(struct passwd_db *db, const char *spec, uid_t *ret_uid, gid_t *ret_gid);
+void passwd_db_done(struct passwd_db *db);
