@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -356,3 +357,23 @@ static inline void assert_node_same(const struct node *a, const struct node *b, 
         if (!node_same(a, b))
                 fail_msg("%s: the trees differ", where);
 }
+
+/* For a test linked with -Wl,--wrap=syscall: defines the wrapper, which
+ * counts in counter (an unsigned) the openat2(2) calls that go through
+ * syscall(2), as fs_open_in_root()'s do, and makes every call. */
+#define TEST_COUNT_OPENAT2(counter)                                                                \
+        long __real_syscall(long nr, ...);                                                         \
+        long __wrap_syscall(long nr, ...);                                                         \
+        long __wrap_syscall(long nr, ...)                                                          \
+        {                                                                                          \
+                va_list ap;                                                                        \
+                long a[4];                                                                         \
+                                                                                                   \
+                va_start(ap, nr);                                                                  \
+                for (int i = 0; i < 4; i++)                                                        \
+                        a[i] = va_arg(ap, long);                                                   \
+                va_end(ap);                                                                        \
+                if (nr == SYS_openat2)                                                             \
+                        (counter)++;                                                               \
+                return __real_syscall(nr, a[0], a[1], a[2], a[3]);                                 \
+        }

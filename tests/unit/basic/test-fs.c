@@ -43,21 +43,7 @@ int __wrap_openat(int dfd, const char *path, int flags, ...)
         opens++;
         return __real_openat(dfd, path, flags, mode);
 }
-long __real_syscall(long nr, ...);
-long __wrap_syscall(long nr, ...);
-long __wrap_syscall(long nr, ...)
-{
-        va_list ap;
-        long a[4];
-
-        va_start(ap, nr);
-        for (int i = 0; i < 4; i++)
-                a[i] = va_arg(ap, long);
-        va_end(ap);
-        if (nr == SYS_openat2)
-                opens++;
-        return __real_syscall(nr, a[0], a[1], a[2], a[3]);
-}
+TEST_COUNT_OPENAT2(opens)
 
 static void test_write_atomic_creates_parents_mode_and_content(void **state)
 {

@@ -1,29 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of src/system/passwd.c: names looked up in the target's databases,
  * the names every system knows, and one read of each database for a list. */
-#include <stdarg.h>
-#include <sys/syscall.h>
-
 #include "testlib.h"
 #include "passwd.h"
 
 /* The files opened: fs_read_file() opens through openat2(2). */
-long __real_syscall(long nr, ...);
-long __wrap_syscall(long nr, ...);
 static unsigned opens;
-long __wrap_syscall(long nr, ...)
-{
-        va_list ap;
-        long a[4];
-
-        va_start(ap, nr);
-        for (int i = 0; i < 4; i++)
-                a[i] = va_arg(ap, long);
-        va_end(ap);
-        if (nr == SYS_openat2)
-                opens++;
-        return __real_syscall(nr, a[0], a[1], a[2], a[3]);
-}
+TEST_COUNT_OPENAT2(opens)
 
 #define PASSWD                                                                                     \
         "debian:x:1000:1000:Debian:/home/debian:/bin/bash\n"                                       \
