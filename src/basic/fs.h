@@ -37,9 +37,11 @@ int fs_write_atomic_at(int dfd, const char *name, const void *data, size_t len, 
                        uid_t uid, gid_t gid);
 /* fs_write_atomic() of a file whose text is about this boot only
  * (status.json, result.json, boot-finished: the next boot removes or
- * rewrites it): still replaced whole by a rename, so a reader sees the old
- * text or the new, but not fsync'd. Surviving a crash is worth nothing for
- * it, and its two fsyncs were most of a provisioned stage's time on a disk. */
+ * rewrites it): still replaced whole, so a reader sees the old text or the
+ * new, but not fsync'd. Surviving a crash is worth nothing for it, and its
+ * two fsyncs were most of a provisioned stage's time on a disk. An old
+ * file is swapped out (renameat2 RENAME_EXCHANGE) and unlinked rather than
+ * renamed over, which on ext4 would write the new data out at once. */
 int fs_write_boot(int root_fd, const char *path, const void *data, size_t len, mode_t mode);
 /* fs_write_atomic() of a buffer's contents, refused with the buffer's error
  * when an append to it failed (buf_error()): a text that could not be built

@@ -27,6 +27,17 @@ ssize_t __wrap_read(int fd, void *buf, size_t n)
         return __real_read(fd, buf, n);
 }
 
+/* Swaps: renameat2(2) with RENAME_EXCHANGE. */
+int __real_renameat2(int ofd, const char *o, int nfd, const char *n, unsigned flags);
+int __wrap_renameat2(int ofd, const char *o, int nfd, const char *n, unsigned flags);
+static unsigned swaps;
+int __wrap_renameat2(int ofd, const char *o, int nfd, const char *n, unsigned flags)
+{
+        if (flags & RENAME_EXCHANGE)
+                swaps++;
+        return __real_renameat2(ofd, o, nfd, n, flags);
+}
+
 /* Every open the code under test makes: openat(2) from libc, openat2(2)
  * through syscall(2). */
 int __real_openat(int dfd, const char *path, int flags, ...);
@@ -195,7 +206,10 @@ static void test_write_boot_replaces_without_fsync(void **state)
         (void)state;
         struct troot t;
         struct stat a, b;
-        char path[300];
+        char path[300], buf[16];
+        struct dirent *de;
+        DIR *d;
+        int old;
         troot_make(&t);
         (void)snprintf(path, sizeof(path), "%s/var/lib/cloud/data/status.json", t.path);
 
@@ -210,14 +224,47 @@ static void test_write_boot_replaces_without_fsync(void **state)
         assert_file_eq(&t, "/var/lib/cloud/data/status.json", "one\n");
         assert_int_equal(troot_mode(&t, "/var/lib/cloud/data/status.json") & 07777, 0644);
         assert_int_equal(stat(path, &a), 0);
+        old = open(path, O_RDONLY | O_CLOEXEC);
+        assert_true(old >= 0);
+        swaps = 0;
         assert_int_equal(fs_write_boot(t.fd, "/var/lib/cloud/data/status.json", "two!\n", 5, 0600),
                          0);
         assert_file_eq(&t, "/var/lib/cloud/data/status.json", "two!\n");
         assert_int_equal(troot_mode(&t, "/var/lib/cloud/data/status.json") & 07777, 0600);
-        /* a rename put a new file in place: never written through */
+        /* a new file was swapped in, never written through: the old one,
+         * whole, is unlinked, and no temporary name is left */
+        assert_int_equal(swaps, 1);
         assert_int_equal(stat(path, &b), 0);
         assert_int_not_equal(a.st_ino, b.st_ino);
+        assert_int_equal(fstat(old, &b), 0);
+        assert_int_equal(b.st_nlink, 0);
+        assert_int_equal(pread(old, buf, sizeof(buf), 0), 4);
+        assert_memory_equal(buf, "one\n", 4);
+        (void)close(old);
+        (void)snprintf(path, sizeof(path), "%s/var/lib/cloud/data", t.path);
+        d = opendir(path);
+        assert_non_null(d);
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.')
+                        assert_string_equal(de->d_name, "status.json");
+                else
+                        assert_true(streq(de->d_name, ".") || streq(de->d_name, ".."));
+        closedir(d);
         assert_int_equal(fsyncs, 0);
+        /* a durable write renames (its data is on disk already); a file of
+         * one boot over a directory or a symlink is not swapped with it */
+        assert_int_equal(fs_write_atomic(t.fd, "/durable", "e", 1, 0644, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_file_eq(&t, "/durable", "e");
+        assert_int_equal(fs_mkdir_p(t.fd, "/adir", 0755), 0);
+        assert_int_equal(fs_write_boot(t.fd, "/adir", "x", 1, 0644), -EISDIR);
+        assert_true(S_ISDIR(troot_mode(&t, "/adir")));
+        (void)snprintf(path, sizeof(path), "%s/alink", t.path);
+        assert_int_equal(symlink("durable", path), 0);
+        assert_int_equal(fs_write_boot(t.fd, "/alink", "y", 1, 0644), 0);
+        assert_file_eq(&t, "/alink", "y");
+        assert_file_eq(&t, "/durable", "e");
+        assert_int_equal(swaps, 1);
         /* the rules of fs_write_atomic hold: a FIFO is not written into */
         (void)snprintf(path, sizeof(path), "%s/fifo", t.path);
         assert_int_equal(mkfifo(path, 0644), 0);
