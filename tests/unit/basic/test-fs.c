@@ -111,25 +111,25 @@ static void test_write_atomic_opens_only_what_may_be_unchanged(void **state)
 
         opens = 0; /* new file: the directory, the new file */
         assert_int_equal(fs_write_atomic(t.fd, "/d/g", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1), 0);
-        assert_int_equal(opens, 2);
+        assert_opens(opens, 2);
         opens = 0; /* another size */
         assert_int_equal(fs_write_atomic(t.fd, "/d/f", "three", 5, 0644, FS_NO_OWNER, (gid_t)-1),
                          0);
-        assert_int_equal(opens, 2);
+        assert_opens(opens, 2);
         assert_file_eq(&t, "/d/f", "three");
         opens = 0; /* another mode */
         assert_int_equal(fs_write_atomic(t.fd, "/d/f", "three", 5, 0600, FS_NO_OWNER, (gid_t)-1),
                          0);
-        assert_int_equal(opens, 2);
+        assert_opens(opens, 2);
         assert_int_equal(troot_mode(&t, "/d/f") & 07777, 0600);
         opens = 0; /* the same size and mode: read to compare, and left alone */
         assert_int_equal(fs_write_atomic(t.fd, "/d/f", "three", 5, 0600, FS_NO_OWNER, (gid_t)-1),
                          0);
-        assert_int_equal(opens, 2);
+        assert_opens(opens, 2);
         opens = 0; /* the same size, other bytes: read, then replaced */
         assert_int_equal(fs_write_atomic(t.fd, "/d/f", "thre3", 5, 0600, FS_NO_OWNER, (gid_t)-1),
                          0);
-        assert_int_equal(opens, 3);
+        assert_opens(opens, 3);
         assert_file_eq(&t, "/d/f", "thre3");
         troot_free(&t);
 }
@@ -148,16 +148,16 @@ static void test_mkdir_p_starts_from_the_deepest_there(void **state)
 
         opens = 0;
         assert_int_equal(fs_mkdir_p(t.fd, "/run/cloud-init", 0700), 0);
-        assert_int_equal(opens, 3);
+        assert_opens(opens, 3);
         assert_int_equal(troot_mode(&t, "/run/cloud-init") & 07777, 0700);
         opens = 0; /* there: one open */
         assert_int_equal(fs_mkdir_p(t.fd, "/run/cloud-init", 0700), 0);
-        assert_int_equal(opens, 1);
+        assert_opens(opens, 1);
         /* a write into a missing directory opens it once, made */
         opens = 0;
         assert_int_equal(fs_write_atomic(t.fd, "/run/new/f", "x", 1, 0644, FS_NO_OWNER, (gid_t)-1),
                          0);
-        assert_int_equal(opens, 4);
+        assert_opens(opens, 4);
         assert_file_eq(&t, "/run/new/f", "x");
         /* several levels, trailing and doubled slashes */
         assert_int_equal(fs_mkdir_p(t.fd, "//a/b//c/d/", 0750), 0);

@@ -94,7 +94,7 @@ static void test_db_reads_each_database_once(void **state)
         opens = 0;
         for (size_t i = 0; i < ELEMENTSOF(specs); i++)
                 r[i] = passwd_db_owner(&db, specs[i], &u, &g);
-        assert_int_equal(opens, 2);
+        assert_opens(opens, 2);
         assert_int_equal(r[0], -ENOENT);
         assert_int_equal(r[1], -ENOENT);
         assert_int_equal(r[2], 0);
@@ -105,7 +105,7 @@ static void test_db_reads_each_database_once(void **state)
         assert_int_equal(passwd_db_owner(&db, "debian:debian", &u, &g), 0);
         assert_int_equal(u, 1000);
         assert_int_equal(g, 1000);
-        assert_int_equal(opens, 2);
+        assert_opens(opens, 2);
         passwd_db_done(&db);
         assert_null(db.passwd);
         assert_int_equal(db.root_fd, t.fd);
@@ -116,7 +116,7 @@ static void test_db_reads_each_database_once(void **state)
         assert_int_equal(passwd_db_owner(&db, "debian:wheel", &u, &g), -ESRCH);
         assert_int_equal(passwd_db_owner(&db, "debian:root", &u, &g), 0);
         assert_int_equal(g, 0);
-        assert_int_equal(opens, 2);
+        assert_opens(opens, 2);
         passwd_db_done(&db);
         troot_free(&t);
 }
