@@ -856,6 +856,10 @@ int stage_init(const struct boot_opts *o, bool local)
                 (void)fs_unlink(b.root_fd, MODEL_RUN);
                 /* nor does a datasource's configuration (cloud-init purges its cache) */
                 (void)fs_unlink(b.root_fd, DS_CONFIG_RUN);
+                /* nor the last boot's boot-finished: what polls it waits for
+                 * this boot's, which the final stage writes (cloud-init's
+                 * purge_cache removes it here too) */
+                (void)fs_unlink(b.root_fd, CLOUD_DIR "/instance/boot-finished");
         }
         (void)status_stage_begin(b.root_fd, b.stage);
 

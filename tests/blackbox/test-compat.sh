@@ -92,8 +92,13 @@ awk '/s \(/ { gsub(/s$/, "", $1); if (prev != "" && $1 + 0 > prev + 0) bad = 1; 
 ci analyze dump >"$OUT" || fail "analyze dump"
 grep -q '"name": "init/config-write_files"' "$OUT" || fail "analyze dump names"
 grep -q '"event_type": "finish"' "$OUT" || fail "analyze dump event types"
-# a second boot is a second record; -i reads another file
+# a second boot is a second record; -i reads another file. Its init-local
+# removes the first boot's boot-finished, as cloud-init's does, and its
+# final stage writes it again.
 for stage in "init --local" "init"; do ci $stage >/dev/null 2>&1; done
+[ ! -e "$R/var/lib/cloud/instances/compat-1/boot-finished" ] || fail "init-local left the last boot's boot-finished"
+for stage in "modules --mode config" "modules --mode final"; do ci $stage >/dev/null 2>&1; done
+[ -f "$R/var/lib/cloud/instances/compat-1/boot-finished" ] || fail "boot-finished after the second boot"
 ci analyze show -i "$R/var/log/cloud-init.log" >"$OUT"
 grep -q "^2 boot records analyzed" "$OUT" || fail "two boots give two records"
 set +e
