@@ -437,12 +437,9 @@ static int write_atomic_at(int dfd, const char *base, const void *data, size_t l
          * for status.json, which the next stage replaces again. Readers
          * still see the old file or the new, never none. Where the file
          * system cannot swap, or the old file is gone meanwhile, a rename. */
-        if (!durable && old_file && renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) == 0) {
-                (void)unlinkat(dfd, tmp, 0);
-                test_hook_after_write();
-                return 0;
-        }
-        if (renameat(dfd, tmp, dfd, base) < 0) {
+        if (!durable && old_file && renameat2(dfd, tmp, dfd, base, RENAME_EXCHANGE) == 0)
+                (void)unlinkat(dfd, tmp, 0); /* the old file, under the temporary name now */
+        else if (renameat(dfd, tmp, dfd, base) < 0) {
                 r = -errno;
                 if (r == -EBUSY)
                         r = write_in_place(dfd, base, data, len, mode, uid, gid, durable);
