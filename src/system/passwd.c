@@ -179,7 +179,7 @@ static int db_text(int root_fd, const char *path, char **text, int *state)
 int passwd_db_owner(struct passwd_db *db, const char *spec, uid_t *ret_uid, gid_t *ret_gid)
 {
         _cleanup_free_ char *user = strdup(spec);
-        unsigned long id = 0, gid = 0;
+        unsigned long id = 0, primary = 0, gid = 0;
         char *group;
         uid_t uid = (uid_t)-1;
         gid_t g = (gid_t)-1;
@@ -193,8 +193,8 @@ int passwd_db_owner(struct passwd_db *db, const char *spec, uid_t *ret_uid, gid_
         if (*user) {
                 r = db_text(db->root_fd, "/etc/passwd", &db->passwd, &db->passwd_state);
                 if (r >= 0)
-                        r = text_lookup(db->passwd, user, &id, &gid, NULL, NULL);
-                r = user_result(r, user, id, gid, &uid, NULL);
+                        r = text_lookup(db->passwd, user, &id, &primary, NULL, NULL);
+                r = user_result(r, user, id, primary, &uid, NULL);
                 if (r < 0)
                         return r;
         }
