@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         static const char *const specs[] = { "syslog:adm", "root:adm", "root:wheel", "root:root",
                                              "1000:1000",  ":adm",     "root:",      "" };
-        static const char *const dirs[] = { "etc", NULL };
+        static const char *const dirs[] = { "/etc", NULL };
         int root_fd = fuzz_root(dirs);
         struct passwd_db db = { .root_fd = root_fd };
         struct passwd_entry e;

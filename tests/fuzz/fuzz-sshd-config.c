@@ -9,7 +9,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-        static const char *const dirs[] = { "etc", "etc/ssh", "etc/ssh/sshd_config.d", NULL };
+        static const char *const dirs[] = { "/etc/ssh/sshd_config.d", NULL };
         int root_fd = fuzz_root(dirs);
         char *value = NULL;
 

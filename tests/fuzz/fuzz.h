@@ -40,8 +40,8 @@ static inline char *fuzz_str(const uint8_t *data, size_t size)
 }
 
 /* The target root of a process's inputs, for parsers that read files in it:
- * made on first use with the directories dirs (NULL-ended, parents first),
- * removed with what is in it at exit (remove). Returns its fd. */
+ * made on first use with the directories dirs (NULL-ended, with their
+ * parents), removed with what is in it at exit (remove). Returns its fd. */
 static inline int fuzz_root_op(const char *const *dirs, bool remove)
 {
         static char path[] = "/tmp/fuzz-root.XXXXXX";
@@ -57,11 +57,11 @@ static inline int fuzz_root_op(const char *const *dirs, bool remove)
         if (fd < 0) {
                 if (!mkdtemp(path))
                         abort();
-                fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                fd = fs_open_root(path);
                 if (fd < 0)
                         abort();
                 for (; dirs && *dirs; dirs++)
-                        if (mkdirat(fd, *dirs, 0755) < 0)
+                        if (fs_mkdir_p(fd, *dirs, 0755) < 0)
                                 abort();
         }
         return fd;
