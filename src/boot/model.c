@@ -47,8 +47,8 @@ uint64_t model_key_add(uint64_t key, const void *data, size_t len)
 {
         /* the length too, so that ("ab","c") and ("a","bc") differ */
         uint64_t l = len;
-        key = fnv1a64(key, &l, sizeof(l));
-        return len ? fnv1a64(key, data, len) : key;
+        key = digest64(key, &l, sizeof(l));
+        return len ? digest64(key, data, len) : key;
 }
 
 int model_add_diag_lines(struct model *m, char *lines)
@@ -94,7 +94,7 @@ uint64_t model_digest(uint64_t key, const void *payload, size_t len)
 
         for (unsigned i = 0; i < 8; i++)
                 k[i] = (uint8_t)(key >> (8 * i));
-        return fnv1a64(fnv1a64(FNV1A64_INIT, k, sizeof(k)), payload, len);
+        return digest64(digest64(FNV1A64_INIT, k, sizeof(k)), payload, len);
 }
 
 /* Encoding. Errors are sticky: checked once at the end. */

@@ -154,8 +154,8 @@ int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest, boo
         /* cloudboot's version and its built-in defaults count: the stored
          * parse outlives the boot, and another version may parse or merge
          * the same bytes otherwise */
-        uint64_t digest = fnv1a64(fnv1a64(FNV1A64_INIT, PACKAGE_VERSION, sizeof(PACKAGE_VERSION)),
-                                  builtin_defaults, sizeof(builtin_defaults));
+        uint64_t digest = digest64(digest64(FNV1A64_INIT, PACKAGE_VERSION, sizeof(PACKAGE_VERSION)),
+                                   builtin_defaults, sizeof(builtin_defaults));
         _cleanup_node_ struct node *cfg = NULL;
         struct cfg_file *files = NULL;
         struct model cached;
@@ -187,9 +187,10 @@ int syscfg_load_digest(int root_fd, struct node **ret, uint64_t *ret_digest, boo
                 f->r = fs_read_file(root_fd, f->path, f->max, &f->data, &f->len);
                 total += f->r >= 0 ? f->len : 0;
                 /* an absent file counts as its name alone */
-                digest = fnv1a64(digest, f->path, strlen(f->path) + 1);
+                digest = digest64(digest, f->path, strlen(f->path) + 1);
                 if (f->r >= 0)
-                        digest = fnv1a64(fnv1a64(digest, &f->len, sizeof(f->len)), f->data, f->len);
+                        digest = digest64(digest64(digest, &f->len, sizeof(f->len)), f->data,
+                                          f->len);
         }
         /* Parsed once per change of the files: the stage that parsed them
          * stores the tree (positions kept) and what its parse warned under

@@ -158,6 +158,49 @@ static void test_buf_steal_of_nothing_is_an_empty_string(void **state)
         free(s);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+        uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+        return x < y ? -1 : x > y;
+}
+
+/* digest64() tells apart what a stored model must not be mistaken for:
+ * every one-byte change of a 20-byte text (in the words and in the tail)
+ * and every length of it, a trailing NUL included, gives a digest of its
+ * own. */
+static void test_digest64_tells_changes_apart(void **state)
+{
+        (void)state;
+        enum { LEN = 20, N = LEN * 255 + LEN + 2 };
+        uint64_t *d = calloc(N, sizeof(*d));
+        char text[LEN + 1] = "abcdefghijklmnopqrst";
+        size_t n = 0;
+
+        assert_non_null(d);
+        d[n++] = digest64(FNV1A64_INIT, text, LEN);
+        for (size_t i = 0; i < LEN; i++)
+                for (unsigned v = 1; v < 256; v++) {
+                        char t[LEN];
+                        memcpy(t, text, LEN);
+                        t[i] = (char)(t[i] ^ v);
+                        d[n++] = digest64(FNV1A64_INIT, t, LEN);
+                }
+        for (size_t l = 0; l < LEN; l++)
+                d[n++] = digest64(FNV1A64_INIT, text, l);
+        text[LEN] = '\0';
+        d[n++] = digest64(FNV1A64_INIT, text, LEN + 1); /* one NUL more */
+        assert_int_equal(n, N);
+        qsort(d, n, sizeof(*d), cmp_u64);
+        for (size_t i = 1; i < n; i++)
+                if (d[i] == d[i - 1])
+                        fail_msg("two inputs share the digest %016llx", (unsigned long long)d[i]);
+        /* the same bytes give the same digest, whatever their alignment */
+        char buf[LEN + 8];
+        memcpy(buf + 3, text, LEN);
+        assert_true(digest64(FNV1A64_INIT, buf + 3, LEN) == digest64(FNV1A64_INIT, text, LEN));
+        free(d);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -169,6 +212,7 @@ int main(void)
                 cmocka_unit_test(test_gzip_decodes),
                 cmocka_unit_test(test_gzip_bomb_is_bounded),
                 cmocka_unit_test(test_buf_steal_of_nothing_is_an_empty_string),
+                cmocka_unit_test(test_digest64_tells_changes_apart),
         };
         return cmocka_run_group_tests_name("codec", tests, NULL, NULL);
 }
