@@ -2,6 +2,7 @@
 /* JSON writer (see json.h). */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,34 @@ static char *ci_b64_text(const char *s, size_t len)
         return text;
 }
 
+static bool plain(unsigned char c)
+{
+        return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
+/* Where the bytes from i on that go out as they are end: eight at a time
+ * while no byte of the eight is a control character, DEL, '"' or '\\' (the
+ * tests below are exact for "any byte of the word"), then byte by byte. */
+static size_t plain_end(const char *s, size_t i, size_t len)
+{
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+
+        for (; len - i >= 8; i += 8) {
+                uint64_t w, q, bs, del;
+                memcpy(&w, s + i, 8);
+                q = w ^ (ones * '"');
+                bs = w ^ (ones * '\\');
+                del = w ^ (ones * 0x7f);
+                if ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((bs - ones) & ~bs) |
+                     ((del - ones) & ~del)) &
+                    high)
+                        break;
+        }
+        while (i < len && plain((unsigned char)s[i]))
+                i++;
+        return i;
+}
+
 static int write_string(struct buf *b, const char *s, size_t len, bool binary)
 {
         int r;
@@ -34,16 +63,14 @@ static int write_string(struct buf *b, const char *s, size_t len, bool binary)
         r = buf_putc(b, '"');
         /* runs that need no escape are appended whole: a byte at a time was
          * a third of a provisioned init-local's instructions */
-        for (size_t i = 0, run = 0; i <= len && r >= 0; i++) {
-                unsigned char c = i < len ? (unsigned char)s[i] : 0;
-                if (i < len && c >= 0x20 && c != 0x7f && c != '"' && c != '\\')
-                        continue;
-                if (i > run)
-                        r = buf_append(b, s + run, i - run);
-                run = i + 1;
-                if (i == len || r < 0)
+        for (size_t i = 0; r >= 0; i++) {
+                size_t end = plain_end(s, i, len);
+                if (end > i)
+                        r = buf_append(b, s + i, end - i);
+                if (end == len || r < 0)
                         break;
-                switch (c) {
+                i = end;
+                switch (s[i]) {
                 case '"':
                         r = buf_puts(b, "\\\"");
                         break;
@@ -60,7 +87,7 @@ static int write_string(struct buf *b, const char *s, size_t len, bool binary)
                         r = buf_puts(b, "\\r");
                         break;
                 default:
-                        r = buf_printf(b, "\\u%04x", c);
+                        r = buf_printf(b, "\\u%04x", (unsigned char)s[i]);
                 }
         }
         return r < 0 ? r : buf_putc(b, '"');

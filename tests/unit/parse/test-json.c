@@ -201,6 +201,68 @@ static void test_floats_as_python_writes_them(void **state)
         buf_free(&b);
 }
 
+/* Each byte that JSON escapes, at each place in and around a word of eight
+ * (json_write() scans eight bytes at a time), in a run of plain text
+ * and next to bytes above 0x7f: the text is what one escape at a time
+ * gives, and json-c reads back the very bytes. */
+static void test_escapes_at_every_offset(void **state)
+{
+        (void)state;
+        static const char specials[] = { '"', '\\', '\n', '\t', '\r', 0x01, 0x1f, 0x7f, 0x00 };
+        static const char *const escaped[] = { "\\\"",    "\\\\",    "\\n",     "\\t",    "\\r",
+                                               "\\u0001", "\\u001f", "\\u007f", "\\u0000" };
+
+        for (size_t k = 0; k < sizeof(specials); k++)
+                for (size_t at = 0; at < 20; at++) {
+                        char in[24], want[64];
+                        struct buf b = BUF_INIT(1u << 12);
+                        struct node *n, *back = NULL;
+                        struct yaml_error err;
+                        size_t len = 21;
+
+                        memset(in, 'a', len);
+                        in[len - 1] = (char)0xc3; /* one é after the special */
+                        in[len] = (char)0xa9;
+                        len++;
+                        in[at] = specials[k];
+                        (void)snprintf(want, sizeof(want), "\"%.*s%s%.*s\xc3\xa9\"", (int)at,
+                                       "aaaaaaaaaaaaaaaaaaaa", escaped[k], (int)(19 - at),
+                                       "aaaaaaaaaaaaaaaaaaaa");
+                        n = node_new_strn(in, len);
+                        assert_non_null(n);
+                        assert_int_equal(json_write(&b, n, 0), 0);
+                        assert_string_equal(b.data, want);
+                        assert_int_equal(json_load(b.data, b.len, "t.json", &back, &err), 0);
+                        assert_int_equal(back->len, len);
+                        assert_memory_equal(back->str, in, len);
+                        node_free(back);
+                        node_free(n);
+                        buf_free(&b);
+                }
+}
+
+/* Bytes that are not UTF-8 anywhere in a long ASCII run (the check skips
+ * ASCII eight bytes at a time) make the string ci-b64 text. */
+static void test_bad_utf8_at_every_offset(void **state)
+{
+        (void)state;
+        for (size_t at = 0; at < 20; at++) {
+                char in[20];
+                struct buf b = BUF_INIT(1u << 12);
+                struct node *n;
+
+                memset(in, 'a', sizeof(in));
+                in[at] = (char)0xff;
+                n = node_new_strn(in, sizeof(in));
+                assert_non_null(n);
+                assert_int_equal(json_write(&b, n, 0), 0);
+                if (!startswith(b.data, "\"ci-b64:"))
+                        fail_msg("offset %zu: %s", at, b.data);
+                node_free(n);
+                buf_free(&b);
+        }
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -211,6 +273,8 @@ int main(void)
                 cmocka_unit_test(test_depth_is_bounded),
                 cmocka_unit_test(test_reread_is_what_reading_back_gives),
                 cmocka_unit_test(test_floats_as_python_writes_them),
+                cmocka_unit_test(test_escapes_at_every_offset),
+                cmocka_unit_test(test_bad_utf8_at_every_offset),
         };
         return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
