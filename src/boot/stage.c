@@ -59,12 +59,26 @@ struct boot {
         char *cmdline; /* /proc/cmdline, read once (NULL: unreadable) */
 };
 
+/* A stage's trees and model, kept from boot_done() to the exit that follows
+ * it: freed node by node they were 4-5% of a provisioned stage's
+ * instructions, for memory the exit gives back whole. Held here, where a
+ * leak checker sees them reachable; a second boot in the same process
+ * frees the first one's. */
+static struct {
+        struct node *syscfg, *cfg;
+        struct model model;
+} kept;
+
 static void boot_done(struct boot *b)
 {
-        node_free(b->syscfg);
-        node_free(b->cfg);
+        node_free(kept.syscfg);
+        node_free(kept.cfg);
+        model_done(&kept.model);
+        kept.syscfg = TAKE_PTR(b->syscfg);
+        kept.cfg = TAKE_PTR(b->cfg);
+        kept.model = b->model;
+        b->model = (struct model){ 0 };
         instance_done(&b->inst);
-        model_done(&b->model);
         free(b->cmdline);
         exec_set_output(-1);
         if (b->output_fd >= 0)
