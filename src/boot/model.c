@@ -404,12 +404,6 @@ static struct node *get_node(struct dec *d, unsigned depth)
                 d->bad = true;
                 return NULL;
         }
-        n = node_new((enum node_type)(t & 0x7f));
-        if (!n) {
-                d->bad = true;
-                return NULL;
-        }
-        n->binary = t & 0x80;
         line = get_varint(d);
         col = get_varint(d);
         file = get_varint(d);
@@ -417,20 +411,21 @@ static struct node *get_node(struct dec *d, unsigned depth)
                 d->bad = true;
                 return NULL;
         }
-        n->line = (uint32_t)line;
-        n->col = (uint32_t)col;
-        n->file = file ? d->names[file - 1] : NULL;
+        /* a scalar's text in its node's allocation, as the parsers make it */
         if (get_u8(d)) {
                 size_t len;
                 const char *s = get_bytes(d, &len);
-                if (!s || !(n->str = malloc(len + 1))) {
-                        d->bad = true;
-                        return NULL;
-                }
-                memcpy(n->str, s, len);
-                n->str[len] = 0;
-                n->len = len;
+                n = s ? node_new_scalar((enum node_type)(t & 0x7f), s, len) : NULL;
+        } else
+                n = node_new((enum node_type)(t & 0x7f));
+        if (!n || d->bad) {
+                d->bad = true;
+                return NULL;
         }
+        n->binary = t & 0x80;
+        n->line = (uint32_t)line;
+        n->col = (uint32_t)col;
+        n->file = file ? d->names[file - 1] : NULL;
         switch (n->type) {
         case NODE_BOOL:
                 n->b = get_u8(d) != 0;
@@ -450,6 +445,12 @@ static struct node *get_node(struct dec *d, unsigned depth)
                         d->bad = true;
                         return NULL;
                 }
+                /* the array at its size, not grown by doubling */
+                if (count && !(n->items = malloc(count * sizeof(*n->items)))) {
+                        d->bad = true;
+                        return NULL;
+                }
+                n->cap = count;
                 for (uint64_t i = 0; i < count; i++)
                         if (node_append(n, get_node(d, depth + 1)) < 0) {
                                 d->bad = true;

@@ -264,7 +264,7 @@ static char *inline_str(struct node *n)
         return (char *)(n + 1);
 }
 
-static struct node *new_scalar(enum node_type type, const char *s, size_t len)
+struct node *node_new_scalar(enum node_type type, const char *s, size_t len)
 {
         struct node *n;
 
@@ -281,7 +281,7 @@ static struct node *new_scalar(enum node_type type, const char *s, size_t len)
 
 struct node *node_new_strn(const char *s, size_t len)
 {
-        return new_scalar(NODE_STR, s, len);
+        return node_new_scalar(NODE_STR, s, len);
 }
 
 void node_take_strn(struct node *n, char *s, size_t len)
@@ -342,7 +342,7 @@ struct node *node_copy(const struct node *n)
         if (!n)
                 return NULL;
         if (n->str) {
-                c = new_scalar(n->type, n->str, n->len);
+                c = node_new_scalar(n->type, n->str, n->len);
                 if (!c)
                         return NULL;
                 c->binary = n->binary;

@@ -41,6 +41,8 @@ struct node {
 struct node *node_new(enum node_type type);
 struct node *node_new_str(const char *s);
 struct node *node_new_strn(const char *s, size_t len);
+/* A node of any type with the text s (len bytes), in one allocation. */
+struct node *node_new_scalar(enum node_type type, const char *s, size_t len);
 struct node *node_new_int(long long v);
 struct node *node_new_bool(bool v);
 struct node *node_free(struct node *n);
