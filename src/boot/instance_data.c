@@ -12,6 +12,7 @@
 #include "instance_data.h"
 #include "json.h"
 #include "log.h"
+#include "model.h"
 #include "state.h"
 #include "syscfg.h"
 #include "utf8.h"
@@ -512,13 +513,24 @@ int instance_data_redact(struct node *doc)
         return r;
 }
 
+static int render_json(const struct node *n, struct buf *b)
+{
+        int r;
+
+        *b = BUF_INIT(64u * 1024 * 1024);
+        r = json_write(b, n, 1);
+        if (r >= 0)
+                r = buf_putc(b, '\n');
+        if (r < 0)
+                buf_free_secret(b);
+        return r;
+}
+
 static int write_json(int root_fd, const char *path, const struct node *n, mode_t mode)
 {
-        struct buf b = BUF_INIT(64u * 1024 * 1024);
-        int r = json_write(&b, n, 1);
+        struct buf b;
+        int r = render_json(n, &b);
 
-        if (r >= 0)
-                r = buf_putc(&b, '\n');
         if (r >= 0)
                 r = fs_write_buf(root_fd, path, &b, mode, FS_NO_OWNER, (gid_t)-1);
         buf_free_secret(&b);
@@ -548,13 +560,146 @@ int state_write_combined_config(int root_fd, const struct node *cfg)
         return k;
 }
 
+/* The cache's key: every input of the two files. NULL and "" differ (the
+ * NUL counts). */
+static uint64_t key_str(uint64_t k, const char *s)
+{
+        return model_key_add(k, s, s ? strlen(s) + 1 : 0);
+}
+
+/* A tree as the files show it: types, bytes, values and order, not the
+ * places they were read from. */
+static uint64_t key_tree(uint64_t k, const struct node *n)
+{
+        uint8_t head[4] = { 0xff, 0, 0, 0 };
+        uint64_t count;
+
+        if (n) {
+                head[0] = (uint8_t)n->type;
+                head[1] = n->binary;
+                head[2] = n->b;
+                head[3] = n->str != NULL;
+        }
+        k = model_key_add(k, head, sizeof(head));
+        if (!n)
+                return k;
+        if (n->str)
+                k = model_key_add(k, n->str, n->len);
+        k = model_key_add(k, &n->i, sizeof(n->i));
+        count = n->n;
+        k = model_key_add(k, &count, sizeof(count));
+        for (size_t i = 0; i < n->n; i++)
+                k = key_tree(k, n->items[i]);
+        return k;
+}
+
+static uint64_t inputs_key(const struct ds_result *r, const struct platform *plat,
+                           const char *description, uint64_t syscfg_digest,
+                           const struct utsname *u, const struct os_release *os)
+{
+        const char *const strs[] = {
+                PACKAGE_VERSION,
+                description,
+                r->ds ? r->ds->name : NULL,
+                r->iid,
+                r->dsmode,
+                r->platform,
+                r->cloud_name,
+                r->subplatform,
+                r->ud_name,
+                plat ? "platform" : NULL,
+                plat ? plat->hypervisor : NULL,
+                plat ? plat->container : NULL,
+                plat ? plat->cloud : NULL,
+                u->sysname,
+                u->nodename,
+                u->release,
+                u->version,
+                u->machine,
+                os->id,
+                os->version_id,
+                os->codename,
+                gnu_get_libc_version(),
+        };
+        uint64_t k = model_key_add(MODEL_KEY_INIT, &syscfg_digest, sizeof(syscfg_digest));
+
+        for (size_t i = 0; i < ELEMENTSOF(strs); i++)
+                k = key_str(k, strs[i]);
+        k = key_tree(k, r->md);
+        return k ? k : 1; /* 0 asks model_load() for no key at all */
+}
+
+/* The files from the cache, and the shadow after the sensitive one (its key
+ * is that file's inode). -EBADMSG: not a cache of these. */
+static int serve_cache(int root_fd, const struct node *c)
+{
+        const struct node *sens = node_get(c, "sensitive"), *pub = node_get(c, "public");
+        const struct node *sub = node_get(c, "shadow");
+        int k;
+
+        if (!node_str(sens) || !node_str(pub) || !sub || sub->type != NODE_MAP)
+                return -EBADMSG;
+        k = fs_write_atomic(root_fd, INSTANCE_DATA_SENSITIVE, sens->str, sens->len, 0600,
+                            FS_NO_OWNER, (gid_t)-1);
+        if (k >= 0)
+                (void)state_shadow_store(root_fd, sub);
+        if (k >= 0)
+                k = fs_write_atomic(root_fd, INSTANCE_DATA, pub->str, pub->len, 0644, FS_NO_OWNER,
+                                    (gid_t)-1);
+        return k;
+}
+
+/* Stores what was made for the boots to come; sub is taken. A cache that
+ * cannot be stored costs the next boot the making, nothing else. */
+static void store_cache(int root_fd, const char *cache, uint64_t key, const char *iid,
+                        const struct buf *sens, const struct buf *pub, struct node *sub)
+{
+        _cleanup_node_ struct node *c = node_new(NODE_MAP);
+        struct model m = { .key = key, .iid = (char *)iid, .complete = true };
+        int k = c ? node_set(c, "sensitive", node_new_strn(sens->data, sens->len)) : -ENOMEM;
+
+        if (k >= 0)
+                k = node_set(c, "public", node_new_strn(pub->data, pub->len));
+        if (k >= 0)
+                k = node_set(c, "shadow", TAKE_PTR(sub));
+        node_free(sub);
+        m.user = c;
+        if (k >= 0)
+                k = model_store(root_fd, cache, &m);
+        if (k < 0)
+                log_debug_errno(k, "Cannot store %s: %m", cache);
+}
+
 /* Declared in state.h, where the stages look for it. */
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
-                              const char *description, const struct node *syscfg)
+                              const char *description, const struct node *syscfg,
+                              uint64_t syscfg_digest, const char *cache)
 {
-        _cleanup_node_ struct node *full = NULL, *own = NULL;
+        _cleanup_node_ struct node *full = NULL, *own = NULL, *sub = NULL;
+        struct buf sens = BUF_INIT(0), pub = BUF_INIT(0);
+        struct os_release os;
+        struct utsname u;
+        uint64_t key = 0;
         int k = 0;
 
+        if (!syscfg || !syscfg_digest)
+                cache = NULL; /* what the system config is, is not known */
+        if (cache) {
+                struct model m;
+
+                if (uname(&u) < 0)
+                        u = (struct utsname){ .sysname = "Linux" };
+                os_release_read(root_fd, &os);
+                key = inputs_key(r, plat, description, syscfg_digest, &u, &os);
+                if (model_load(root_fd, cache, key, NULL, &m) >= 0) {
+                        k = serve_cache(root_fd, m.user);
+                        model_done(&m);
+                        if (k >= 0) {
+                                log_debug("instance data: as %s keeps it (inputs unchanged)", cache);
+                                return 0;
+                        }
+                }
+        }
         if (!syscfg && syscfg_load(root_fd, &own) >= 0)
                 syscfg = own;
         k = instance_data_build(root_fd, r, plat, description, syscfg, &full);
@@ -564,9 +709,12 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
                 k = set(full, "system_info", node_copy(node_get(syscfg, "system_info")));
         /* the sensitive file first: the public one never holds more */
         if (k >= 0)
-                k = write_json(root_fd, INSTANCE_DATA_SENSITIVE, full, 0600);
+                k = render_json(full, &sens);
         if (k >= 0)
-                (void)state_shadow_written(root_fd, full);
+                k = fs_write_buf(root_fd, INSTANCE_DATA_SENSITIVE, &sens, 0600, FS_NO_OWNER,
+                                 (gid_t)-1);
+        if (k >= 0 && state_shadow_of(full, &sub) >= 0)
+                (void)state_shadow_store(root_fd, sub);
         /* then the same tree made public where it stands, not copied: the
          * secrets out (the system config, twice, among them) */
         if (k >= 0) {
@@ -574,6 +722,12 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
                 k = instance_data_redact(full);
         }
         if (k >= 0)
-                k = write_json(root_fd, INSTANCE_DATA, full, 0644);
+                k = render_json(full, &pub);
+        if (k >= 0)
+                k = fs_write_buf(root_fd, INSTANCE_DATA, &pub, 0644, FS_NO_OWNER, (gid_t)-1);
+        if (k >= 0 && cache && sub)
+                store_cache(root_fd, cache, key, r->iid, &sens, &pub, TAKE_PTR(sub));
+        buf_free_secret(&sens);
+        buf_free_secret(&pub);
         return k;
 }

@@ -309,7 +309,10 @@ static int found_datasource(struct boot *b, const struct platform *plat, struct 
         r = state_store_instance(b->root_fd, res, !b->have_model, &is_new);
         if (r < 0)
                 return log_error_errno(r, "Cannot record instance %s: %m", res->iid);
-        r = state_write_instance_data(b->root_fd, res, plat, desc, b->syscfg);
+        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/" INSTANCE_DATA_CACHE,
+                       b->inst.iid);
+        r = state_write_instance_data(b->root_fd, res, plat, desc, b->syscfg, b->syscfg_digest,
+                                      path);
         if (r < 0)
                 return log_error_errno(r, "Cannot write %s: %m", INSTANCE_DATA);
         r = ds_config_store(b->root_fd, res->cfg);

@@ -345,7 +345,7 @@ static int instance_of_subset(struct node *sub, struct instance *ret)
 
 /* The copy the later stages read instead of the JSON, keyed by the JSON
  * file's identity (a file written again is read again). */
-static int shadow_store(int root_fd, const struct node *sub)
+int state_shadow_store(int root_fd, const struct node *sub)
 {
         int k = model_shadow_store(root_fd, INSTANCE_SHADOW, INSTANCE_DATA_SENSITIVE, sub);
 
@@ -354,11 +354,11 @@ static int shadow_store(int root_fd, const struct node *sub)
         return k;
 }
 
-int state_shadow_written(int root_fd, const struct node *full)
+int state_shadow_of(const struct node *full, struct node **ret)
 {
         const char *file = node_intern_file(INSTANCE_DATA_SENSITIVE);
         /* the parts that are read, as the JSON gives them back */
-        _cleanup_node_ struct node *doc = node_new(NODE_MAP), *sub = NULL;
+        _cleanup_node_ struct node *doc = node_new(NODE_MAP);
         int k = doc ? 0 : -ENOMEM;
         static const char *const parts[] = { "v1", "_cloudboot", "base64_encoded_keys" };
 
@@ -375,9 +375,15 @@ int state_shadow_written(int root_fd, const struct node *full)
                 else
                         node_free(ds);
         }
-        if (k >= 0)
-                k = subset_of_doc(doc, true, &sub);
-        return k < 0 ? k : shadow_store(root_fd, sub);
+        return k < 0 ? k : subset_of_doc(doc, true, ret);
+}
+
+int state_shadow_written(int root_fd, const struct node *full)
+{
+        _cleanup_node_ struct node *sub = NULL;
+        int k = state_shadow_of(full, &sub);
+
+        return k < 0 ? k : state_shadow_store(root_fd, sub);
 }
 
 int state_restore(int root_fd, struct instance *ret)
@@ -401,7 +407,7 @@ int state_restore(int root_fd, struct instance *ret)
                 k = subset_of_doc(doc, true, &sub);
                 if (k < 0)
                         return k;
-                (void)shadow_store(root_fd, sub);
+                (void)state_shadow_store(root_fd, sub);
         }
         return instance_of_subset(sub, ret);
 }

@@ -59,9 +59,16 @@ int state_reflect(int root_fd, const struct instance *inst);
 int state_write_cloud_id(int root_fd, const char *cloud_id);
 /* Write instance-data.json (0644, no secrets) and the sensitive one (0600). */
 /* plat may be NULL: the hypervisor is then left out. syscfg is the system
- * config the stage loaded (NULL: read here), so it is not read again. */
+ * config the stage loaded (NULL: read here), so it is not read again.
+ * cache (NULL: none), a file of the instance's (0600): the two files and the
+ * shadow as they were last made, under a digest of every input of theirs
+ * (syscfg_digest stands for syscfg's); when the digest is this boot's, they
+ * are written from it and not made again. */
 int state_write_instance_data(int root_fd, const struct ds_result *r, const struct platform *plat,
-                              const char *description, const struct node *syscfg);
+                              const char *description, const struct node *syscfg,
+                              uint64_t syscfg_digest, const char *cache);
+/* The cache's name in the instance's directory. */
+#define INSTANCE_DATA_CACHE "cloudboot-instance-data"
 /* /run/cloud-init/combined-cloud-config.json (0600), as cloud-init writes it
  * where it consumed user-data: the merged configuration (system, vendor,
  * user) with its _doc, system_info apart. cloud-init's feature flags are
@@ -74,6 +81,9 @@ int state_restore(int root_fd, struct instance *ret);
  * leaves the copy state_restore() reads, made from the tree as reading the
  * file back would give it: the later stages do not parse the JSON. */
 int state_shadow_written(int root_fd, const struct node *full);
+/* The same in two steps: the copy made from full, and stored. */
+int state_shadow_of(const struct node *full, struct node **ret);
+int state_shadow_store(int root_fd, const struct node *sub);
 /* Fill inst from a fresh datasource result (copies). */
 int instance_from_result(const struct ds_result *r, const char *description, struct instance *ret);
 

@@ -210,6 +210,34 @@ grep -q "20-broken.cfg" "$LOG" && fail "a removed file's warning was repeated"
 	fail "the changed system config did not apply after a reboot: $(cb query combined_cloud_config.final_message)"
 pass "the parsed system config serves across reboots, repeats its warnings once a boot, and is parsed again when a file changes"
 
+# The instance data as last written (docs/pipeline.md): a reboot with the
+# same inputs writes the two files from the instance's copy, byte for byte;
+# a torn copy is not used: the files are made again, the same, and the copy
+# stored again.
+IDC=$IDIR/cloudboot-instance-data
+[ -s "$R$IDC" ] || fail "no $IDC after a boot"
+expect_mode "$IDC" 600
+cp "$RC/instance-data.json" "$R.pub" && cp "$RC/instance-data-sensitive.json" "$R.sens"
+rm -rf "$R/run"
+: >"$LOG"
+boot
+grep -q "init-local: instance data: as $IDC keeps it" "$LOG" || fail "the kept instance data did not serve a reboot"
+cmp -s "$R.pub" "$RC/instance-data.json" || fail "instance-data.json from the kept copy differs"
+cmp -s "$R.sens" "$RC/instance-data-sensitive.json" || fail "instance-data-sensitive.json from the kept copy differs"
+expect_mode /run/cloud-init/instance-data-sensitive.json 600
+expect_mode /run/cloud-init/instance-data.json 644
+head -c 40 "$R$IDC" >"$R.m" && cat "$R.m" >"$R$IDC" && rm -f "$R.m"
+rm -rf "$R/run"
+: >"$LOG"
+boot
+grep -q "instance data: as $IDC keeps it" "$LOG" && fail "a torn copy of the instance data served"
+cmp -s "$R.pub" "$RC/instance-data.json" || fail "instance-data.json made again differs"
+cmp -s "$R.sens" "$RC/instance-data-sensitive.json" || fail "instance-data-sensitive.json made again differs"
+[ "$(wc -c <"$R$IDC")" -gt 40 ] || fail "the torn copy of the instance data was not stored again"
+[ "$(cb query v1.instance_id)" = "$IID" ] || fail "query after kept instance data: $(cb query v1.instance_id)"
+rm -f "$R.pub" "$R.sens"
+pass "the instance data is written from its kept copy on a reboot, and made again when the copy is torn"
+
 # Jinja: a template part (first line) reads instance-data, once.
 seed "instance-id: $IID
 " "## template: jinja

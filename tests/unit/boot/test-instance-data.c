@@ -4,6 +4,8 @@
 #include "testlib.h"
 #include "datasource.h"
 #include "instance_data.h"
+#include "log.h"
+#include "platform.h"
 #include "state.h"
 
 static void fill(struct ds_result *r, const struct datasource *ds, const char *platform,
@@ -220,7 +222,7 @@ static void test_secrets_are_redacted_in_the_public_copy(void **state)
 
         /* the files: the public one 0644 without the secrets, the other 0600 */
         fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\nadmin_pass: s3cr3t-ap\n");
-        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "x", NULL), 0);
+        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "x", NULL, 0, NULL), 0);
         {
                 char *p = troot_read(&t, INSTANCE_DATA),
                      *s = troot_read(&t, INSTANCE_DATA_SENSITIVE);
@@ -235,6 +237,114 @@ static void test_secrets_are_redacted_in_the_public_copy(void **state)
         troot_free(&t);
 }
 
+#define CACHE "/var/lib/cloud/instances/i-1/" INSTANCE_DATA_CACHE
+
+/* One write of the instance data with the cache; whether the cache served
+ * it (its debug line), and the two files in *sens and *pub. */
+static bool write_cached(struct troot *t, const struct ds_result *r, const struct platform *plat,
+                         const char *desc, const struct node *syscfg, uint64_t digest, char **sens,
+                         char **pub)
+{
+        struct buf log = BUF_INIT(1 << 16);
+        bool served;
+
+        log_set_debug(true);
+        log_capture(&log);
+        assert_int_equal(state_write_instance_data(t->fd, r, plat, desc, syscfg, digest, CACHE), 0);
+        log_capture(NULL);
+        log_set_debug(false);
+        served = log.data && strstr(log.data, "instance data: as " CACHE " keeps it");
+        buf_free(&log);
+        *sens = troot_read(t, INSTANCE_DATA_SENSITIVE);
+        *pub = troot_read(t, INSTANCE_DATA);
+        assert_non_null(*sens);
+        assert_non_null(*pub);
+        return served;
+}
+
+/* The cache serves the very bytes a new making gives, and only while every
+ * input is the same: the meta-data, the system config (its digest), the
+ * description, the platform, os-release. With no system config known it is
+ * neither read nor written. */
+static void test_cache_serves_unchanged_inputs_only(void **state)
+{
+        (void)state;
+        struct troot t;
+        struct ds_result r;
+        struct platform plat = { .hypervisor = "kvm" };
+        struct node *syscfg = test_yaml("datasource_list: [NoCloud]\n");
+        char *sens, *pub, *sens1, *pub1;
+
+        troot_make(&t);
+        troot_write(&t, "/etc/os-release", "ID=debian\nVERSION_ID=\"13\"\n");
+        fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\nlocal-hostname: one\n");
+
+        /* no system config: no cache */
+        assert_false(write_cached(&t, &r, NULL, "x", NULL, 7, &sens1, &pub1));
+        assert_null(troot_read(&t, CACHE));
+        free(sens1);
+        free(pub1);
+
+        assert_false(write_cached(&t, &r, NULL, "x", syscfg, 7, &sens1, &pub1));
+        assert_int_equal(troot_mode(&t, CACHE) & 07777, 0600); /* it holds the secrets */
+        assert_true(write_cached(&t, &r, NULL, "x", syscfg, 7, &sens, &pub));
+        assert_string_equal(sens, sens1);
+        assert_string_equal(pub, pub1);
+        free(sens);
+        free(pub);
+        free(sens1);
+        free(pub1);
+
+        /* the system config changed */
+        assert_false(write_cached(&t, &r, NULL, "x", syscfg, 8, &sens, &pub));
+        free(sens);
+        free(pub);
+        /* the description */
+        assert_false(write_cached(&t, &r, NULL, "y", syscfg, 8, &sens, &pub));
+        assert_non_null(strstr(sens, "\"description\": \"y\""));
+        free(sens);
+        free(pub);
+        /* the platform */
+        assert_false(write_cached(&t, &r, &plat, "y", syscfg, 8, &sens, &pub));
+        assert_non_null(strstr(sens, "\"hypervisor\": \"kvm\""));
+        free(sens);
+        free(pub);
+        /* os-release */
+        troot_write(&t, "/etc/os-release", "ID=debian\nVERSION_ID=\"14\"\n");
+        assert_false(write_cached(&t, &r, &plat, "y", syscfg, 8, &sens, &pub));
+        assert_non_null(strstr(pub, "\"distro_version\": \"14\""));
+        free(sens);
+        free(pub);
+        /* the meta-data */
+        ds_result_done(&r);
+        fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\nlocal-hostname: two\n");
+        assert_false(write_cached(&t, &r, &plat, "y", syscfg, 8, &sens, &pub));
+        assert_non_null(strstr(pub, "\"local-hostname\": \"two\""));
+        free(sens);
+        free(pub);
+        /* a value of another type, the same text */
+        ds_result_done(&r);
+        fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\nlocal-hostname: \"two\"\nx: 1\n");
+        assert_false(write_cached(&t, &r, &plat, "y", syscfg, 8, &sens1, &pub1));
+        free(sens1);
+        free(pub1);
+        ds_result_done(&r);
+        fill(&r, &ds_nocloud, "nocloud", "instance-id: i-1\nlocal-hostname: \"two\"\nx: \"1\"\n");
+        assert_false(write_cached(&t, &r, &plat, "y", syscfg, 8, &sens1, &pub1));
+        assert_non_null(strstr(pub1, "\"x\": \"1\""));
+        /* and what was made last serves the next boot, byte for byte */
+        assert_true(write_cached(&t, &r, &plat, "y", syscfg, 8, &sens, &pub));
+        assert_string_equal(sens, sens1);
+        assert_string_equal(pub, pub1);
+        free(sens);
+        free(pub);
+        free(sens1);
+        free(pub1);
+        ds_result_done(&r);
+        node_free(syscfg);
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -244,6 +354,7 @@ int main(void)
                 cmocka_unit_test(test_which_keys_are_sensitive),
                 cmocka_unit_test(test_long_paths_are_left_out),
                 cmocka_unit_test(test_secrets_are_redacted_in_the_public_copy),
+                cmocka_unit_test(test_cache_serves_unchanged_inputs_only),
         };
         int r = cmocka_run_group_tests_name("instance-data", tests, NULL, NULL);
         node_names_free();

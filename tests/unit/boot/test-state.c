@@ -136,7 +136,8 @@ static void test_instance_data_public_file_has_no_secrets(void **state)
 
         troot_make(&t);
         fill(&r, "i-9");
-        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]", NULL),
+        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]",
+                                                   NULL, 0, NULL),
                          0);
         pub = troot_read(&t, INSTANCE_DATA);
         sens = troot_read(&t, INSTANCE_DATA_SENSITIVE);
@@ -228,7 +229,8 @@ static void test_shadow_of_written_data_is_what_the_json_gives(void **state)
         deep = test_yaml("{7: seven, true: yes-key, f: 2.50, l: [x, 3]}");
         assert_int_equal(node_set(deep, "raw", node_new_strn("\xc3\x28", 2)), 0);
         assert_int_equal(node_set(r.md, "deep", deep), 0);
-        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]", NULL),
+        assert_int_equal(state_write_instance_data(t.fd, &r, NULL, "DataSourceNoCloud [seed=/s]",
+                                                   NULL, 0, NULL),
                          0);
         assert_true(fs_exists(t.fd, INSTANCE_SHADOW));
         assert_int_equal(troot_mode(&t, INSTANCE_SHADOW) & 0777, 0600);
