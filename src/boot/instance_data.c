@@ -526,24 +526,44 @@ static int render_json(const struct node *n, struct buf *b)
         return r;
 }
 
-static int write_json(int root_fd, const char *path, const struct node *n, mode_t mode)
+/* Stores tree (taken) as the copy for the boots to come. A copy that cannot
+ * be stored costs the next boot the making, nothing else. */
+static void store_kept(int root_fd, const char *cache, uint64_t key, struct node *tree)
 {
-        struct buf b;
-        int r = render_json(n, &b);
+        struct model m = { .key = key, .iid = (char *)"", .complete = true, .user = tree };
+        int k = tree ? model_store(root_fd, cache, &m) : -ENOMEM;
 
-        if (r >= 0)
-                r = fs_write_buf(root_fd, path, &b, mode, FS_NO_OWNER, (gid_t)-1);
-        buf_free_secret(&b);
-        return r;
+        if (k < 0)
+                log_debug_errno(k, "Cannot store %s: %m", cache);
+        node_free(tree);
 }
 
 /* Declared in state.h. */
-int state_write_combined_config(int root_fd, const struct node *cfg)
+int state_write_combined_config(int root_fd, const struct node *cfg, uint64_t key,
+                                const char *cache)
 {
-        _cleanup_node_ struct node *c = node_copy(cfg);
+        _cleanup_node_ struct node *c = NULL;
         const struct node *si = node_get(cfg, "system_info");
+        struct buf text;
         int k;
 
+        if (cache && key) {
+                struct model m;
+                if (model_load(root_fd, cache, key, NULL, &m) >= 0) {
+                        const struct node *json = node_get(m.user, "json");
+                        k = node_str(json)
+                                    ? fs_write_atomic(root_fd, COMBINED_CLOUD_CONFIG, json->str,
+                                                      json->len, 0600, FS_NO_OWNER, (gid_t)-1)
+                                    : -EBADMSG;
+                        model_done(&m);
+                        if (k >= 0) {
+                                log_debug("combined config: as %s keeps it (inputs unchanged)",
+                                          cache);
+                                return 0;
+                        }
+                }
+        }
+        c = node_copy(cfg);
         if (!c || c->type != NODE_MAP)
                 return c ? -EINVAL : -ENOMEM;
         (void)node_del(c, "system_info");
@@ -555,8 +575,16 @@ int state_write_combined_config(int root_fd, const struct node *cfg)
         if (k >= 0)
                 k = set(c, "system_info", si ? node_copy(si) : node_new(NODE_MAP));
         /* user-data's secrets are in it: root only, as cloud-init writes it */
-        if (k >= 0)
-                k = write_json(root_fd, COMBINED_CLOUD_CONFIG, c, 0600);
+        if (k < 0 || (k = render_json(c, &text)) < 0)
+                return k;
+        k = fs_write_buf(root_fd, COMBINED_CLOUD_CONFIG, &text, 0600, FS_NO_OWNER, (gid_t)-1);
+        if (k >= 0 && cache && key) {
+                struct node *kept = node_new(NODE_MAP);
+                if (kept && node_set(kept, "json", node_new_strn(text.data, text.len)) < 0)
+                        kept = node_free(kept);
+                store_kept(root_fd, cache, key, kept);
+        }
+        buf_free_secret(&text);
         return k;
 }
 
@@ -567,35 +595,9 @@ static uint64_t key_str(uint64_t k, const char *s)
         return model_key_add(k, s, s ? strlen(s) + 1 : 0);
 }
 
-/* A tree as the files show it: types, bytes, values and order, not the
- * places they were read from. */
-static uint64_t key_tree(uint64_t k, const struct node *n)
-{
-        uint8_t head[4] = { 0xff, 0, 0, 0 };
-        uint64_t count;
-
-        if (n) {
-                head[0] = (uint8_t)n->type;
-                head[1] = n->binary;
-                head[2] = n->b;
-                head[3] = n->str != NULL;
-        }
-        k = model_key_add(k, head, sizeof(head));
-        if (!n)
-                return k;
-        if (n->str)
-                k = model_key_add(k, n->str, n->len);
-        k = model_key_add(k, &n->i, sizeof(n->i));
-        count = n->n;
-        k = model_key_add(k, &count, sizeof(count));
-        for (size_t i = 0; i < n->n; i++)
-                k = key_tree(k, n->items[i]);
-        return k;
-}
-
 static uint64_t inputs_key(const struct ds_result *r, const struct platform *plat,
-                           const char *description, uint64_t syscfg_digest,
-                           const struct utsname *u, const struct os_release *os)
+                           const char *description, uint64_t syscfg_digest, const struct utsname *u,
+                           const struct os_release *os)
 {
         const char *const strs[] = {
                 PACKAGE_VERSION,
@@ -625,7 +627,7 @@ static uint64_t inputs_key(const struct ds_result *r, const struct platform *pla
 
         for (size_t i = 0; i < ELEMENTSOF(strs); i++)
                 k = key_str(k, strs[i]);
-        k = key_tree(k, r->md);
+        k = model_key_tree(k, r->md);
         return k ? k : 1; /* 0 asks model_load() for no key at all */
 }
 
@@ -649,13 +651,10 @@ static int serve_cache(int root_fd, const struct node *c)
         return k;
 }
 
-/* Stores what was made for the boots to come; sub is taken. A cache that
- * cannot be stored costs the next boot the making, nothing else. */
-static void store_cache(int root_fd, const char *cache, uint64_t key, const char *iid,
-                        const struct buf *sens, const struct buf *pub, struct node *sub)
+static void store_cache(int root_fd, const char *cache, uint64_t key, const struct buf *sens,
+                        const struct buf *pub, struct node *sub)
 {
-        _cleanup_node_ struct node *c = node_new(NODE_MAP);
-        struct model m = { .key = key, .iid = (char *)iid, .complete = true };
+        struct node *c = node_new(NODE_MAP);
         int k = c ? node_set(c, "sensitive", node_new_strn(sens->data, sens->len)) : -ENOMEM;
 
         if (k >= 0)
@@ -663,11 +662,7 @@ static void store_cache(int root_fd, const char *cache, uint64_t key, const char
         if (k >= 0)
                 k = node_set(c, "shadow", TAKE_PTR(sub));
         node_free(sub);
-        m.user = c;
-        if (k >= 0)
-                k = model_store(root_fd, cache, &m);
-        if (k < 0)
-                log_debug_errno(k, "Cannot store %s: %m", cache);
+        store_kept(root_fd, cache, key, k < 0 ? node_free(c) : c);
 }
 
 /* Declared in state.h, where the stages look for it. */
@@ -695,7 +690,8 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
                         k = serve_cache(root_fd, m.user);
                         model_done(&m);
                         if (k >= 0) {
-                                log_debug("instance data: as %s keeps it (inputs unchanged)", cache);
+                                log_debug("instance data: as %s keeps it (inputs unchanged)",
+                                          cache);
                                 return 0;
                         }
                 }
@@ -726,7 +722,7 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
         if (k >= 0)
                 k = fs_write_buf(root_fd, INSTANCE_DATA, &pub, 0644, FS_NO_OWNER, (gid_t)-1);
         if (k >= 0 && cache && sub)
-                store_cache(root_fd, cache, key, r->iid, &sens, &pub, TAKE_PTR(sub));
+                store_cache(root_fd, cache, key, &sens, &pub, TAKE_PTR(sub));
         buf_free_secret(&sens);
         buf_free_secret(&pub);
         return k;

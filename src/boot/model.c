@@ -51,6 +51,30 @@ uint64_t model_key_add(uint64_t key, const void *data, size_t len)
         return len ? digest64(key, data, len) : key;
 }
 
+uint64_t model_key_tree(uint64_t key, const struct node *n)
+{
+        uint8_t head[4] = { 0xff, 0, 0, 0 };
+        uint64_t count;
+
+        if (n) {
+                head[0] = (uint8_t)n->type;
+                head[1] = n->binary;
+                head[2] = n->b;
+                head[3] = n->str != NULL;
+        }
+        key = model_key_add(key, head, sizeof(head));
+        if (!n)
+                return key;
+        if (n->str)
+                key = model_key_add(key, n->str, n->len);
+        key = model_key_add(key, &n->i, sizeof(n->i));
+        count = n->n;
+        key = model_key_add(key, &count, sizeof(count));
+        for (size_t i = 0; i < n->n; i++)
+                key = model_key_tree(key, n->items[i]);
+        return key;
+}
+
 int model_add_diag_lines(struct model *m, char *lines)
 {
         int r = 0;

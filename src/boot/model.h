@@ -47,6 +47,9 @@ void model_done(struct model *m);
 /* The key: a digest chained over every input in turn. */
 #define MODEL_KEY_INIT 14695981039346656037ull
 uint64_t model_key_add(uint64_t key, const void *data, size_t len);
+/* A tree as a file written from it shows it: types, bytes, values and
+ * order, not the places they were read from (NULL counts too). */
+uint64_t model_key_tree(uint64_t key, const struct node *n);
 
 /* Add a warning (taking a copy), or a boothook. */
 int model_add_diag(struct model *m, const char *msg);

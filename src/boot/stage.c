@@ -50,6 +50,7 @@ struct boot {
         const char *stage;
         struct node *syscfg;
         struct node *cfg; /* syscfg with the user's cloud-config merged over it */
+        uint64_t cfg_key; /* digest of what cfg was merged from (0: not known) */
         struct limits limits;
         uint64_t syscfg_digest; /* of the system config files read */
         struct instance inst;
@@ -678,6 +679,18 @@ static int boot_merge_config(struct boot *b, bool take_syscfg)
         if (!b->cfg)
                 return -ENOMEM;
         (void)ds_config_load(b->root_fd, &ds);
+        /* each of them: the model's key stands for user-data's and
+         * vendor-data's inputs (its completeness too: the network stage
+         * completes a model under the same key) */
+        if (b->syscfg_digest && b->have_model) {
+                uint8_t flags[2] = { vendor, b->model.complete };
+                uint64_t k =
+                        model_key_add(MODEL_KEY_INIT, &b->syscfg_digest, sizeof(b->syscfg_digest));
+                k = model_key_add(k, &b->model.key, sizeof(b->model.key));
+                k = model_key_add(k, flags, sizeof(flags));
+                k = model_key_tree(k, ds);
+                b->cfg_key = k ? k : 1;
+        }
         if (ds) {
                 r = node_merge(b->cfg, ds);
                 ds_node_free_secret(ds);
@@ -956,9 +969,19 @@ int stage_init(const struct boot_opts *o, bool local)
         if (!local || streq_ptr(b.inst.dsmode, "local"))
                 boot_consume(&b);
         /* cloud-init records the merged configuration once user-data is consumed */
-        if ((!local || streq_ptr(b.inst.dsmode, "local")) &&
-            (r = state_write_combined_config(b.root_fd, b.cfg)) < 0)
-                log_warning_errno(r, "Cannot write %s: %m", COMBINED_CLOUD_CONFIG);
+        if (!local || streq_ptr(b.inst.dsmode, "local")) {
+                char path[640];
+                const char *cache = NULL;
+                if (b.have_inst && b.inst.iid) {
+                        (void)snprintf(path, sizeof(path),
+                                       CLOUD_DIR "/instances/%s/" COMBINED_CONFIG_CACHE,
+                                       b.inst.iid);
+                        cache = path;
+                }
+                r = state_write_combined_config(b.root_fd, b.cfg, b.cfg_key, cache);
+                if (r < 0)
+                        log_warning_errno(r, "Cannot write %s: %m", COMBINED_CLOUD_CONFIG);
+        }
         /* The network configuration, before the network starts (init-local,
          * with the fallback); a datasource found by the network stage writes
          * its own for the boots to come. */

@@ -73,7 +73,12 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
  * where it consumed user-data: the merged configuration (system, vendor,
  * user) with its _doc, system_info apart. cloud-init's feature flags are
  * not written: they describe cloud-init's code. */
-int state_write_combined_config(int root_fd, const struct node *cfg);
+/* key (0: none), a digest of cfg's inputs, and cache (NULL: none) as for
+ * state_write_instance_data(). */
+int state_write_combined_config(int root_fd, const struct node *cfg, uint64_t key,
+                                const char *cache);
+/* The cache's name in the instance's directory. */
+#define COMBINED_CONFIG_CACHE "cloudboot-combined-config"
 /* Restore the instance from instance-data-sensitive.json; -ENOENT when no
  * stage of this boot found a datasource. */
 int state_restore(int root_fd, struct instance *ret);

@@ -43,6 +43,14 @@ echo \$INSTANCE_ID >>/var/tmp/boothook.out
 mkdir -p "$R/var/tmp"
 printf '#cloud-config\nfinal_message: vendor-one\nntp_vendor_marker: 1\n' >"$R/var/lib/cloud/seed/nocloud/vendor-data"
 
+# ccc_says VALUE: the final_message combined-cloud-config.json holds (the
+# file the network stage writes, from its kept copy when nothing changed;
+# query merges the config itself)
+ccc_says() {
+	grep -q "\"final_message\": \"$1\"" "$R/run/cloud-init/combined-cloud-config.json" ||
+		fail "combined-cloud-config.json does not say final_message $1: $(grep final_message "$R/run/cloud-init/combined-cloud-config.json")"
+}
+
 # processed COUNT KIND: the "processed KIND part" lines of the log, by stage
 processed() { grep -o "[a-z-]*: processed $1 part" "$LOG" | sort | uniq -c | awk '{ printf "%s %s;", $2, $1 }'; }
 
@@ -57,6 +65,7 @@ expect_file /var/tmp/script.out ran
 expect_file /var/tmp/boothook.out $IID
 expect_file /var/tmp/part2.out part2
 [ "$(cb query combined_cloud_config.final_message)" = vendor-one ] || fail "combined_cloud_config.final_message: $(cb query combined_cloud_config.final_message)"
+ccc_says vendor-one
 grep -q "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG" || fail "vendor-data's warning was not reported"
 [ "$(grep -c "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG")" = 1 ] || fail "vendor-data's warning was reported more than once"
 grep "WARNING.*unknown key 'ntp_vendor_marker'" "$LOG" | grep -q "WARNING\]: init:" || fail "the warning is not the init stage's"
@@ -137,6 +146,7 @@ boot
 [ "$(processed user-data)" = "init-local: 4;" ] || fail "changed inputs: user-data parts processed: '$(processed user-data)'"
 [ "$(cb query combined_cloud_config.final_message)" = vendor-two ] ||
 	fail "changed vendor-data: combined_cloud_config.final_message is '$(cb query combined_cloud_config.final_message)'"
+ccc_says vendor-two
 grep -q "vendor-two" "$R$IDIR/vendor-cloud-config.txt" ||
 	fail "vendor-cloud-config.txt was not rewritten"
 pass "a changed vendor-data is processed again and applies"
@@ -152,6 +162,7 @@ boot
 [ "$(processed user-data)" = "init-local: 4;" ] || fail "changed cloud.cfg.d: user-data parts processed: '$(processed user-data)'"
 [ "$(cb query combined_cloud_config.final_message)" = syscfg-two ] ||
 	fail "changed cloud.cfg.d: combined_cloud_config.final_message is '$(cb query combined_cloud_config.final_message)'"
+ccc_says syscfg-two
 pass "a changed cloud.cfg.d file makes the model be built again, and applies"
 
 # A model that is not intact is never used: built again.
@@ -208,35 +219,46 @@ grep -q "init-local: Read system config" "$LOG" || fail "a changed system config
 grep -q "20-broken.cfg" "$LOG" && fail "a removed file's warning was repeated"
 [ "$(cb query combined_cloud_config.final_message)" = syscfg-four ] ||
 	fail "the changed system config did not apply after a reboot: $(cb query combined_cloud_config.final_message)"
+ccc_says syscfg-four
 pass "the parsed system config serves across reboots, repeats its warnings once a boot, and is parsed again when a file changes"
 
-# The instance data as last written (docs/pipeline.md): a reboot with the
-# same inputs writes the two files from the instance's copy, byte for byte;
-# a torn copy is not used: the files are made again, the same, and the copy
-# stored again.
+# The instance data and the combined config as last written
+# (docs/pipeline.md): a reboot with the same inputs writes the files from
+# the instance's copies, byte for byte (the blocks above change vendor-data
+# and the system config with the copies in place); a torn copy is not used:
+# the files are made again, the same, and the copy stored again.
 IDC=$IDIR/cloudboot-instance-data
-[ -s "$R$IDC" ] || fail "no $IDC after a boot"
-expect_mode "$IDC" 600
-cp "$RC/instance-data.json" "$R.pub" && cp "$RC/instance-data-sensitive.json" "$R.sens"
+CCC=$IDIR/cloudboot-combined-config
+for f in $IDC $CCC; do
+	[ -s "$R$f" ] || fail "no $f after a boot"
+	expect_mode "$f" 600
+done
+cp "$RC/instance-data.json" "$R.pub" && cp "$RC/instance-data-sensitive.json" "$R.sens" &&
+	cp "$RC/combined-cloud-config.json" "$R.comb"
+same_files() { # WHAT
+	cmp -s "$R.pub" "$RC/instance-data.json" || fail "$1: instance-data.json differs"
+	cmp -s "$R.sens" "$RC/instance-data-sensitive.json" || fail "$1: instance-data-sensitive.json differs"
+	cmp -s "$R.comb" "$RC/combined-cloud-config.json" || fail "$1: combined-cloud-config.json differs"
+	expect_mode /run/cloud-init/instance-data-sensitive.json 600
+	expect_mode /run/cloud-init/instance-data.json 644
+	expect_mode /run/cloud-init/combined-cloud-config.json 600
+}
 rm -rf "$R/run"
 : >"$LOG"
 boot
 grep -q "init-local: instance data: as $IDC keeps it" "$LOG" || fail "the kept instance data did not serve a reboot"
-cmp -s "$R.pub" "$RC/instance-data.json" || fail "instance-data.json from the kept copy differs"
-cmp -s "$R.sens" "$RC/instance-data-sensitive.json" || fail "instance-data-sensitive.json from the kept copy differs"
-expect_mode /run/cloud-init/instance-data-sensitive.json 600
-expect_mode /run/cloud-init/instance-data.json 644
-head -c 40 "$R$IDC" >"$R.m" && cat "$R.m" >"$R$IDC" && rm -f "$R.m"
+grep -q "init: combined config: as $CCC keeps it" "$LOG" || fail "the kept combined config did not serve a reboot"
+same_files "from the kept copies"
+for f in $IDC $CCC; do head -c 40 "$R$f" >"$R.m" && cat "$R.m" >"$R$f" && rm -f "$R.m"; done
 rm -rf "$R/run"
 : >"$LOG"
 boot
-grep -q "instance data: as $IDC keeps it" "$LOG" && fail "a torn copy of the instance data served"
-cmp -s "$R.pub" "$RC/instance-data.json" || fail "instance-data.json made again differs"
-cmp -s "$R.sens" "$RC/instance-data-sensitive.json" || fail "instance-data-sensitive.json made again differs"
-[ "$(wc -c <"$R$IDC")" -gt 40 ] || fail "the torn copy of the instance data was not stored again"
+grep -q "keeps it" "$LOG" && fail "a torn copy served: $(grep "keeps it" "$LOG")"
+same_files "made again"
+for f in $IDC $CCC; do [ "$(wc -c <"$R$f")" -gt 40 ] || fail "the torn $f was not stored again"; done
 [ "$(cb query v1.instance_id)" = "$IID" ] || fail "query after kept instance data: $(cb query v1.instance_id)"
-rm -f "$R.pub" "$R.sens"
-pass "the instance data is written from its kept copy on a reboot, and made again when the copy is torn"
+rm -f "$R.pub" "$R.sens" "$R.comb"
+pass "the instance data and the combined config are written from their kept copies on a reboot, and made again when a copy is torn"
 
 # Jinja: a template part (first line) reads instance-data, once.
 seed "instance-id: $IID

@@ -345,6 +345,53 @@ static void test_cache_serves_unchanged_inputs_only(void **state)
         troot_free(&t);
 }
 
+#define CCACHE "/var/lib/cloud/instances/i-1/" COMBINED_CONFIG_CACHE
+
+static bool write_combined(struct troot *t, const char *cfg_text, uint64_t key, char **ret)
+{
+        struct node *cfg = test_yaml(cfg_text);
+        struct buf log = BUF_INIT(1 << 16);
+        bool served;
+
+        log_set_debug(true);
+        log_capture(&log);
+        assert_int_equal(state_write_combined_config(t->fd, cfg, key, CCACHE), 0);
+        log_capture(NULL);
+        log_set_debug(false);
+        served = log.data && strstr(log.data, "combined config: as " CCACHE " keeps it");
+        buf_free(&log);
+        node_free(cfg);
+        *ret = troot_read(t, COMBINED_CLOUD_CONFIG);
+        assert_non_null(*ret);
+        return served;
+}
+
+/* The combined config's copy serves its key only (the stage makes the key of
+ * the system config, the model and the datasource's config); key 0 keeps
+ * none. */
+static void test_combined_config_copy_serves_its_key_only(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *a, *b;
+
+        troot_make(&t);
+        assert_false(write_combined(&t, "final_message: one\n", 0, &a));
+        assert_null(troot_read(&t, CCACHE));
+        free(a);
+        assert_false(write_combined(&t, "final_message: one\n", 5, &a));
+        assert_int_equal(troot_mode(&t, CCACHE) & 07777, 0600);
+        assert_true(write_combined(&t, "final_message: one\n", 5, &b));
+        assert_string_equal(a, b);
+        assert_int_equal(troot_mode(&t, COMBINED_CLOUD_CONFIG) & 07777, 0600);
+        free(a);
+        free(b);
+        assert_false(write_combined(&t, "final_message: two\n", 6, &a));
+        assert_non_null(strstr(a, "\"final_message\": \"two\""));
+        free(a);
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -355,6 +402,7 @@ int main(void)
                 cmocka_unit_test(test_long_paths_are_left_out),
                 cmocka_unit_test(test_secrets_are_redacted_in_the_public_copy),
                 cmocka_unit_test(test_cache_serves_unchanged_inputs_only),
+                cmocka_unit_test(test_combined_config_copy_serves_its_key_only),
         };
         int r = cmocka_run_group_tests_name("instance-data", tests, NULL, NULL);
         node_names_free();
