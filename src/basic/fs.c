@@ -469,6 +469,11 @@ static int write_atomic(int root_fd, const char *path, const void *data, size_t 
         dfd = open_parent(root_fd, path, O_RDONLY, &base);
         if (dfd < 0)
                 return dfd;
+        /* What is under /run lasts one boot, on a tmpfs (FHS): syncing it
+         * would be two system calls a file for nothing (some ten files a
+         * provisioned init-local). */
+        if (startswith(path, "/run/"))
+                durable = false;
         return write_atomic_at(dfd, base, data, len, mode, uid, gid, durable);
 }
 

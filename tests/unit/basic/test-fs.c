@@ -217,6 +217,17 @@ static void test_write_boot_replaces_without_fsync(void **state)
         assert_int_equal(fs_write_atomic(t.fd, "/durable", "d", 1, 0644, FS_NO_OWNER, (gid_t)-1),
                          0);
         assert_int_equal(fsyncs, 2);
+        /* what is under /run lasts one boot (a tmpfs): never synced */
+        fsyncs = 0;
+        assert_int_equal(fs_write_atomic(t.fd, "/run/cloud-init/f", "r", 1, 0600, FS_NO_OWNER,
+                                         (gid_t)-1),
+                         0);
+        assert_file_eq(&t, "/run/cloud-init/f", "r");
+        assert_int_equal(troot_mode(&t, "/run/cloud-init/f") & 07777, 0600);
+        assert_int_equal(fsyncs, 0);
+        assert_int_equal(fs_write_atomic(t.fd, "/runner/f", "r", 1, 0644, FS_NO_OWNER, (gid_t)-1),
+                         0);
+        assert_int_equal(fsyncs, 2);
 
         fsyncs = 0;
         assert_int_equal(fs_write_boot(t.fd, "/var/lib/cloud/data/status.json", "one\n", 4, 0644),
