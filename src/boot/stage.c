@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "fs.h"
 #include "log.h"
+#include "md_memo.h"
 #include "model.h"
 #include "module.h"
 #include "runner.h"
@@ -80,6 +81,7 @@ static void boot_done(struct boot *b)
         kept.model = b->model;
         b->model = (struct model){ 0 };
         instance_done(&b->inst);
+        md_memo_disable();
         free(b->cmdline);
         exec_set_output(-1);
         if (b->output_fd >= 0)
@@ -179,6 +181,7 @@ static int boot_open(const struct boot_opts *o, const char *stage, struct boot *
         if (r < 0)
                 return log_error_errno(r, "Cannot load system config: %m");
         syscfg_limits(b->syscfg, &b->limits);
+        md_memo_enable(b->root_fd);
         fix_log_perms(b);
         /* external modules' keys, if listed: init-local's runner does not
          * look (the lists are the later stages'), the others' do, and

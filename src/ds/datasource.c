@@ -340,11 +340,20 @@ struct node *ds_public_keys(const struct node *md)
         return r < 0 ? node_free(list) : list;
 }
 
+static const struct ds_md_memo *md_memo;
+
+void ds_set_meta_data_memo(const struct ds_md_memo *memo)
+{
+        md_memo = memo;
+}
+
 struct node *ds_parse_meta_data(const char *data, size_t len, const char *name)
 {
         struct yaml_error err;
-        struct node *md = NULL;
+        struct node *md = md_memo ? md_memo->load(data, len, name) : NULL;
 
+        if (md)
+                return md;
         if (yaml_load(data, len, name, NULL, &md, &err) < 0) {
                 log_warning("%s:%u:%u: %s; ignoring the meta-data", name, err.line, err.col,
                             err.msg);
@@ -357,5 +366,7 @@ struct node *ds_parse_meta_data(const char *data, size_t len, const char *name)
                 node_free(md);
                 return node_new(NODE_MAP);
         }
+        if (md_memo)
+                md_memo->store(data, len, name, md);
         return md;
 }

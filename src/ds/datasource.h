@@ -97,6 +97,16 @@ struct node *ds_public_keys(const struct node *md);
  * that is not a mapping, is reported with its position and counts as empty
  * meta-data, so the instance still boots. NULL only when out of memory. */
 struct node *ds_parse_meta_data(const char *data, size_t len, const char *name);
+/* Where the boot layer keeps parsed meta-data across boots (md_memo.h): load
+ * gives the tree of exactly these bytes under this name, or NULL; store
+ * keeps one. Only a parse that gave a mapping, and so no complaint, is
+ * stored: a broken document is parsed and reported each time. NULL: none
+ * (the default). */
+struct ds_md_memo {
+        struct node *(*load)(const char *data, size_t len, const char *name);
+        void (*store)(const char *data, size_t len, const char *name, const struct node *md);
+};
+void ds_set_meta_data_memo(const struct ds_md_memo *memo);
 
 extern const struct datasource ds_nocloud;
 extern const struct datasource ds_credentials;

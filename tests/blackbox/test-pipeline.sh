@@ -110,6 +110,9 @@ if [ -z "${CB_VALGRIND:-}" ] && command -v strace >/dev/null 2>&1; then
 			fail "cloudboot $stage exited $? on the second boot"
 		opened=$(grep -E '(user|vendor)-data\.txt(\.i)?"' "$R.strace" || true)
 		[ -z "$opened" ] || fail "second boot, $stage opened: $opened"
+		# no YAML to parse: the system config, the model and the seed's
+		# meta-data (init-local) are stored as parsed
+		! grep -q 'libyaml' "$R.strace" || fail "second boot, $stage loaded libyaml"
 		# the stages after the first read the stored copies of the system
 		# config, status.json and the instance data: no JSON parser loaded
 		# (json-c), each system config file opened once
@@ -122,7 +125,7 @@ if [ -z "${CB_VALGRIND:-}" ] && command -v strace >/dev/null 2>&1; then
 		esac
 	done
 	rm -f "$R.strace"
-	how="strace: 0 opens in 4 stages, no json-c after init"
+	how="strace: 0 opens in 4 stages, no libyaml, no json-c after init"
 else
 	boot
 	how="no strace"
@@ -280,3 +283,31 @@ boot
 grep -q "for a jinja template" "$LOG" && fail "a template header past the first line was taken for one"
 [ "$(cb query combined_cloud_config.final_message)" = "plain-{{ v1.instance_id }}" ] || fail "not a template: $(cb query combined_cloud_config.final_message)"
 pass "jinja: only '## template: jinja' on the first line makes a template"
+
+# The seed's meta-data as parsed is kept across boots (docs/pipeline.md):
+# the same bytes after a reboot are not parsed (the strace check above: no
+# libyaml); changed ones are parsed again and apply; a broken document is
+# parsed and reported at each boot, never kept.
+MDF=$R/var/lib/cloud/seed/nocloud/meta-data
+expect_mode /var/lib/cloud/data/cloudboot-meta-data 600
+printf 'instance-id: %s\nlocal-hostname: md-two\n' "$IID" >"$MDF"
+rm -rf "$R/run"
+: >"$LOG"
+boot
+grep -q "meta-data: .* serves" "$LOG" && fail "a changed meta-data was served from the kept parse"
+[ "$(cb query v1.local_hostname)" = md-two ] || fail "changed meta-data: local_hostname is $(cb query v1.local_hostname)"
+rm -rf "$R/run"
+: >"$LOG"
+boot
+grep -q "init-local: meta-data: /var/lib/cloud/data/cloudboot-meta-data serves /var/lib/cloud/seed/nocloud/meta-data" "$LOG" ||
+	fail "the kept meta-data did not serve a reboot"
+[ "$(cb query v1.local_hostname)" = md-two ] || fail "kept meta-data: local_hostname is $(cb query v1.local_hostname)"
+printf 'instance-id: %s\nlocal-hostname: [broken\n' "$IID" >"$MDF"
+for n in 1 2; do
+	rm -rf "$R/run"
+	: >"$LOG"
+	boot
+	grep -q "WARNING.*meta-data:[0-9]*:[0-9]*: .*ignoring the meta-data" "$LOG" ||
+		fail "boot $n with a broken meta-data did not report it"
+done
+pass "the seed's meta-data is parsed once per change of its bytes; a broken one is reported at each boot"

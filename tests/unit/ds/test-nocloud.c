@@ -363,6 +363,58 @@ static void test_public_keys_normalised(void **state)
         }
 }
 
+/* A memo of parsed meta-data (the boot layer's md_memo.c) as
+ * ds_parse_meta_data() uses it: what it loads is taken without a parse; a
+ * parse that gives a mapping is stored, with its bytes and name; a broken
+ * document or one that is not a mapping is reported and never stored. */
+static unsigned memo_stores;
+static struct node *memo_tree;
+static struct node *fake_load(const char *data, size_t len, const char *name)
+{
+        (void)data;
+        (void)len;
+        (void)name;
+        return memo_tree ? node_copy(memo_tree) : NULL;
+}
+static void fake_store(const char *data, size_t len, const char *name, const struct node *md)
+{
+        assert_int_equal(len, strlen("a: 1\n"));
+        assert_memory_equal(data, "a: 1\n", len);
+        assert_string_equal(name, "m");
+        assert_string_equal(node_get(md, "a")->str, "1");
+        memo_stores++;
+}
+
+static void test_meta_data_memo(void **state)
+{
+        (void)state;
+        static const struct ds_md_memo memo = { .load = fake_load, .store = fake_store };
+        struct node *md;
+
+        ds_set_meta_data_memo(&memo);
+        md = ds_parse_meta_data("a: 1\n", 5, "m");
+        assert_int_equal(memo_stores, 1);
+        node_free(md);
+        md = ds_parse_meta_data("a: [1\n", 6, "m"); /* broken: empty, reported */
+        assert_int_equal(md->n, 0);
+        node_free(md);
+        md = ds_parse_meta_data("- 1\n", 4, "m"); /* not a mapping */
+        assert_int_equal(md->n, 0);
+        node_free(md);
+        assert_int_equal(memo_stores, 1);
+        memo_tree = test_yaml("kept: here\n");
+        md = ds_parse_meta_data("a: [1\n", 6, "m"); /* the memo answers: no parse */
+        assert_string_equal(node_get_str(md, "kept"), "here");
+        assert_int_equal(memo_stores, 1);
+        node_free(md);
+        node_free(memo_tree);
+        memo_tree = NULL;
+        ds_set_meta_data_memo(NULL);
+        md = ds_parse_meta_data("a: 1\n", 5, "m");
+        assert_int_equal(memo_stores, 1);
+        node_free(md);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -384,6 +436,7 @@ int main(void)
                 cmocka_unit_test(test_oversized_user_data_is_left_out),
                 cmocka_unit_test(test_user_data_limit_is_configurable),
                 cmocka_unit_test(test_public_keys_normalised),
+                cmocka_unit_test(test_meta_data_memo),
         };
         int r = cmocka_run_group_tests_name("nocloud", tests, NULL, NULL);
         node_names_free();
