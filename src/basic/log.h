@@ -17,6 +17,9 @@ void log_set_debug(bool on);
 bool log_get_debug(void);
 /* Open /var/log/cloud-init.log under the root given by its directory fd. */
 int log_open_file(int root_fd);
+/* Write the lines the log file has pending (log_close(), a fork and the
+ * exit do it too). */
+void log_flush(void);
 void log_close(void);
 /* Give the open log file an owner (-1 keeps one) and at most mode 0640, as
  * cloud-init gives its log; so is fd when it is >= 0 (the output log). */
