@@ -10,6 +10,7 @@
  *   run      the stage's modules (runner_run_stage);
  *   record   status.json (finish). */
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
@@ -870,6 +871,22 @@ static void plan_config_stage(struct boot *b, const struct module_ctx *ctx)
                  "and none runs on every boot: the stage is not started this boot");
 }
 
+/* The last boot's boot-finished, in the directory the instance link names,
+ * the link read once: a path through it costs a walk in user space that
+ * looks at each link on the way (22 system calls, for a link cloudboot
+ * made). A link that cannot be read so is left to that walk. */
+static void remove_boot_finished(int root_fd)
+{
+        char dir[PATH_MAX], path[PATH_MAX + 16];
+
+        if (fs_link_target(root_fd, CLOUD_DIR "/instance", dir, sizeof(dir)) >= 0 &&
+            (size_t)snprintf(path, sizeof(path), "%s/boot-finished", dir) < sizeof(path)) {
+                (void)fs_unlink(root_fd, path);
+                return;
+        }
+        (void)fs_unlink(root_fd, CLOUD_DIR "/instance/boot-finished");
+}
+
 /* init-local and init: detect → fetch → decode → merge → validate → plan →
  * run → record. init-local finds a local datasource and builds (or checks)
  * the model; init finds a network one, or takes init-local's. */
@@ -892,7 +909,7 @@ int stage_init(const struct boot_opts *o, bool local)
                 /* nor the last boot's boot-finished: what polls it waits for
                  * this boot's, which the final stage writes (cloud-init's
                  * purge_cache removes it here too) */
-                (void)fs_unlink(b.root_fd, CLOUD_DIR "/instance/boot-finished");
+                remove_boot_finished(b.root_fd);
         }
         (void)status_stage_begin(b.root_fd, b.stage);
 
