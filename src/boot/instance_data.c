@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "codec.h"
 #include "fs.h"
@@ -614,7 +616,6 @@ static uint64_t inputs_key(const struct ds_result *r, const struct platform *pla
                 plat ? plat->container : NULL,
                 plat ? plat->cloud : NULL,
                 u->sysname,
-                u->nodename,
                 u->release,
                 u->version,
                 u->machine,
@@ -631,28 +632,79 @@ static uint64_t inputs_key(const struct ds_result *r, const struct platform *pla
         return k ? k : 1; /* 0 asks model_load() for no key at all */
 }
 
+/* The kernel's host name is in the files (sys_info.uname), and the first
+ * boot sets it after init-local wrote them: the copy keeps, in its place, a
+ * string of its own (the hole, random), filled with this boot's name when
+ * the copy serves, so that the name is not part of the key. */
+
+/* The JSON string of s, quotes included, in ret. */
+static int json_string(const char *s, struct buf *ret)
+{
+        _cleanup_node_ struct node *n = node_new_str(s);
+
+        *ret = BUF_INIT(4096);
+        return n ? json_write(ret, n, 0) : -ENOMEM;
+}
+
+/* text with the JSON string hole (quoted) replaced by value (JSON, quoted):
+ * -EBADMSG unless hole is there exactly once. */
+static int fill_hole(const char *text, size_t len, const struct buf *hole,
+                     const struct buf *value, struct buf *ret)
+{
+        const char *at = hole->len <= len ? memmem(text, len, hole->data, hole->len) : NULL;
+        int r;
+
+        *ret = BUF_INIT(64u * 1024 * 1024);
+        if (!at || memmem(at + 1, len - (size_t)(at - text) - 1, hole->data, hole->len))
+                return -EBADMSG;
+        r = buf_append(ret, text, (size_t)(at - text));
+        if (r >= 0)
+                r = buf_append(ret, value->data, value->len);
+        if (r >= 0)
+                r = buf_append(ret, at + hole->len, len - (size_t)(at - text) - hole->len);
+        if (r < 0)
+                buf_free_secret(ret);
+        return r;
+}
+
+/* The file at path: text with its hole filled by name. */
+static int write_filled(int root_fd, const char *path, const char *text, size_t len,
+                        const struct buf *hole, const struct buf *name, mode_t mode)
+{
+        struct buf b;
+        int k = fill_hole(text, len, hole, name, &b);
+
+        if (k >= 0)
+                k = fs_write_buf(root_fd, path, &b, mode, FS_NO_OWNER, (gid_t)-1);
+        buf_free_secret(&b);
+        return k;
+}
+
 /* The files from the cache, and the shadow after the sensitive one (its key
  * is that file's inode). -EBADMSG: not a cache of these. */
-static int serve_cache(int root_fd, const struct node *c)
+static int serve_cache(int root_fd, const struct node *c, const struct buf *name)
 {
         const struct node *sens = node_get(c, "sensitive"), *pub = node_get(c, "public");
-        const struct node *sub = node_get(c, "shadow");
+        const struct node *sub = node_get(c, "shadow"), *h = node_get(c, "hole");
+        struct buf hole;
         int k;
 
-        if (!node_str(sens) || !node_str(pub) || !sub || sub->type != NODE_MAP)
+        if (!node_str(sens) || !node_str(pub) || !node_str(h) || !sub || sub->type != NODE_MAP)
                 return -EBADMSG;
-        k = fs_write_atomic(root_fd, INSTANCE_DATA_SENSITIVE, sens->str, sens->len, 0600,
-                            FS_NO_OWNER, (gid_t)-1);
+        k = json_string(h->str, &hole);
+        if (k >= 0)
+                k = write_filled(root_fd, INSTANCE_DATA_SENSITIVE, sens->str, sens->len, &hole,
+                                 name, 0600);
         if (k >= 0)
                 (void)state_shadow_store(root_fd, sub);
         if (k >= 0)
-                k = fs_write_atomic(root_fd, INSTANCE_DATA, pub->str, pub->len, 0644, FS_NO_OWNER,
-                                    (gid_t)-1);
+                k = write_filled(root_fd, INSTANCE_DATA, pub->str, pub->len, &hole, name, 0644);
+        buf_free(&hole);
         return k;
 }
 
 static void store_cache(int root_fd, const char *cache, uint64_t key, const struct buf *sens,
-                        const struct buf *pub, struct node *sub)
+                        const struct buf *pub, const char *hole, struct node *sub)
 {
         struct node *c = node_new(NODE_MAP);
         int k = c ? node_set(c, "sensitive", node_new_strn(sens->data, sens->len)) : -ENOMEM;
@@ -660,9 +712,46 @@ static void store_cache(int root_fd, const char *cache, uint64_t key, const stru
         if (k >= 0)
                 k = node_set(c, "public", node_new_strn(pub->data, pub->len));
         if (k >= 0)
+                k = node_set(c, "hole", node_new_str(hole));
+        if (k >= 0)
                 k = node_set(c, "shadow", TAKE_PTR(sub));
         node_free(sub);
         store_kept(root_fd, cache, key, k < 0 ? node_free(c) : c);
+}
+
+/* The node of the host name in the files' tree: sys_info.uname[1]. */
+static struct node *nodename_node(struct node *full)
+{
+        struct node *l = (struct node *)node_get_path(full, "sys_info.uname");
+
+        return l && l->type == NODE_SEQ && l->n > 1 && node_str(l->items[1]) ? l->items[1] : NULL;
+}
+
+/* Render tree into ret. While *nn (the host name's node) holds the hole,
+ * the text as written (the hole filled with name) goes in ret and the text
+ * with the hole in ret_holed; text that does not hold the hole exactly once
+ * (meta-data that holds it too) gets the name back in its node, *nn = NULL,
+ * and no copy. */
+static int render_holed(const struct node *tree, struct node **nn, const char *nodename,
+                        const struct buf *hole, const struct buf *name, struct buf *ret,
+                        struct buf *ret_holed)
+{
+        int k;
+
+        if (*nn) {
+                k = render_json(tree, ret_holed);
+                if (k < 0 || (k = fill_hole(ret_holed->data, ret_holed->len, hole, name, ret)) >= 0)
+                        return k;
+                buf_free_secret(ret_holed);
+                if (k != -EBADMSG)
+                        return k;
+                char *text = strdup(nodename);
+                if (!text)
+                        return -ENOMEM;
+                node_take_strn(*nn, text, strlen(text));
+                *nn = NULL;
+        }
+        return render_json(tree, ret);
 }
 
 /* Declared in state.h, where the stages look for it. */
@@ -671,7 +760,10 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
                               uint64_t syscfg_digest, const char *cache)
 {
         _cleanup_node_ struct node *full = NULL, *own = NULL, *sub = NULL;
-        struct buf sens = BUF_INIT(0), pub = BUF_INIT(0);
+        struct buf sens = BUF_INIT(0), pub = BUF_INIT(0), sens_h = BUF_INIT(0), pub_h = BUF_INIT(0);
+        struct buf name = BUF_INIT(0), hole = BUF_INIT(0);
+        char hole_text[64] = "";
+        struct node *nn = NULL;
         struct os_release os;
         struct utsname u;
         uint64_t key = 0;
@@ -686,12 +778,15 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
                         u = (struct utsname){ .sysname = "Linux" };
                 os_release_read(root_fd, &os);
                 key = inputs_key(r, plat, description, syscfg_digest, &u, &os);
-                if (model_load(root_fd, cache, key, NULL, &m) >= 0) {
-                        k = serve_cache(root_fd, m.user);
+                if (json_string(u.nodename, &name) < 0)
+                        cache = NULL;
+                else if (model_load(root_fd, cache, key, NULL, &m) >= 0) {
+                        k = serve_cache(root_fd, m.user, &name);
                         model_done(&m);
                         if (k >= 0) {
                                 log_debug("instance data: as %s keeps it (inputs unchanged)",
                                           cache);
+                                buf_free(&name);
                                 return 0;
                         }
                 }
@@ -703,9 +798,25 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
          * system_info, in the sensitive file only. */
         if (k >= 0 && syscfg && node_get(syscfg, "system_info"))
                 k = set(full, "system_info", node_copy(node_get(syscfg, "system_info")));
+        /* the copy's hole where the host name goes */
+        if (k >= 0 && cache && (nn = nodename_node(full))) {
+                uint64_t rnd;
+                char *text;
+                if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+                        rnd = key ^ (uint64_t)getpid();
+                (void)snprintf(hole_text, sizeof(hole_text), "cloudboot-host-name-%016llx",
+                               (unsigned long long)rnd);
+                text = strdup(hole_text);
+                if (text && json_string(hole_text, &hole) >= 0)
+                        node_take_strn(nn, text, strlen(text));
+                else {
+                        free(text);
+                        nn = NULL;
+                }
+        }
         /* the sensitive file first: the public one never holds more */
         if (k >= 0)
-                k = render_json(full, &sens);
+                k = render_holed(full, &nn, u.nodename, &hole, &name, &sens, &sens_h);
         if (k >= 0)
                 k = fs_write_buf(root_fd, INSTANCE_DATA_SENSITIVE, &sens, 0600, FS_NO_OWNER,
                                  (gid_t)-1);
@@ -718,12 +829,16 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
                 k = instance_data_redact(full);
         }
         if (k >= 0)
-                k = render_json(full, &pub);
+                k = render_holed(full, &nn, u.nodename, &hole, &name, &pub, &pub_h);
         if (k >= 0)
                 k = fs_write_buf(root_fd, INSTANCE_DATA, &pub, 0644, FS_NO_OWNER, (gid_t)-1);
-        if (k >= 0 && cache && sub)
-                store_cache(root_fd, cache, key, &sens, &pub, TAKE_PTR(sub));
+        if (k >= 0 && nn && sub)
+                store_cache(root_fd, cache, key, &sens_h, &pub_h, hole_text, TAKE_PTR(sub));
         buf_free_secret(&sens);
         buf_free_secret(&pub);
+        buf_free_secret(&sens_h);
+        buf_free_secret(&pub_h);
+        buf_free(&name);
+        buf_free(&hole);
         return k;
 }

@@ -261,6 +261,20 @@ same_files "made again"
 for f in $IDC $CCC; do [ "$(wc -c <"$R$f")" -gt 40 ] || fail "the torn $f was not stored again"; done
 [ "$(cb query v1.instance_id)" = "$IID" ] || fail "query after kept instance data: $(cb query v1.instance_id)"
 rm -f "$R.pub" "$R.sens" "$R.comb"
+# The kernel's host name is in the instance data (sys_info.uname), and a first
+# boot changes it: the copy serves another name too, filled in.
+if [ "$(id -u)" = 0 ] && unshare --uts true 2>/dev/null; then
+	rm -rf "$R/run"
+	: >"$LOG"
+	unshare --uts sh -c 'hostname cb-other-name && exec "$@"' sh "$CLOUDBOOT" --root "$R" init --local >>"$OUT" 2>&1 ||
+		fail "init-local under another host name exited $?"
+	grep -q "init-local: instance data: as $IDC keeps it" "$LOG" || fail "another host name made the instance data again"
+	for f in instance-data.json instance-data-sensitive.json; do
+		grep -q '^   "cb-other-name",$' "$RC/$f" || fail "$f: the host name was not filled in: $(grep -A2 '"uname"' "$RC/$f")"
+		! grep -q "cloudboot-host-name-" "$RC/$f" || fail "$f: the copy's hole was left in it"
+	done
+	! grep -q "cb-other-name" "$R$IDC" || fail "the copy holds the host name"
+fi
 pass "the instance data and the combined config are written from their kept copies on a reboot, and made again when a copy is torn"
 
 # Jinja: a template part (first line) reads instance-data, once.
