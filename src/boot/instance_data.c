@@ -648,8 +648,8 @@ static int json_string(const char *s, struct buf *ret)
 
 /* text with the JSON string hole (quoted) replaced by value (JSON, quoted):
  * -EBADMSG unless hole is there exactly once. */
-static int fill_hole(const char *text, size_t len, const struct buf *hole,
-                     const struct buf *value, struct buf *ret)
+static int fill_hole(const char *text, size_t len, const struct buf *hole, const struct buf *value,
+                     struct buf *ret)
 {
         const char *at = hole->len <= len ? memmem(text, len, hole->data, hole->len) : NULL;
         int r;
