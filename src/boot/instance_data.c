@@ -765,7 +765,7 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
         char hole_text[64] = "";
         struct node *nn = NULL;
         struct os_release os;
-        struct utsname u;
+        struct utsname u = { .nodename = "" }; /* read when there is a copy */
         uint64_t key = 0;
         int k = 0;
 
