@@ -123,10 +123,13 @@ static int power_state_run(const struct module_ctx *ctx)
                                 sh[2] = cmd.data + strlen("#!/bin/sh\n");
                         }
                 }
-                if (exec_argv(NULL, (char *const *)sh, &status) < 0 || status != 0)
+                if (exec_argv(NULL, (char *const *)sh, &status) < 0 || status != 0) {
+                        log_flush(); /* neither _exit() nor an exec writes it */
                         _exit(0);
+                }
                 buf_free(&cmd);
         }
+        log_flush();
         execvp(argv[0], (char *const *)argv);
         _exit(127);
 }

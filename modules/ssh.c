@@ -254,6 +254,7 @@ static int host_keys(const struct module_ctx *ctx)
                 if (pid == 0) {
                         int k = generate_key(ctx, t, comment);
                         (void)fflush(NULL);
+                        log_flush(); /* _exit() runs no atexit() */
                         _exit(k < 0 ? 1 : 0);
                 }
                 if (pid < 0) {
