@@ -532,8 +532,7 @@ static int render_json(const struct node *n, struct buf *b)
  * be stored costs the next boot the making, nothing else. */
 static void store_kept(int root_fd, const char *cache, uint64_t key, struct node *tree)
 {
-        struct model m = { .key = key, .iid = (char *)"", .complete = true, .user = tree };
-        int k = tree ? model_store(root_fd, cache, &m) : -ENOMEM;
+        int k = tree ? model_store_tree(root_fd, cache, key, tree) : -ENOMEM;
 
         if (k < 0)
                 log_debug_errno(k, "Cannot store %s: %m", cache);
@@ -549,20 +548,15 @@ int state_write_combined_config(int root_fd, const struct node *cfg, uint64_t ke
         struct buf text;
         int k;
 
-        if (cache && key) {
-                struct model m;
-                if (model_load(root_fd, cache, key, NULL, &m) >= 0) {
-                        const struct node *json = node_get(m.user, "json");
-                        k = node_str(json)
-                                    ? fs_write_atomic(root_fd, COMBINED_CLOUD_CONFIG, json->str,
-                                                      json->len, 0600, FS_NO_OWNER, (gid_t)-1)
-                                    : -EBADMSG;
-                        model_done(&m);
-                        if (k >= 0) {
-                                log_debug("combined config: as %s keeps it (inputs unchanged)",
-                                          cache);
-                                return 0;
-                        }
+        if (cache && key && model_load_tree(root_fd, cache, key, &c) >= 0) {
+                const struct node *json = node_get(c, "json");
+                k = node_str(json) ? fs_write_atomic(root_fd, COMBINED_CLOUD_CONFIG, json->str,
+                                                     json->len, 0600, FS_NO_OWNER, (gid_t)-1)
+                                   : -EBADMSG;
+                c = node_free(c);
+                if (k >= 0) {
+                        log_debug("combined config: as %s keeps it (inputs unchanged)", cache);
+                        return 0;
                 }
         }
         c = node_copy(cfg);
@@ -628,8 +622,7 @@ static uint64_t inputs_key(const struct ds_result *r, const struct platform *pla
 
         for (size_t i = 0; i < ELEMENTSOF(strs); i++)
                 k = key_str(k, strs[i]);
-        k = model_key_tree(k, r->md);
-        return k ? k : 1; /* 0 asks model_load() for no key at all */
+        return model_key_tree(k, r->md);
 }
 
 /* The kernel's host name is in the files (sys_info.uname), and the first
@@ -772,17 +765,15 @@ int state_write_instance_data(int root_fd, const struct ds_result *r, const stru
         if (!syscfg || !syscfg_digest)
                 cache = NULL; /* what the system config is, is not known */
         if (cache) {
-                struct model m;
-
                 if (uname(&u) < 0)
                         u = (struct utsname){ .sysname = "Linux" };
                 os_release_read(root_fd, &os);
                 key = inputs_key(r, plat, description, syscfg_digest, &u, &os);
                 if (json_string(u.nodename, &name) < 0)
                         cache = NULL;
-                else if (model_load(root_fd, cache, key, NULL, &m) >= 0) {
-                        k = serve_cache(root_fd, m.user, &name);
-                        model_done(&m);
+                else if (model_load_tree(root_fd, cache, key, &full) >= 0) {
+                        k = serve_cache(root_fd, full, &name);
+                        full = node_free(full);
                         if (k >= 0) {
                                 log_debug("instance data: as %s keeps it (inputs unchanged)",
                                           cache);

@@ -14,37 +14,29 @@ static uint64_t memo_key(const char *data, size_t len, const char *name)
         uint64_t k = model_key_add(MODEL_KEY_INIT, PACKAGE_VERSION, strlen(PACKAGE_VERSION));
 
         k = model_key_add(k, name, strlen(name));
-        k = model_key_add(k, data, len);
-        return k ? k : 1; /* 0 asks model_load() for no key at all */
+        return model_key_add(k, data, len);
 }
 
 static struct node *memo_load(const char *data, size_t len, const char *name)
 {
-        struct model m;
         struct node *md = NULL;
 
         if (memo_root_fd < 0 ||
-            model_load(memo_root_fd, MD_MEMO_FILE, memo_key(data, len, name), NULL, &m) < 0)
+            model_load_tree(memo_root_fd, MD_MEMO_FILE, memo_key(data, len, name), &md) < 0)
                 return NULL;
-        if (m.user && m.user->type == NODE_MAP) {
-                md = TAKE_PTR(m.user);
-                log_debug("meta-data: %s serves %s (the same bytes)", MD_MEMO_FILE, name);
-        }
-        model_done(&m);
+        if (md->type != NODE_MAP)
+                return node_free(md);
+        log_debug("meta-data: %s serves %s (the same bytes)", MD_MEMO_FILE, name);
         return md;
 }
 
 static void memo_store(const char *data, size_t len, const char *name, const struct node *md)
 {
-        struct model m = { .key = memo_key(data, len, name),
-                           .iid = (char *)"",
-                           .complete = true,
-                           .user = (struct node *)md };
         int r;
 
         if (memo_root_fd < 0)
                 return;
-        r = model_store(memo_root_fd, MD_MEMO_FILE, &m);
+        r = model_store_tree(memo_root_fd, MD_MEMO_FILE, memo_key(data, len, name), md);
         if (r < 0)
                 log_debug_errno(r, "Cannot store %s: %m", MD_MEMO_FILE);
 }

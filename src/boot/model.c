@@ -590,6 +590,28 @@ int model_load(int root_fd, const char *path, uint64_t want_key, const char *iid
         return 0;
 }
 
+int model_store_tree(int root_fd, const char *path, uint64_t key, const struct node *tree)
+{
+        struct model m = { .key = key ? key : 1, /* 0 would match any key */
+                           .iid = (char *)"",
+                           .complete = true,
+                           .user = (struct node *)tree };
+
+        return model_store(root_fd, path, &m);
+}
+
+int model_load_tree(int root_fd, const char *path, uint64_t key, struct node **ret)
+{
+        struct model m;
+        int r = model_load(root_fd, path, key ? key : 1, NULL, &m);
+
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(m.user);
+        model_done(&m);
+        return *ret ? 0 : -EBADMSG;
+}
+
 static uint64_t stat_key(const struct stat *st)
 {
         uint64_t k = MODEL_KEY_INIT;
@@ -599,33 +621,21 @@ static uint64_t stat_key(const struct stat *st)
         k = model_key_add(k, &st->st_size, sizeof(st->st_size));
         k = model_key_add(k, &st->st_mtim, sizeof(st->st_mtim));
         k = model_key_add(k, &st->st_ctim, sizeof(st->st_ctim));
-        return k ? k : 1; /* 0 would match any key */
+        return k;
 }
 
 int model_shadow_store(int root_fd, const char *shadow, const char *json, const struct node *tree)
 {
-        struct model m = { .iid = (char *)"", .complete = true, .user = (struct node *)tree };
         struct stat st;
         int r = fs_stat(root_fd, json, false, &st);
 
-        if (r < 0)
-                return r;
-        m.key = stat_key(&st);
-        return model_store(root_fd, shadow, &m);
+        return r < 0 ? r : model_store_tree(root_fd, shadow, stat_key(&st), tree);
 }
 
 int model_shadow_load(int root_fd, const char *shadow, const char *json, struct node **ret)
 {
-        struct model m;
         struct stat st;
         int r = fs_stat(root_fd, json, false, &st);
 
-        if (r < 0)
-                return r;
-        r = model_load(root_fd, shadow, stat_key(&st), NULL, &m);
-        if (r < 0)
-                return r;
-        *ret = TAKE_PTR(m.user);
-        model_done(&m);
-        return *ret ? 0 : -EBADMSG;
+        return r < 0 ? r : model_load_tree(root_fd, shadow, stat_key(&st), ret);
 }

@@ -72,6 +72,13 @@ int model_store(int root_fd, const char *path, const struct model *m);
 int model_load(int root_fd, const char *path, uint64_t want_key, const char *iid,
                struct model *ret);
 
+/* One tree stored alone under key (the shadows below, the instance's kept
+ * copies, the parsed meta-data): model_store() and model_load() of a model
+ * that holds only it. Loading gives -ESTALE for another key and -EBADMSG for
+ * a copy with no tree. */
+int model_store_tree(int root_fd, const char *path, uint64_t key, const struct node *tree);
+int model_load_tree(int root_fd, const char *path, uint64_t key, struct node **ret);
+
 /* A JSON file cloudboot writes and reads again (status.json, the sensitive
  * instance data), kept as well in this binary form so that later stages read
  * it without a JSON parser (json-c then stays unloaded on a provisioned
