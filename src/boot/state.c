@@ -378,14 +378,6 @@ int state_shadow_of(const struct node *full, struct node **ret)
         return k < 0 ? k : subset_of_doc(doc, true, ret);
 }
 
-int state_shadow_written(int root_fd, const struct node *full)
-{
-        _cleanup_node_ struct node *sub = NULL;
-        int k = state_shadow_of(full, &sub);
-
-        return k < 0 ? k : state_shadow_store(root_fd, sub);
-}
-
 int state_restore(int root_fd, struct instance *ret)
 {
         _cleanup_free_ char *data = NULL;

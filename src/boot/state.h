@@ -84,9 +84,8 @@ int state_write_combined_config(int root_fd, const struct node *cfg, uint64_t ke
 int state_restore(int root_fd, struct instance *ret);
 /* The stage that has just written instance-data-sensitive.json from full
  * leaves the copy state_restore() reads, made from the tree as reading the
- * file back would give it: the later stages do not parse the JSON. */
-int state_shadow_written(int root_fd, const struct node *full);
-/* The same in two steps: the copy made from full, and stored. */
+ * file back would give it (state_shadow_of()), and stores it after the file
+ * (state_shadow_store()): the later stages do not parse the JSON. */
 int state_shadow_of(const struct node *full, struct node **ret);
 int state_shadow_store(int root_fd, const struct node *sub);
 /* Fill inst from a fresh datasource result (copies). */
