@@ -236,6 +236,7 @@ static const char *cloud_id_of(const struct ds_result *res)
 /* Defined below, with the model. */
 static uint64_t model_key_of(const struct boot *b, const char *ud, size_t ud_len, const char *vd,
                              size_t vd_len);
+static void instance_path(const struct boot *b, const char *name, char *buf, size_t size);
 static void model_path(const struct boot *b, char *buf, size_t size);
 
 /* The datasource's own cloud-config (res->cfg) for the stages after this
@@ -314,8 +315,7 @@ static int found_datasource(struct boot *b, const struct platform *plat, struct 
         r = state_store_instance(b->root_fd, res, !b->have_model, &is_new);
         if (r < 0)
                 return log_error_errno(r, "Cannot record instance %s: %m", res->iid);
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/" INSTANCE_DATA_CACHE,
-                       b->inst.iid);
+        instance_path(b, INSTANCE_DATA_CACHE, path, sizeof(path));
         r = state_write_instance_data(b->root_fd, res, plat, desc, b->syscfg, b->syscfg_digest,
                                       path);
         if (r < 0)
@@ -361,7 +361,7 @@ static int write_instance_file(struct boot *b, const char *name, const char *dat
 {
         char path[512];
 
-        (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/%s", b->inst.iid, name);
+        instance_path(b, name, path, sizeof(path));
         return fs_write_atomic(b->root_fd, path, data, len, 0600, FS_NO_OWNER, (gid_t)-1);
 }
 
@@ -471,7 +471,7 @@ static int consume(struct boot *b, bool vendor, const char *data, size_t len, bo
         if (!vendor && b->inst.ud_name)
                 env.name = b->inst.ud_name;
         else {
-                (void)snprintf(name, sizeof(name), CLOUD_DIR "/instances/%s/%s", b->inst.iid, raw);
+                instance_path(b, raw, name, sizeof(name));
                 env.name = name;
         }
         r = userdata_process(data ? data : "", data ? len : 0, &env, &u);
@@ -541,9 +541,14 @@ static uint64_t model_key_of(const struct boot *b, const char *ud, size_t ud_len
         return k;
 }
 
+static void instance_path(const struct boot *b, const char *name, char *buf, size_t size)
+{
+        (void)snprintf(buf, size, CLOUD_DIR "/instances/%s/%s", b->inst.iid, name);
+}
+
 static void model_path(const struct boot *b, char *buf, size_t size)
 {
-        (void)snprintf(buf, size, CLOUD_DIR "/instances/%s/" MODEL_FILE, b->inst.iid);
+        instance_path(b, MODEL_FILE, buf, size);
 }
 
 /* Build the model from the raw inputs: user-data and vendor-data each
@@ -993,9 +998,7 @@ int stage_init(const struct boot_opts *o, bool local)
                 char path[640];
                 const char *cache = NULL;
                 if (b.have_inst && b.inst.iid) {
-                        (void)snprintf(path, sizeof(path),
-                                       CLOUD_DIR "/instances/%s/" COMBINED_CONFIG_CACHE,
-                                       b.inst.iid);
+                        instance_path(&b, COMBINED_CONFIG_CACHE, path, sizeof(path));
                         cache = path;
                 }
                 r = state_write_combined_config(b.root_fd, b.cfg, b.cfg_key, cache);
