@@ -42,6 +42,12 @@ struct module {
         /* Run only when one of these keys is set (cloud-init's activate_by_schema_keys). */
         const char *const *activate_keys;
         int (*run)(const struct module_ctx *ctx);
+        /* Optional: begin, in a stage before the run (init-local, for a
+         * module of the init stage), work that is slow and whose inputs are
+         * already known, for the run to take up at the module's turn (ssh:
+         * its host keys). It changes nothing in the target that the run
+         * would not, and the run works the same when nothing was begun. */
+        int (*prepare)(const struct module_ctx *ctx);
         /* Set only for external modules (external.c; run is NULL for them):
          * the descriptor's path in the target, and what external.c keeps. */
         const char *source;

@@ -424,6 +424,25 @@ int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind)
         return failed;
 }
 
+void runner_prepare_stage(const struct module_ctx *ctx, enum stage_kind kind)
+{
+        struct runner_iter it;
+        struct runner_entry e;
+
+        runner_iter_init(&it, ctx->cfg, kind, false);
+        while (runner_iter_next(&it, &e)) {
+                const struct module *m;
+                enum freq f;
+
+                if (plan_entry(ctx, kind, &e, &m, &f) != PLAN_RUN || !m->prepare ||
+                    state_sem_has(ctx->root_fd, ctx->iid, m->name, f))
+                        continue;
+                log_set_module(m->name);
+                (void)m->prepare(ctx);
+                log_set_module(NULL);
+        }
+}
+
 bool runner_stage_idle(const struct module_ctx *ctx, enum stage_kind kind)
 {
         struct runner_iter it;

@@ -51,6 +51,10 @@ size_t runner_stage_entries(const struct node *cfg, enum stage_kind kind, bool r
  * cloudboot lacks is reported at the key that asks for it. Returns how many
  * modules failed. */
 int runner_run_stage(const struct module_ctx *ctx, enum stage_kind kind);
+/* Call the prepare hook of each module of the stage's list that
+ * runner_run_stage(ctx, kind) would run (activated, semaphore not set), so
+ * that its slow work begins now (struct module's prepare). */
+void runner_prepare_stage(const struct module_ctx *ctx, enum stage_kind kind);
 /* Would runner_run_stage(ctx, kind) run nothing: every listed module either
  * not activated, or already run at its frequency (none runs always), and
  * no listed name to report? A provisioned boot's stage that is idle need not
