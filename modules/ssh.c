@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -166,18 +168,18 @@ static int supplied_keys(const struct module_ctx *ctx, const struct node *sk)
         return r;
 }
 
-/* ssh-keygen writes into a private directory of ours; the files are then
- * moved into the target by the root-safe writer, so no path of the target
- * (which might hold a symlink) is ever handed to a host tool. */
-static int generate_key(const struct module_ctx *ctx, const char *type, const char *comment)
+/* ssh-keygen writes into a private directory of ours; the pair is read back
+ * into *priv and *pub, so that no path of the target (which might hold a
+ * symlink) is ever handed to a host tool: the root-safe writer puts it in. */
+static int make_key(const char *type, const char *comment, char **priv, size_t *priv_len,
+                    char **pub, size_t *pub_len)
 {
         char tmpl[] = "/run/cloudboot-keygen.XXXXXX", tmpl2[] = "/tmp/cloudboot-keygen.XXXXXX";
-        char *dir = mkdtemp(tmpl), keyfile[128], pubfile[128], dest[128], destpub[128];
+        char *dir = mkdtemp(tmpl), keyfile[128], pubfile[128];
         _cleanup_close_ int dfd = -1;
-        char *priv = NULL, *pub = NULL;
-        size_t priv_len = 0, pub_len = 0;
         int r;
 
+        *priv = *pub = NULL;
         if (!dir)
                 dir = mkdtemp(tmpl2);
         if (!dir)
@@ -191,63 +193,338 @@ static int generate_key(const struct module_ctx *ctx, const char *type, const ch
         }
         dfd = fs_open_root(dir);
         if (r >= 0 && dfd >= 0)
-                r = fs_read_file(dfd, "/key", HOST_KEY_MAX, &priv, &priv_len);
+                r = fs_read_file(dfd, "/key", HOST_KEY_MAX, priv, priv_len);
         if (r >= 0 && dfd >= 0)
-                r = fs_read_file(dfd, "/key.pub", HOST_KEY_MAX, &pub, &pub_len);
+                r = fs_read_file(dfd, "/key.pub", HOST_KEY_MAX, pub, pub_len);
         (void)unlink(keyfile);
         (void)unlink(pubfile);
         (void)rmdir(dir);
         if (r < 0) {
-                free_secret(priv, priv_len);
-                free(pub);
+                free_secret(*priv, *priv ? *priv_len : 0);
+                free(*pub);
+                *priv = *pub = NULL;
                 return log_warning_errno(r, "ssh-keygen -t %s failed", type);
         }
+        return 0;
+}
+
+/* The pair into the target's /etc/ssh: private 0600, public 0644. */
+static int install_key(const struct module_ctx *ctx, const char *type, const char *priv,
+                       size_t priv_len, const char *pub, size_t pub_len)
+{
+        char dest[128], destpub[128];
+        int r;
+
         (void)snprintf(dest, sizeof(dest), "/etc/ssh/ssh_host_%s_key", type);
         (void)snprintf(destpub, sizeof(destpub), "/etc/ssh/ssh_host_%s_key.pub", type);
         r = write_key_file(ctx, dest, priv, priv_len, 0600);
         if (r >= 0)
                 r = write_key_file(ctx, destpub, pub, pub_len, 0644);
-        free_secret(priv, priv_len);
-        free(pub);
         if (r >= 0)
                 log_info("Generated host key %s", dest);
         return r;
 }
 
+static int generate_key(const struct module_ctx *ctx, const char *type, const char *comment)
+{
+        char *priv, *pub;
+        size_t priv_len = 0, pub_len = 0;
+        int r = make_key(type, comment, &priv, &priv_len, &pub, &pub_len);
+
+        if (r < 0)
+                return r;
+        r = install_key(ctx, type, priv, priv_len, pub, pub_len);
+        free_secret(priv, priv_len);
+        free(pub);
+        return r;
+}
+
+/* ---- Host keys begun early (mod_ssh.prepare) ----
+ * A first boot's sshd waits for the ssh module, and the module for
+ * ssh-keygen: the RSA key alone takes seconds, and under emulation ten or
+ * more. Its inputs (the key types, the host name in the comment) are known
+ * as soon as init-local has the instance and its config, so init-local
+ * starts the ssh-keygen children there (runner_prepare_stage) and they work
+ * while that stage waits for the NIC, the journal is flushed and the init
+ * modules before ssh run. The module takes their keys up at its turn, after
+ * ssh_deletekeys, exactly where it would have written its own: nothing of
+ * the target changes earlier. In PREP_DIR (root's alone, 0700, on the tmpfs
+ * /run), each type has TYPE.lock, which its child holds locked from before
+ * the stage goes on until it exits (flock: the lock belongs to the open
+ * file, which the child keeps), and once done TYPE.pub and TYPE, 0600. A
+ * pair is taken only when its comment is the one the module would give
+ * now (a host name changed in between: the key is made again). Whatever is
+ * not taken is waited for and removed, so no private key stays behind the
+ * module; one that never runs leaves them to the tmpfs. */
+#define PREP_DIR "/run/cloud-init/cloudboot-hostkeys"
+
+/* The children this process started (prepare then run in one stage: the
+ * network stage of a datasource found there), reaped by the run. */
+static pid_t prep_pids[ELEMENTSOF(genkey_types)];
+static size_t prep_n;
+
+static void prep_path(char *buf, size_t size, const char *type, const char *suffix)
+{
+        (void)snprintf(buf, size, PREP_DIR "/%s%s", type, suffix);
+}
+
+/* The types ssh_genkeytypes asks for, each once (default: rsa, ecdsa,
+ * ed25519); returns how many. */
+static size_t wanted_types(const struct node *cfg, const char **ret)
+{
+        const struct node *types = node_get(cfg, "ssh_genkeytypes");
+        size_t n = 0;
+
+        for (size_t i = 0; i < (types ? types->n : 3) && n < ELEMENTSOF(genkey_types); i++) {
+                const char *t = types ? node_str(types->items[i]) : key_types[i];
+                bool dup = false;
+
+                for (size_t j = 0; t && j < n; j++)
+                        dup |= streq(ret[j], t);
+                if (t && !dup)
+                        ret[n++] = t;
+        }
+        return n;
+}
+
+static void key_comment(const struct module_ctx *ctx, char *buf, size_t size)
+{
+        _cleanup_free_ char *host = hostname_file_read(ctx->root_fd, HOSTNAME_FILE);
+
+        (void)snprintf(buf, size, "root@%s", host ? host : "localhost");
+}
+
+static bool key_exists(const struct module_ctx *ctx, const char *type)
+{
+        char path[128];
+
+        (void)snprintf(path, sizeof(path), "/etc/ssh/ssh_host_%s_key", type);
+        return fs_exists(ctx->root_fd, path);
+}
+
+/* PREP_DIR made (or found) as a directory of ours that no one else reads. */
+static int prep_dir(const struct module_ctx *ctx)
+{
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+        int r = fs_mkdir_p(ctx->root_fd, PREP_DIR, 0700);
+
+        if (r < 0)
+                return r;
+        fd = fs_open_nofollow(ctx->root_fd, PREP_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (st.st_uid != geteuid())
+                return -EPERM;
+        return fchmod(fd, 0700) < 0 ? -errno : 0;
+}
+
+static _Noreturn void prep_child(const struct module_ctx *ctx, const char *type,
+                                 const char *comment)
+{
+        char *priv, *pub, path[128];
+        size_t priv_len = 0, pub_len = 0;
+        int r = make_key(type, comment, &priv, &priv_len, &pub, &pub_len);
+
+        if (r >= 0) {
+                prep_path(path, sizeof(path), type, ".pub");
+                r = fs_write_atomic(ctx->root_fd, path, pub, pub_len, 0600, FS_NO_OWNER,
+                                    (gid_t)-1);
+        }
+        if (r >= 0) {
+                /* the private key last: its presence says the pair is whole */
+                prep_path(path, sizeof(path), type, "");
+                r = fs_write_atomic(ctx->root_fd, path, priv, priv_len, 0600, FS_NO_OWNER,
+                                    (gid_t)-1);
+        }
+        free_secret(priv, priv ? priv_len : 0);
+        free(pub);
+        if (r < 0)
+                log_warning_errno(r, "Cannot keep the %s host key made early: %m", type);
+        (void)fflush(NULL);
+        log_flush(); /* _exit() runs no atexit() */
+        _exit(r < 0 ? 1 : 0);
+}
+
+static int ssh_prepare(const struct module_ctx *ctx)
+{
+        const struct node *sk = node_get(ctx->cfg, "ssh_keys");
+        const char *types[ELEMENTSOF(genkey_types)];
+        size_t n = wanted_types(ctx->cfg, types);
+        bool deletekeys = node_get_bool(ctx->cfg, "ssh_deletekeys", true);
+        char comment[300];
+        int r;
+
+        if ((sk && sk->type == NODE_MAP && sk->n) || n == 0 || !exec_have("ssh-keygen"))
+                return 0;
+        r = prep_dir(ctx);
+        if (r < 0)
+                return log_warning_errno(r, "Cannot make %s: host keys are made at the ssh "
+                                            "module's turn: %m",
+                                         PREP_DIR);
+        key_comment(ctx, comment, sizeof(comment));
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_close_ int lock = -1;
+                char path[128];
+                pid_t pid;
+
+                /* a key the module keeps (ssh_deletekeys: false) is not made */
+                if (!deletekeys && key_exists(ctx, types[i]))
+                        continue;
+                prep_path(path, sizeof(path), types[i], ".lock");
+                /* O_EXCL: begun already this boot (one child a type) */
+                lock = fs_open_nofollow(ctx->root_fd, path,
+                                        O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+                if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) < 0)
+                        continue;
+                (void)fflush(NULL);
+                pid = fork();
+                if (pid == 0)
+                        prep_child(ctx, types[i], comment);
+                if (pid < 0) {
+                        /* nothing begun: the module makes it at its turn */
+                        (void)fs_unlink(ctx->root_fd, path);
+                        continue;
+                }
+                if (prep_n < ELEMENTSOF(prep_pids))
+                        prep_pids[prep_n++] = pid;
+                log_info("Making the %s host key early, for the ssh module", types[i]);
+        }
+        return 0;
+}
+
+/* The prepared pair of type, once its child is done (wait: block for it,
+ * else only when already done): 1 and the pair when there is one; 0 when
+ * there is none or it is not done yet. */
+static int prep_take(const struct module_ctx *ctx, const char *type, bool wait, char **priv,
+                     size_t *priv_len, char **pub, size_t *pub_len)
+{
+        _cleanup_close_ int lock = -1;
+        char path[128];
+        int r;
+
+        *priv = *pub = NULL;
+        prep_path(path, sizeof(path), type, ".lock");
+        lock = fs_open_nofollow(ctx->root_fd, path, O_RDONLY | O_CLOEXEC, 0);
+        if (lock < 0)
+                return 0;
+        while ((r = flock(lock, LOCK_SH | (wait ? 0 : LOCK_NB))) < 0 && errno == EINTR)
+                ;
+        if (r < 0)
+                return 0;
+        prep_path(path, sizeof(path), type, "");
+        r = fs_read_file(ctx->root_fd, path, HOST_KEY_MAX, priv, priv_len);
+        prep_path(path, sizeof(path), type, ".pub");
+        if (r >= 0)
+                r = fs_read_file(ctx->root_fd, path, HOST_KEY_MAX, pub, pub_len);
+        if (r < 0) {
+                free_secret(*priv, *priv ? *priv_len : 0);
+                *priv = NULL;
+                return 0;
+        }
+        return 1;
+}
+
+/* Does the public key line end in this comment ("TYPE BASE64 COMMENT\n")? */
+static bool pub_comment_is(const char *pub, size_t len, const char *comment)
+{
+        size_t cl = strlen(comment);
+
+        while (len > 0 && pub[len - 1] == '\n')
+                len--;
+        return len > cl + 1 && pub[len - cl - 1] == ' ' && memcmp(pub + len - cl, comment, cl) == 0;
+}
+
+/* Every prepared file removed, each child waited for first (its lock), and
+ * the children of this process reaped. */
+static void prep_clear(const struct module_ctx *ctx)
+{
+        for (const char *const *t = genkey_types; *t && fs_exists(ctx->root_fd, PREP_DIR); t++) {
+                char *priv, *pub, path[128];
+                size_t priv_len = 0, pub_len = 0;
+
+                if (prep_take(ctx, *t, true, &priv, &priv_len, &pub, &pub_len) > 0) {
+                        free_secret(priv, priv_len);
+                        free(pub);
+                }
+                prep_path(path, sizeof(path), *t, "");
+                (void)fs_unlink(ctx->root_fd, path);
+                prep_path(path, sizeof(path), *t, ".pub");
+                (void)fs_unlink(ctx->root_fd, path);
+                prep_path(path, sizeof(path), *t, ".lock");
+                (void)fs_unlink(ctx->root_fd, path);
+        }
+        (void)fs_rm_rf(ctx->root_fd, PREP_DIR, false); /* missing: nothing */
+        for (size_t i = 0; i < prep_n; i++)
+                while (waitpid(prep_pids[i], NULL, 0) < 0 && errno == EINTR)
+                        ;
+        prep_n = 0;
+}
+
+/* The prepared keys among types installed: those done first, then the rest
+ * waited for. A type taken is set to NULL in types. */
+static void prep_install(const struct module_ctx *ctx, const char **types, size_t n,
+                         const char *comment)
+{
+        for (int pass = 0; pass < 2; pass++)
+                for (size_t i = 0; i < n; i++) {
+                        char *priv, *pub;
+                        size_t priv_len = 0, pub_len = 0;
+
+                        if (!types[i] || prep_take(ctx, types[i], pass == 1, &priv, &priv_len,
+                                                   &pub, &pub_len) <= 0)
+                                continue;
+                        if (!pub_comment_is(pub, pub_len, comment)) {
+                                char path[128];
+
+                                log_info("The %s host key made early names another host: "
+                                         "made again",
+                                         types[i]);
+                                /* not to be taken in the second pass */
+                                prep_path(path, sizeof(path), types[i], "");
+                                (void)fs_unlink(ctx->root_fd, path);
+                        } else if (install_key(ctx, types[i], priv, priv_len, pub, pub_len) >= 0)
+                                types[i] = NULL;
+                        free_secret(priv, priv_len);
+                        free(pub);
+                }
+}
+
 static int host_keys(const struct module_ctx *ctx)
 {
         const struct node *sk = node_get(ctx->cfg, "ssh_keys");
-        const struct node *types = node_get(ctx->cfg, "ssh_genkeytypes");
-        _cleanup_free_ char *host = hostname_file_read(ctx->root_fd, HOSTNAME_FILE);
+        const char *types[ELEMENTSOF(genkey_types)];
         const char *started[ELEMENTSOF(genkey_types)];
         pid_t pids[ELEMENTSOF(genkey_types)];
+        size_t n_types = wanted_types(ctx->cfg, types), n = 0;
         char comment[300];
-        size_t n = 0;
         int r = 0;
 
         if (node_get_bool(ctx->cfg, "ssh_deletekeys", true))
                 (void)delete_host_keys(ctx);
-        if (sk && sk->type == NODE_MAP && sk->n)
+        if (sk && sk->type == NODE_MAP && sk->n) {
+                prep_clear(ctx);
                 return supplied_keys(ctx, sk);
+        }
+        key_comment(ctx, comment, sizeof(comment));
+        for (size_t i = 0; i < n_types; i++)
+                if (key_exists(ctx, types[i]))
+                        types[i] = NULL;
+        prep_install(ctx, types, n_types, comment);
+        prep_clear(ctx);
         if (!exec_have("ssh-keygen"))
                 return log_warning_errno(-ENOENT, "ssh-keygen is not installed: no host keys made");
-        (void)snprintf(comment, sizeof(comment), "root@%s", host ? host : "localhost");
         /* One ssh-keygen per type, all at once: a first boot waits for the
          * slowest key (RSA) alone, not for the sum, and the fast ones are in
          * place first. Each runs in a child of ours that writes its key into
          * the target; a child's failure is said here, for status.json. */
-        for (size_t i = 0; i < (types ? types->n : 3); i++) {
-                const char *t = types ? node_str(types->items[i]) : key_types[i];
-                char path[128];
-                bool dup = false;
+        for (size_t i = 0; i < n_types; i++) {
+                const char *t = types[i];
                 pid_t pid;
 
                 if (!t)
-                        continue;
-                for (size_t j = 0; j < n; j++)
-                        dup |= streq(started[j], t);
-                (void)snprintf(path, sizeof(path), "/etc/ssh/ssh_host_%s_key", t);
-                if (dup || n == ELEMENTSOF(started) || fs_exists(ctx->root_fd, path))
                         continue;
                 (void)fflush(NULL);
                 pid = fork();
@@ -360,4 +637,5 @@ const struct module mod_ssh = {
         .freq = FREQ_INSTANCE,
         .keys = schema_keys,
         .run = ssh_run,
+        .prepare = ssh_prepare,
 };

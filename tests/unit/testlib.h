@@ -310,6 +310,28 @@ static inline int troot_run_mod(struct troot *t, const struct module *m, const c
         return r;
 }
 
+/* A module's prepare hook (struct module) with the context
+ * troot_run_module() gives its run. */
+static inline int troot_prepare_module(struct troot *t, const char *mod, const char *cfg_text)
+{
+        const struct module *m = module_find(mod);
+        struct node *cfg = test_yaml(cfg_text), *md = test_yaml("{}");
+        struct module_ctx ctx = { .root_fd = t->fd,
+                                  .root = t->path,
+                                  .iid = "i-test",
+                                  .iid_raw = "i-test",
+                                  .datasource = "DataSourceNoCloud [seed=/s][dsmode=net]",
+                                  .stage = "test",
+                                  .cfg = cfg,
+                                  .md = md };
+        int r;
+        assert_non_null(m->prepare);
+        r = m->prepare(&ctx);
+        node_free(cfg);
+        node_free(md);
+        return r;
+}
+
 /* Run a module as troot_run_module() does and return what it wrote on
  * `out_fd`: STDOUT_FILENO is the console and the journal under systemd,
  * STDERR_FILENO the caller's console under --root. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/ssh.c and modules/keys_to_console.c. */
 #include <stdio.h>
+#include <sys/file.h>
 
 #include "testlib.h"
 
@@ -211,11 +212,132 @@ static void test_disable_root_opts_with_a_line_break_is_refused(void **state)
         troot_free(&t);
 }
 
+#define PREP "/run/cloud-init/cloudboot-hostkeys"
+
+/* Wait for the child that makes TYPE's key early: it holds TYPE.lock. */
+static void wait_prepared(struct troot *t, const char *type)
+{
+        char path[128];
+        int fd;
+
+        (void)snprintf(path, sizeof(path), PREP "/%s.lock", type);
+        fd = fs_open_nofollow(t->fd, path, O_RDONLY | O_CLOEXEC, 0);
+        assert_true(fd >= 0);
+        assert_int_equal(flock(fd, LOCK_SH), 0);
+        close(fd);
+}
+
+static void test_host_keys_made_early_are_taken_up(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *prepub, *prepriv, *pub, *priv;
+        int fd;
+        if (access("/usr/bin/ssh-keygen", X_OK) != 0)
+                skip();
+        troot_make(&t);
+        troot_write(&t, "/etc/hostname", "keyhost\n");
+        troot_write(&t, "/etc/ssh/ssh_host_ed25519_key", "old");
+        troot_write(&t, "/etc/ssh/ssh_host_ed25519_key.pub", "old");
+        assert_int_equal(troot_prepare_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n"), 0);
+        /* begun: its child holds the lock until the pair is there */
+        assert_int_equal(troot_mode(&t, PREP) & 07777, 0700);
+        fd = fs_open_nofollow(t.fd, PREP "/ed25519.lock", O_RDONLY | O_CLOEXEC, 0);
+        assert_true(fd >= 0);
+        close(fd);
+        wait_prepared(&t, "ed25519");
+        /* nothing of the target changed: the old key is removed at the
+         * module's turn (ssh_deletekeys), not before */
+        assert_file_eq(&t, "/etc/ssh/ssh_host_ed25519_key", "old");
+        assert_int_equal(troot_mode(&t, PREP "/ed25519") & 07777, 0600);
+        assert_int_equal(troot_mode(&t, PREP "/ed25519.pub") & 07777, 0600);
+        assert_false(fs_exists(t.fd, PREP "/rsa.lock"));
+        prepub = troot_read(&t, PREP "/ed25519.pub");
+        prepriv = troot_read(&t, PREP "/ed25519");
+        assert_non_null(strstr(prepub, " root@keyhost\n"));
+        /* a second prepare begins nothing more: the pair stays */
+        assert_int_equal(troot_prepare_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n"), 0);
+        wait_prepared(&t, "ed25519");
+        assert_file_eq(&t, PREP "/ed25519.pub", prepub);
+
+        assert_int_equal(troot_run_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n", NULL), 0);
+        pub = troot_read(&t, "/etc/ssh/ssh_host_ed25519_key.pub");
+        priv = troot_read(&t, "/etc/ssh/ssh_host_ed25519_key");
+        assert_string_equal(pub, prepub);
+        assert_string_equal(priv, prepriv);
+        assert_int_equal(troot_mode(&t, "/etc/ssh/ssh_host_ed25519_key") & 07777, 0600);
+        assert_int_equal(troot_mode(&t, "/etc/ssh/ssh_host_ed25519_key.pub") & 07777, 0644);
+        /* no private key stays behind the module */
+        assert_false(fs_exists(t.fd, PREP));
+        free(prepub);
+        free(prepriv);
+        free(pub);
+        free(priv);
+        troot_free(&t);
+}
+
+static void test_a_key_made_early_for_another_name_is_made_again(void **state)
+{
+        (void)state;
+        struct troot t;
+        char *prepub, *pub;
+        if (access("/usr/bin/ssh-keygen", X_OK) != 0)
+                skip();
+        troot_make(&t);
+        troot_write(&t, "/etc/hostname", "keyhost\n");
+        assert_int_equal(troot_prepare_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n"), 0);
+        wait_prepared(&t, "ed25519");
+        prepub = troot_read(&t, PREP "/ed25519.pub");
+        /* the init stage's set_hostname named the host otherwise */
+        troot_write(&t, "/etc/hostname", "renamed\n");
+        assert_int_equal(troot_run_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n", NULL), 0);
+        pub = troot_read(&t, "/etc/ssh/ssh_host_ed25519_key.pub");
+        assert_string_not_equal(pub, prepub);
+        assert_non_null(strstr(pub, " root@renamed\n"));
+        assert_false(fs_exists(t.fd, PREP));
+        free(prepub);
+        free(pub);
+        troot_free(&t);
+}
+
+static void test_keys_made_early_give_way(void **state)
+{
+        (void)state;
+        struct troot t;
+        if (access("/usr/bin/ssh-keygen", X_OK) != 0)
+                skip();
+        troot_make(&t);
+        /* ssh_keys given by the time the module runs: those are written,
+         * and the early key is waited for and removed */
+        assert_int_equal(troot_prepare_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n"), 0);
+        assert_int_equal(troot_run_module(&t, "ssh",
+                                          "ssh_keys:\n"
+                                          "  ed25519_private: |\n    PRIVATE\n"
+                                          "  ed25519_public: ssh-ed25519 AAAApub host\n",
+                                          NULL),
+                         0);
+        assert_file_eq(&t, "/etc/ssh/ssh_host_ed25519_key", "PRIVATE\n");
+        assert_false(fs_exists(t.fd, PREP));
+        /* nothing begun: supplied keys, or keys kept (ssh_deletekeys: false) */
+        assert_int_equal(troot_prepare_module(&t, "ssh", "ssh_keys: {rsa_private: x}\n"), 0);
+        assert_false(fs_exists(t.fd, PREP "/rsa.lock"));
+        assert_int_equal(troot_prepare_module(&t, "ssh",
+                                              "ssh_deletekeys: false\n"
+                                              "ssh_genkeytypes: [ed25519]\n"),
+                         0);
+        assert_false(fs_exists(t.fd, PREP "/ed25519.lock"));
+        assert_file_eq(&t, "/etc/ssh/ssh_host_ed25519_key", "PRIVATE\n");
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_supplied_keys_and_deletekeys),
                 cmocka_unit_test(test_generated_keys_and_console),
+                cmocka_unit_test(test_host_keys_made_early_are_taken_up),
+                cmocka_unit_test(test_a_key_made_early_for_another_name_is_made_again),
+                cmocka_unit_test(test_keys_made_early_give_way),
                 cmocka_unit_test(test_authorized_keys_for_default_user_and_root),
                 cmocka_unit_test(test_disable_root_false_and_no_public_keys),
                 cmocka_unit_test(test_a_key_with_a_line_break_is_refused),
