@@ -892,6 +892,22 @@ static void remove_boot_finished(int root_fd)
         (void)fs_unlink(root_fd, CLOUD_DIR "/instance/boot-finished");
 }
 
+/* init-local of a net-mode instance: set_hostname run ahead of the init
+ * stage, only while it has not run for this instance: its fqdn may fall
+ * back to the current system hostname, and on a later boot that would undo
+ * a name the admin chose. */
+static void set_hostname_early(const struct boot *b, const struct module_ctx *ctx)
+{
+        const struct module *m = module_find("set_hostname");
+
+        if (m && runner_activated(m, b->cfg) &&
+            !state_sem_has(b->root_fd, b->inst.iid, m->name, m->freq)) {
+                log_set_module(m->name);
+                (void)m->run(ctx);
+                log_set_module(NULL);
+        }
+}
+
 /* init-local and init: detect → fetch → decode → merge → validate → plan →
  * run → record. init-local finds a local datasource and builds (or checks)
  * the model; init finds a network one, or takes init-local's. */
@@ -1005,6 +1021,17 @@ int stage_init(const struct boot_opts *o, bool local)
                 if (r < 0)
                         log_warning_errno(r, "Cannot write %s: %m", COMBINED_CLOUD_CONFIG);
         }
+        if (local && !streq_ptr(b.inst.dsmode, "local")) {
+                struct module_ctx ctx = module_ctx_of(&b);
+                /* The host name before the network configuration, as
+                 * cloud-init's init-local sets it: a DHCP client then sends
+                 * it (LP: #1746455). */
+                set_hostname_early(&b, &ctx);
+                /* The init modules' slow work begun (the host keys, whose
+                 * comment names the host just set), to go on while this
+                 * stage waits for the NIC and until the module's turn. */
+                runner_prepare_stage(&ctx, STAGE_INIT);
+        }
         /* The network configuration, before the network starts (init-local,
          * with the fallback); a datasource found by the network stage writes
          * its own for the boots to come. */
@@ -1018,21 +1045,7 @@ int stage_init(const struct boot_opts *o, bool local)
                 struct module_ctx ctx = module_ctx_of(&b);
                 runner_run_stage(&ctx, STAGE_LOCAL);
         }
-        if (local && !streq_ptr(b.inst.dsmode, "local")) {
-                /* Set the hostname before the network comes up, so that a DHCP
-                 * client sends it (cloud-init does the same, LP: #1746455). */
-                /* Only while set_hostname has not run for this instance: its
-                 * fqdn may fall back to the current system hostname, and on a
-                 * later boot that would undo a name the admin chose. */
-                const struct module *m = module_find("set_hostname");
-                if (m && runner_activated(m, b.cfg) &&
-                    !state_sem_has(b.root_fd, b.inst.iid, m->name, m->freq)) {
-                        struct module_ctx ctx = module_ctx_of(&b);
-                        log_set_module(m->name);
-                        (void)m->run(&ctx);
-                        log_set_module(NULL);
-                }
-        } else {
+        if (!local || streq_ptr(b.inst.dsmode, "local")) {
                 struct module_ctx ctx = module_ctx_of(&b);
                 if (node_get(b.cfg, "bootcmd"))
                         make_run_tmp(&b);

@@ -17,7 +17,14 @@ fi
 
 R=$(mktemp -d /tmp/cloudboot-bb.XXXXXX)
 OUT="$R.out"
-cleanup() { rm -rf "$R" "$OUT"; }
+# A stage run alone may leave the host keys being made for the ssh module
+# (init-local begins them): each child holds its lock until done, so wait.
+cleanup() {
+	for l in "$R"/run/cloud-init/cloudboot-hostkeys/*.lock; do
+		[ ! -e "$l" ] || flock -s "$l" true 2>/dev/null || true
+	done
+	rm -rf "$R" "$OUT"
+}
 trap cleanup EXIT
 
 fail() {

@@ -114,6 +114,13 @@ for t in rsa ecdsa ed25519; do
 	expect_mode /etc/ssh/ssh_host_${t}_key.pub 644
 	ssh-keygen -l -f "$R/etc/ssh/ssh_host_${t}_key.pub" >/dev/null || fail "$t host key is not valid"
 done
+# begun by init-local (the host named first), taken up by the ssh module
+for t in rsa ecdsa ed25519; do
+	expect_output_has "Making the $t host key early, for the ssh module"
+	grep -q " root@prov\$" "$R/etc/ssh/ssh_host_${t}_key.pub" || fail "$t host key's comment"
+done
+! grep -q "made early names another host" "$OUT" || fail "a host key made early was made again"
+expect_absent /run/cloud-init/cloudboot-hostkeys
 expect_output_has "-----BEGIN SSH HOST KEY FINGERPRINTS-----"
 expect_output_has "-----END SSH HOST KEY KEYS-----"
 
@@ -145,7 +152,22 @@ boot iid-prov-1"
 # a clone: new instance-id, so a new machine-id and new host keys
 sed -i 's/iid-prov-1/iid-prov-2/' "$R/var/lib/cloud/seed/nocloud/meta-data"
 : >"$OUT"
-boot
+# init-local alone: the new instance's host keys are begun there, in a
+# directory of root's alone, and /etc/ssh is not touched yet
+cb init --local >>"$OUT" 2>&1 || fail "init --local exited $?"
+expect_mode /run/cloud-init/cloudboot-hostkeys 700
+[ "$(cat "$R/etc/ssh/ssh_host_ed25519_key.pub")" = "$first_key" ] || fail "init-local changed /etc/ssh"
+for t in rsa ecdsa ed25519; do
+	flock -s "$R/run/cloud-init/cloudboot-hostkeys/$t.lock" true || fail "no lock for the $t key"
+	expect_mode /run/cloud-init/cloudboot-hostkeys/$t 600
+done
+early_key=$(cat "$R/run/cloud-init/cloudboot-hostkeys/ed25519.pub")
+for stage in init "modules --mode config" "modules --mode final"; do
+	# shellcheck disable=SC2086
+	cb $stage >>"$OUT" 2>&1 || fail "cloudboot $stage exited $?"
+done
+[ "$(cat "$R/etc/ssh/ssh_host_ed25519_key.pub")" = "$early_key" ] || fail "the key made early was not the one installed"
+expect_absent /run/cloud-init/cloudboot-hostkeys
 [ "$(cat "$R/etc/machine-id")" != "$first_id" ] || fail "a new instance kept the machine-id"
 [ "$(cat "$R/etc/ssh/ssh_host_ed25519_key.pub")" != "$first_key" ] || fail "a new instance kept the host keys"
 pass "full provisioning with the real tools, a second boot and a clone"
