@@ -1029,8 +1029,11 @@ int stage_init(const struct boot_opts *o, bool local)
                 set_hostname_early(&b, &ctx);
                 /* The init modules' slow work begun (the host keys, whose
                  * comment names the host just set), to go on while this
-                 * stage waits for the NIC and until the module's turn. */
-                runner_prepare_stage(&ctx, STAGE_INIT);
+                 * stage waits for the NIC and until the module's turn; not
+                 * while includes are left for the network stage to fetch,
+                 * which may change what the modules are asked. */
+                if (b.have_model && b.model.complete)
+                        runner_prepare_stage(&ctx, STAGE_INIT);
         }
         /* The network configuration, before the network starts (init-local,
          * with the fallback); a datasource found by the network stage writes

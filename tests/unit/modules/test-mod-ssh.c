@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Tests of modules/ssh.c and modules/keys_to_console.c. */
+#include <limits.h>
 #include <stdio.h>
 #include <sys/file.h>
 
@@ -242,6 +243,7 @@ static void test_host_keys_made_early_are_taken_up(void **state)
         assert_int_equal(troot_prepare_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n"), 0);
         /* begun: its child holds the lock until the pair is there */
         assert_int_equal(troot_mode(&t, PREP) & 07777, 0700);
+        assert_int_equal(troot_mode(&t, "/run/cloud-init") & 07777, 0755);
         fd = fs_open_nofollow(t.fd, PREP "/ed25519.lock", O_RDONLY | O_CLOEXEC, 0);
         assert_true(fd >= 0);
         close(fd);
@@ -330,6 +332,30 @@ static void test_keys_made_early_give_way(void **state)
         troot_free(&t);
 }
 
+static void test_a_link_at_the_early_keys_directory_is_not_followed(void **state)
+{
+        (void)state;
+        struct troot t;
+        char link[PATH_MAX];
+        if (access("/usr/bin/ssh-keygen", X_OK) != 0)
+                skip();
+        troot_make(&t);
+        troot_write(&t, "/etc/hostname", "keyhost\n");
+        troot_write(&t, "/var/keep", "kept");
+        assert_int_equal(fs_mkdir_p(t.fd, "/run/cloud-init", 0755), 0);
+        (void)snprintf(link, sizeof(link), "%s" PREP, t.path);
+        assert_int_equal(symlink("/var", link), 0);
+        /* nothing begun through it */
+        assert_true(troot_prepare_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n") < 0);
+        assert_false(fs_exists(t.fd, "/var/ed25519.lock"));
+        /* the module makes its key and removes the link, not what it names */
+        assert_int_equal(troot_run_module(&t, "ssh", "ssh_genkeytypes: [ed25519]\n", NULL), 0);
+        assert_int_equal(troot_mode(&t, "/etc/ssh/ssh_host_ed25519_key") & 07777, 0600);
+        assert_file_eq(&t, "/var/keep", "kept");
+        assert_false(fs_exists(t.fd, PREP));
+        troot_free(&t);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -338,6 +364,7 @@ int main(void)
                 cmocka_unit_test(test_host_keys_made_early_are_taken_up),
                 cmocka_unit_test(test_a_key_made_early_for_another_name_is_made_again),
                 cmocka_unit_test(test_keys_made_early_give_way),
+                cmocka_unit_test(test_a_link_at_the_early_keys_directory_is_not_followed),
                 cmocka_unit_test(test_authorized_keys_for_default_user_and_root),
                 cmocka_unit_test(test_disable_root_false_and_no_public_keys),
                 cmocka_unit_test(test_a_key_with_a_line_break_is_refused),
