@@ -307,23 +307,10 @@ static bool key_exists(const struct module_ctx *ctx, const char *type)
 /* PREP_DIR made (or found) as a directory of ours that no one else reads. */
 static int prep_dir(const struct module_ctx *ctx)
 {
-        _cleanup_close_ int fd = -1;
-        struct stat st;
         /* its parent as cloud-init has it (instance-data.json is read there) */
         int r = fs_mkdir_p(ctx->root_fd, "/run/cloud-init", 0755);
 
-        if (r >= 0)
-                r = fs_mkdir_p(ctx->root_fd, PREP_DIR, 0700);
-        if (r < 0)
-                return r;
-        fd = fs_open_nofollow(ctx->root_fd, PREP_DIR, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-        if (fd < 0)
-                return fd;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (st.st_uid != geteuid())
-                return -EPERM;
-        return fchmod(fd, 0700) < 0 ? -errno : 0;
+        return r < 0 ? r : fs_mkdir_private(ctx->root_fd, PREP_DIR);
 }
 
 static _Noreturn void prep_child(const struct module_ctx *ctx, const char *type,

@@ -226,6 +226,24 @@ int fs_mkdir_p(int root_fd, const char *path, mode_t mode)
         return 0;
 }
 
+int fs_mkdir_private(int root_fd, const char *path)
+{
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+        int r = fs_mkdir_p(root_fd, path, 0700);
+
+        if (r < 0)
+                return r;
+        fd = fs_open_nofollow(root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (st.st_uid != geteuid())
+                return -EPERM;
+        return fchmod(fd, 0700) < 0 ? -errno : 0;
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
         const char *p = data;

@@ -23,6 +23,10 @@ int fs_open_in_root(int root_fd, const char *path, int flags, mode_t mode);
 int fs_open_nofollow(int root_fd, const char *path, int flags, mode_t mode);
 /* Create path and its missing parents with mode; existing ones are left alone. */
 int fs_mkdir_p(int root_fd, const char *path, mode_t mode);
+/* A directory for the caller alone: path made (with missing parents, 0700)
+ * or found, not through a symlink at its end, owned by the caller (else
+ * -EPERM), and set to 0700. */
+int fs_mkdir_private(int root_fd, const char *path);
 /* Replace path with data atomically. Missing parents are created 0755. The
  * file gets mode, and uid/gid unless they are FS_NO_OWNER. When path is a
  * mount point (it cannot be renamed over), it is rewritten in place. A file

@@ -753,17 +753,9 @@ static int module_input(const struct module *m, const struct node *cfg, struct b
 static int make_workdir(const struct module_ctx *ctx, const char *name)
 {
         char path[512];
-        _cleanup_close_ int fd = -1;
-        int r;
 
         (void)snprintf(path, sizeof(path), CLOUD_DIR "/instances/%s/modules/%s", ctx->iid, name);
-        r = fs_mkdir_p(ctx->root_fd, path, 0700);
-        if (r < 0)
-                return r;
-        fd = fs_open_nofollow(ctx->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-        if (fd < 0)
-                return fd;
-        return fchmod(fd, 0700) < 0 ? -errno : 0;
+        return fs_mkdir_private(ctx->root_fd, path);
 }
 
 static int check_program(const struct module_ctx *ctx, const struct external *e)

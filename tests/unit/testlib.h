@@ -269,10 +269,25 @@ static inline void fakemeta_stop(pid_t pid)
         (void)waitpid(pid, &st, 0);
 }
 
-/* Run a module on the root with cfg and meta-data texts, validated as a stage would. */
 #include "module.h"
 #include "config_schema.h"
 #include "schema.h"
+
+/* The context a module gets in these tests: the troot, instance i-test. */
+static inline struct module_ctx troot_module_ctx(struct troot *t, const struct node *cfg,
+                                                 const struct node *md)
+{
+        return (struct module_ctx){ .root_fd = t->fd,
+                                    .root = t->path,
+                                    .iid = "i-test",
+                                    .iid_raw = "i-test",
+                                    .datasource = "DataSourceNoCloud [seed=/s][dsmode=net]",
+                                    .stage = "test",
+                                    .cfg = cfg,
+                                    .md = md };
+}
+
+/* Run a module on the root with cfg and meta-data texts, validated as a stage would. */
 static inline int troot_run_mod(struct troot *t, const struct module *m, const char *cfg_text,
                                 const char *md_text);
 static inline int troot_run_module(struct troot *t, const char *mod, const char *cfg_text,
@@ -289,14 +304,7 @@ static inline int troot_run_mod(struct troot *t, const struct module *m, const c
 {
         struct node *cfg = test_yaml(cfg_text), *md = test_yaml(md_text ? md_text : "{}");
         struct schema_report rep = { 0 };
-        struct module_ctx ctx = { .root_fd = t->fd,
-                                  .root = t->path,
-                                  .iid = "i-test",
-                                  .iid_raw = "i-test",
-                                  .datasource = "DataSourceNoCloud [seed=/s][dsmode=net]",
-                                  .stage = "test",
-                                  .cfg = cfg,
-                                  .md = md };
+        struct module_ctx ctx = troot_module_ctx(t, cfg, md);
         int r;
         schema_validate_config(cfg, &rep);
         for (const struct schema_prop *p = m->keys; p && p->name; p++) {
@@ -316,14 +324,7 @@ static inline int troot_prepare_module(struct troot *t, const char *mod, const c
 {
         const struct module *m = module_find(mod);
         struct node *cfg = test_yaml(cfg_text), *md = test_yaml("{}");
-        struct module_ctx ctx = { .root_fd = t->fd,
-                                  .root = t->path,
-                                  .iid = "i-test",
-                                  .iid_raw = "i-test",
-                                  .datasource = "DataSourceNoCloud [seed=/s][dsmode=net]",
-                                  .stage = "test",
-                                  .cfg = cfg,
-                                  .md = md };
+        struct module_ctx ctx = troot_module_ctx(t, cfg, md);
         int r;
         assert_non_null(m->prepare);
         r = m->prepare(&ctx);

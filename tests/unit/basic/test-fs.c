@@ -138,6 +138,38 @@ static void test_write_atomic_opens_only_what_may_be_unchanged(void **state)
  * missing costs the failed open, the parent, the new directory; each made
  * with the mode asked; through a root-owned link (/var/run -> /run) as
  * before. */
+static void test_mkdir_private(void **state)
+{
+        (void)state;
+        struct troot t;
+        char path[300];
+        troot_make(&t);
+        /* made with its parents, 0700 */
+        assert_int_equal(fs_mkdir_private(t.fd, "/run/p/q"), 0);
+        assert_int_equal(troot_mode(&t, "/run/p/q") & 07777, 0700);
+        assert_int_equal(troot_mode(&t, "/run/p") & 07777, 0700);
+        /* found wider open: narrowed */
+        assert_int_equal(fs_mkdir_p(t.fd, "/run/wide", 0755), 0);
+        (void)snprintf(path, sizeof(path), "%s/run/wide", t.path);
+        assert_int_equal(chmod(path, 0777), 0);
+        assert_int_equal(fs_mkdir_private(t.fd, "/run/wide"), 0);
+        assert_int_equal(troot_mode(&t, "/run/wide") & 07777, 0700);
+        /* a link at its end is not followed, and what it names is left */
+        (void)snprintf(path, sizeof(path), "%s/run/link", t.path);
+        assert_int_equal(symlink("/run/wide", path), 0);
+        (void)snprintf(path, sizeof(path), "%s/run/wide", t.path);
+        assert_int_equal(chmod(path, 0755), 0);
+        assert_true(fs_mkdir_private(t.fd, "/run/link") < 0);
+        assert_int_equal(troot_mode(&t, "/run/wide") & 07777, 0755);
+        /* someone else's: refused, left as it is */
+        if (geteuid() == 0) {
+                assert_int_equal(chown(path, 1000, 1000), 0);
+                assert_int_equal(fs_mkdir_private(t.fd, "/run/wide"), -EPERM);
+                assert_int_equal(troot_mode(&t, "/run/wide") & 07777, 0755);
+        }
+        troot_free(&t);
+}
+
 static void test_mkdir_p_starts_from_the_deepest_there(void **state)
 {
         (void)state;
@@ -640,6 +672,7 @@ int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_link_target_trusted_only),
+                cmocka_unit_test(test_mkdir_private),
                 cmocka_unit_test(test_write_atomic_creates_parents_mode_and_content),
                 cmocka_unit_test(test_write_atomic_skips_identical_content),
                 cmocka_unit_test(test_write_atomic_opens_only_what_may_be_unchanged),
