@@ -59,6 +59,7 @@ struct boot {
         bool have_inst;
         struct model model; /* what user-data and vendor-data came to */
         bool have_model;
+        bool new_instance; /* the datasource found gave an instance-id new to this machine */
         char *cmdline; /* /proc/cmdline, read once (NULL: unreadable) */
 };
 
@@ -327,6 +328,7 @@ static int found_datasource(struct boot *b, const struct platform *plat, struct 
         if (r < 0)
                 log_warning_errno(r, "Cannot write %s/cloud-id: %m", RUN_DIR);
         log_info("Found %s; instance %s (%s)", desc, res->iid, is_new ? "new" : "known");
+        b->new_instance = is_new;
         return 0;
 }
 
@@ -1029,10 +1031,12 @@ int stage_init(const struct boot_opts *o, bool local)
                 set_hostname_early(&b, &ctx);
                 /* The init modules' slow work begun (the host keys, whose
                  * comment names the host just set), to go on while this
-                 * stage waits for the NIC and until the module's turn; not
-                 * while includes are left for the network stage to fetch,
-                 * which may change what the modules are asked. */
-                if (b.have_model && b.model.complete)
+                 * stage waits for the NIC and until the module's turn: for a
+                 * new instance (a known one's first boot is over: its walk of
+                 * the list would cost every boot), and not while includes are
+                 * left for the network stage to fetch, which may change what
+                 * the modules are asked. */
+                if (b.new_instance && b.have_model && b.model.complete)
                         runner_prepare_stage(&ctx, STAGE_INIT);
         }
         /* The network configuration, before the network starts (init-local,
