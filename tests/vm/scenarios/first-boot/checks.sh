@@ -10,6 +10,10 @@ check authorized-keys-default sh -c 'grep -q cloudboot-vm-test-key /home/debian/
 check ssh-dir-mode test "$(stat -c %a:%U /home/tester/.ssh)" = 700:tester
 check authorized-keys-mode test "$(stat -c %a:%U /home/tester/.ssh/authorized_keys)" = 600:tester
 check host-keys sh -c 'for t in rsa ecdsa ed25519; do test "$(stat -c %a /etc/ssh/ssh_host_${t}_key)" = 600 || exit 1; done'
+# begun by init-local under systemd (its children outlive the unit's main
+# process), taken up by the ssh module, none made again, nothing left in /run
+check host-keys-early sh -c 'for t in rsa ecdsa ed25519; do grep -q "Made the $t host key early in" /var/log/cloud-init.log || exit 1; done; ! grep -q "made early names another host" /var/log/cloud-init.log && test ! -e /run/cloud-init/cloudboot-hostkeys'
+check host-key-comment grep -q ' root@vm-first$' /etc/ssh/ssh_host_rsa_key.pub
 install -m 0600 /run/vm-seed/id_ed25519 /run/vm-test-key
 check ssh-login ssh -i /run/vm-test-key -o BatchMode=yes -o StrictHostKeyChecking=no \
 	-o UserKnownHostsFile=/dev/null -o ConnectTimeout=20 tester@127.0.0.1 true
