@@ -36,7 +36,7 @@ int main(int argc, char **argv)
         struct sigaction sa = { .sa_handler = on_alarm };
         struct rusage ru;
         unsigned secs = 0;
-        int status, a = 1;
+        int status = -1, a = 1; /* -1: never reaped, a failure */
         pid_t pid;
         FILE *out;
 
@@ -75,27 +75,27 @@ int main(int argc, char **argv)
         }
         (void)setpgid(pid, pid);
         if (secs) {
-                (void)sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: wait4 returns EINTR */
+                (void)sigaction(SIGALRM, &sa, NULL); /* no SA_RESTART: waitpid returns EINTR */
                 alarm(secs);
         }
-        while (wait4(pid, &status, 0, &ru) < 0) {
-                if (!expired)
-                        return 1;
-                (void)kill(-pid, SIGKILL);
-                expired = 0;
-                secs = (unsigned)-1; /* remember it timed out */
-        }
-        (void)clock_gettime(CLOCK_MONOTONIC, &t1);
-        /* what it left running, reaped: their time is in RUSAGE_CHILDREN */
+        /* the command, then what it left running (reaped here: their time
+         * is in RUSAGE_CHILDREN), until no child is left */
         for (;;) {
-                if (waitpid(-1, NULL, 0) > 0)
+                int st;
+                pid_t w = waitpid(-1, &st, 0);
+
+                if (w == pid) {
+                        status = st;
+                        (void)clock_gettime(CLOCK_MONOTONIC, &t1);
+                }
+                if (w > 0)
                         continue;
                 if (errno != EINTR)
                         break;
                 if (expired) {
                         (void)kill(-pid, SIGKILL);
                         expired = 0;
-                        secs = (unsigned)-1;
+                        secs = (unsigned)-1; /* remember it timed out */
                 }
         }
         (void)getrusage(RUSAGE_CHILDREN, &ru);
