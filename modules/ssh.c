@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -304,6 +303,14 @@ static bool key_exists(const struct module_ctx *ctx, const char *type)
         return fs_exists(ctx->root_fd, path);
 }
 
+/* ssh_keys gives keys: the module writes those and makes none. */
+static bool keys_supplied(const struct node *cfg)
+{
+        const struct node *sk = node_get(cfg, "ssh_keys");
+
+        return sk && sk->type == NODE_MAP && sk->n;
+}
+
 /* PREP_DIR made (or found) as a directory of ours that no one else reads. */
 static int prep_dir(const struct module_ctx *ctx)
 {
@@ -355,14 +362,13 @@ static _Noreturn void prep_child(const struct module_ctx *ctx, const char *type,
 
 static int ssh_prepare(const struct module_ctx *ctx)
 {
-        const struct node *sk = node_get(ctx->cfg, "ssh_keys");
         const char *types[ELEMENTSOF(genkey_types)];
         size_t n = wanted_types(ctx->cfg, types);
         bool deletekeys = node_get_bool(ctx->cfg, "ssh_deletekeys", true);
         char comment[300];
         int r;
 
-        if ((sk && sk->type == NODE_MAP && sk->n) || n == 0 || !exec_have("ssh-keygen"))
+        if (keys_supplied(ctx->cfg) || n == 0 || !exec_have("ssh-keygen"))
                 return 0;
         r = prep_dir(ctx);
         if (r < 0)
@@ -400,24 +406,35 @@ static int ssh_prepare(const struct module_ctx *ctx)
         return 0;
 }
 
+/* Wait for type's child, if one was begun (wait: block until it is done,
+ * else only see whether it is): whether it is done. Its lock is refused
+ * through a symlink on the way. */
+static bool prep_wait(const struct module_ctx *ctx, const char *type, bool wait)
+{
+        _cleanup_close_ int lock = -1;
+        char path[128];
+        int r;
+
+        prep_path(path, sizeof(path), type, ".lock");
+        lock = fs_open_nofollow(ctx->root_fd, path, O_RDONLY | O_CLOEXEC, 0);
+        if (lock < 0)
+                return false;
+        while ((r = flock(lock, LOCK_SH | (wait ? 0 : LOCK_NB))) < 0 && errno == EINTR)
+                ;
+        return r >= 0;
+}
+
 /* The prepared pair of type, once its child is done (wait: block for it,
  * else only when already done): 1 and the pair when there is one; 0 when
  * there is none or it is not done yet. */
 static int prep_take(const struct module_ctx *ctx, const char *type, bool wait, char **priv,
                      size_t *priv_len, char **pub, size_t *pub_len)
 {
-        _cleanup_close_ int lock = -1;
         char path[128];
         int r;
 
         *priv = *pub = NULL;
-        prep_path(path, sizeof(path), type, ".lock");
-        lock = fs_open_nofollow(ctx->root_fd, path, O_RDONLY | O_CLOEXEC, 0);
-        if (lock < 0)
-                return 0;
-        while ((r = flock(lock, LOCK_SH | (wait ? 0 : LOCK_NB))) < 0 && errno == EINTR)
-                ;
-        if (r < 0)
+        if (!prep_wait(ctx, type, wait))
                 return 0;
         prep_path(path, sizeof(path), type, "");
         r = fs_read_file(ctx->root_fd, path, HOST_KEY_MAX, priv, priv_len);
@@ -446,25 +463,9 @@ static bool pub_comment_is(const char *pub, size_t len, const char *comment)
  * the children of this process reaped. */
 static void prep_clear(const struct module_ctx *ctx)
 {
-        struct stat st;
-        /* anything but a directory there (a link) is only removed */
-        bool dir = fs_stat(ctx->root_fd, PREP_DIR, false, &st) >= 0 && S_ISDIR(st.st_mode);
-
-        for (const char *const *t = genkey_types; dir && *t; t++) {
-                char *priv, *pub, path[128];
-                size_t priv_len = 0, pub_len = 0;
-
-                if (prep_take(ctx, *t, true, &priv, &priv_len, &pub, &pub_len) > 0) {
-                        free_secret(priv, priv_len);
-                        free(pub);
-                }
-                prep_path(path, sizeof(path), *t, "");
-                (void)fs_unlink(ctx->root_fd, path);
-                prep_path(path, sizeof(path), *t, ".pub");
-                (void)fs_unlink(ctx->root_fd, path);
-                prep_path(path, sizeof(path), *t, ".lock");
-                (void)fs_unlink(ctx->root_fd, path);
-        }
+        for (const char *const *t = genkey_types; *t; t++)
+                (void)prep_wait(ctx, *t, true);
+        /* a link at the name is removed, never walked into */
         (void)fs_rm_rf(ctx->root_fd, PREP_DIR, false); /* missing: nothing */
         for (size_t i = 0; i < prep_n; i++)
                 while (waitpid(prep_pids[i], NULL, 0) < 0 && errno == EINTR)
@@ -513,7 +514,7 @@ static int host_keys(const struct module_ctx *ctx)
 
         if (node_get_bool(ctx->cfg, "ssh_deletekeys", true))
                 (void)delete_host_keys(ctx);
-        if (sk && sk->type == NODE_MAP && sk->n) {
+        if (keys_supplied(ctx->cfg)) {
                 prep_clear(ctx);
                 return supplied_keys(ctx, sk);
         }
