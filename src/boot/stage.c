@@ -60,6 +60,7 @@ struct boot {
         struct model model; /* what user-data and vendor-data came to */
         bool have_model;
         bool new_instance; /* the datasource found gave an instance-id new to this machine */
+        bool model_fetched; /* this stage built the model again to fetch its includes */
         char *cmdline; /* /proc/cmdline, read once (NULL: unreadable) */
 };
 
@@ -651,8 +652,10 @@ static int boot_model(struct boot *b, const struct ds_result *res, bool fetch)
                         r = -ESTALE;
                 }
                 from_run = r >= 0;
-                if (r < 0)
+                if (r < 0) {
                         r = model_rebuild(b, fetch, &b->model);
+                        b->model_fetched = fetch;
+                }
         }
         if (r < 0)
                 return r;
@@ -894,8 +897,10 @@ static void remove_boot_finished(int root_fd)
         (void)fs_unlink(root_fd, CLOUD_DIR "/instance/boot-finished");
 }
 
-/* init-local of a net-mode instance: set_hostname run ahead of the init
- * stage, only while it has not run for this instance: its fqdn may fall
+/* set_hostname run ahead of its turn, where cloud-init's _maybe_set_hostname
+ * runs it: init-local of a net-mode instance, before the network
+ * configuration, and the stage that runs the init modules, before the
+ * boothooks. Only while it has not run for this instance: its fqdn may fall
  * back to the current system hostname, and on a later boot that would undo
  * a name the admin chose. */
 static void set_hostname_early(const struct boot *b, const struct module_ctx *ctx)
@@ -1009,8 +1014,20 @@ int stage_init(const struct boot_opts *o, bool local)
         /* The stage that runs the init modules reports on user-data and runs
          * its boothooks; init-local of a net-mode instance only reads it, so
          * that its hostname is set before the network. */
-        if (!local || streq_ptr(b.inst.dsmode, "local"))
+        if (!local || streq_ptr(b.inst.dsmode, "local")) {
+                /* First the host name, as cloud-init's init-net sets it once
+                 * the includes are in (they may name the host), before the
+                 * boothooks; then the init modules' slow work begun, to go on
+                 * while the boothooks and the modules before ssh run. Only
+                 * when this stage found a new instance or fetched its
+                 * includes: init-local did both for the others. */
+                if (b.new_instance || b.model_fetched) {
+                        struct module_ctx ctx = module_ctx_of(&b);
+                        set_hostname_early(&b, &ctx);
+                        runner_prepare_stage(&ctx, STAGE_INIT);
+                }
                 boot_consume(&b);
+        }
         /* cloud-init records the merged configuration once user-data is consumed */
         if (!local || streq_ptr(b.inst.dsmode, "local")) {
                 char path[640];
