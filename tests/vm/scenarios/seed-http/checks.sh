@@ -10,3 +10,7 @@ check http-hostname test "$(hostname)" = vm-http
 check http-authorized-keys test "$(stat -c %a:%U /home/tester/.ssh/authorized_keys)" = 600:tester
 check http-write-files grep -qx fetched-over-http /etc/vm-http.conf
 check http-status cloudboot status
+# found by the network stage: the host name set and the keys begun there
+# before the boothooks and modules, taken up by the ssh module, none made again
+check http-host-keys-early sh -c 'journalctl -b -u cloudboot.service | grep -q "Making the rsa host key early" && for t in rsa ecdsa ed25519; do grep -q "Made the $t host key early in" /var/log/cloud-init.log || exit 1; done; ! grep -q "made early names another host" /var/log/cloud-init.log && test ! -e /run/cloud-init/cloudboot-hostkeys'
+check http-host-key-comment grep -q ' root@vm-http$' /etc/ssh/ssh_host_rsa_key.pub
