@@ -534,8 +534,13 @@ static int do_user(const struct module_ctx *ctx, const struct node *u, struct bu
                         r = log_warning_errno(k, "Cannot set the password of %s", name);
                 password_set = password_set || k >= 0;
         }
+        /* A password already locked (useradd leaves a new user's "!") is
+         * what `usermod --lock` would leave: the exec, which rewrites passwd
+         * and shadow and asks nscd and sssd to forget them, is spared. */
         if (user_bool(u, "lock_passwd", true))
-                k = account_lock(module_chroot(ctx), name);
+                k = !password_set && passwd_shadow_locked(ctx->root_fd, name)
+                            ? 0
+                            : account_lock(module_chroot(ctx), name);
         else
                 k = password_set || exists ? account_unlock(module_chroot(ctx), name) : 0;
         if (k < 0)

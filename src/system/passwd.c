@@ -111,6 +111,27 @@ bool passwd_group_exists(int root_fd, const char *name)
         return db_lookup(root_fd, "/etc/group", name, &gid, NULL) == 0;
 }
 
+bool passwd_shadow_locked(int root_fd, const char *name)
+{
+        char *data = NULL;
+        size_t len = 0, nlen = strlen(name);
+        bool locked = false;
+
+        if (fs_read_file(root_fd, "/etc/shadow", DB_MAX, &data, &len) < 0)
+                return false;
+        for (const char *p = data; p && *p;) {
+                const char *eol = strchrnul(p, '\n');
+
+                if (strncmp(p, name, nlen) == 0 && p[nlen] == ':') {
+                        locked = p[nlen + 1] == '!';
+                        break;
+                }
+                p = *eol ? eol + 1 : NULL;
+        }
+        free_secret(data, len); /* the hashes */
+        return locked;
+}
+
 bool passwd_name_valid(const char *name)
 {
         return !valid_user_name(name);

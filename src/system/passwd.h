@@ -19,6 +19,11 @@ struct passwd_entry {
 /* The target's /etc/passwd line of name; -ENOENT when there is none. */
 int passwd_entry_get(int root_fd, const char *name, struct passwd_entry *ret);
 void passwd_entry_done(struct passwd_entry *e);
+/* Is name's password locked in the target's /etc/shadow (its field begins
+ * with '!', which `usermod --lock` leaves as it is)? false when it cannot
+ * tell: no shadow file, no line for name. The file is wiped from memory
+ * after. */
+bool passwd_shadow_locked(int root_fd, const char *name);
 /* Is there a group of that name in the target? */
 bool passwd_group_exists(int root_fd, const char *name);
 /* A name useradd would take and no command line could mistake for an

@@ -200,6 +200,35 @@ static void test_default_user_and_existing_user(void **state)
         teardown(&t, stubs);
 }
 
+/* usermod --lock is spared where /etc/shadow shows the password locked
+ * already: it would leave the field as it is. */
+static void test_lock_spared_when_locked(void **state)
+{
+        (void)state;
+        struct troot t;
+        char stubs[256];
+        setup(&t, stubs, sizeof(stubs));
+        troot_write(&t, "/etc/passwd",
+                    "root:x:0:0:root:/root:/bin/sh\n"
+                    "bob:x:1000:1000::/home/bob:/bin/sh\n"
+                    "carol:x:1001:1001::/home/carol:/bin/sh\n"
+                    "dave:x:1002:1002::/home/dave:/bin/sh\n");
+        troot_write(&t, "/etc/shadow",
+                    "root:*:19000:0:99999:7:::\n"
+                    "bobby:$6$salt$notlocked:19000:0:99999:7:::\n"
+                    "bob:!:19000:0:99999:7:::\n"
+                    "carol:$6$salt$c4r0lHash:19000:0:99999:7:::\n"
+                    "dave:*:19000:0:99999:7:::\n");
+        assert_int_equal(troot_run_module(&t, "users_groups", "users: [bob, carol, dave]\n", NULL),
+                         0);
+        assert_calls_lack(stubs, "[--lock] [bob]");
+        assert_root_call(&t, stubs, "usermod", "[--lock] [carol]");
+        /* "*" is not locked: usermod makes it "!*" */
+        assert_root_call(&t, stubs, "usermod", "[--lock] [dave]");
+        assert_null(t.log.data ? strstr(t.log.data, "c4r0lHash") : NULL);
+        teardown(&t, stubs);
+}
+
 static void test_groups_and_members(void **state)
 {
         (void)state;
@@ -372,6 +401,7 @@ int main(void)
                 cmocka_unit_test(test_normalize_forms),
                 cmocka_unit_test(test_new_user_argv_password_and_sudo),
                 cmocka_unit_test(test_default_user_and_existing_user),
+                cmocka_unit_test(test_lock_spared_when_locked),
                 cmocka_unit_test(test_groups_and_members),
                 cmocka_unit_test(test_bad_names_never_reach_a_command),
                 cmocka_unit_test(test_useradd_failure_is_reported),
