@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* authorized_keys lines: the key blob of a line, and merging new keys into
- * an existing file. */
+ * an existing file; and the input as a host key's .pub, whose fingerprint
+ * line keys_to_console makes (sshkey.c). */
 #include "authkeys.h"
 #include "fuzz.h"
+#include "sshkey.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -22,6 +24,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         keys[0] = fuzz_str(data, size);
         if (!keys[0])
                 return 0;
+        (void)sshkey_fingerprint_line(keys[0], &out);
+        buf_free(&out);
         keys[0][strcspn(keys[0], "\n")] = 0;
         (void)authkeys_merge(text, size, keys, 1, NULL, &out);
         buf_free(&out);

@@ -90,6 +90,97 @@ static void test_generated_keys_and_console(void **state)
         troot_free(&t);
 }
 
+/* Whatever a shell command prints (at most 64 KB), or "" */
+static char *command_output(const char *cmd)
+{
+        FILE *f = popen(cmd, "r");
+        char *out = calloc(1, 65536);
+        size_t n;
+        assert_non_null(f);
+        assert_non_null(out);
+        n = fread(out, 1, 65535, f);
+        out[n] = '\0';
+        (void)pclose(f);
+        return out;
+}
+
+/* keys_to_console says what `ssh-keygen -l` says of each plain host key,
+ * byte for byte, without running it; a type it does not know is left to
+ * ssh-keygen. */
+static void test_console_fingerprints_as_ssh_keygen(void **state)
+{
+        (void)state;
+        static const char *const made[][2] = {
+                { "rsa", "-t rsa -b 1024 -C root@fp-host" },
+                { "ecdsa", "-t ecdsa -b 384 -C root@fp-host" },
+                { "ecdsa521", "-t ecdsa -b 521 -C 'two words'" },
+                { "ed25519", "-t ed25519 -C root@fp-host" },
+        };
+        static const char *const tools[] = { "ssh-keygen", NULL };
+        char dir[] = "/tmp/cloudboot-fp.XXXXXX", cmd[512], path[600], stubs[256];
+        struct troot t;
+        char *out, *calls, *pub, *want = NULL;
+        int r;
+
+        if (access("/usr/bin/ssh-keygen", X_OK) != 0)
+                skip();
+        assert_non_null(mkdtemp(dir));
+        troot_make(&t);
+        for (size_t i = 0; i < ELEMENTSOF(made); i++) {
+                (void)snprintf(cmd, sizeof(cmd), "ssh-keygen -q -N '' %s -f %s/%s >/dev/null 2>&1",
+                               made[i][1], dir, made[i][0]);
+                if (system(cmd) != 0)
+                        continue;
+                (void)snprintf(path, sizeof(path), "%s/%s.pub", dir, made[i][0]);
+                pub = command_output(strcat(strcpy(cmd, "cat "), path));
+                (void)snprintf(path, sizeof(path), "/etc/ssh/ssh_host_%s_key.pub", made[i][0]);
+                troot_write(&t, path, pub);
+                free(pub);
+        }
+        /* the comment as ssh-keygen reads it: blanks before it skipped, tabs
+         * and a carriage return within kept; none; no final newline */
+        (void)snprintf(cmd, sizeof(cmd), "cut -d' ' -f2 %s/ed25519.pub | tr -d '\\n'", dir);
+        pub = command_output(cmd);
+        (void)snprintf(path, sizeof(path), "ssh-ed25519\t%s \t  a\tcomment \r\n", pub);
+        troot_write(&t, "/etc/ssh/ssh_host_c1_key.pub", path);
+        (void)snprintf(path, sizeof(path), "ssh-ed25519 %s", pub);
+        troot_write(&t, "/etc/ssh/ssh_host_c2_key.pub", path);
+        (void)snprintf(path, sizeof(path), "ssh-ed25519 %s   \n", pub);
+        troot_write(&t, "/etc/ssh/ssh_host_c3_key.pub", path);
+        free(pub);
+        /* what ssh-keygen says of each, in the order the module lists them */
+        (void)snprintf(cmd, sizeof(cmd),
+                       "for f in $(ls %s/etc/ssh/ssh_host_*key.pub | LC_ALL=C sort); do "
+                       "ssh-keygen -l -f - <$f; done",
+                       t.path);
+        want = command_output(cmd);
+        assert_non_null(strstr(want, " root@fp-host (ED25519)\n"));
+        assert_non_null(strstr(want, "1024 SHA256:"));
+        assert_non_null(strstr(want, "384 SHA256:"));
+        assert_non_null(strstr(want, " two words (ECDSA)\n"));
+        /* a type the module leaves to ssh-keygen (a stub from here on) */
+        troot_write(&t, "/etc/ssh/ssh_host_zz_key.pub", "ssh-foo AAAAB2Zvbw== x\n");
+        stubs_make(stubs, sizeof(stubs), tools);
+        out = troot_run_module_stdout(&t, "keys_to_console", "{}\n", NULL, &r);
+        assert_int_equal(r, 0);
+        assert_true(asprintf(&pub, "-----BEGIN SSH HOST KEY FINGERPRINTS-----\n%s", want) > 0);
+        if (!strstr(out, pub))
+                fail_msg("keys_to_console printed:\n%s\nssh-keygen -l says:\n%s", out, want);
+        free(pub);
+        calls = stubs_read(stubs, "calls");
+        assert_string_equal(calls, "ssh-keygen [-l] [-f] [-]\n");
+        free(calls);
+        calls = stubs_read(stubs, "stdin");
+        assert_string_equal(calls, "ssh-foo AAAAB2Zvbw== x\n");
+        free(calls);
+        stubs_free(stubs);
+        free(out);
+        free(want);
+        troot_free(&t);
+        (void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+}
+
 static void test_authorized_keys_for_default_user_and_root(void **state)
 {
         (void)state;
@@ -361,6 +452,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_supplied_keys_and_deletekeys),
                 cmocka_unit_test(test_generated_keys_and_console),
+                cmocka_unit_test(test_console_fingerprints_as_ssh_keygen),
                 cmocka_unit_test(test_host_keys_made_early_are_taken_up),
                 cmocka_unit_test(test_a_key_made_early_for_another_name_is_made_again),
                 cmocka_unit_test(test_keys_made_early_give_way),

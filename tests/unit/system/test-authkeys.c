@@ -3,7 +3,9 @@
  * merge, and that no symlink below the home is ever followed. */
 #include "testlib.h"
 #include "authkeys.h"
+#include "codec.h"
 #include "sshd_config.h"
+#include "sshkey.h"
 
 #define K1 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne one@example"
 #define K1B "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOne renamed@example"
@@ -293,6 +295,129 @@ static void test_include_fan_out_is_bounded(void **state)
         troot_free(&t);
 }
 
+/* A wire-format blob of strings (each given with its length) as a .pub
+ * line: TYPE BASE64 COMMENT. */
+static char *pub_line(const char *type, const char *comment, int n, ...)
+{
+        uint8_t blob[4096];
+        size_t len = 0;
+        char *b64 = NULL, *line = NULL;
+        va_list ap;
+
+        va_start(ap, n);
+        for (int i = 0; i < n; i++) {
+                const void *s = va_arg(ap, const void *);
+                size_t l = va_arg(ap, size_t);
+                assert_true(len + 4 + l <= sizeof(blob));
+                blob[len] = (uint8_t)(l >> 24);
+                blob[len + 1] = (uint8_t)(l >> 16);
+                blob[len + 2] = (uint8_t)(l >> 8);
+                blob[len + 3] = (uint8_t)l;
+                memcpy(blob + len + 4, s, l);
+                len += 4 + l;
+        }
+        va_end(ap);
+        assert_int_equal(b64_encode(blob, len, &b64), 0);
+        assert_true(asprintf(&line, "%s %s%s%s", type, b64, comment ? " " : "",
+                             comment ? comment : "") > 0);
+        free(b64);
+        return line;
+}
+
+/* 0 and the line, or < 0 (left to ssh-keygen) */
+static int fp(char *pub, char **ret)
+{
+        struct buf out = BUF_INIT(1 << 16);
+        int r = sshkey_fingerprint_line(pub, &out);
+        *ret = r >= 0 ? buf_steal(&out, NULL) : NULL;
+        buf_free(&out);
+        free(pub);
+        return r;
+}
+
+#define S(x) x, (size_t)(sizeof(x) - 1)
+
+static void test_fingerprint_line_reads_the_blob_or_leaves_it(void **state)
+{
+        (void)state;
+        static const uint8_t z32[32], z31[31], e[] = { 1, 0, 1 }, neg[] = { 0x80, 1 };
+        static uint8_t big[16384 / 8 + 1], n1024[129], n1023[128], p256[65], p384[97];
+        char *out;
+
+        big[0] = 1;
+        n1024[1] = 0x80; /* a sign byte, then 1024 bits */
+        n1023[0] = 0x7f;
+        p256[0] = p384[0] = 0x04;
+        assert_int_equal(fp(pub_line("ssh-ed25519", "a b\n", 2, S("ssh-ed25519"), z32, sizeof(z32)),
+                            &out),
+                         0);
+        assert_true(strncmp(out, "256 SHA256:", 11) == 0);
+        assert_non_null(strstr(out, " a b (ED25519)\n"));
+        assert_null(strchr(out, '='));
+        free(out);
+        assert_int_equal(fp(pub_line("ssh-rsa", NULL, 3, S("ssh-rsa"), e, sizeof(e), n1024,
+                                     sizeof(n1024)),
+                            &out),
+                         0);
+        assert_true(strncmp(out, "1024 SHA256:", 12) == 0);
+        assert_non_null(strstr(out, " no comment (RSA)\n"));
+        free(out);
+        assert_int_equal(fp(pub_line("ecdsa-sha2-nistp384", "e", 3, S("ecdsa-sha2-nistp384"),
+                                     S("nistp384"), p384, sizeof(p384)),
+                            &out),
+                         0);
+        assert_non_null(strstr(out, " e (ECDSA)\n"));
+        assert_true(strncmp(out, "384 SHA256:", 11) == 0);
+        free(out);
+
+        /* left to ssh-keygen: DSA (what it does depends on its version) */
+        assert_true(fp(pub_line("ssh-dss", "d", 5, S("ssh-dss"), e, sizeof(e), e, sizeof(e), e,
+                                sizeof(e), e, sizeof(e)),
+                       &out) < 0);
+        /* an RSA modulus under 1024 bits, which OpenSSH refuses */
+        assert_true(fp(pub_line("ssh-rsa", "x", 3, S("ssh-rsa"), e, sizeof(e), n1023,
+                                sizeof(n1023)),
+                       &out) < 0);
+        /* an ECDSA point not of the curve's size, or compressed */
+        assert_true(fp(pub_line("ecdsa-sha2-nistp384", "x", 3, S("ecdsa-sha2-nistp384"),
+                                S("nistp384"), p256, sizeof(p256)),
+                       &out) < 0);
+        p384[0] = 0x02;
+        assert_true(fp(pub_line("ecdsa-sha2-nistp384", "x", 3, S("ecdsa-sha2-nistp384"),
+                                S("nistp384"), p384, sizeof(p384)),
+                       &out) < 0);
+
+        /* left to ssh-keygen: the text's type is not the blob's */
+        assert_true(fp(pub_line("ssh-rsa", "x", 2, S("ssh-ed25519"), z32, sizeof(z32)), &out) < 0);
+        /* an ed25519 point that is not 32 bytes; bytes after the key */
+        assert_true(fp(pub_line("ssh-ed25519", "x", 2, S("ssh-ed25519"), z31, sizeof(z31)), &out) <
+                    0);
+        assert_true(fp(pub_line("ssh-ed25519", "x", 3, S("ssh-ed25519"), z32, sizeof(z32), S("")),
+                       &out) < 0);
+        /* the curve not the type's */
+        assert_true(fp(pub_line("ecdsa-sha2-nistp256", "x", 3, S("ecdsa-sha2-nistp256"),
+                                S("nistp384"), p256, sizeof(p256)),
+                       &out) < 0);
+        /* a negative or zero modulus, one over OpenSSH's 16384 bits */
+        assert_true(fp(pub_line("ssh-rsa", "x", 3, S("ssh-rsa"), e, sizeof(e), neg, sizeof(neg)),
+                       &out) < 0);
+        assert_true(fp(pub_line("ssh-rsa", "x", 3, S("ssh-rsa"), e, sizeof(e), z31, sizeof(z31)),
+                       &out) < 0);
+        assert_true(fp(pub_line("ssh-rsa", "x", 3, S("ssh-rsa"), e, sizeof(e), big, sizeof(big)),
+                       &out) < 0);
+        /* certificates and security keys; a type alone; a second line */
+        assert_true(fp(pub_line("ssh-ed25519-cert-v01@openssh.com", "x", 2,
+                                S("ssh-ed25519-cert-v01@openssh.com"), z32, sizeof(z32)),
+                       &out) < 0);
+        assert_true(fp(strdup("ssh-ed25519\n"), &out) < 0);
+        assert_true(fp(strdup("ssh-ed25519 !!!! x\n"), &out) < 0);
+        assert_true(fp(pub_line("ssh-ed25519", "a\nssh-ed25519 AAAA b\n", 2, S("ssh-ed25519"), z32,
+                                sizeof(z32)),
+                       &out) < 0);
+        /* a length that runs past the blob */
+        assert_true(fp(strdup("ssh-ed25519 /////wAAAAtzc2gtZWQyNTUxOQ== x\n"), &out) < 0);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -309,6 +434,7 @@ int main(void)
                 cmocka_unit_test(test_writable_ssh_dir_is_refused),
                 cmocka_unit_test(test_includes_dir),
                 cmocka_unit_test(test_include_fan_out_is_bounded),
+                cmocka_unit_test(test_fingerprint_line_reads_the_blob_or_leaves_it),
         };
         int r = cmocka_run_group_tests_name("authkeys", tests, NULL, NULL);
         node_names_free();
