@@ -11,7 +11,7 @@
  * line, a blob that lies, no libcrypto to hash with) is < 0 and left to
  * ssh-keygen. An ECDSA point of the right form is not checked to lie on its
  * curve, which ssh-keygen does (docs/compatibility.md). Three host keys
- * cost three execs of ssh-keygen otherwise: 4 ms of CPU natively, 0.7 s
+ * cost three execs of ssh-keygen otherwise: 9 ms of CPU natively, 0.5-0.7 s
  * under emulation, a first boot's largest final-stage cost. */
 #pragma once
 
