@@ -20,43 +20,52 @@ static bool parse_id(const char *s, unsigned long *ret)
         return true;
 }
 
+/* The line of name (its field 0) in a colon-separated database's text: a
+ * pointer to its start, or NULL. */
+static const char *db_line(const char *data, const char *name)
+{
+        size_t nlen = strlen(name);
+
+        for (const char *p = data; p && *p;) {
+                if (strncmp(p, name, nlen) == 0 && p[nlen] == ':')
+                        return p;
+                p = strchr(p, '\n');
+                if (p)
+                        p++;
+        }
+        return NULL;
+}
+
 /* Find name in field 0 of a colon-separated database's text; return fields
  * 2 and 3 and, for passwd, the home directory and shell (fields 5 and 6).
  * The text is left as it is: one read serves several lookups. */
 static int text_lookup(const char *data, const char *name, unsigned long *f2, unsigned long *f3,
                        char **ret_home, char **ret_shell)
 {
-        size_t nlen = strlen(name);
+        const char *p = db_line(data, name);
+        _cleanup_free_ char *line = NULL;
+        char *fields[7] = { 0 }, *q;
 
-        for (const char *p = data; p && *p;) {
-                const char *eol = strchrnul(p, '\n');
-                _cleanup_free_ char *line = NULL;
-                char *fields[7] = { 0 }, *q;
-
-                if (strncmp(p, name, nlen) != 0 || p[nlen] != ':') {
-                        p = *eol ? eol + 1 : NULL;
-                        continue;
-                }
-                line = q = strndup(p, (size_t)(eol - p));
-                if (!line)
-                        return -ENOMEM;
-                for (int i = 0; i < 7 && q; i++) {
-                        fields[i] = q;
-                        q = strchr(q, ':');
-                        if (q)
-                                *q++ = '\0';
-                }
-                if (!fields[2] || !parse_id(fields[2], f2))
-                        return -EBADMSG;
-                if (f3 && (!fields[3] || !parse_id(fields[3], f3)))
-                        return -EBADMSG;
-                if (ret_home && !(*ret_home = strdup(fields[5] ? fields[5] : "/")))
-                        return -ENOMEM;
-                if (ret_shell && !(*ret_shell = strdup(fields[6] ? fields[6] : "")))
-                        return -ENOMEM;
-                return 0;
+        if (!p)
+                return -ENOENT;
+        line = q = strndup(p, strcspn(p, "\n"));
+        if (!line)
+                return -ENOMEM;
+        for (int i = 0; i < 7 && q; i++) {
+                fields[i] = q;
+                q = strchr(q, ':');
+                if (q)
+                        *q++ = '\0';
         }
-        return -ENOENT;
+        if (!fields[2] || !parse_id(fields[2], f2))
+                return -EBADMSG;
+        if (f3 && (!fields[3] || !parse_id(fields[3], f3)))
+                return -EBADMSG;
+        if (ret_home && !(*ret_home = strdup(fields[5] ? fields[5] : "/")))
+                return -ENOMEM;
+        if (ret_shell && !(*ret_shell = strdup(fields[6] ? fields[6] : "")))
+                return -ENOMEM;
+        return 0;
 }
 
 static int db_lookup_full(int root_fd, const char *db, const char *name, unsigned long *f2,
@@ -114,20 +123,14 @@ bool passwd_group_exists(int root_fd, const char *name)
 bool passwd_shadow_locked(int root_fd, const char *name)
 {
         char *data = NULL;
-        size_t len = 0, nlen = strlen(name);
-        bool locked = false;
+        const char *p;
+        size_t len = 0;
+        bool locked;
 
         if (fs_read_file(root_fd, "/etc/shadow", DB_MAX, &data, &len) < 0)
                 return false;
-        for (const char *p = data; p && *p;) {
-                const char *eol = strchrnul(p, '\n');
-
-                if (strncmp(p, name, nlen) == 0 && p[nlen] == ':') {
-                        locked = p[nlen + 1] == '!';
-                        break;
-                }
-                p = *eol ? eol + 1 : NULL;
-        }
+        p = db_line(data, name);
+        locked = p && p[strlen(name) + 1] == '!';
         free_secret(data, len); /* the hashes */
         return locked;
 }
